@@ -1,0 +1,196 @@
+package survey
+
+import (
+	"bytes"
+	"encoding/json"
+)
+
+// Question types of the questionnaire document.
+const (
+	TypeSingleChoice = "single_choice"
+	TypeMultiChoice  = "multi_choice"
+	TypeNumber       = "number"
+	TypeText         = "text"
+)
+
+// Indicator methods and units of SCORING.md.
+const (
+	MethodMeanScore = "mean_score"
+	MethodShare     = "share"
+	MethodMeanValue = "mean_value"
+
+	UnitRespondent     = "respondent"
+	UnitAdministration = "administration"
+)
+
+// Text is a text in several languages, keyed by ISO 639-1 code.
+type Text map[string]string
+
+// Resolve returns the text in lang, falling back to fallback.
+func (t Text) Resolve(lang, fallback string) string {
+	if s, ok := t[lang]; ok {
+		return s
+	}
+	return t[fallback]
+}
+
+// Document is a questionnaire as Commission staff write it (API.md,
+// "Questionnaire document"). It is stored as submitted and never changes once
+// its version is published.
+type Document struct {
+	Key             string              `json:"key"`
+	DefaultLanguage string              `json:"default_language"`
+	Title           Text                `json:"title"`
+	OptionSets      map[string][]Option `json:"option_sets,omitempty"`
+	Sections        []Section           `json:"sections"`
+	Indicators      []Indicator         `json:"indicators,omitempty"`
+}
+
+// Section groups questions under a title.
+type Section struct {
+	Key       string     `json:"key"`
+	Title     Text       `json:"title"`
+	Questions []Question `json:"questions"`
+}
+
+// Question is one question of a section.
+type Question struct {
+	Key        string     `json:"key"`
+	Type       string     `json:"type"`
+	Required   bool       `json:"required,omitempty"`
+	Text       Text       `json:"text"`
+	Help       Text       `json:"help,omitempty"`
+	Options    []Option   `json:"options,omitempty"`
+	OptionsRef string     `json:"options_ref,omitempty"`
+	ShowIf     *Condition `json:"show_if,omitempty"`
+	Min        *float64   `json:"min,omitempty"`
+	Max        *float64   `json:"max,omitempty"`
+	Integer    bool       `json:"integer,omitempty"`
+	MaxLength  *int       `json:"max_length,omitempty"`
+}
+
+// Condition selects the responses whose answer to an earlier choice question
+// is one of In. It is used by show_if and by an indicator's where.
+type Condition struct {
+	Question string   `json:"question"`
+	In       []string `json:"in"`
+}
+
+// Option is one option of a choice question or of an option set.
+type Option struct {
+	Key   string `json:"key"`
+	Label Text   `json:"label"`
+	Score Score  `json:"score,omitzero"`
+}
+
+// Score is an option's score. It has three states, which SCORING.md treats
+// differently: absent (the option is not scored, e.g. yes/no), null ("don't
+// know": a response choosing it is excluded), or a number in [0, 100].
+type Score struct {
+	Set   bool     // the "score" member was present
+	Value *float64 // nil when the member was null
+}
+
+// IsZero reports whether the score was absent, so that omitzero drops it.
+func (s Score) IsZero() bool { return !s.Set }
+
+// IsNull reports whether the option carries an explicit null score.
+func (s Score) IsNull() bool { return s.Set && s.Value == nil }
+
+// MarshalJSON writes null or the number.
+func (s Score) MarshalJSON() ([]byte, error) {
+	if s.Value == nil {
+		return []byte("null"), nil
+	}
+	return json.Marshal(*s.Value)
+}
+
+// UnmarshalJSON is only called when the member is present.
+func (s *Score) UnmarshalJSON(b []byte) error {
+	s.Set = true
+	if bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
+		s.Value = nil
+		return nil
+	}
+	var v float64
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	s.Value = &v
+	return nil
+}
+
+// Indicator is a performance indicator computed from the answers (SCORING.md).
+type Indicator struct {
+	Code      string     `json:"code"`
+	Title     Text       `json:"title,omitempty"`
+	Method    string     `json:"method"`
+	Questions []string   `json:"questions"`
+	Options   []string   `json:"options,omitempty"`
+	Where     *Condition `json:"where,omitempty"`
+	Unit      string     `json:"unit,omitempty"`
+	Target    *Target    `json:"target,omitempty"`
+	Breakdown []string   `json:"breakdown,omitempty"`
+}
+
+// Target is an indicator's target, fixed or per year.
+type Target struct {
+	Value  *float64           `json:"value,omitempty"`
+	ByYear map[string]float64 `json:"by_year,omitempty"`
+}
+
+// For returns the target that applies to year, if any.
+func (t *Target) For(year int) (float64, bool) {
+	if t == nil {
+		return 0, false
+	}
+	if v, ok := t.ByYear[itoa(year)]; ok {
+		return v, true
+	}
+	if t.Value != nil {
+		return *t.Value, true
+	}
+	return 0, false
+}
+
+// EffectiveUnit returns the indicator's unit, respondent by default.
+func (ind Indicator) EffectiveUnit() string {
+	if ind.Unit == "" {
+		return UnitRespondent
+	}
+	return ind.Unit
+}
+
+// Questions returns every question of the document in order.
+func (d *Document) Questions() []*Question {
+	var qs []*Question
+	for i := range d.Sections {
+		for j := range d.Sections[i].Questions {
+			qs = append(qs, &d.Sections[i].Questions[j])
+		}
+	}
+	return qs
+}
+
+// Question returns the question with the given key, or nil.
+func (d *Document) Question(key string) *Question {
+	for _, q := range d.Questions() {
+		if q.Key == key {
+			return q
+		}
+	}
+	return nil
+}
+
+// OptionsOf returns the options of a choice question, resolving options_ref.
+func (d *Document) OptionsOf(q *Question) []Option {
+	if q.OptionsRef != "" {
+		return d.OptionSets[q.OptionsRef]
+	}
+	return q.Options
+}
+
+func itoa(n int) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
