@@ -38,48 +38,48 @@ func (t Text) Resolve(lang, fallback string) string {
 // "Questionnaire document"). It is stored as submitted and never changes once
 // its version is published.
 type Document struct {
-	Key             string              `json:"key"`
-	DefaultLanguage string              `json:"default_language"`
-	Title           Text                `json:"title"`
-	OptionSets      map[string][]Option `json:"option_sets,omitempty"`
-	Sections        []Section           `json:"sections"`
-	Indicators      []Indicator         `json:"indicators,omitempty"`
+	Key             string              `json:"key" validate:"required,survey_key"`
+	DefaultLanguage string              `json:"default_language" validate:"required,iso639_1"`
+	Title           Text                `json:"title" validate:"required,dive,keys,iso639_1,endkeys,required"`
+	OptionSets      map[string][]Option `json:"option_sets,omitempty" validate:"dive,keys,survey_key,endkeys,dive"`
+	Sections        []Section           `json:"sections" validate:"dive"`
+	Indicators      []Indicator         `json:"indicators,omitempty" validate:"dive"`
 }
 
 // Section groups questions under a title.
 type Section struct {
-	Key       string     `json:"key"`
-	Title     Text       `json:"title"`
-	Questions []Question `json:"questions"`
+	Key       string     `json:"key" validate:"required,survey_key"`
+	Title     Text       `json:"title" validate:"required,dive,keys,iso639_1,endkeys,required"`
+	Questions []Question `json:"questions" validate:"dive"`
 }
 
 // Question is one question of a section.
 type Question struct {
-	Key        string     `json:"key"`
-	Type       string     `json:"type"`
+	Key        string     `json:"key" validate:"required,survey_key"`
+	Type       string     `json:"type" validate:"required,oneof=single_choice multi_choice number text"`
 	Required   bool       `json:"required,omitempty"`
-	Text       Text       `json:"text"`
-	Help       Text       `json:"help,omitempty"`
-	Options    []Option   `json:"options,omitempty"`
+	Text       Text       `json:"text" validate:"required,dive,keys,iso639_1,endkeys,required"`
+	Help       Text       `json:"help,omitempty" validate:"omitempty,dive,keys,iso639_1,endkeys,required"`
+	Options    []Option   `json:"options,omitempty" validate:"dive"`
 	OptionsRef string     `json:"options_ref,omitempty"`
 	ShowIf     *Condition `json:"show_if,omitempty"`
 	Min        *float64   `json:"min,omitempty"`
 	Max        *float64   `json:"max,omitempty"`
 	Integer    bool       `json:"integer,omitempty"`
-	MaxLength  *int       `json:"max_length,omitempty"`
+	MaxLength  *int       `json:"max_length,omitempty" validate:"omitempty,min=1"`
 }
 
 // Condition selects the responses whose answer to an earlier choice question
 // is one of In. It is used by show_if and by an indicator's where.
 type Condition struct {
-	Question string   `json:"question"`
+	Question string   `json:"question" validate:"required"`
 	In       []string `json:"in"`
 }
 
 // Option is one option of a choice question or of an option set.
 type Option struct {
-	Key   string `json:"key"`
-	Label Text   `json:"label"`
+	Key   string `json:"key" validate:"required,survey_key"`
+	Label Text   `json:"label" validate:"required,dive,keys,iso639_1,endkeys,required"`
 	Score Score  `json:"score,omitzero"`
 }
 
@@ -122,15 +122,15 @@ func (s *Score) UnmarshalJSON(b []byte) error {
 
 // Indicator is a performance indicator computed from the answers (SCORING.md).
 type Indicator struct {
-	Code      string     `json:"code"`
-	Title     Text       `json:"title,omitempty"`
-	Method    string     `json:"method"`
+	Code      string     `json:"code" validate:"required,max=64"`
+	Title     Text       `json:"title,omitempty" validate:"omitempty,dive,keys,iso639_1,endkeys,required"`
+	Method    string     `json:"method" validate:"required,oneof=mean_score share mean_value"`
 	Questions []string   `json:"questions"`
 	Options   []string   `json:"options,omitempty"`
 	Where     *Condition `json:"where,omitempty"`
-	Unit      string     `json:"unit,omitempty"`
+	Unit      string     `json:"unit,omitempty" validate:"omitempty,oneof=respondent administration"`
 	Target    *Target    `json:"target,omitempty"`
-	Breakdown []string   `json:"breakdown,omitempty"`
+	Breakdown []string   `json:"breakdown,omitempty" validate:"dive,oneof=options questions administrations"`
 }
 
 // Target is an indicator's target, fixed or per year.

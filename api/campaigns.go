@@ -1,0 +1,168 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/customs-survey/surveyd/survey"
+)
+
+type campaignRequest struct {
+	Key              string   `json:"key" validate:"required,campaign_key"`
+	Year             int      `json:"year" validate:"required,gte=2000,lte=2200"`
+	Questionnaire    string   `json:"questionnaire" validate:"required,key"`
+	Version          int      `json:"version" validate:"required,gte=1"`
+	OpensAt          string   `json:"opens_at" validate:"required"`
+	ClosesAt         string   `json:"closes_at" validate:"required"`
+	Administrations  []string `json:"administrations" validate:"required,min=1,max=500,dive,admin_code"`
+	PreviousCampaign string   `json:"previous_campaign" validate:"omitempty,campaign_key"`
+	MinCellSize      *int     `json:"min_cell_size" validate:"omitempty,gte=1,lte=10000"`
+}
+
+type campaignResponse struct {
+	Key              string    `json:"key"`
+	Year             int       `json:"year"`
+	Questionnaire    string    `json:"questionnaire"`
+	Version          int       `json:"version"`
+	OpensAt          time.Time `json:"opens_at"`
+	ClosesAt         time.Time `json:"closes_at"`
+	Administrations  []string  `json:"administrations"`
+	PreviousCampaign *string   `json:"previous_campaign"`
+	MinCellSize      int       `json:"min_cell_size"`
+	Status           string    `json:"status"`
+	AcceptingAnswers bool      `json:"accepting_answers"`
+	CreatedAt        time.Time `json:"created_at"`
+	UpdatedAt        time.Time `json:"updated_at"`
+}
+
+func (s *server) toCampaignResponse(c survey.Campaign) campaignResponse {
+	out := campaignResponse{Key: c.Key, Year: c.Year, Questionnaire: c.Questionnaire, Version: c.Version,
+		OpensAt: c.OpensAt.UTC(), ClosesAt: c.ClosesAt.UTC(), Administrations: c.Administrations,
+		MinCellSize: c.MinCellSize, Status: c.Status, AcceptingAnswers: c.AcceptsAnswers(s.now()),
+		CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC()}
+	if out.Administrations == nil {
+		out.Administrations = []string{}
+	}
+	if c.PreviousCampaign != "" {
+		prev := c.PreviousCampaign
+		out.PreviousCampaign = &prev
+	}
+	return out
+}
+
+func parseTime(v *survey.ValidationError, field, value string) time.Time {
+	t, err := time.Parse(time.RFC3339, value)
+	if err != nil {
+		v.Add(field, "invalid_time", "must be an RFC 3339 time such as 2024-03-01T00:00:00Z")
+	}
+	return t
+}
+
+// createCampaign: POST /campaigns, in the draft state.
+func (s *server) createCampaign(c *gin.Context) {
+	var req campaignRequest
+	if err := s.decode(c, &req); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	v := &survey.ValidationError{}
+	in := survey.NewCampaign{Key: req.Key, Year: req.Year, Questionnaire: req.Questionnaire, Version: req.Version,
+		OpensAt: parseTime(v, "opens_at", req.OpensAt), ClosesAt: parseTime(v, "closes_at", req.ClosesAt),
+		Administrations: req.Administrations, PreviousCampaign: req.PreviousCampaign}
+	if req.MinCellSize != nil {
+		in.MinCellSize = *req.MinCellSize
+	}
+	if err := v.Err(); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	camp, err := s.store.CreateCampaign(c.Request.Context(), in)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.Header("Location", "/api/v1/campaigns/"+camp.Key)
+	c.JSON(http.StatusCreated, s.toCampaignResponse(camp))
+}
+
+// listCampaigns: GET /campaigns, the campaigns the caller may see
+// (respondents: the open ones of their administration).
+func (s *server) listCampaigns(c *gin.Context) {
+	list, err := s.store.Campaigns(c.Request.Context(), principal(c))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	out := make([]campaignResponse, len(list))
+	for i, camp := range list {
+		out[i] = s.toCampaignResponse(camp)
+	}
+	c.JSON(http.StatusOK, gin.H{"campaigns": out})
+}
+
+// getCampaign: GET /campaigns/{key}.
+func (s *server) getCampaign(c *gin.Context) {
+	camp, err := s.store.Campaign(c.Request.Context(), principal(c), c.Param("key"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, s.toCampaignResponse(camp))
+}
+
+// openCampaign: POST /campaigns/{key}/open.
+func (s *server) openCampaign(c *gin.Context) { s.setCampaignStatus(c, survey.StatusOpen) }
+
+// closeCampaign: POST /campaigns/{key}/close.
+func (s *server) closeCampaign(c *gin.Context) { s.setCampaignStatus(c, survey.StatusClosed) }
+
+func (s *server) setCampaignStatus(c *gin.Context, status string) {
+	camp, err := s.store.SetCampaignStatus(c.Request.Context(), c.Param("key"), status)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, s.toCampaignResponse(camp))
+}
+
+type progressRow struct {
+	Administration string `json:"administration,omitempty"`
+	Respondents    int    `json:"respondents"`
+	Drafts         int    `json:"drafts"`
+	Submitted      int    `json:"submitted"`
+}
+
+// progress: GET /campaigns/{key}/progress (coordinators: their own row).
+func (s *server) progress(c *gin.Context) {
+	p, err := s.store.Progress(c.Request.Context(), principal(c), c.Param("key"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	rows := make([]progressRow, len(p.Rows))
+	for i, r := range p.Rows {
+		rows[i] = progressRow{Administration: r.Administration, Respondents: r.Respondents, Drafts: r.Drafts, Submitted: r.Submitted}
+	}
+	c.JSON(http.StatusOK, gin.H{
+		"campaign":        p.Campaign,
+		"administrations": rows,
+		"totals":          progressRow{Respondents: p.Totals.Respondents, Drafts: p.Totals.Drafts, Submitted: p.Totals.Submitted},
+	})
+}
+
+// campaignQuestionnaire: GET /campaigns/{key}/questionnaire?lang=xx, the
+// published document in one language.
+func (s *server) campaignQuestionnaire(c *gin.Context) {
+	q, err := s.store.CampaignQuestionnaire(c.Request.Context(), principal(c), c.Param("key"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	lang := c.Query("lang")
+	if lang == "" {
+		lang = q.Document.DefaultLanguage
+	}
+	c.JSON(http.StatusOK, q.Document.Localize(lang))
+}

@@ -1,0 +1,155 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"reflect"
+	"regexp"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/go-playground/validator/v10"
+
+	"github.com/customs-survey/surveyd/survey"
+)
+
+// errBodyTooLarge means the body exceeded the configured limit (413).
+var errBodyTooLarge = errors.New("body too large")
+
+var (
+	campaignKeyPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
+	keyPattern         = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
+	adminCodePattern   = regexp.MustCompile(`^[A-Z0-9]{2,8}$`)
+)
+
+// newValidator returns the validator for request bodies, with the project's
+// patterns registered and JSON names in its error paths.
+func newValidator() *validator.Validate {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	v.RegisterTagNameFunc(func(f reflect.StructField) string {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			return ""
+		}
+		return name
+	})
+	for tag, re := range map[string]*regexp.Regexp{
+		"campaign_key": campaignKeyPattern, "key": keyPattern, "admin_code": adminCodePattern,
+	} {
+		re := re
+		_ = v.RegisterValidation(tag, func(fl validator.FieldLevel) bool { return re.MatchString(fl.Field().String()) })
+	}
+	return v
+}
+
+// readBody reads the whole (size-limited) body.
+func readBody(c *gin.Context) ([]byte, error) {
+	body, err := io.ReadAll(c.Request.Body)
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return nil, errBodyTooLarge
+	}
+	if err != nil {
+		return nil, survey.Errorf(survey.ErrMalformed, "the body could not be read")
+	}
+	return body, nil
+}
+
+// decode reads a JSON object into dst strictly (unknown members are
+// rejected) and checks its validate tags. Malformed JSON or a body of the
+// wrong JSON type is a 400; well-formed but invalid content a 422 naming the
+// field and the rule.
+func (s *server) decode(c *gin.Context, dst any) error {
+	body, err := readBody(c)
+	if err != nil {
+		return err
+	}
+	return s.decodeBytes(body, dst)
+}
+
+func (s *server) decodeBytes(body []byte, dst any) error {
+	if !json.Valid(body) {
+		return survey.Errorf(survey.ErrMalformed, "the body is not valid JSON")
+	}
+	if t := bytes.TrimSpace(body); len(t) == 0 || t[0] != '{' {
+		return survey.Errorf(survey.ErrMalformed, "the body must be a JSON object")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &typeErr) && typeErr.Field == "":
+			return survey.Errorf(survey.ErrMalformed, "the body must be a JSON object")
+		case errors.As(err, &typeErr):
+			return survey.Invalid(typeErr.Field, "wrong_type", "must be a JSON %s", jsonKind(typeErr.Type))
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			return survey.Invalid(name, "unknown_field", "%q is not a member of this request", name)
+		default:
+			return survey.Errorf(survey.ErrMalformed, "the body is not valid JSON of the expected shape")
+		}
+	}
+	return s.check(dst)
+}
+
+// check runs the validate tags of a decoded request.
+func (s *server) check(dst any) error {
+	err := s.validate.Struct(dst)
+	var verrs validator.ValidationErrors
+	if !errors.As(err, &verrs) {
+		return err
+	}
+	out := &survey.ValidationError{}
+	for _, fe := range verrs {
+		field := fe.Namespace()
+		if _, rest, ok := strings.Cut(field, "."); ok {
+			field = rest
+		}
+		code, msg := ruleMessage(fe)
+		out.Add(field, code, "%s", msg)
+	}
+	return out
+}
+
+// ruleMessage turns a validator rule into a stable code and a sentence.
+func ruleMessage(fe validator.FieldError) (string, string) {
+	switch fe.Tag() {
+	case "required":
+		return "required", "is required"
+	case "email":
+		return "invalid_email", "must be an e-mail address"
+	case "oneof":
+		return "not_allowed", "must be one of: " + fe.Param()
+	case "min", "gte":
+		return "out_of_range", "must be at least " + fe.Param()
+	case "max", "lte":
+		return "out_of_range", "must be at most " + fe.Param()
+	case "campaign_key":
+		return "invalid_key", `must match ^[a-z0-9][a-z0-9-]{0,63}$`
+	case "key":
+		return "invalid_key", `must match ^[a-z][a-z0-9_]{0,63}$`
+	case "admin_code":
+		return "invalid_code", "must be 2 to 8 upper-case letters or digits"
+	default:
+		return fe.Tag(), "fails the rule " + fe.Tag()
+	}
+}
+
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Int, reflect.Int64, reflect.Int32, reflect.Float64, reflect.Float32, reflect.Uint, reflect.Uint64:
+		return "number"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	default:
+		return "object"
+	}
+}

@@ -1,0 +1,122 @@
+package api
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/customs-survey/surveyd/auth"
+	"github.com/customs-survey/surveyd/survey"
+)
+
+// problemBase is where the problem types are documented (docs/problems.md).
+const problemBase = "https://github.com/customs-survey/surveyd/blob/main/docs/problems.md#"
+
+// Problem is an RFC 9457 problem document.
+type Problem struct {
+	Type   string              `json:"type"`
+	Title  string              `json:"title"`
+	Status int                 `json:"status"`
+	Detail string              `json:"detail,omitempty"`
+	Errors []survey.FieldError `json:"errors,omitempty"`
+}
+
+// problemKinds gives each problem type its status and title.
+var problemKinds = map[string]struct {
+	status int
+	title  string
+}{
+	"malformed":           {http.StatusBadRequest, "Malformed request"},
+	"unauthorized":        {http.StatusUnauthorized, "Unauthorized"},
+	"forbidden":           {http.StatusForbidden, "Forbidden"},
+	"not-found":           {http.StatusNotFound, "Not found"},
+	"method-not-allowed":  {http.StatusMethodNotAllowed, "Method not allowed"},
+	"not-acceptable":      {http.StatusNotAcceptable, "Not acceptable"},
+	"conflict":            {http.StatusConflict, "Conflict"},
+	"precondition-failed": {http.StatusPreconditionFailed, "Precondition failed"},
+	"too-large":           {http.StatusRequestEntityTooLarge, "Request body too large"},
+	"unsupported-media":   {http.StatusUnsupportedMediaType, "Unsupported media type"},
+	"validation":          {http.StatusUnprocessableEntity, "Validation failed"},
+	"too-many-requests":   {http.StatusTooManyRequests, "Too many requests"},
+	"internal":            {http.StatusInternalServerError, "Internal error"},
+	"unavailable":         {http.StatusServiceUnavailable, "Service unavailable"},
+}
+
+// writeProblem sends a problem of the given type and aborts the chain.
+func writeProblem(c *gin.Context, kind, detail string, fieldErrors []survey.FieldError) {
+	k, ok := problemKinds[kind]
+	if !ok {
+		kind, k = "internal", problemKinds["internal"]
+	}
+	p := Problem{Type: problemBase + kind, Title: k.title, Status: k.status, Detail: detail, Errors: fieldErrors}
+	c.Header("Content-Type", "application/problem+json")
+	c.Header("Cache-Control", "no-store")
+	if k.status == http.StatusUnauthorized {
+		c.Header("WWW-Authenticate", `Bearer realm="surveyd"`)
+	}
+	c.AbortWithStatusJSON(k.status, p)
+}
+
+// writeError maps an error of the domain to its problem. Errors it does not
+// know are logged with their cause and answered with a bare 500: nothing
+// internal (SQL, stack traces, driver messages) reaches the client.
+func (s *server) writeError(c *gin.Context, err error) {
+	var invalid *survey.ValidationError
+	var domain *survey.Error
+	var throttled *auth.ThrottledError
+	detail := ""
+	if errors.As(err, &domain) {
+		detail = domain.Message
+	}
+	switch {
+	case errors.As(err, &invalid):
+		n := len(invalid.Errors)
+		msg := strconv.Itoa(n) + " fields are invalid"
+		if n == 1 {
+			msg = "1 field is invalid"
+		}
+		writeProblem(c, "validation", msg, invalid.Errors)
+	case errors.As(err, &throttled):
+		secs := int(throttled.RetryAfter.Seconds() + 0.999)
+		if secs < 1 {
+			secs = 1
+		}
+		c.Header("Retry-After", strconv.Itoa(secs))
+		writeProblem(c, "too-many-requests", "too many failed logins; retry in "+strconv.Itoa(secs)+" seconds", nil)
+	case errors.Is(err, auth.ErrInvalidCredentials):
+		writeProblem(c, "unauthorized", "invalid e-mail or password", nil)
+	case errors.Is(err, auth.ErrInvalidToken), errors.Is(err, auth.ErrTokenReused):
+		writeProblem(c, "unauthorized", "the token is invalid, expired or revoked", nil)
+	case errors.Is(err, survey.ErrMalformed):
+		writeProblem(c, "malformed", orDefault(detail, "the body is not valid JSON of the expected shape"), nil)
+	case errors.Is(err, survey.ErrNotFound):
+		writeProblem(c, "not-found", orDefault(detail, "no such resource"), nil)
+	case errors.Is(err, survey.ErrForbidden):
+		writeProblem(c, "forbidden", orDefault(detail, "your role may not do this"), nil)
+	case errors.Is(err, survey.ErrConflict):
+		writeProblem(c, "conflict", orDefault(detail, "the resource's state does not allow this"), nil)
+	case errors.Is(err, survey.ErrPreconditionFailed):
+		writeProblem(c, "precondition-failed", orDefault(detail, "If-Match does not match the current revision"), nil)
+	case errors.Is(err, errBodyTooLarge):
+		writeProblem(c, "too-large", "the body exceeds "+strconv.FormatInt(s.cfg.BodyLimit, 10)+" bytes", nil)
+	case errors.Is(err, survey.ErrUnavailable):
+		s.log.LogAttrs(c.Request.Context(), slog.LevelWarn, "database unavailable",
+			slog.String("request_id", requestID(c)), slog.String("error", err.Error()))
+		c.Header("Retry-After", "5")
+		writeProblem(c, "unavailable", "the database is unavailable; try again shortly", nil)
+	default:
+		s.log.LogAttrs(c.Request.Context(), slog.LevelError, "internal error",
+			slog.String("request_id", requestID(c)), slog.String("error", err.Error()))
+		writeProblem(c, "internal", "an internal error occurred; it has been logged with request id "+requestID(c), nil)
+	}
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

@@ -1,0 +1,148 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/customs-survey/surveyd/survey"
+)
+
+type questionnaireResponse struct {
+	Key         string           `json:"key"`
+	Version     int              `json:"version"`
+	Status      string           `json:"status"`
+	CreatedAt   time.Time        `json:"created_at"`
+	UpdatedAt   time.Time        `json:"updated_at"`
+	PublishedAt *time.Time       `json:"published_at"`
+	Document    *survey.Document `json:"document"`
+}
+
+func toQuestionnaireResponse(q survey.Questionnaire) questionnaireResponse {
+	return questionnaireResponse{Key: q.Key, Version: q.Version, Status: q.Status, CreatedAt: q.CreatedAt.UTC(),
+		UpdatedAt: q.UpdatedAt.UTC(), PublishedAt: utcPtr(q.PublishedAt), Document: q.Document}
+}
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// readDocument reads and validates a questionnaire document body.
+func (s *server) readDocument(c *gin.Context) (*survey.Document, error) {
+	body, err := readBody(c)
+	if err != nil {
+		return nil, err
+	}
+	return survey.ParseDocument(body)
+}
+
+// versionParam reads the :version path segment; anything but a positive
+// integer names no version.
+func versionParam(c *gin.Context) (int, error) {
+	n, err := strconv.Atoi(c.Param("version"))
+	if err != nil || n < 1 {
+		return 0, survey.Errorf(survey.ErrNotFound, "no version %q", c.Param("version"))
+	}
+	return n, nil
+}
+
+func (s *server) respondQuestionnaire(c *gin.Context, status int, q survey.Questionnaire, err error) {
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if status == http.StatusCreated {
+		c.Header("Location", "/api/v1/questionnaires/"+q.Key+"/versions/"+strconv.Itoa(q.Version))
+	}
+	c.JSON(status, toQuestionnaireResponse(q))
+}
+
+// createQuestionnaire: POST /questionnaires, version 1 as a draft.
+func (s *server) createQuestionnaire(c *gin.Context) {
+	doc, err := s.readDocument(c)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	q, err := s.store.CreateQuestionnaire(c.Request.Context(), principal(c).UserID, doc)
+	s.respondQuestionnaire(c, http.StatusCreated, q, err)
+}
+
+// listQuestionnaires: GET /questionnaires, the latest version of each.
+func (s *server) listQuestionnaires(c *gin.Context) {
+	list, err := s.store.Questionnaires(c.Request.Context())
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	type item struct {
+		Key       string    `json:"key"`
+		Version   int       `json:"version"`
+		Status    string    `json:"status"`
+		Title     string    `json:"title"`
+		UpdatedAt time.Time `json:"updated_at"`
+	}
+	out := make([]item, len(list))
+	for i, q := range list {
+		out[i] = item{Key: q.Key, Version: q.Version, Status: q.Status, UpdatedAt: q.UpdatedAt.UTC(),
+			Title: q.Document.Title.Resolve(q.Document.DefaultLanguage, q.Document.DefaultLanguage)}
+	}
+	c.JSON(http.StatusOK, gin.H{"questionnaires": out})
+}
+
+// getQuestionnaire: GET /questionnaires/{key}, the latest version.
+func (s *server) getQuestionnaire(c *gin.Context) {
+	q, err := s.store.Questionnaire(c.Request.Context(), c.Param("key"), 0)
+	s.respondQuestionnaire(c, http.StatusOK, q, err)
+}
+
+// getQuestionnaireVersion: GET /questionnaires/{key}/versions/{n}.
+func (s *server) getQuestionnaireVersion(c *gin.Context) {
+	n, err := versionParam(c)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	q, err := s.store.Questionnaire(c.Request.Context(), c.Param("key"), n)
+	s.respondQuestionnaire(c, http.StatusOK, q, err)
+}
+
+// updateQuestionnaire: PUT /questionnaires/{key}/versions/{n}, drafts only.
+func (s *server) updateQuestionnaire(c *gin.Context) {
+	n, err := versionParam(c)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	doc, err := s.readDocument(c)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	q, err := s.store.UpdateQuestionnaire(c.Request.Context(), c.Param("key"), n, doc)
+	s.respondQuestionnaire(c, http.StatusOK, q, err)
+}
+
+// publishQuestionnaire: POST /questionnaires/{key}/versions/{n}/publish.
+func (s *server) publishQuestionnaire(c *gin.Context) {
+	n, err := versionParam(c)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	q, err := s.store.PublishQuestionnaire(c.Request.Context(), c.Param("key"), n)
+	s.respondQuestionnaire(c, http.StatusOK, q, err)
+}
+
+// newQuestionnaireVersion: POST /questionnaires/{key}/versions, a draft
+// copied from the latest version.
+func (s *server) newQuestionnaireVersion(c *gin.Context) {
+	q, err := s.store.NewQuestionnaireVersion(c.Request.Context(), principal(c).UserID, c.Param("key"))
+	s.respondQuestionnaire(c, http.StatusCreated, q, err)
+}

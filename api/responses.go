@@ -1,0 +1,116 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/customs-survey/surveyd/survey"
+)
+
+type saveRequest struct {
+	Answers survey.Answers `json:"answers" validate:"required"`
+}
+
+type submissionResponse struct {
+	Revision    int       `json:"revision"`
+	SubmittedAt time.Time `json:"submitted_at"`
+}
+
+type responseResponse struct {
+	ID               string               `json:"id"`
+	Campaign         string               `json:"campaign"`
+	Administration   string               `json:"administration"`
+	Status           string               `json:"status"`
+	Revision         int                  `json:"revision"`
+	Answers          survey.Answers       `json:"answers"`
+	AmendmentPending bool                 `json:"amendment_pending"`
+	SubmittedAt      *time.Time           `json:"submitted_at"`
+	FirstSubmittedAt *time.Time           `json:"first_submitted_at"`
+	Submissions      []submissionResponse `json:"submissions"`
+	CreatedAt        time.Time            `json:"created_at"`
+	UpdatedAt        time.Time            `json:"updated_at"`
+}
+
+func toResponseResponse(r survey.Response) responseResponse {
+	out := responseResponse{ID: r.ID, Campaign: r.Campaign, Administration: r.Administration, Status: r.Status(),
+		Revision: r.Revision, Answers: r.Answers, AmendmentPending: r.AmendmentPending,
+		SubmittedAt: utcPtr(r.SubmittedAt), FirstSubmittedAt: utcPtr(r.FirstSubmittedAt),
+		Submissions: make([]submissionResponse, len(r.Submissions)), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+	if out.Answers == nil {
+		out.Answers = survey.Answers{}
+	}
+	for i, sub := range r.Submissions {
+		out.Submissions[i] = submissionResponse{Revision: sub.Revision, SubmittedAt: sub.SubmittedAt.UTC()}
+	}
+	return out
+}
+
+// writeResponse sends a response with its revision as a strong ETag.
+func writeResponse(c *gin.Context, r survey.Response) {
+	c.Header("ETag", `"`+strconv.Itoa(r.Revision)+`"`)
+	c.JSON(http.StatusOK, toResponseResponse(r))
+}
+
+// ifMatch reads an If-Match header naming one revision ("3", or 3). It
+// returns nil when absent; "*" means any existing response, which callers
+// treat as no precondition. A header naming no revision matches nothing.
+func ifMatch(c *gin.Context) (*int, error) {
+	h := strings.TrimSpace(c.GetHeader("If-Match"))
+	if h == "" || h == "*" {
+		return nil, nil
+	}
+	n, err := strconv.Atoi(strings.Trim(h, `"`))
+	if err != nil || strings.HasPrefix(h, "W/") {
+		return nil, survey.Errorf(survey.ErrPreconditionFailed, "If-Match %s names no revision of this response", h)
+	}
+	return &n, nil
+}
+
+// getResponse: GET /campaigns/{key}/response, the caller's own.
+func (s *server) getResponse(c *gin.Context) {
+	r, err := s.store.MyResponse(c.Request.Context(), principal(c), c.Param("key"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	writeResponse(c, r)
+}
+
+// saveResponse: PUT /campaigns/{key}/response, saving a draft.
+func (s *server) saveResponse(c *gin.Context) {
+	match, err := ifMatch(c)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	var req saveRequest
+	if err := s.decode(c, &req); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	r, err := s.store.SaveDraft(c.Request.Context(), principal(c), c.Param("key"), req.Answers, match)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	writeResponse(c, r)
+}
+
+// submitResponse: POST /campaigns/{key}/response/submit.
+func (s *server) submitResponse(c *gin.Context) {
+	match, err := ifMatch(c)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	r, err := s.store.Submit(c.Request.Context(), principal(c), c.Param("key"), match)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	writeResponse(c, r)
+}

@@ -1,0 +1,63 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/customs-survey/surveyd/auth"
+)
+
+const (
+	admin       = auth.RoleAdmin
+	coordinator = auth.RoleCoordinator
+	respondent  = auth.RoleRespondent
+)
+
+// routes lists every endpoint of the service, with the roles it allows.
+func (s *server) routes() http.Handler {
+	e := newEngine()
+	e.Use(s.recoverPanics, s.logRequests, secureHeaders, s.limitBody)
+	e.NoRoute(func(c *gin.Context) { writeProblem(c, "not-found", "no such endpoint", nil) })
+	e.NoMethod(func(c *gin.Context) { writeProblem(c, "method-not-allowed", "this endpoint does not accept "+c.Request.Method, nil) })
+
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+
+	v1 := e.Group("/api/v1")
+	v1.GET("/healthz", s.healthz)
+	v1.GET("/readyz", s.readyz)
+	v1.POST("/auth/login", s.login)
+	v1.POST("/auth/refresh", s.refresh)
+	v1.POST("/auth/logout", s.logout)
+
+	a := v1.Group("", s.authenticate)
+	a.GET("/me", s.me)
+
+	a.POST("/administrations", allow(admin), s.createAdministration)
+	a.GET("/administrations", allow(admin), s.listAdministrations)
+
+	a.POST("/users", allow(admin, coordinator), s.createUser)
+	a.GET("/users", allow(admin, coordinator), s.listUsers)
+
+	a.POST("/questionnaires", allow(admin), s.createQuestionnaire)
+	a.GET("/questionnaires", allow(admin), s.listQuestionnaires)
+	a.GET("/questionnaires/:key", allow(admin), s.getQuestionnaire)
+	a.POST("/questionnaires/:key/versions", allow(admin), s.newQuestionnaireVersion)
+	a.GET("/questionnaires/:key/versions/:version", allow(admin), s.getQuestionnaireVersion)
+	a.PUT("/questionnaires/:key/versions/:version", allow(admin), s.updateQuestionnaire)
+	a.POST("/questionnaires/:key/versions/:version/publish", allow(admin), s.publishQuestionnaire)
+
+	a.POST("/campaigns", allow(admin), s.createCampaign)
+	a.GET("/campaigns", allow(admin, coordinator, respondent), s.listCampaigns)
+	a.GET("/campaigns/:key", allow(admin, coordinator, respondent), s.getCampaign)
+	a.POST("/campaigns/:key/open", allow(admin), s.openCampaign)
+	a.POST("/campaigns/:key/close", allow(admin), s.closeCampaign)
+	a.GET("/campaigns/:key/progress", allow(admin, coordinator), s.progress)
+	a.GET("/campaigns/:key/questionnaire", allow(admin, coordinator, respondent), s.campaignQuestionnaire)
+
+	a.GET("/campaigns/:key/response", allow(respondent), s.getResponse)
+	a.PUT("/campaigns/:key/response", allow(respondent), s.saveResponse)
+	a.POST("/campaigns/:key/response/submit", allow(respondent), s.submitResponse)
+	return e
+}

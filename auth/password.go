@@ -1,0 +1,251 @@
+package auth
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/argon2"
+)
+
+// Password length limits, counted in Unicode characters (runes), not bytes,
+// so that a passphrase in Greek or Bulgarian is held to the same rule as one
+// in English.
+const (
+	// MinPasswordLength follows OWASP's minimum for passwords without
+	// composition rules.
+	MinPasswordLength = 12
+	// MaxPasswordLength allows long passphrases while bounding the work a
+	// single request can cause.
+	MaxPasswordLength = 1024
+)
+
+// Codes of PasswordPolicyError, in the style of the API's validation codes.
+const (
+	// PolicyTooShort means fewer than MinPasswordLength characters.
+	PolicyTooShort = "too_short"
+	// PolicyTooLong means more than MaxPasswordLength characters.
+	PolicyTooLong = "too_long"
+	// PolicyInvalidCharacter means the password contains NUL.
+	PolicyInvalidCharacter = "invalid_character"
+	// PolicyInvalidEncoding means the password is not valid UTF-8.
+	PolicyInvalidEncoding = "invalid_encoding"
+)
+
+// ErrPasswordPolicy is matched (with errors.Is) by every error of
+// CheckPasswordPolicy, so callers can tell a rejected password from a
+// failure of the system.
+var ErrPasswordPolicy = errors.New("password does not meet the policy")
+
+// PasswordPolicyError says why a password was rejected. Its Message is safe
+// to show to the user and its Code is meant for a validation error entry.
+type PasswordPolicyError struct {
+	Code    string
+	Message string
+}
+
+// Error returns the message, which is written for the user.
+func (e *PasswordPolicyError) Error() string { return e.Message }
+
+// Unwrap makes errors.Is(err, ErrPasswordPolicy) true.
+func (e *PasswordPolicyError) Unwrap() error { return ErrPasswordPolicy }
+
+// CheckPasswordPolicy returns a *PasswordPolicyError when password may not be
+// set as a new password, and nil otherwise. It is applied when a password is
+// chosen, never at login, so tightening it later does not lock anyone out.
+// There are no composition rules, following NIST SP 800-63B: length is what
+// makes a password strong.
+func CheckPasswordPolicy(password string) error {
+	if !utf8.ValidString(password) {
+		return &PasswordPolicyError{Code: PolicyInvalidEncoding, Message: "password must be valid UTF-8"}
+	}
+	// NUL is refused because C-based tools and some drivers truncate at it,
+	// which would silently shorten the password.
+	if strings.ContainsRune(password, 0) {
+		return &PasswordPolicyError{Code: PolicyInvalidCharacter, Message: "password must not contain the NUL character"}
+	}
+	n := utf8.RuneCountInString(password)
+	if n < MinPasswordLength {
+		return &PasswordPolicyError{Code: PolicyTooShort, Message: fmt.Sprintf("password must be at least %d characters long", MinPasswordLength)}
+	}
+	if n > MaxPasswordLength {
+		return &PasswordPolicyError{Code: PolicyTooLong, Message: fmt.Sprintf("password must be at most %d characters long", MaxPasswordLength)}
+	}
+	return nil
+}
+
+// argonParams are the argon2id cost parameters stored in every hash, so that
+// old hashes stay verifiable when the defaults change.
+type argonParams struct {
+	memory  uint32 // KiB
+	time    uint32 // iterations
+	threads uint8
+	saltLen uint32 // bytes
+	keyLen  uint32 // bytes
+}
+
+// defaultParams is the OWASP Password Storage Cheat Sheet's first argon2id
+// configuration: 19 MiB, 2 iterations, 1 degree of parallelism.
+var defaultParams = argonParams{memory: 19 * 1024, time: 2, threads: 1, saltLen: 16, keyLen: 32}
+
+// Bounds on parameters read from a stored hash. The hashes are our own data,
+// but a corrupted or tampered row must not make one login allocate gigabytes
+// or spin for minutes.
+const (
+	maxMemory  = 1 << 20 // KiB, i.e. 1 GiB
+	maxTime    = 32
+	maxThreads = 16
+	minSaltLen = 8 // RFC 9106 §3.1 minimum
+	maxSaltLen = 64
+	minKeyLen  = 16
+	maxKeyLen  = 64
+)
+
+// ErrMalformedHash is returned by VerifyPassword when the stored hash is not
+// an argon2id PHC string it can check. It points at bad data, not at a wrong
+// password.
+var ErrMalformedHash = errors.New("malformed password hash")
+
+// b64 is the PHC string's base64: standard alphabet without padding. Strict
+// decoding refuses non-canonical trailing bits, so each hash has exactly one
+// spelling.
+var b64 = base64.RawStdEncoding.Strict()
+
+// HashPassword returns the argon2id hash of password as a PHC string,
+// $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>, with a fresh random salt.
+// It does not apply CheckPasswordPolicy; callers check the policy first.
+func HashPassword(password string) (string, error) {
+	p := defaultParams
+	salt := make([]byte, p.saltLen)
+	if _, err := rand.Read(salt); err != nil {
+		return "", fmt.Errorf("hash password: %w", err)
+	}
+	key := argon2.IDKey([]byte(password), salt, p.time, p.memory, p.threads, p.keyLen)
+	return encodeHash(p, salt, key), nil
+}
+
+// VerifyPassword reports whether password matches the PHC string encoded. A
+// mismatch is (false, nil); an error (wrapping ErrMalformedHash) means the
+// stored hash itself is unusable and should be logged. The comparison takes
+// constant time so it leaks nothing about how much of the hash matched.
+func VerifyPassword(encoded, password string) (bool, error) {
+	p, salt, key, err := decodeHash(encoded)
+	if err != nil {
+		return false, err
+	}
+	got := argon2.IDKey([]byte(password), salt, p.time, p.memory, p.threads, p.keyLen)
+	return subtle.ConstantTimeCompare(got, key) == 1, nil
+}
+
+// NeedsRehash reports whether encoded was made with other parameters than
+// HashPassword uses today (or cannot be read). After a successful login the
+// caller can then store a fresh hash, so that raising the cost reaches every
+// account over time.
+func NeedsRehash(encoded string) bool {
+	p, _, _, err := decodeHash(encoded)
+	return err != nil || p != defaultParams
+}
+
+var (
+	dummyOnce sync.Once
+	dummyHash string
+)
+
+// DummyVerify spends the time of one VerifyPassword and discards the result.
+// The login handler calls it when the e-mail is unknown, so that response
+// time does not reveal which addresses have accounts.
+func DummyVerify(password string) {
+	dummyOnce.Do(func() {
+		// No password has to match this hash, only cost the same to check, so
+		// a fixed salt and an all-zero key serve; building it needs no hashing,
+		// which keeps the first call as fast as the later ones. It uses the
+		// current parameters so that it tracks HashPassword if they change.
+		p := defaultParams
+		dummyHash = encodeHash(p, make([]byte, p.saltLen), make([]byte, p.keyLen))
+	})
+	_, _ = VerifyPassword(dummyHash, password)
+}
+
+func encodeHash(p argonParams, salt, key []byte) string {
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
+		argon2.Version, p.memory, p.time, p.threads,
+		b64.EncodeToString(salt), b64.EncodeToString(key))
+}
+
+// decodeHash parses a PHC string strictly: exactly the fields HashPassword
+// writes, in its order, with canonical numbers and base64, and parameters
+// within the bounds above.
+func decodeHash(encoded string) (argonParams, []byte, []byte, error) {
+	fail := func(reason string) (argonParams, []byte, []byte, error) {
+		return argonParams{}, nil, nil, fmt.Errorf("%w: %s", ErrMalformedHash, reason)
+	}
+	parts := strings.Split(encoded, "$")
+	if len(parts) != 6 || parts[0] != "" {
+		return fail("want 5 $-separated fields")
+	}
+	if parts[1] != "argon2id" {
+		return fail("algorithm is not argon2id")
+	}
+	if parts[2] != "v="+strconv.Itoa(argon2.Version) {
+		return fail("unsupported version")
+	}
+	params := strings.Split(parts[3], ",")
+	if len(params) != 3 {
+		return fail("want parameters m, t and p")
+	}
+	var values [3]uint64
+	for i, name := range []string{"m", "t", "p"} {
+		v, ok := parseParam(params[i], name)
+		if !ok {
+			return fail("bad parameter " + name)
+		}
+		values[i] = v
+	}
+	m, t, threads := values[0], values[1], values[2]
+	if threads < 1 || threads > maxThreads {
+		return fail("parallelism out of range")
+	}
+	// RFC 9106 requires at least 8 KiB per lane.
+	if m < 8*threads || m > maxMemory {
+		return fail("memory out of range")
+	}
+	if t < 1 || t > maxTime {
+		return fail("iterations out of range")
+	}
+	salt, err := b64.DecodeString(parts[4])
+	if err != nil || len(salt) < minSaltLen || len(salt) > maxSaltLen {
+		return fail("bad salt")
+	}
+	key, err := b64.DecodeString(parts[5])
+	if err != nil || len(key) < minKeyLen || len(key) > maxKeyLen {
+		return fail("bad hash")
+	}
+	p := argonParams{
+		memory:  uint32(m),
+		time:    uint32(t),
+		threads: uint8(threads),
+		saltLen: uint32(len(salt)),
+		keyLen:  uint32(len(key)),
+	}
+	return p, salt, key, nil
+}
+
+// parseParam reads "name=value" with value a canonical decimal (no sign, no
+// leading zeros), so that odd spellings of the same hash are refused.
+func parseParam(s, name string) (uint64, bool) {
+	value, ok := strings.CutPrefix(s, name+"=")
+	if !ok {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(value, 10, 32)
+	if err != nil || strconv.FormatUint(v, 10) != value {
+		return 0, false
+	}
+	return v, true
+}

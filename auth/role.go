@@ -1,0 +1,37 @@
+package auth
+
+// Role is what a user may do; see the Roles table of the API contract. It is
+// carried in the access token's "role" claim, so its values are part of the
+// wire format and must not be renamed.
+type Role string
+
+// The roles of the API contract.
+const (
+	// RoleAdmin is Commission staff: may do everything, belongs to no
+	// administration.
+	RoleAdmin Role = "admin"
+	// RoleCoordinator is the national coordinator of one administration.
+	RoleCoordinator Role = "coordinator"
+	// RoleRespondent is a national official of one administration who
+	// answers surveys.
+	RoleRespondent Role = "respondent"
+)
+
+// Valid reports whether r is one of the known roles. Values coming from a
+// token or a request body are untrusted strings and must pass this check
+// before any permission decision relies on them.
+func (r Role) Valid() bool {
+	switch r {
+	case RoleAdmin, RoleCoordinator, RoleRespondent:
+		return true
+	}
+	return false
+}
+
+// NeedsAdministration reports whether a user of this role must belong to an
+// administration. Only admins stand above the administrations; everyone else
+// is scoped to exactly one, which is what keeps one country's data from
+// another's.
+func (r Role) NeedsAdministration() bool {
+	return r == RoleCoordinator || r == RoleRespondent
+}

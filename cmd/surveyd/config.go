@@ -1,0 +1,81 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// config is the service's configuration, read from the environment and
+// overridden by flags.
+type config struct {
+	Addr          string
+	DatabaseURL   string
+	AdminEmail    string
+	AdminPassword string
+	JWTSecret     string
+	BodyLimit     int64
+}
+
+// loadConfig reads the environment, then the flags of a subcommand.
+func loadConfig(name string, args []string, getenv func(string) string, extra func(*flag.FlagSet)) (config, *flag.FlagSet, error) {
+	cfg := config{
+		Addr:          orDefault(getenv("SURVEY_ADDR"), ":8080"),
+		DatabaseURL:   orDefault(getenv("SURVEY_DATABASE_URL"), "sqlite://surveyd.db"),
+		AdminEmail:    getenv("SURVEY_ADMIN_EMAIL"),
+		AdminPassword: getenv("SURVEY_ADMIN_PASSWORD"),
+		JWTSecret:     getenv("SURVEY_JWT_SECRET"),
+	}
+	limit := orDefault(getenv("SURVEY_BODY_LIMIT"), "1MiB")
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (SURVEY_ADDR)")
+	fs.StringVar(&cfg.DatabaseURL, "database-url", cfg.DatabaseURL, "database URL (SURVEY_DATABASE_URL)")
+	fs.StringVar(&limit, "body-limit", limit, "largest request body (SURVEY_BODY_LIMIT)")
+	if extra != nil {
+		extra(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		return cfg, fs, fmt.Errorf("%s: %w", name, err)
+	}
+	if fs.NArg() > 0 {
+		return cfg, fs, fmt.Errorf("%s: unexpected argument %q", name, fs.Arg(0))
+	}
+	n, err := parseSize(limit)
+	if err != nil {
+		return cfg, fs, fmt.Errorf("SURVEY_BODY_LIMIT: %w", err)
+	}
+	cfg.BodyLimit = n
+	return cfg, fs, nil
+}
+
+// parseSize reads a byte size such as 1048576, 512KiB, 1MiB, 2MB.
+func parseSize(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	units := []struct {
+		suffix string
+		factor int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1000}, {"MB", 1000 * 1000}, {"GB", 1000 * 1000 * 1000}, {"B", 1}}
+	factor := int64(1)
+	for _, u := range units {
+		if strings.HasSuffix(s, u.suffix) {
+			s, factor = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.factor
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 || n > (1<<40)/factor {
+		return 0, errors.New("want a positive size such as 1MiB, 512KiB or 1048576")
+	}
+	return n * factor, nil
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

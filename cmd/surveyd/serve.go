@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/customs-survey/surveyd/api"
+	"github.com/customs-survey/surveyd/auth"
+	"github.com/customs-survey/surveyd/store"
+)
+
+// Token lifetimes and names; the access token is short-lived, the refresh
+// token rotates at every use.
+const (
+	accessTTL     = 15 * time.Minute
+	refreshTTL    = 7 * 24 * time.Hour
+	tokenIssuer   = "surveyd"
+	tokenAudience = "surveyd-api"
+)
+
+// serve runs the API until ctx ends. It listens at once and answers 503
+// until the database is reachable and migrated, retrying in the background,
+// so that a service started before its database becomes ready by itself.
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer, log *slog.Logger) error {
+	cfg, _, err := loadConfig("serve", args, getenv, nil)
+	if err != nil {
+		return err
+	}
+	var secret []byte
+	if cfg.JWTSecret != "" {
+		if secret, err = auth.ParseSecret(cfg.JWTSecret); err != nil {
+			return fmt.Errorf("SURVEY_JWT_SECRET: %w", err)
+		}
+	}
+	if (cfg.AdminEmail == "") != (cfg.AdminPassword == "") {
+		return errors.New("set both SURVEY_ADMIN_EMAIL and SURVEY_ADMIN_PASSWORD, or neither")
+	}
+	if cfg.AdminPassword != "" {
+		if err := auth.CheckPasswordPolicy(cfg.AdminPassword); err != nil {
+			return fmt.Errorf("SURVEY_ADMIN_PASSWORD: %w", err)
+		}
+	}
+
+	var handler atomic.Value
+	handler.Store(api.Starting())
+	srv := &http.Server{
+		Addr:              cfg.Addr,
+		Handler:           http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.Load().(http.Handler).ServeHTTP(w, r) }),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	log.Info("listening", "addr", ln.Addr().String())
+	fmt.Fprintf(stdout, "surveyd listening on %s\n", ln.Addr())
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	var st *store.Store
+	bootCtx, cancelBoot := context.WithCancel(ctx)
+	defer cancelBoot()
+	booted := make(chan struct{})
+	go func() {
+		defer close(booted)
+		st = bootstrap(bootCtx, cfg, secret, log, &handler)
+	}()
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	cancelBoot()
+	<-booted
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err = srv.Shutdown(shutdownCtx)
+	if st != nil {
+		st.Close()
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	log.Info("stopped")
+	return err
+}
+
+// bootstrap connects to the database, applies migrations, creates the first
+// admin and loads the token key, retrying until it succeeds or ctx ends;
+// then it swaps the real API in.
+func bootstrap(ctx context.Context, cfg config, secret []byte, log *slog.Logger, handler *atomic.Value) *store.Store {
+	delay := 500 * time.Millisecond
+	for {
+		st, err := start(ctx, cfg, secret, log, handler)
+		if err == nil {
+			return st
+		}
+		log.Warn("database not ready; retrying", "error", err.Error(), "in", delay.String())
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(delay):
+		}
+		delay = min(2*delay, 10*time.Second)
+	}
+}
+
+func start(ctx context.Context, cfg config, secret []byte, log *slog.Logger, handler *atomic.Value) (*store.Store, error) {
+	st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{Migrate: true, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	fail := func(err error) (*store.Store, error) { st.Close(); return nil, err }
+	if cfg.AdminEmail != "" {
+		created, err := st.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)
+		if err != nil {
+			return fail(err)
+		}
+		if created {
+			log.Info("first admin created", "email", cfg.AdminEmail)
+		}
+	}
+	if secret == nil {
+		if secret, err = st.JWTSecret(ctx); err != nil {
+			return fail(err)
+		}
+	}
+	issuer, err := auth.NewIssuer(secret, tokenIssuer, tokenAudience, accessTTL)
+	if err != nil {
+		return fail(err)
+	}
+	sessions := auth.NewService(st, issuer, auth.DefaultThrottle, refreshTTL)
+	handler.Store(api.NewServer(api.Config{BodyLimit: cfg.BodyLimit, Logger: log}, api.Deps{Store: st, Auth: sessions}))
+	log.Info("ready", "database", st.Dialect())
+	return st, nil
+}

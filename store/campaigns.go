@@ -1,0 +1,274 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"slices"
+
+	"gorm.io/gorm"
+
+	"github.com/customs-survey/surveyd/auth"
+	"github.com/customs-survey/surveyd/survey"
+)
+
+// DefaultMinCellSize is the smallest number of responses a breakdown cell
+// may show (SCORING.md) when a campaign does not set its own.
+const DefaultMinCellSize = 5
+
+// CreateCampaign creates a campaign in the draft state.
+// Errors: *ValidationError, ErrConflict (duplicate key, questionnaire
+// version not published).
+func (s *Store) CreateCampaign(ctx context.Context, in survey.NewCampaign) (survey.Campaign, error) {
+	if in.MinCellSize == 0 {
+		in.MinCellSize = DefaultMinCellSize
+	}
+	var row campaignRow
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
+		v := &survey.ValidationError{}
+		if !in.ClosesAt.After(in.OpensAt) {
+			v.Add("closes_at", "out_of_range", "closes_at must be after opens_at")
+		}
+		q, err := s.questionnaireRow(tx, in.Questionnaire, in.Version)
+		qFound := err == nil
+		if errors.Is(err, survey.ErrNotFound) {
+			v.Add("version", "unknown_questionnaire", "questionnaire %s has no version %d", in.Questionnaire, in.Version)
+		} else if err != nil {
+			return err
+		}
+		if len(in.Administrations) > 0 {
+			var known []string
+			if err := tx.Model(&administrationRow{}).Where("code IN ?", in.Administrations).Pluck("code", &known).Error; err != nil {
+				return err
+			}
+			seen := map[string]bool{}
+			for i, code := range in.Administrations {
+				switch {
+				case seen[code]:
+					v.Add(fieldIndex("administrations", i), "duplicate", "%s is listed twice", code)
+				case !slices.Contains(known, code):
+					v.Add(fieldIndex("administrations", i), "unknown_administration", "no administration has code %q", code)
+				}
+				seen[code] = true
+			}
+		}
+		var previousID *int64
+		if in.PreviousCampaign != "" {
+			var prev campaignRow
+			err := tx.Where("key = ?", in.PreviousCampaign).Take(&prev).Error
+			switch {
+			case errors.Is(err, gorm.ErrRecordNotFound):
+				v.Add("previous_campaign", "unknown_campaign", "no campaign has key %q", in.PreviousCampaign)
+			case err != nil:
+				return err
+			case prev.Year >= in.Year:
+				v.Add("previous_campaign", "out_of_range", "the previous campaign is of %d, not before %d", prev.Year, in.Year)
+			default:
+				previousID = &prev.ID
+			}
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		if qFound && q.Status != survey.StatusPublished {
+			return survey.Errorf(survey.ErrConflict, "questionnaire %s version %d is not published", in.Questionnaire, in.Version)
+		}
+		var n int64
+		if err := tx.Model(&campaignRow{}).Where("key = ?", in.Key).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return survey.Errorf(survey.ErrConflict, "campaign %s already exists", in.Key)
+		}
+		now := s.now()
+		row = campaignRow{Key: in.Key, Year: in.Year, QuestionnaireID: q.ID, OpensAt: in.OpensAt.UTC(), ClosesAt: in.ClosesAt.UTC(),
+			PreviousCampaignID: previousID, MinCellSize: in.MinCellSize, Status: survey.StatusDraft, CreatedAt: now, UpdatedAt: now}
+		if err := tx.Create(&row).Error; err != nil {
+			return err
+		}
+		for _, code := range in.Administrations {
+			if err := tx.Create(&campaignAdministrationRow{CampaignID: row.ID, AdministrationCode: code}).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return survey.Campaign{}, survey.Errorf(survey.ErrConflict, "campaign %s already exists", in.Key)
+	}
+	if err != nil {
+		return survey.Campaign{}, s.translate(ctx, "create campaign", err)
+	}
+	return s.Campaign(ctx, auth.Principal{Role: auth.RoleAdmin}, in.Key)
+}
+
+// Campaigns lists the campaigns p may see: every campaign for admins, those
+// of their administration for coordinators, and only the open ones of their
+// administration for respondents.
+func (s *Store) Campaigns(ctx context.Context, p auth.Principal) ([]survey.Campaign, error) {
+	q := s.db.WithContext(ctx).Model(&campaignRow{}).Order("year DESC, key")
+	switch p.Role {
+	case auth.RoleAdmin:
+	case auth.RoleCoordinator:
+		q = q.Where("id IN (SELECT campaign_id FROM campaign_administrations WHERE administration_code = ?)", p.Administration)
+	default:
+		q = q.Where("status = ? AND id IN (SELECT campaign_id FROM campaign_administrations WHERE administration_code = ?)",
+			survey.StatusOpen, p.Administration)
+	}
+	var rows []campaignRow
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, s.translate(ctx, "list campaigns", err)
+	}
+	out := make([]survey.Campaign, 0, len(rows))
+	for _, r := range rows {
+		c, err := s.toCampaign(s.db.WithContext(ctx), r)
+		if err != nil {
+			return nil, s.translate(ctx, "list campaigns", err)
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// Campaign returns one campaign if p may see it.
+// Errors: ErrNotFound (also for a campaign of another administration, or a
+// draft campaign asked for by a respondent).
+func (s *Store) Campaign(ctx context.Context, p auth.Principal, key string) (survey.Campaign, error) {
+	row, err := s.campaignRow(s.db.WithContext(ctx), p, key)
+	if err != nil {
+		return survey.Campaign{}, s.translate(ctx, "get campaign", err)
+	}
+	c, err := s.toCampaign(s.db.WithContext(ctx), row)
+	return c, s.translate(ctx, "get campaign", err)
+}
+
+// campaignRow loads a campaign and applies p's visibility rules.
+func (s *Store) campaignRow(tx *gorm.DB, p auth.Principal, key string) (campaignRow, error) {
+	var row campaignRow
+	err := tx.Where("key = ?", key).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return row, survey.Errorf(survey.ErrNotFound, "no campaign %s", key)
+	}
+	if err != nil || p.Role == auth.RoleAdmin {
+		return row, err
+	}
+	var n int64
+	if err := tx.Model(&campaignAdministrationRow{}).
+		Where("campaign_id = ? AND administration_code = ?", row.ID, p.Administration).Count(&n).Error; err != nil {
+		return row, err
+	}
+	if n == 0 || (p.Role == auth.RoleRespondent && row.Status == survey.StatusDraft) {
+		return row, survey.Errorf(survey.ErrNotFound, "no campaign %s", key)
+	}
+	return row, nil
+}
+
+func (s *Store) toCampaign(tx *gorm.DB, r campaignRow) (survey.Campaign, error) {
+	c := survey.Campaign{Key: r.Key, Year: r.Year, OpensAt: r.OpensAt, ClosesAt: r.ClosesAt, MinCellSize: r.MinCellSize,
+		Status: r.Status, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+	var q questionnaireRow
+	if err := tx.Select("key", "version").Where("id = ?", r.QuestionnaireID).Take(&q).Error; err != nil {
+		return c, err
+	}
+	c.Questionnaire, c.Version = q.Key, q.Version
+	if r.PreviousCampaignID != nil {
+		var prev campaignRow
+		if err := tx.Select("key").Where("id = ?", *r.PreviousCampaignID).Take(&prev).Error; err != nil {
+			return c, err
+		}
+		c.PreviousCampaign = prev.Key
+	}
+	if err := tx.Model(&campaignAdministrationRow{}).Where("campaign_id = ?", r.ID).
+		Order("administration_code").Pluck("administration_code", &c.Administrations).Error; err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+// SetCampaignStatus moves a campaign draft → open → closed.
+// Errors: ErrNotFound, ErrConflict (any other transition).
+func (s *Store) SetCampaignStatus(ctx context.Context, key, status string) (survey.Campaign, error) {
+	from := map[string]string{survey.StatusOpen: survey.StatusDraft, survey.StatusClosed: survey.StatusOpen}[status]
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
+		row, err := s.campaignRow(tx, auth.Principal{Role: auth.RoleAdmin}, key)
+		if err != nil {
+			return err
+		}
+		if row.Status != from {
+			return survey.Errorf(survey.ErrConflict, "campaign %s is %s; only a %s campaign can become %s", key, row.Status, from, status)
+		}
+		return tx.Model(&campaignRow{}).Where("id = ? AND status = ?", row.ID, from).
+			Updates(map[string]any{"status": status, "updated_at": s.now()}).Error
+	})
+	if err != nil {
+		return survey.Campaign{}, s.translate(ctx, "set campaign status", err)
+	}
+	return s.Campaign(ctx, auth.Principal{Role: auth.RoleAdmin}, key)
+}
+
+// CampaignQuestionnaire returns the questionnaire version of a campaign that
+// p may see.
+// Errors: ErrNotFound.
+func (s *Store) CampaignQuestionnaire(ctx context.Context, p auth.Principal, key string) (survey.Questionnaire, error) {
+	db := s.db.WithContext(ctx)
+	row, err := s.campaignRow(db, p, key)
+	if err != nil {
+		return survey.Questionnaire{}, s.translate(ctx, "get campaign questionnaire", err)
+	}
+	var q questionnaireRow
+	if err := db.Where("id = ?", row.QuestionnaireID).Take(&q).Error; err != nil {
+		return survey.Questionnaire{}, s.translate(ctx, "get campaign questionnaire", err)
+	}
+	return toQuestionnaire(q)
+}
+
+// Progress counts, per invited administration, its respondents and their
+// drafts and submissions. Coordinators see their own row only.
+// Errors: ErrNotFound.
+func (s *Store) Progress(ctx context.Context, p auth.Principal, key string) (survey.Progress, error) {
+	db := s.db.WithContext(ctx)
+	row, err := s.campaignRow(db, p, key)
+	if err != nil {
+		return survey.Progress{}, s.translate(ctx, "progress", err)
+	}
+	var rows []struct {
+		Administration string
+		Respondents    int
+		Drafts         int
+		Submitted      int
+	}
+	q := db.Raw(`
+SELECT ca.administration_code AS administration,
+  (SELECT COUNT(*) FROM users u WHERE u.administration_code = ca.administration_code
+     AND u.role = 'respondent' AND u.disabled_at IS NULL) AS respondents,
+  (SELECT COUNT(*) FROM responses r WHERE r.campaign_id = ca.campaign_id
+     AND r.administration_code = ca.administration_code AND r.current_submission_id IS NULL) AS drafts,
+  (SELECT COUNT(*) FROM responses r WHERE r.campaign_id = ca.campaign_id
+     AND r.administration_code = ca.administration_code AND r.current_submission_id IS NOT NULL) AS submitted
+FROM campaign_administrations ca
+WHERE ca.campaign_id = ? AND (? = '' OR ca.administration_code = ?)
+ORDER BY ca.administration_code`, row.ID, scopeOf(p), scopeOf(p))
+	if err := q.Scan(&rows).Error; err != nil {
+		return survey.Progress{}, s.translate(ctx, "progress", err)
+	}
+	out := survey.Progress{Campaign: key, Rows: make([]survey.ProgressRow, 0, len(rows))}
+	for _, r := range rows {
+		pr := survey.ProgressRow{Administration: r.Administration, Respondents: r.Respondents, Drafts: r.Drafts, Submitted: r.Submitted}
+		out.Rows = append(out.Rows, pr)
+		out.Totals.Respondents += pr.Respondents
+		out.Totals.Drafts += pr.Drafts
+		out.Totals.Submitted += pr.Submitted
+	}
+	return out, nil
+}
+
+// scopeOf is the administration p is confined to, or "" for admins.
+func scopeOf(p auth.Principal) string {
+	if p.Role == auth.RoleAdmin {
+		return ""
+	}
+	return p.Administration
+}
+
+func fieldIndex(name string, i int) string {
+	return name + "[" + itoa(i) + "]"
+}

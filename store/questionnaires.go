@@ -1,0 +1,186 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"github.com/customs-survey/surveyd/survey"
+)
+
+// CreateQuestionnaire stores a validated document as version 1, a draft.
+// Errors: ErrConflict when the key exists.
+func (s *Store) CreateQuestionnaire(ctx context.Context, by string, doc *survey.Document) (survey.Questionnaire, error) {
+	body, err := json.Marshal(doc)
+	if err != nil {
+		return survey.Questionnaire{}, err
+	}
+	now := s.now()
+	row := questionnaireRow{Key: doc.Key, Version: 1, Status: survey.StatusDraft, Document: string(body),
+		CreatedBy: &by, CreatedAt: now, UpdatedAt: now}
+	err = s.transaction(ctx, func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Model(&questionnaireRow{}).Where("key = ?", doc.Key).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return survey.Errorf(survey.ErrConflict, "questionnaire %s already exists; add a version instead", doc.Key)
+		}
+		return tx.Create(&row).Error
+	})
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return survey.Questionnaire{}, survey.Errorf(survey.ErrConflict, "questionnaire %s already exists", doc.Key)
+	}
+	if err != nil {
+		return survey.Questionnaire{}, s.translate(ctx, "create questionnaire", err)
+	}
+	return toQuestionnaire(row)
+}
+
+// Questionnaires lists the latest version of every questionnaire.
+func (s *Store) Questionnaires(ctx context.Context) ([]survey.Questionnaire, error) {
+	var rows []questionnaireRow
+	err := s.db.WithContext(ctx).
+		Where("version = (SELECT MAX(q2.version) FROM questionnaires q2 WHERE q2.key = questionnaires.key)").
+		Order("key").Find(&rows).Error
+	if err != nil {
+		return nil, s.translate(ctx, "list questionnaires", err)
+	}
+	out := make([]survey.Questionnaire, 0, len(rows))
+	for _, r := range rows {
+		q, err := toQuestionnaire(r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, q)
+	}
+	return out, nil
+}
+
+// Questionnaire returns one version; version 0 means the latest.
+// Errors: ErrNotFound.
+func (s *Store) Questionnaire(ctx context.Context, key string, version int) (survey.Questionnaire, error) {
+	row, err := s.questionnaireRow(s.db.WithContext(ctx), key, version)
+	if err != nil {
+		return survey.Questionnaire{}, s.translate(ctx, "get questionnaire", err)
+	}
+	return toQuestionnaire(row)
+}
+
+func (s *Store) questionnaireRow(tx *gorm.DB, key string, version int) (questionnaireRow, error) {
+	var row questionnaireRow
+	q := tx.Where("key = ?", key)
+	if version > 0 {
+		q = q.Where("version = ?", version)
+	}
+	err := q.Order("version DESC").Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		if version > 0 {
+			return row, survey.Errorf(survey.ErrNotFound, "questionnaire %s has no version %d", key, version)
+		}
+		return row, survey.Errorf(survey.ErrNotFound, "no questionnaire %s", key)
+	}
+	return row, err
+}
+
+// UpdateQuestionnaire replaces the document of a draft version.
+// Errors: ErrNotFound, ErrConflict (published), *ValidationError (key
+// changed).
+func (s *Store) UpdateQuestionnaire(ctx context.Context, key string, version int, doc *survey.Document) (survey.Questionnaire, error) {
+	if doc.Key != key {
+		return survey.Questionnaire{}, survey.Invalid("key", "key_mismatch", "the document's key must be %q, the key in the path", key)
+	}
+	body, err := json.Marshal(doc)
+	if err != nil {
+		return survey.Questionnaire{}, err
+	}
+	var row questionnaireRow
+	err = s.transaction(ctx, func(tx *gorm.DB) error {
+		var err error
+		if row, err = s.questionnaireRow(tx, key, version); err != nil {
+			return err
+		}
+		if row.Status != survey.StatusDraft {
+			return survey.Errorf(survey.ErrConflict, "questionnaire %s version %d is published and cannot change; add a version", key, version)
+		}
+		row.Document, row.UpdatedAt = string(body), s.now()
+		res := tx.Model(&questionnaireRow{}).Where("id = ? AND status = ?", row.ID, survey.StatusDraft).
+			Updates(map[string]any{"document": row.Document, "updated_at": row.UpdatedAt})
+		if res.Error == nil && res.RowsAffected != 1 {
+			return survey.Errorf(survey.ErrConflict, "questionnaire %s version %d was published meanwhile", key, version)
+		}
+		return res.Error
+	})
+	if err != nil {
+		return survey.Questionnaire{}, s.translate(ctx, "update questionnaire", err)
+	}
+	return toQuestionnaire(row)
+}
+
+// PublishQuestionnaire makes a draft version immutable.
+// Errors: ErrNotFound, ErrConflict (already published).
+func (s *Store) PublishQuestionnaire(ctx context.Context, key string, version int) (survey.Questionnaire, error) {
+	var row questionnaireRow
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
+		var err error
+		if row, err = s.questionnaireRow(tx, key, version); err != nil {
+			return err
+		}
+		if row.Status != survey.StatusDraft {
+			return survey.Errorf(survey.ErrConflict, "questionnaire %s version %d is already published", key, version)
+		}
+		now := s.now()
+		row.Status, row.PublishedAt, row.UpdatedAt = survey.StatusPublished, &now, now
+		res := tx.Model(&questionnaireRow{}).Where("id = ? AND status = ?", row.ID, survey.StatusDraft).
+			Updates(map[string]any{"status": row.Status, "published_at": now, "updated_at": now})
+		if res.Error == nil && res.RowsAffected != 1 {
+			return survey.Errorf(survey.ErrConflict, "questionnaire %s version %d is already published", key, version)
+		}
+		return res.Error
+	})
+	if err != nil {
+		return survey.Questionnaire{}, s.translate(ctx, "publish questionnaire", err)
+	}
+	return toQuestionnaire(row)
+}
+
+// NewQuestionnaireVersion adds a draft version copied from the latest one,
+// which must be published (one draft at a time).
+// Errors: ErrNotFound, ErrConflict.
+func (s *Store) NewQuestionnaireVersion(ctx context.Context, by, key string) (survey.Questionnaire, error) {
+	var row questionnaireRow
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
+		latest, err := s.questionnaireRow(tx, key, 0)
+		if err != nil {
+			return err
+		}
+		if latest.Status == survey.StatusDraft {
+			return survey.Errorf(survey.ErrConflict, "version %d of questionnaire %s is still a draft: edit it instead", latest.Version, key)
+		}
+		now := s.now()
+		row = questionnaireRow{Key: key, Version: latest.Version + 1, Status: survey.StatusDraft,
+			Document: latest.Document, CreatedBy: &by, CreatedAt: now, UpdatedAt: now}
+		return tx.Create(&row).Error
+	})
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return survey.Questionnaire{}, survey.Errorf(survey.ErrConflict, "another version of %s was added meanwhile", key)
+	}
+	if err != nil {
+		return survey.Questionnaire{}, s.translate(ctx, "add questionnaire version", err)
+	}
+	return toQuestionnaire(row)
+}
+
+func toQuestionnaire(r questionnaireRow) (survey.Questionnaire, error) {
+	var doc survey.Document
+	if err := json.Unmarshal([]byte(r.Document), &doc); err != nil {
+		return survey.Questionnaire{}, fmt.Errorf("questionnaire %s v%d: stored document: %w", r.Key, r.Version, err)
+	}
+	return survey.Questionnaire{
+		Key: r.Key, Version: r.Version, Status: r.Status, Document: &doc,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, PublishedAt: r.PublishedAt,
+	}, nil
+}

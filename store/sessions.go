@@ -1,0 +1,183 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/customs-survey/surveyd/auth"
+)
+
+// The methods below implement auth.Store.
+
+// AccountByEmail returns the account with that e-mail.
+func (s *Store) AccountByEmail(ctx context.Context, email string) (auth.Account, bool, error) {
+	return s.account(ctx, "email = ?", NormalizeEmail(email))
+}
+
+// AccountByID returns the account with that id.
+func (s *Store) AccountByID(ctx context.Context, id string) (auth.Account, bool, error) {
+	return s.account(ctx, "id = ?", id)
+}
+
+func (s *Store) account(ctx context.Context, where string, arg string) (auth.Account, bool, error) {
+	var row userRow
+	err := s.db.WithContext(ctx).Where(where, arg).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return auth.Account{}, false, nil
+	}
+	if err != nil {
+		return auth.Account{}, false, s.translate(ctx, "get account", err)
+	}
+	return toAccount(row), true, nil
+}
+
+func toAccount(r userRow) auth.Account {
+	a := auth.Account{
+		ID: r.ID, Email: r.Email, PasswordHash: r.PasswordHash, Role: auth.Role(r.Role),
+		Disabled: r.DisabledAt != nil, PasswordChangedAt: r.PasswordChangedAt,
+	}
+	if r.AdministrationCode != nil {
+		a.Administration = *r.AdministrationCode
+	}
+	return a
+}
+
+// SaveRefreshToken stores a new refresh token (its hash only).
+func (s *Store) SaveRefreshToken(ctx context.Context, t auth.RefreshToken) error {
+	row := refreshTokenRow{UserID: t.UserID, FamilyID: t.FamilyID, TokenHash: t.Hash, ExpiresAt: t.ExpiresAt.UTC(), CreatedAt: s.now()}
+	return s.translate(ctx, "save refresh token", s.db.WithContext(ctx).Create(&row).Error)
+}
+
+// RotateRefreshToken exchanges the token with oldHash for next, in the same
+// family, and returns the account it belongs to. A token used twice revokes
+// its whole family: whoever replays a stolen token logs out the thief and
+// the victim alike, and both must log in again.
+// Errors: auth.ErrInvalidToken, auth.ErrTokenReused.
+func (s *Store) RotateRefreshToken(ctx context.Context, oldHash string, next auth.RefreshToken) (auth.Account, error) {
+	now := s.now()
+	var account auth.Account
+	var reused bool
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
+		var old refreshTokenRow
+		if err := tx.Where("token_hash = ?", oldHash).Take(&old).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return auth.ErrInvalidToken
+			}
+			return err
+		}
+		if old.UsedAt != nil || old.RevokedAt != nil {
+			reused = true
+			return tx.Model(&refreshTokenRow{}).Where("family_id = ? AND revoked_at IS NULL", old.FamilyID).
+				Update("revoked_at", now).Error
+		}
+		if !now.Before(old.ExpiresAt) {
+			return auth.ErrInvalidToken
+		}
+		// Conditional update: of two concurrent refreshes only one wins.
+		res := tx.Model(&refreshTokenRow{}).Where("id = ? AND used_at IS NULL AND revoked_at IS NULL", old.ID).Update("used_at", now)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			reused = true
+			return tx.Model(&refreshTokenRow{}).Where("family_id = ? AND revoked_at IS NULL", old.FamilyID).
+				Update("revoked_at", now).Error
+		}
+		var user userRow
+		if err := tx.Where("id = ?", old.UserID).Take(&user).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return auth.ErrInvalidToken
+			}
+			return err
+		}
+		account = toAccount(user)
+		if account.Disabled {
+			return auth.ErrInvalidToken
+		}
+		row := refreshTokenRow{UserID: old.UserID, FamilyID: old.FamilyID, TokenHash: next.Hash,
+			ExpiresAt: next.ExpiresAt.UTC(), CreatedAt: now}
+		return tx.Create(&row).Error
+	})
+	if err != nil {
+		if errors.Is(err, auth.ErrInvalidToken) {
+			return auth.Account{}, err
+		}
+		return auth.Account{}, s.translate(ctx, "rotate refresh token", err)
+	}
+	if reused {
+		// The revocation above is committed; the caller still gets a 401.
+		return auth.Account{}, auth.ErrTokenReused
+	}
+	return account, nil
+}
+
+// RevokeRefreshFamily revokes the family of the token with that hash, and
+// reports whether the token existed.
+func (s *Store) RevokeRefreshFamily(ctx context.Context, hash string) (string, bool, error) {
+	var row refreshTokenRow
+	err := s.db.WithContext(ctx).Where("token_hash = ?", hash).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, s.translate(ctx, "revoke refresh token", err)
+	}
+	err = s.db.WithContext(ctx).Model(&refreshTokenRow{}).Where("family_id = ? AND revoked_at IS NULL", row.FamilyID).
+		Update("revoked_at", s.now()).Error
+	return row.UserID, true, s.translate(ctx, "revoke refresh token", err)
+}
+
+// RevokeUserRefreshTokens revokes every refresh token of a user.
+func (s *Store) RevokeUserRefreshTokens(ctx context.Context, userID string) error {
+	err := s.db.WithContext(ctx).Model(&refreshTokenRow{}).Where("user_id = ? AND revoked_at IS NULL", userID).
+		Update("revoked_at", s.now()).Error
+	return s.translate(ctx, "revoke refresh tokens", err)
+}
+
+// RecentLoginFailures counts the failures of a scope since a time and
+// returns the oldest of them.
+func (s *Store) RecentLoginFailures(ctx context.Context, scope string, since time.Time) (int, time.Time, error) {
+	var out struct {
+		N      int
+		Oldest *time.Time
+	}
+	// MIN over a TIMESTAMP column comes back as text from SQLite, so the
+	// oldest failure is read as a row instead.
+	var n int64
+	if err := s.db.WithContext(ctx).Model(&loginFailureRow{}).Where("scope = ? AND failed_at > ?", scope, since.UTC()).Count(&n).Error; err != nil {
+		return 0, time.Time{}, s.translate(ctx, "count login failures", err)
+	}
+	out.N = int(n)
+	if n == 0 {
+		return 0, time.Time{}, nil
+	}
+	var oldest loginFailureRow
+	if err := s.db.WithContext(ctx).Where("scope = ? AND failed_at > ?", scope, since.UTC()).Order("failed_at").Take(&oldest).Error; err != nil {
+		return 0, time.Time{}, s.translate(ctx, "count login failures", err)
+	}
+	return out.N, oldest.FailedAt, nil
+}
+
+// RecordLoginFailure records one failed login under each scope, and drops
+// failures older than before, so that the table stays small.
+func (s *Store) RecordLoginFailure(ctx context.Context, scopes []string, at, before time.Time) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
+		for _, scope := range scopes {
+			if err := tx.Create(&loginFailureRow{Scope: scope, FailedAt: at.UTC()}).Error; err != nil {
+				return err
+			}
+		}
+		return tx.Where("failed_at < ?", before.UTC()).Delete(&loginFailureRow{}).Error
+	})
+	return s.translate(ctx, "record login failure", err)
+}
+
+// ClearLoginFailures forgets the failures of a scope after a successful
+// login.
+func (s *Store) ClearLoginFailures(ctx context.Context, scope string) error {
+	err := s.db.WithContext(ctx).Where("scope = ?", scope).Delete(&loginFailureRow{}).Error
+	return s.translate(ctx, "clear login failures", err)
+}

@@ -1,0 +1,206 @@
+// Package store keeps the service's state in a relational database through
+// GORM: an embedded SQLite file by default, PostgreSQL in production. It
+// implements the use cases of the survey and auth packages, one transaction
+// per write, and translates driver errors into the domain's sentinels.
+//
+// GORM row types stay in this package; every crossing to the domain goes
+// through a named converter (toUser, toCampaign, ...).
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/customs-survey/surveyd/migrations"
+	"github.com/customs-survey/surveyd/survey"
+)
+
+// Store is the database of the service. It is safe for concurrent use.
+type Store struct {
+	db      *gorm.DB
+	sql     *sql.DB
+	dialect string
+	now     func() time.Time
+	log     *slog.Logger
+}
+
+// Options tune Open.
+type Options struct {
+	// Migrate applies pending migrations while opening (serve and migrate
+	// do; tools that only read may not).
+	Migrate bool
+	// Logger receives slow-query and error lines; nil discards them.
+	Logger *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Open connects to the database named by databaseURL ("sqlite://PATH" or
+// "postgres://..."). The connection itself is lazy on PostgreSQL: Open
+// succeeds while the server is down only if opts.Migrate is false.
+func Open(ctx context.Context, databaseURL string, opts Options) (*Store, error) {
+	dialector, dialect, err := dialectorFor(databaseURL)
+	if err != nil {
+		return nil, err
+	}
+	db, err := gorm.Open(dialector, &gorm.Config{
+		TranslateError:         true,
+		SkipDefaultTransaction: true,
+		Logger:                 logger.Discard,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", dialect, redactErr(err))
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+	}
+	if dialect == migrations.SQLite {
+		// Writers queue on SQLite's lock (busy_timeout, immediate
+		// transactions); readers run beside them in WAL mode.
+		sqlDB.SetMaxOpenConns(8)
+	} else {
+		sqlDB.SetMaxOpenConns(20)
+		sqlDB.SetMaxIdleConns(10)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Store{db: db, sql: sqlDB, dialect: dialect, now: func() time.Time { return now().UTC() }, log: log}
+	if opts.Migrate {
+		if _, err := s.Migrate(ctx); err != nil {
+			sqlDB.Close()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// dialectorFor picks the GORM driver for a database URL.
+func dialectorFor(databaseURL string) (gorm.Dialector, string, error) {
+	switch {
+	case strings.HasPrefix(databaseURL, "sqlite://"):
+		path := strings.TrimPrefix(databaseURL, "sqlite://")
+		if path == "" {
+			return nil, "", errors.New("database URL: sqlite:// needs a file path, e.g. sqlite://surveyd.db")
+		}
+		query := url.Values{}
+		if i := strings.IndexByte(path, '?'); i >= 0 {
+			q, err := url.ParseQuery(path[i+1:])
+			if err != nil {
+				return nil, "", fmt.Errorf("database URL: %w", err)
+			}
+			query, path = q, path[:i]
+		}
+		for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)"} {
+			query.Add("_pragma", p)
+		}
+		query.Set("_txlock", "immediate")
+		query.Set("_time_format", "sqlite")
+		return sqlite.Open("file:" + path + "?" + query.Encode()), migrations.SQLite, nil
+	case strings.HasPrefix(databaseURL, "postgres://"), strings.HasPrefix(databaseURL, "postgresql://"):
+		return postgres.Open(databaseURL), migrations.Postgres, nil
+	default:
+		return nil, "", errors.New("database URL: want sqlite://PATH or postgres://...")
+	}
+}
+
+// Migrate applies the pending migrations and returns their names.
+func (s *Store) Migrate(ctx context.Context) ([]string, error) {
+	applied, err := migrations.Apply(ctx, s.sql, s.dialect)
+	if err != nil {
+		return applied, fmt.Errorf("migrate: %w", redactErr(err))
+	}
+	return applied, nil
+}
+
+// Dialect is "sqlite" or "postgres".
+func (s *Store) Dialect() string { return s.dialect }
+
+// Close releases the connections.
+func (s *Store) Close() error { return s.sql.Close() }
+
+// Ready reports whether the database answers and every migration is applied.
+func (s *Store) Ready(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if err := s.sql.PingContext(ctx); err != nil {
+		return fmt.Errorf("%w: database: %v", survey.ErrUnavailable, redactErr(err))
+	}
+	pending, err := migrations.Pending(ctx, s.sql, s.dialect)
+	if err != nil {
+		return fmt.Errorf("%w: migrations: %v", survey.ErrUnavailable, redactErr(err))
+	}
+	if len(pending) > 0 {
+		return fmt.Errorf("%w: %d migrations pending", survey.ErrUnavailable, len(pending))
+	}
+	return nil
+}
+
+// transaction runs fn in one transaction; fn's error rolls it back.
+func (s *Store) transaction(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return s.db.WithContext(ctx).Transaction(fn)
+}
+
+// translate maps driver errors to domain sentinels, keeping domain errors as
+// they are. Anything unknown is checked against the database's health so
+// that an outage answers 503 rather than 500.
+func (s *Store) translate(ctx context.Context, op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var domain *survey.Error
+	var invalid *survey.ValidationError
+	switch {
+	case errors.As(err, &domain), errors.As(err, &invalid),
+		errors.Is(err, survey.ErrNotFound), errors.Is(err, survey.ErrConflict),
+		errors.Is(err, survey.ErrPreconditionFailed), errors.Is(err, survey.ErrForbidden),
+		errors.Is(err, survey.ErrUnavailable), errors.Is(err, survey.ErrMalformed):
+		return err
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return fmt.Errorf("%s: %w", op, survey.ErrNotFound)
+	case errors.Is(err, gorm.ErrDuplicatedKey):
+		return fmt.Errorf("%s: %w", op, survey.ErrConflict)
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	pingCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+	defer cancel()
+	if perr := s.sql.PingContext(pingCtx); perr != nil {
+		return fmt.Errorf("%s: %w: %v", op, survey.ErrUnavailable, redactErr(err))
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
+
+// redactErr drops anything that looks like a connection string from a
+// driver error, so that passwords in URLs never reach the logs.
+func redactErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	if i := strings.Index(msg, "://"); i >= 0 {
+		if j := strings.IndexByte(msg[i:], '@'); j >= 0 {
+			msg = msg[:i+3] + "…" + msg[i+j:]
+		}
+	}
+	return errors.New(msg)
+}

@@ -1,0 +1,22 @@
+// Package survey is the domain of the Customs programme survey service:
+// questionnaires as Commission staff write them, the answers national customs
+// administrations give to them, and the rules that decide whether either is
+// acceptable.
+//
+// A questionnaire is a JSON document (API.md, "Questionnaire document") of
+// sections, questions, option sets and the indicators of SCORING.md that the
+// annual progress report publishes. ParseDocument turns raw JSON into a
+// Document and reports every problem at once, each under its JSON path, so
+// that an author can fix a whole draft in one round trip. Localize gives
+// respondents the same document in one language.
+//
+// Answers are checked twice: loosely while a respondent saves a draft
+// (CheckAnswers: whatever is given must be well typed) and strictly at
+// submission (PrepareSubmission: answers to questions hidden by show_if are
+// dropped, required questions must be answered), which also produces the
+// AnswerRows the database aggregates.
+//
+// Nothing in this package knows about HTTP or storage: problems are reported
+// as the sentinel errors and the ValidationError of errors.go, which the api
+// package maps to problem documents.
+package survey

@@ -1,0 +1,134 @@
+package survey
+
+import "time"
+
+// Questionnaire and campaign states.
+const (
+	StatusDraft     = "draft"
+	StatusPublished = "published"
+	StatusOpen      = "open"
+	StatusClosed    = "closed"
+	StatusSubmitted = "submitted"
+)
+
+// Administration is a national customs administration, e.g. BE.
+type Administration struct {
+	Code      string
+	Name      string
+	CreatedAt time.Time
+}
+
+// User is an account of the service. The password hash never leaves the
+// store.
+type User struct {
+	ID             string
+	Email          string
+	Role           string
+	Administration string // empty for admins
+	CreatedAt      time.Time
+	Disabled       bool
+}
+
+// NewUser is what an admin or coordinator asks to create.
+type NewUser struct {
+	Email          string
+	Password       string
+	Role           string
+	Administration string
+}
+
+// Questionnaire is one version of a questionnaire document.
+type Questionnaire struct {
+	Key         string
+	Version     int
+	Status      string // draft or published
+	Document    *Document
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	PublishedAt *time.Time
+}
+
+// Campaign is one yearly edition of a published questionnaire, answered by
+// a list of administrations.
+type Campaign struct {
+	Key              string
+	Year             int
+	Questionnaire    string
+	Version          int
+	OpensAt          time.Time
+	ClosesAt         time.Time
+	Administrations  []string
+	PreviousCampaign string
+	MinCellSize      int
+	Status           string // draft, open or closed
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+// AcceptsAnswers reports whether respondents may save or submit at now.
+func (c *Campaign) AcceptsAnswers(now time.Time) bool {
+	return c.Status == StatusOpen && now.Before(c.ClosesAt)
+}
+
+// NewCampaign is what an admin asks to create.
+type NewCampaign struct {
+	Key              string
+	Year             int
+	Questionnaire    string
+	Version          int
+	OpensAt          time.Time
+	ClosesAt         time.Time
+	Administrations  []string
+	PreviousCampaign string
+	MinCellSize      int
+}
+
+// Response is one respondent's response to a campaign: a working copy of
+// the answers and, once submitted, the latest submission, which is what
+// counts in scores until an amendment is itself submitted.
+type Response struct {
+	ID               string
+	Campaign         string
+	RespondentID     string
+	Administration   string
+	Revision         int
+	Answers          Answers // the working copy
+	AmendmentPending bool    // saved after the latest submission
+	SubmittedAt      *time.Time
+	FirstSubmittedAt *time.Time
+	Submissions      []Submission
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+// Status is "submitted" when the latest state has been submitted, else
+// "draft" (never submitted, or an amendment is pending).
+func (r *Response) Status() string {
+	if r.SubmittedAt != nil && !r.AmendmentPending {
+		return StatusSubmitted
+	}
+	return StatusDraft
+}
+
+// Submission is one immutable submitted revision of a response.
+type Submission struct {
+	ID          string
+	Revision    int
+	SubmittedBy string
+	SubmittedAt time.Time
+}
+
+// ProgressRow is the state of one administration's responses.
+type ProgressRow struct {
+	Administration string
+	Respondents    int // active respondent accounts of the administration
+	Drafts         int // responses started and never submitted
+	Submitted      int // responses submitted at least once
+}
+
+// Progress is a campaign's progress per administration, with totals.
+type Progress struct {
+	Campaign string
+	Rows     []ProgressRow
+	Totals   ProgressRow
+}
