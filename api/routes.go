@@ -19,7 +19,9 @@ func (s *server) routes() http.Handler {
 	e := newEngine()
 	e.Use(s.recoverPanics, s.logRequests, secureHeaders, s.limitBody)
 	e.NoRoute(func(c *gin.Context) { writeProblem(c, "not-found", "no such endpoint", nil) })
-	e.NoMethod(func(c *gin.Context) { writeProblem(c, "method-not-allowed", "this endpoint does not accept "+c.Request.Method, nil) })
+	e.NoMethod(func(c *gin.Context) {
+		writeProblem(c, "method-not-allowed", "this endpoint does not accept "+c.Request.Method, nil)
+	})
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)

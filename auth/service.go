@@ -106,9 +106,13 @@ type Service struct {
 }
 
 // NewService wires the session use cases. refreshTTL is how long a refresh
-// token lives (rotation gives a new one each time).
-func NewService(store Store, issuer *Issuer, throttle Throttle, refreshTTL time.Duration) *Service {
-	return &Service{store: store, issuer: issuer, throttle: throttle, refreshTTL: refreshTTL, now: time.Now}
+// token lives (rotation gives a new one each time); now is the clock of the
+// throttle and of refresh-token expiry (nil: time.Now).
+func NewService(store Store, issuer *Issuer, throttle Throttle, refreshTTL time.Duration, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{store: store, issuer: issuer, throttle: throttle, refreshTTL: refreshTTL, now: now}
 }
 
 // Login checks an e-mail and password and returns a token pair.

@@ -117,15 +117,16 @@ func isChoice(q *Question) bool {
 	return q.Type == TypeSingleChoice || q.Type == TypeMultiChoice
 }
 
-// optionsOf returns the options of q and whether they are known: a question
-// whose options_ref names no set has no knowable options, and checks that
-// depend on them are skipped rather than reported a second time.
+// optionsOf returns the options of q and whether they are known. A question
+// whose options_ref names no set, or that has no options at all, is already
+// reported; checks that depend on its options are skipped rather than
+// reporting the same mistake again under other paths.
 func (c *documentChecker) optionsOf(q *Question) ([]Option, bool) {
+	options := q.Options
 	if q.OptionsRef != "" {
-		set, ok := c.d.OptionSets[q.OptionsRef]
-		return set, ok
+		options = c.d.OptionSets[q.OptionsRef]
 	}
-	return q.Options, true
+	return options, len(options) > 0
 }
 
 func hasOption(options []Option, key string) (Option, bool) {

@@ -75,7 +75,7 @@ func (c *documentChecker) checkMeanScoreQuestion(path string, q *Question) {
 		}
 		numeric = numeric || o.Score.Value != nil
 	}
-	if !numeric && len(options) > 0 {
+	if !numeric {
 		c.v.Add(path, CodeMethodMismatch, "mean_score needs at least one option with a numeric score")
 	}
 }

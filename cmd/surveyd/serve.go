@@ -144,7 +144,7 @@ func start(ctx context.Context, cfg config, secret []byte, log *slog.Logger, han
 	if err != nil {
 		return fail(err)
 	}
-	sessions := auth.NewService(st, issuer, auth.DefaultThrottle, refreshTTL)
+	sessions := auth.NewService(st, issuer, auth.DefaultThrottle, refreshTTL, nil)
 	handler.Store(api.NewServer(api.Config{BodyLimit: cfg.BodyLimit, Logger: log}, api.Deps{Store: st, Auth: sessions}))
 	log.Info("ready", "database", st.Dialect())
 	return st, nil

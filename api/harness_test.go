@@ -1,0 +1,200 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/customs-survey/surveyd/api"
+	"github.com/customs-survey/surveyd/auth"
+	"github.com/customs-survey/surveyd/internal/dbtest"
+	"github.com/customs-survey/surveyd/store"
+)
+
+func TestMain(m *testing.M) { dbtest.Main(m) }
+
+const (
+	adminEmail    = "admin@commission.example"
+	adminPassword = "admin password 123"
+	userPassword  = "user password 1234"
+)
+
+// env is one running API over a fresh database, with a clock that tests
+// can move forward.
+type env struct {
+	t       *testing.T
+	handler http.Handler
+	store   *store.Store
+	offset  atomic.Int64 // clock offset in nanoseconds
+	tokens  map[string]string
+}
+
+func (e *env) now() time.Time { return time.Now().Add(time.Duration(e.offset.Load())) }
+
+// advance moves the service's clock (not the token issuer's) forward.
+func (e *env) advance(d time.Duration) { e.offset.Add(int64(d)) }
+
+// newEnv opens a store on databaseURL and serves the real router over it.
+func newEnv(t *testing.T, databaseURL string) *env {
+	t.Helper()
+	e := &env{t: t, tokens: map[string]string{}}
+	st, err := store.Open(context.Background(), databaseURL, store.Options{Migrate: true, Now: e.now})
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := st.EnsureAdmin(context.Background(), adminEmail, adminPassword); err != nil {
+		t.Fatalf("ensure admin: %v", err)
+	}
+	secret, err := st.JWTSecret(context.Background())
+	if err != nil {
+		t.Fatalf("jwt secret: %v", err)
+	}
+	issuer, err := auth.NewIssuer(secret, "surveyd", "surveyd-api", 15*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.store = st
+	e.handler = api.NewServer(api.Config{BodyLimit: 64 << 10, Now: e.now},
+		api.Deps{Store: st, Auth: auth.NewService(st, issuer, auth.DefaultThrottle, time.Hour, e.now)})
+	e.tokens["admin"] = e.login(adminEmail, adminPassword)
+	return e
+}
+
+// result is one HTTP exchange.
+type result struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// JSON decodes the body into a generic map.
+func (r result) JSON(t *testing.T) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(r.Body, &m); err != nil {
+		t.Fatalf("body is not a JSON object: %v\n%s", err, r.Body)
+	}
+	return m
+}
+
+// request sends one request through the router. body may be nil, a string
+// (sent verbatim) or any value (sent as JSON). headers are name, value pairs.
+func (e *env) request(method, path, token string, body any, headers ...string) result {
+	e.t.Helper()
+	var reader io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		reader = strings.NewReader(b)
+	case []byte:
+		reader = bytes.NewReader(b)
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		reader = bytes.NewReader(raw)
+	}
+	req := httptest.NewRequest(method, path, reader)
+	if reader != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	rec := httptest.NewRecorder()
+	e.handler.ServeHTTP(rec, req)
+	res := result{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
+	if res.Status >= 400 {
+		if ct := res.Header.Get("Content-Type"); ct != "application/problem+json" {
+			e.t.Errorf("%s %s: status %d with Content-Type %q, want application/problem+json", method, path, res.Status, ct)
+		}
+	}
+	return res
+}
+
+// must sends a request and fails the test unless the status is want.
+func (e *env) must(want int, method, path, token string, body any, headers ...string) map[string]any {
+	e.t.Helper()
+	res := e.request(method, path, token, body, headers...)
+	if res.Status != want {
+		e.t.Fatalf("%s %s: status %d, want %d\n%s", method, path, res.Status, want, res.Body)
+	}
+	if len(res.Body) == 0 {
+		return nil
+	}
+	return res.JSON(e.t)
+}
+
+func (e *env) login(email, password string) string {
+	e.t.Helper()
+	body := e.must(http.StatusOK, "POST", "/api/v1/auth/login", "", map[string]string{"email": email, "password": password})
+	return body["access_token"].(string)
+}
+
+// readFile reads a file of the repository's testdata.
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// world is the usual cast of a test: two administrations, a coordinator and
+// respondents, a published questionnaire and an open campaign for BE and FR,
+// and a third administration (DE) that the campaign does not invite.
+func (e *env) world() {
+	e.t.Helper()
+	admin := e.tokens["admin"]
+	for _, a := range [][2]string{{"BE", "Belgium"}, {"FR", "France"}, {"DE", "Germany"}} {
+		e.must(http.StatusCreated, "POST", "/api/v1/administrations", admin, map[string]string{"code": a[0], "name": a[1]})
+	}
+	for _, u := range []struct{ name, role, adm string }{
+		{"coord_be", "coordinator", "BE"}, {"coord_de", "coordinator", "DE"},
+		{"resp_be", "respondent", "BE"}, {"resp_be2", "respondent", "BE"},
+		{"resp_fr", "respondent", "FR"}, {"resp_de", "respondent", "DE"},
+	} {
+		email := u.name + "@customs.example"
+		e.must(http.StatusCreated, "POST", "/api/v1/users", admin,
+			map[string]string{"email": email, "password": userPassword, "role": u.role, "administration": u.adm})
+		e.tokens[u.name] = e.login(email, userPassword)
+	}
+	e.must(http.StatusCreated, "POST", "/api/v1/questionnaires", admin, readFile(e.t, "../testdata/questionnaires/customs_annual.json"))
+	e.must(http.StatusOK, "POST", "/api/v1/questionnaires/customs_annual/versions/1/publish", admin, nil)
+	e.must(http.StatusCreated, "POST", "/api/v1/campaigns", admin, map[string]any{
+		"key": "customs-2023", "year": 2023, "questionnaire": "customs_annual", "version": 1,
+		"opens_at": time.Now().Add(-time.Hour).UTC().Format(time.RFC3339), "closes_at": time.Now().Add(24 * time.Hour).UTC().Format(time.RFC3339),
+		"administrations": []string{"BE", "FR"},
+	})
+	e.must(http.StatusOK, "POST", "/api/v1/campaigns/customs-2023/open", admin, nil)
+}
+
+// problemFields lists the field:code pairs of a problem's errors.
+func problemFields(t *testing.T, r result) []string {
+	t.Helper()
+	var p struct {
+		Errors []struct{ Field, Code string }
+	}
+	if err := json.Unmarshal(r.Body, &p); err != nil {
+		t.Fatalf("not a problem document: %s", r.Body)
+	}
+	out := make([]string, len(p.Errors))
+	for i, fe := range p.Errors {
+		out[i] = fe.Field + ":" + fe.Code
+	}
+	return out
+}
