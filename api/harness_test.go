@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -63,7 +64,7 @@ func newEnv(t *testing.T, databaseURL string) *env {
 		t.Fatal(err)
 	}
 	e.store = st
-	e.handler = api.NewServer(api.Config{BodyLimit: 64 << 10, Now: e.now},
+	e.handler = api.NewServer(api.Config{BodyLimit: 64 << 10, Now: e.now, Logger: testLogger(t)},
 		api.Deps{Store: st, Auth: auth.NewService(st, issuer, auth.DefaultThrottle, time.Hour, e.now)})
 	e.tokens["admin"] = e.login(adminEmail, adminPassword)
 	return e
@@ -197,4 +198,17 @@ func problemFields(t *testing.T, r result) []string {
 		out[i] = fe.Field + ":" + fe.Code
 	}
 	return out
+}
+
+// testLogger sends the service's warnings and errors to the test log, so
+// that the cause of a 500 shows next to the failing assertion.
+func testLogger(t *testing.T) *slog.Logger {
+	return slog.New(slog.NewTextHandler(tWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+
+type tWriter struct{ t *testing.T }
+
+func (w tWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
 }

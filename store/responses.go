@@ -31,7 +31,7 @@ func (s *Store) SaveDraft(ctx context.Context, p auth.Principal, key string, ans
 		return survey.Response{}, err
 	}
 	for attempt := 1; ; attempt++ {
-		var id string
+		var out survey.Response
 		err := s.transaction(ctx, func(tx *gorm.DB) error {
 			campaign, doc, err := s.answerableCampaign(tx, p, key)
 			if err != nil {
@@ -40,7 +40,7 @@ func (s *Store) SaveDraft(ctx context.Context, p auth.Principal, key string, ans
 			if err := survey.CheckAnswers(doc, answers); err != nil {
 				return err
 			}
-			resp, found, err := s.responseRow(tx, campaign.ID, p.UserID)
+			resp, found, err := s.responseRow(s.forUpdate(tx), campaign.ID, p.UserID)
 			if err != nil {
 				return err
 			}
@@ -49,21 +49,30 @@ func (s *Store) SaveDraft(ctx context.Context, p auth.Principal, key string, ans
 				if ifMatch != nil && *ifMatch != 0 {
 					return survey.Errorf(survey.ErrPreconditionFailed, "no response at revision %d", *ifMatch)
 				}
-				id = uuid.NewString()
-				return tx.Create(&responseRow{ID: id, CampaignID: campaign.ID, RespondentID: p.UserID,
+				resp = responseRow{ID: uuid.NewString(), CampaignID: campaign.ID, RespondentID: p.UserID,
 					AdministrationCode: p.Administration, Revision: 1, DraftAnswers: string(body), Pending: true,
-					CreatedAt: now, UpdatedAt: now}).Error
+					CreatedAt: now, UpdatedAt: now}
+				if err := tx.Create(&resp).Error; err != nil {
+					return err
+				}
+				out, err = s.loadResponse(tx, resp.ID, key)
+				return err
 			}
-			id = resp.ID
 			if ifMatch != nil && *ifMatch != resp.Revision {
 				return survey.Errorf(survey.ErrPreconditionFailed, "the response is at revision %d, not %d", resp.Revision, *ifMatch)
 			}
 			res := tx.Model(&responseRow{}).Where("id = ? AND revision = ?", resp.ID, resp.Revision).
 				Updates(map[string]any{"draft_answers": string(body), "pending": true, "revision": resp.Revision + 1, "updated_at": now})
-			if res.Error == nil && res.RowsAffected != 1 {
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected != 1 {
 				return errLostRace
 			}
-			return res.Error
+			// Read back inside the transaction: after commit a concurrent
+			// save could already have moved the response on.
+			out, err = s.loadResponse(tx, resp.ID, key)
+			return err
 		})
 		if (errors.Is(err, errLostRace) || errors.Is(err, gorm.ErrDuplicatedKey)) && ifMatch == nil && attempt < maxSaveAttempts {
 			continue
@@ -74,7 +83,7 @@ func (s *Store) SaveDraft(ctx context.Context, p auth.Principal, key string, ans
 		if err != nil {
 			return survey.Response{}, s.translate(ctx, "save draft", err)
 		}
-		return s.responseByID(ctx, id)
+		return out, nil
 	}
 }
 
@@ -88,13 +97,13 @@ var errLostRace = errors.New("lost a race with a concurrent update")
 // amends the response.
 // Errors: ErrNotFound, ErrConflict, ErrPreconditionFailed, *ValidationError.
 func (s *Store) Submit(ctx context.Context, p auth.Principal, key string, ifMatch *int) (survey.Response, error) {
-	var id string
+	var out survey.Response
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		campaign, doc, err := s.answerableCampaign(tx, p, key)
 		if err != nil {
 			return err
 		}
-		resp, found, err := s.responseRow(tx, campaign.ID, p.UserID)
+		resp, found, err := s.responseRow(s.forUpdate(tx), campaign.ID, p.UserID)
 		if err != nil {
 			return err
 		}
@@ -125,7 +134,6 @@ func (s *Store) Submit(ctx context.Context, p auth.Principal, key string, ifMatc
 				return err
 			}
 		}
-		id = resp.ID
 		sub := submissionRow{ID: uuid.NewString(), ResponseID: resp.ID, Revision: revision + 1,
 			SubmittedBy: p.UserID, SubmittedAt: now, Answers: string(body)}
 		if err := tx.Create(&sub).Error; err != nil {
@@ -146,10 +154,14 @@ func (s *Store) Submit(ctx context.Context, p auth.Principal, key string, ifMatc
 			updates["first_submitted_at"] = now
 		}
 		res := tx.Model(&responseRow{}).Where("id = ? AND revision = ?", resp.ID, resp.Revision).Updates(updates)
-		if res.Error == nil && res.RowsAffected != 1 {
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
 			return errLostRace
 		}
-		return res.Error
+		out, err = s.loadResponse(tx, resp.ID, key)
+		return err
 	})
 	if errors.Is(err, errLostRace) || errors.Is(err, gorm.ErrDuplicatedKey) {
 		return survey.Response{}, survey.Errorf(survey.ErrPreconditionFailed, "the response changed meanwhile; reload it and submit again")
@@ -157,7 +169,7 @@ func (s *Store) Submit(ctx context.Context, p auth.Principal, key string, ifMatc
 	if err != nil {
 		return survey.Response{}, s.translate(ctx, "submit", err)
 	}
-	return s.responseByID(ctx, id)
+	return out, nil
 }
 
 func toAnswerRow(submissionID string, r survey.AnswerRow) answerRow {
@@ -180,7 +192,8 @@ func (s *Store) MyResponse(ctx context.Context, p auth.Principal, key string) (s
 	if !found {
 		return survey.Response{}, survey.Errorf(survey.ErrNotFound, "you have not answered campaign %s yet", key)
 	}
-	return s.toResponse(db, resp, key)
+	r, err := s.toResponse(db, resp, key)
+	return r, s.translate(ctx, "get response", err)
 }
 
 // answerableCampaign loads a campaign p may answer now, and its document.
@@ -215,17 +228,14 @@ func (s *Store) responseRow(tx *gorm.DB, campaignID int64, respondentID string) 
 	return row, err == nil, err
 }
 
-func (s *Store) responseByID(ctx context.Context, id string) (survey.Response, error) {
-	db := s.db.WithContext(ctx)
+// loadResponse reads a response by id with the given handle (a
+// transaction, to see its own writes).
+func (s *Store) loadResponse(tx *gorm.DB, id, campaignKey string) (survey.Response, error) {
 	var row responseRow
-	if err := db.Where("id = ?", id).Take(&row).Error; err != nil {
-		return survey.Response{}, s.translate(ctx, "get response", err)
+	if err := tx.Where("id = ?", id).Take(&row).Error; err != nil {
+		return survey.Response{}, err
 	}
-	var c campaignRow
-	if err := db.Select("key").Where("id = ?", row.CampaignID).Take(&c).Error; err != nil {
-		return survey.Response{}, s.translate(ctx, "get response", err)
-	}
-	return s.toResponse(db, row, c.Key)
+	return s.toResponse(tx, row, campaignKey)
 }
 
 func (s *Store) toResponse(db *gorm.DB, row responseRow, campaignKey string) (survey.Response, error) {
@@ -238,7 +248,7 @@ func (s *Store) toResponse(db *gorm.DB, row responseRow, campaignKey string) (su
 	var subs []submissionRow
 	if err := db.Select("id", "revision", "submitted_by", "submitted_at").Where("response_id = ?", row.ID).
 		Order("revision").Find(&subs).Error; err != nil {
-		return r, s.translate(db.Statement.Context, "get response", err)
+		return r, err
 	}
 	for _, sub := range subs {
 		r.Submissions = append(r.Submissions, survey.Submission{ID: sub.ID, Revision: sub.Revision,

@@ -20,6 +20,7 @@ import (
 	"github.com/glebarez/sqlite"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 	"gorm.io/gorm/logger"
 
 	"github.com/customs-survey/surveyd/migrations"
@@ -113,8 +114,12 @@ func dialectorFor(databaseURL string) (gorm.Dialector, string, error) {
 		for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)"} {
 			query.Add("_pragma", p)
 		}
+		// Every write transaction takes the lock at BEGIN, so that it waits
+		// (busy_timeout) instead of failing when it upgrades a stale read
+		// snapshot. Do not add _time_format: glebarez/go-sqlite v1.21 stops
+		// reading parameters after it, which silently drops _txlock. Its
+		// default time format is already SQLite's own.
 		query.Set("_txlock", "immediate")
-		query.Set("_time_format", "sqlite")
 		return sqlite.Open("file:" + path + "?" + query.Encode()), migrations.SQLite, nil
 	case strings.HasPrefix(databaseURL, "postgres://"), strings.HasPrefix(databaseURL, "postgresql://"):
 		return postgres.Open(databaseURL), migrations.Postgres, nil
@@ -153,6 +158,16 @@ func (s *Store) Ready(ctx context.Context) error {
 		return fmt.Errorf("%w: %d migrations pending", survey.ErrUnavailable, len(pending))
 	}
 	return nil
+}
+
+// forUpdate locks the rows a query reads until the transaction ends, so that
+// concurrent read-modify-write transactions queue instead of failing.
+// SQLite needs nothing: its transactions take the database lock at BEGIN.
+func (s *Store) forUpdate(tx *gorm.DB) *gorm.DB {
+	if s.dialect == migrations.Postgres {
+		return tx.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	return tx
 }
 
 // transaction runs fn in one transaction; fn's error rolls it back.
