@@ -95,6 +95,13 @@ func Open(ctx context.Context, databaseURL string, opts Options) (*Store, error)
 	return s, nil
 }
 
+// DialectOf checks a database URL and names its dialect, so that a
+// misconfigured URL fails at start-up instead of being retried.
+func DialectOf(databaseURL string) (string, error) {
+	_, dialect, err := dialectorFor(databaseURL)
+	return dialect, err
+}
+
 // dialectorFor picks the GORM driver for a database URL.
 func dialectorFor(databaseURL string) (gorm.Dialector, string, error) {
 	switch {

@@ -33,6 +33,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	if _, err := store.DialectOf(cfg.DatabaseURL); err != nil {
+		return fmt.Errorf("SURVEY_DATABASE_URL: %w", err)
+	}
 	var secret []byte
 	if cfg.JWTSecret != "" {
 		if secret, err = auth.ParseSecret(cfg.JWTSecret); err != nil {
