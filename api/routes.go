@@ -58,6 +58,8 @@ func (s *server) routes() http.Handler {
 	a.GET("/campaigns/:key/progress", allow(admin, coordinator), s.progress)
 	a.GET("/campaigns/:key/questionnaire", allow(admin, coordinator, respondent), s.campaignQuestionnaire)
 
+	a.GET("/campaigns/:key/scores", allow(admin), s.scores)
+
 	a.GET("/campaigns/:key/response", allow(respondent), s.getResponse)
 	a.PUT("/campaigns/:key/response", allow(respondent), s.saveResponse)
 	a.POST("/campaigns/:key/response/submit", allow(respondent), s.submitResponse)

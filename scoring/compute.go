@@ -1,0 +1,303 @@
+package scoring
+
+import (
+	"math"
+	"sort"
+
+	"github.com/customs-survey/surveyd/survey"
+)
+
+// Cell is what the database returns for one administration and one
+// indicator (or one question of it): the respondent values of its submitted
+// responses that pass `where`, summarised.
+type Cell struct {
+	Administration string
+	N              int     // responses with a respondent value
+	Sum            float64 // Σ respondent values
+	SumSquares     float64 // Σ respondent values²
+	Excluded       int     // responses that answered but have no value
+	Missing        int     // responses that answered none of the questions
+}
+
+// OptionCell counts, for one administration, the responses that chose one
+// option of the indicator's question.
+type OptionCell struct {
+	Administration string
+	Option         string
+	Count          int
+}
+
+// Input is everything needed to compute one indicator.
+type Input struct {
+	Indicator survey.Indicator
+	Document  *survey.Document // for labels and the number question's scale
+	Language  string
+	Year      int
+
+	// Cells has one row per administration with submitted responses that
+	// pass `where`.
+	Cells []Cell
+	// QuestionCells holds the cells of each listed question alone, for the
+	// questions breakdown.
+	QuestionCells map[string][]Cell
+	// Options counts choices per administration and option; Answering
+	// counts, per administration, the responses that answered the
+	// question at all (the denominator of the options breakdown).
+	Options   []OptionCell
+	Answering map[string]int
+
+	MinCellSize int
+	Previous    *PreviousInput
+}
+
+// PreviousInput is the same indicator's value in the previous campaign.
+type PreviousInput struct {
+	Campaign string
+	Year     int
+	Value    *float64
+}
+
+// Compute turns the aggregated rows of one indicator into its result.
+func Compute(in Input) Result {
+	ind := in.Indicator
+	res := Result{
+		Code: ind.Code, Method: ind.Method, Unit: ind.EffectiveUnit(), Scale: scaleOf(in.Document, ind),
+		Title: ind.Title.Resolve(in.Language, in.Document.DefaultLanguage),
+	}
+	st := summarise(in.Cells, res.Unit)
+	res.N, res.Excluded, res.Missing = st.n, st.excluded, st.missing
+	if st.n > 0 {
+		v := st.mean
+		res.Value = &v
+		res.CI95 = interval(st, ind.Method, res.Unit, res.Scale)
+	}
+	if t, ok := ind.Target.For(in.Year); ok && res.Value != nil {
+		status := TargetNotMet
+		if *res.Value >= t {
+			status = TargetMet
+		}
+		res.Target = &Target{Value: t, Status: status}
+	} else if ok {
+		res.Target = &Target{Value: t, Status: TargetNotMet}
+	}
+	if p := in.Previous; p != nil {
+		prev := &Previous{Campaign: p.Campaign, Year: p.Year, Value: p.Value}
+		if p.Value != nil && res.Value != nil {
+			d := *res.Value - *p.Value
+			prev.DeltaPP = &d
+		}
+		res.Previous = prev
+	}
+	res.Breakdown = breakdown(in, res.Unit)
+	res.Narrative = Narrative(res, in.Year)
+	return res
+}
+
+// stats summarises the unit values of an indicator.
+type stats struct {
+	n, excluded, missing int
+	mean, sd             float64 // sd is the sample standard deviation of the unit values
+}
+
+// summarise applies steps 2 and 3 of SCORING.md to per-administration cells:
+// with unit respondent the units are the responses themselves, whose mean
+// and variance follow from the pooled sums; with unit administration each
+// administration's mean is one unit value.
+func summarise(cells []Cell, unit string) stats {
+	var st stats
+	for _, c := range cells {
+		st.excluded += c.Excluded
+		st.missing += c.Missing
+	}
+	if unit == survey.UnitAdministration {
+		var values []float64
+		for _, c := range cells {
+			if c.N > 0 {
+				values = append(values, c.Sum/float64(c.N))
+			}
+		}
+		st.n = len(values)
+		st.mean, st.sd = meanSD(values)
+		return st
+	}
+	var sum, sumSquares float64
+	for _, c := range cells {
+		st.n += c.N
+		sum += c.Sum
+		sumSquares += c.SumSquares
+	}
+	if st.n == 0 {
+		return st
+	}
+	n := float64(st.n)
+	st.mean = sum / n
+	if st.n > 1 {
+		// Var = (Σx² − n·mean²)/(n−1); rounding can make it a hair below 0.
+		st.sd = math.Sqrt(math.Max(0, (sumSquares-n*st.mean*st.mean)/(n-1)))
+	}
+	return st
+}
+
+func meanSD(values []float64) (float64, float64) {
+	if len(values) == 0 {
+		return 0, 0
+	}
+	var sum float64
+	for _, v := range values {
+		sum += v
+	}
+	mean := sum / float64(len(values))
+	if len(values) < 2 {
+		return mean, 0
+	}
+	var ss float64
+	for _, v := range values {
+		ss += (v - mean) * (v - mean)
+	}
+	return mean, math.Sqrt(ss / float64(len(values)-1))
+}
+
+// z is the standard normal quantile of a two-sided 95% interval.
+const z = 1.96
+
+// interval is the 95% confidence interval of SCORING.md: Wilson's for a
+// share over respondents, else the normal approximation clipped to the
+// scale. It is absent below two units.
+func interval(st stats, method, unit string, scale Scale) *[2]float64 {
+	if st.n < 2 {
+		return nil
+	}
+	n := float64(st.n)
+	if method == survey.MethodShare && unit == survey.UnitRespondent {
+		p := st.mean / 100
+		denom := 1 + z*z/n
+		centre := (p + z*z/(2*n)) / denom
+		half := z * math.Sqrt(p*(1-p)/n+z*z/(4*n*n)) / denom
+		return &[2]float64{100 * math.Max(0, centre-half), 100 * math.Min(1, centre+half)}
+	}
+	half := z * st.sd / math.Sqrt(n)
+	return &[2]float64{math.Max(scale.Min, st.mean-half), math.Min(scale.Max, st.mean+half)}
+}
+
+// scaleOf is the range of an indicator's values.
+func scaleOf(doc *survey.Document, ind survey.Indicator) Scale {
+	if ind.Method != survey.MethodMeanValue || len(ind.Questions) == 0 {
+		return Percent
+	}
+	q := doc.Question(ind.Questions[0])
+	s := Scale{math.Inf(-1), math.Inf(1)}
+	if q != nil && q.Min != nil {
+		s.Min = *q.Min
+	}
+	if q != nil && q.Max != nil {
+		s.Max = *q.Max
+	}
+	return s
+}
+
+// breakdown builds the disaggregations the indicator asks for.
+func breakdown(in Input, unit string) *Breakdown {
+	if len(in.Indicator.Breakdown) == 0 {
+		return nil
+	}
+	b := &Breakdown{}
+	for _, kind := range in.Indicator.Breakdown {
+		switch kind {
+		case "options":
+			b.Options = optionRows(in, unit)
+		case "questions":
+			b.Questions = questionRows(in, unit)
+		case "administrations":
+			b.Administrations = administrationRows(in)
+		}
+	}
+	return b
+}
+
+// optionRows: the percentage of answering units that chose each option,
+// every option in questionnaire order. With unit administration each
+// administration's percentages are computed first, then averaged.
+func optionRows(in Input, unit string) []Row {
+	q := in.Document.Question(in.Indicator.Questions[0])
+	if q == nil {
+		return nil
+	}
+	counts := map[string]map[string]int{} // option → administration → count
+	for _, oc := range in.Options {
+		if counts[oc.Option] == nil {
+			counts[oc.Option] = map[string]int{}
+		}
+		counts[oc.Option][oc.Administration] += oc.Count
+	}
+	admins := make([]string, 0, len(in.Answering))
+	totalAnswering := 0
+	for adm, n := range in.Answering {
+		if n > 0 {
+			admins = append(admins, adm)
+			totalAnswering += n
+		}
+	}
+	sort.Strings(admins)
+	var rows []Row
+	for _, opt := range in.Document.OptionsOf(q) {
+		total := 0
+		for _, c := range counts[opt.Key] {
+			total += c
+		}
+		row := Row{Key: opt.Key, Label: opt.Label.Resolve(in.Language, in.Document.DefaultLanguage), Count: intPtr(total)}
+		switch {
+		case unit == survey.UnitAdministration && len(admins) > 0:
+			var sum float64
+			for _, adm := range admins {
+				sum += 100 * float64(counts[opt.Key][adm]) / float64(in.Answering[adm])
+			}
+			v := sum / float64(len(admins))
+			row.Value, row.N = &v, len(admins)
+		case unit != survey.UnitAdministration && totalAnswering > 0:
+			v := 100 * float64(total) / float64(totalAnswering)
+			row.Value, row.N = &v, totalAnswering
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// questionRows: the method applied to each listed question alone.
+func questionRows(in Input, unit string) []Row {
+	var rows []Row
+	for _, key := range in.Indicator.Questions {
+		st := summarise(in.QuestionCells[key], unit)
+		row := Row{Key: key, N: st.n, Excluded: intPtr(st.excluded), Missing: intPtr(st.missing)}
+		if q := in.Document.Question(key); q != nil {
+			row.Label = q.Text.Resolve(in.Language, in.Document.DefaultLanguage)
+		}
+		if st.n > 0 {
+			v := st.mean
+			row.Value = &v
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// administrationRows: the method per administration, suppressed below the
+// campaign's minimum cell size so that no row shows what a handful of people
+// answered. A cell is built on the responses that have a value.
+func administrationRows(in Input) []Row {
+	rows := make([]Row, 0, len(in.Cells))
+	for _, c := range in.Cells {
+		row := Row{Key: c.Administration, Label: c.Administration, N: c.N, Excluded: intPtr(c.Excluded), Missing: intPtr(c.Missing)}
+		switch {
+		case c.N < in.MinCellSize:
+			row.Suppressed = true
+		case c.N > 0:
+			v := c.Sum / float64(c.N)
+			row.Value = &v
+		}
+		rows = append(rows, row)
+	}
+	sort.Slice(rows, func(i, j int) bool { return rows[i].Key < rows[j].Key })
+	return rows
+}
+
+func intPtr(n int) *int { return &n }

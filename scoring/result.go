@@ -1,0 +1,71 @@
+package scoring
+
+// Result is one computed indicator, as GET /campaigns/{key}/scores shows it
+// (SCORING.md, "Result of one indicator").
+type Result struct {
+	Code      string      `json:"code"`
+	Title     string      `json:"title"`
+	Method    string      `json:"method"`
+	Unit      string      `json:"unit"`
+	Value     *float64    `json:"value"`
+	N         int         `json:"n"`
+	Excluded  int         `json:"excluded"`
+	Missing   int         `json:"missing"`
+	CI95      *[2]float64 `json:"ci95,omitempty"`
+	Target    *Target     `json:"target,omitempty"`
+	Previous  *Previous   `json:"previous,omitempty"`
+	Breakdown *Breakdown  `json:"breakdown,omitempty"`
+	Narrative string      `json:"narrative"`
+
+	// Scale is the range of the value: 0–100 for percentages, the number
+	// question's own range for mean_value.
+	Scale Scale `json:"-"`
+}
+
+// Target is an indicator's target for the campaign's year and whether the
+// value meets it.
+type Target struct {
+	Value  float64 `json:"value"`
+	Status string  `json:"status"` // met or not_met
+}
+
+// Target statuses.
+const (
+	TargetMet    = "met"
+	TargetNotMet = "not_met"
+)
+
+// Previous is the same indicator in the previous campaign.
+type Previous struct {
+	Campaign string   `json:"campaign"`
+	Year     int      `json:"year"`
+	Value    *float64 `json:"value"`
+	DeltaPP  *float64 `json:"delta_pp"`
+}
+
+// Breakdown holds the disaggregations an indicator asks for.
+type Breakdown struct {
+	Options         []Row `json:"options,omitempty"`
+	Questions       []Row `json:"questions,omitempty"`
+	Administrations []Row `json:"administrations,omitempty"`
+}
+
+// Row is one line of a breakdown.
+type Row struct {
+	Key        string   `json:"key"`
+	Label      string   `json:"label"`
+	Value      *float64 `json:"value"`
+	N          int      `json:"n"`
+	Count      *int     `json:"count,omitempty"`      // options: responses that chose it
+	Excluded   *int     `json:"excluded,omitempty"`   // questions and administrations
+	Missing    *int     `json:"missing,omitempty"`    // questions and administrations
+	Suppressed bool     `json:"suppressed,omitempty"` // administrations below min_cell_size
+}
+
+// Scale is the closed range a value lives in, used to clip intervals.
+type Scale struct {
+	Min, Max float64
+}
+
+// Percent is the scale of mean_score and share.
+var Percent = Scale{0, 100}

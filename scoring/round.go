@@ -1,0 +1,60 @@
+package scoring
+
+import (
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Round rounds x half away from zero to the given number of decimals, as
+// people do by hand: the decision is taken on the decimal expansion of x
+// (so 1.005 rounds to 1.01), not on the binary float closest to x·10^d.
+func Round(x float64, decimals int) float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return x
+	}
+	s := strconv.FormatFloat(math.Abs(x), 'f', decimals+6, 64)
+	// A float's shortest decimal form is what people see; use it when it is
+	// short enough, so that 1.005 is read as 1.005 and not 1.00499999.
+	if short := strconv.FormatFloat(math.Abs(x), 'f', -1, 64); len(short) < len(s) {
+		s = short
+	}
+	intPart, frac, _ := strings.Cut(s, ".")
+	for len(frac) <= decimals {
+		frac += "0"
+	}
+	keep, next := frac[:decimals], frac[decimals]
+	digits := []byte(intPart + keep)
+	if next >= '5' {
+		i := len(digits) - 1
+		for ; i >= 0; i-- {
+			if digits[i] == '9' {
+				digits[i] = '0'
+				continue
+			}
+			digits[i]++
+			break
+		}
+		if i < 0 {
+			digits = append([]byte{'1'}, digits...)
+		}
+	}
+	n, _ := strconv.ParseFloat(string(digits), 64)
+	r := n / math.Pow10(decimals)
+	if x < 0 {
+		r = -r
+	}
+	return r
+}
+
+// Format writes x rounded to 2 decimals, without trailing zeros ("70",
+// "6.9", "67.31"), as the report writes figures in prose.
+func Format(x float64) string {
+	return strconv.FormatFloat(Round(x, 2), 'f', -1, 64)
+}
+
+// Fixed2 writes x rounded to exactly 2 decimals ("67.31", "70.00"), as the
+// exports show values.
+func Fixed2(x float64) string {
+	return strconv.FormatFloat(Round(x, 2), 'f', 2, 64)
+}
