@@ -12,7 +12,7 @@ import (
 const customsAnnualPath = "../testdata/questionnaires/customs_annual.json"
 
 // readTestdata returns the bytes of a file under testdata.
-func readTestdata(t *testing.T, path string) []byte {
+func readTestdata(t testing.TB, path string) []byte {
 	t.Helper()
 	raw, err := os.ReadFile(path)
 	if err != nil {

@@ -374,8 +374,10 @@ func TestParseDocumentRules(t *testing.T) {
 				object(d, "sections", 0, "title")["fra"] = "Connaissance"
 				object(question(d, 1, 3), "help")["en-GB"] = "Innovation"
 				object(d, "option_sets", "yes_no", 0, "label")["zz"] = "?"
+				object(d, "sections", 3, "title")["a]b.c"] = "?"
 			},
 			want: []string{
+				`sections[3].title["a]b.c"] invalid_language`,
 				"option_sets.yes_no[0].label.zz invalid_language",
 				"sections[0].title.fra invalid_language",
 				"sections[1].questions[3].help.en-GB invalid_language",
@@ -809,5 +811,67 @@ func TestParseDocumentErrorsSortedByPath(t *testing.T) {
 	}
 	if strings.Join(fields, ",") != strings.Join(want, ",") {
 		t.Errorf("order:\n got  %v\n want %v", fields, want)
+	}
+}
+
+func TestIsKey(t *testing.T) {
+	tests := []struct {
+		key  string
+		want bool
+	}{
+		{"customs_annual", true},
+		{"a", true},
+		{"q1_2", true},
+		{strings.Repeat("a", 64), true},
+		{strings.Repeat("a", 65), false},
+		{"", false},
+		{"1a", false},
+		{"_a", false},
+		{"Customs", false},
+		{"customs-annual", false},
+		{"café", false},
+	}
+	for _, tt := range tests {
+		if got := IsKey(tt.key); got != tt.want {
+			t.Errorf("IsKey(%q) = %v, want %v", tt.key, got, tt.want)
+		}
+	}
+}
+
+func TestIsLanguage(t *testing.T) {
+	if len(languageCodes) != 184 {
+		t.Errorf("%d language codes, want the 184 of ISO 639-1", len(languageCodes))
+	}
+	for _, code := range []string{"en", "fr", "de", "ga", "mt", "bg", "hr", "tr", "mk", "sr", "zu"} {
+		if !IsLanguage(code) {
+			t.Errorf("IsLanguage(%q) = false", code)
+		}
+	}
+	for _, code := range []string{"", "EN", "eng", "en-GB", "xx", "sh", "e"} {
+		if IsLanguage(code) {
+			t.Errorf("IsLanguage(%q) = true", code)
+		}
+	}
+}
+
+func TestComparePaths(t *testing.T) {
+	ordered := []string{
+		"indicators[2].code",
+		"indicators[10].code",
+		"key",
+		"sections[1].questions[9].key",
+		"sections[1].questions[10]",
+		"sections[1].questions[10].key",
+		"sections[2]",
+		"sections[10]",
+		"sections[010]", // equal values: the shorter spelling first
+	}
+	for i := range ordered {
+		for j := range ordered {
+			got := comparePaths(ordered[i], ordered[j])
+			if (i < j && got >= 0) || (i > j && got <= 0) || (i == j && got != 0) {
+				t.Errorf("comparePaths(%q, %q) = %d", ordered[i], ordered[j], got)
+			}
+		}
 	}
 }

@@ -85,20 +85,24 @@ func PrepareSubmission(doc *Document, answers Answers) (Answers, []AnswerRow, er
 // is why show_if may only name earlier questions.
 func Visible(doc *Document, answers Answers) map[string]bool {
 	visible := map[string]bool{}
+	byKey := map[string]*Question{}
 	for _, q := range uniqueQuestions(doc) {
-		visible[q.Key] = shown(q, visible, answers)
+		visible[q.Key] = shown(q, byKey, visible, answers)
+		byKey[q.Key] = q
 	}
 	return visible
 }
 
-func shown(q *Question, visible map[string]bool, answers Answers) bool {
+// shown decides one question; byKey holds the questions before it.
+func shown(q *Question, byKey map[string]*Question, visible map[string]bool, answers Answers) bool {
 	if q.ShowIf == nil {
 		return true
 	}
-	if !visible[q.ShowIf.Question] {
+	target := byKey[q.ShowIf.Question]
+	if target == nil || !visible[target.Key] {
 		return false
 	}
-	for _, selected := range selectedKeys(answers[q.ShowIf.Question]) {
+	for _, selected := range selectedKeys(target, answers[target.Key]) {
 		for _, want := range q.ShowIf.In {
 			if selected == want {
 				return true
@@ -108,16 +112,21 @@ func shown(q *Question, visible map[string]bool, answers Answers) bool {
 	return false
 }
 
-// selectedKeys reads a choice answer leniently: an invalid answer selects
-// nothing and is reported by the type checks, not here.
-func selectedKeys(raw json.RawMessage) []string {
-	var one string
-	if json.Unmarshal(raw, &one) == nil {
-		return []string{one}
-	}
-	var many []string
-	if json.Unmarshal(raw, &many) == nil {
-		return many
+// selectedKeys reads the answer to a choice question leniently: an answer
+// of the wrong type selects nothing and is reported by the type checks, not
+// here.
+func selectedKeys(q *Question, raw json.RawMessage) []string {
+	switch q.Type {
+	case TypeSingleChoice:
+		var one string
+		if json.Unmarshal(raw, &one) == nil {
+			return []string{one}
+		}
+	case TypeMultiChoice:
+		var many []string
+		if json.Unmarshal(raw, &many) == nil {
+			return many
+		}
 	}
 	return nil
 }
