@@ -31,6 +31,10 @@ func (e *ThrottledError) Error() string {
 	return fmt.Sprintf("too many failed logins, retry after %s", e.RetryAfter)
 }
 
+// NoPassword is the stored hash of an account that cannot log in, such as a
+// respondent whose answers were imported from an earlier survey tool.
+const NoPassword = "!"
+
 // Account is a user as the session use cases need it.
 type Account struct {
 	ID                string
@@ -129,7 +133,7 @@ func (s *Service) Login(ctx context.Context, email, password, address string) (T
 		return Tokens{}, err
 	}
 	ok := false
-	if found {
+	if found && account.PasswordHash != NoPassword {
 		ok, err = VerifyPassword(account.PasswordHash, password)
 		if err != nil {
 			return Tokens{}, fmt.Errorf("login: %w", err)

@@ -132,3 +132,14 @@ type Progress struct {
 	Rows     []ProgressRow
 	Totals   ProgressRow
 }
+
+// ImportedResponse is a submitted response brought in from elsewhere (an
+// earlier survey tool, a demo data set). Its respondent is named by a
+// reference unique within the administration; an account that cannot log in
+// is created for it.
+type ImportedResponse struct {
+	Administration string    `json:"administration"`
+	Respondent     string    `json:"respondent"`
+	SubmittedAt    time.Time `json:"submitted_at"`
+	Answers        Answers   `json:"answers"`
+}
