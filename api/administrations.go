@@ -40,6 +40,16 @@ func (s *server) createAdministration(c *gin.Context) {
 	c.JSON(http.StatusCreated, toAdministrationResponse(a))
 }
 
+// getAdministration: GET /administrations/{code}.
+func (s *server) getAdministration(c *gin.Context) {
+	a, err := s.store.Administration(c.Request.Context(), c.Param("code"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toAdministrationResponse(a))
+}
+
 // listAdministrations: GET /administrations.
 func (s *server) listAdministrations(c *gin.Context) {
 	list, err := s.store.Administrations(c.Request.Context())

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"reflect"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -76,6 +77,12 @@ func (s *server) decodeBytes(body []byte, dst any) error {
 	}
 	if t := bytes.TrimSpace(body); len(t) == 0 || t[0] != '{' {
 		return survey.Errorf(survey.ErrMalformed, "the body must be a JSON object")
+	}
+	if err := survey.CheckDuplicateMembers(body); err != nil {
+		return err
+	}
+	if err := checkMemberNames(body, dst); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -152,4 +159,35 @@ func jsonKind(t reflect.Type) string {
 	default:
 		return "object"
 	}
+}
+
+// checkMemberNames rejects top-level members whose name is not exactly one
+// of dst's JSON names. encoding/json matches names case-insensitively, so
+// {"Code": ...} would otherwise be taken for "code".
+func checkMemberNames(body []byte, dst any) error {
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(body, &members); err != nil {
+		return nil // not an object: the decoder reports it
+	}
+	known := map[string]bool{}
+	t := reflect.TypeOf(dst)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		known[name] = true
+	}
+	v := &survey.ValidationError{}
+	names := make([]string, 0, len(members))
+	for name := range members {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if !known[name] {
+			v.Add(name, "unknown_field", "%q is not a member of this request", name)
+		}
+	}
+	return v.Err()
 }

@@ -45,8 +45,10 @@ func (s *server) readDocument(c *gin.Context) (*survey.Document, error) {
 // versionParam reads the :version path segment; anything but a positive
 // integer names no version.
 func versionParam(c *gin.Context) (int, error) {
-	n, err := strconv.Atoi(c.Param("version"))
-	if err != nil || n < 1 {
+	raw := c.Param("version")
+	n, err := strconv.Atoi(raw)
+	// Only the canonical form names a version: not "+1", not "01".
+	if err != nil || n < 1 || strconv.Itoa(n) != raw {
 		return 0, survey.Errorf(survey.ErrNotFound, "no version %q", c.Param("version"))
 	}
 	return n, nil

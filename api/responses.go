@@ -56,12 +56,16 @@ func writeResponse(c *gin.Context, r survey.Response) {
 }
 
 // ifMatch reads an If-Match header naming one revision ("3", or 3). It
-// returns nil when absent; "*" means any existing response, which callers
-// treat as no precondition. A header naming no revision matches nothing.
+// returns nil when absent, survey.AnyRevision for "*" (the response must
+// exist). A header naming no revision matches nothing.
 func ifMatch(c *gin.Context) (*int, error) {
 	h := strings.TrimSpace(c.GetHeader("If-Match"))
-	if h == "" || h == "*" {
+	if h == "" {
 		return nil, nil
+	}
+	if h == "*" {
+		any := survey.AnyRevision
+		return &any, nil
 	}
 	n, err := strconv.Atoi(strings.Trim(h, `"`))
 	if err != nil || strings.HasPrefix(h, "W/") {

@@ -268,3 +268,21 @@ func TestConcurrentSaves(t *testing.T) {
 		}
 	})
 }
+
+func TestIfMatchStar(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, url string) {
+		e := newEnv(t, url)
+		e.world()
+		tok := e.tokens["resp_be"]
+		// "*" requires a current response (RFC 9110): none yet.
+		e.must(412, "PUT", responsePath, tok, map[string]any{"answers": map[string]any{}}, "If-Match", "*")
+		e.must(412, "POST", responsePath+"/submit", tok, nil, "If-Match", "*")
+		e.must(404, "GET", responsePath, tok, nil)
+		e.must(200, "PUT", responsePath, tok, map[string]any{"answers": map[string]any{}})
+		e.must(200, "PUT", responsePath, tok, map[string]any{"answers": map[string]any{}}, "If-Match", "*")
+		for _, h := range []string{`W/"2"`, `"two"`, `"1"`} {
+			e.must(412, "PUT", responsePath, tok, map[string]any{"answers": map[string]any{}}, "If-Match", h)
+		}
+		e.must(200, "PUT", responsePath, tok, map[string]any{"answers": map[string]any{}}, "If-Match", `"2"`)
+	})
+}

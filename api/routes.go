@@ -16,7 +16,7 @@ const (
 
 // routes lists every endpoint of the service, with the roles it allows.
 func (s *server) routes() http.Handler {
-	e := newEngine()
+	e := newEngine(s.cfg.TrustedProxies)
 	e.Use(s.recoverPanics, s.logRequests, secureHeaders, s.limitBody)
 	e.NoRoute(func(c *gin.Context) { writeProblem(c, "not-found", "no such endpoint", nil) })
 	e.NoMethod(func(c *gin.Context) {
@@ -38,9 +38,11 @@ func (s *server) routes() http.Handler {
 
 	a.POST("/administrations", allow(admin), s.createAdministration)
 	a.GET("/administrations", allow(admin), s.listAdministrations)
+	a.GET("/administrations/:code", allow(admin), s.getAdministration)
 
 	a.POST("/users", allow(admin, coordinator), s.createUser)
 	a.GET("/users", allow(admin, coordinator), s.listUsers)
+	a.GET("/users/:id", allow(admin, coordinator), s.getUser)
 
 	a.POST("/questionnaires", allow(admin), s.createQuestionnaire)
 	a.GET("/questionnaires", allow(admin), s.listQuestionnaires)

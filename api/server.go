@@ -31,6 +31,10 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock, for tests; nil means time.Now.
 	Now func() time.Time
+	// TrustedProxies lists the addresses or CIDRs of reverse proxies whose
+	// X-Forwarded-For header names the client. None by default: the login
+	// throttle must not be steered by a header any client can send.
+	TrustedProxies []string
 }
 
 // Deps are the use cases the handlers call.
@@ -63,9 +67,13 @@ func NewServer(cfg Config, deps Deps) http.Handler {
 	return s.routes()
 }
 
-func newEngine() *gin.Engine {
+func newEngine(trustedProxies []string) *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
+	if err := e.SetTrustedProxies(trustedProxies); err != nil {
+		// Validated by ParseTrustedProxies at start-up; trust no one.
+		_ = e.SetTrustedProxies(nil)
+	}
 	e.HandleMethodNotAllowed = true
 	e.RedirectTrailingSlash = false
 	e.RedirectFixedPath = false

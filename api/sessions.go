@@ -66,8 +66,8 @@ func (s *server) refresh(c *gin.Context) {
 }
 
 // logout: POST /auth/logout. It revokes the refresh token in the body (and
-// its family); without one, a valid access token revokes every refresh
-// token of its user.
+// its family) and the bearer access token, if any; an access token alone
+// also revokes every refresh token of its user.
 func (s *server) logout(c *gin.Context) {
 	var req logoutRequest
 	body, err := readBody(c)
@@ -81,25 +81,12 @@ func (s *server) logout(c *gin.Context) {
 			return
 		}
 	}
-	if req.RefreshToken == "" {
-		token, ok := bearerToken(c.GetHeader("Authorization"))
-		if !ok {
-			writeProblem(c, "unauthorized", "give the refresh_token to revoke, or an access token", nil)
-			return
-		}
-		p, err := s.auth.Authenticate(c.Request.Context(), token)
-		if err != nil {
-			s.writeError(c, err)
-			return
-		}
-		if err := s.auth.Logout(c.Request.Context(), &p, ""); err != nil {
-			s.writeError(c, err)
-			return
-		}
-		c.Status(http.StatusNoContent)
+	access, _ := bearerToken(c.GetHeader("Authorization"))
+	if access == "" && req.RefreshToken == "" {
+		writeProblem(c, "unauthorized", "give the refresh_token to revoke, or an access token", nil)
 		return
 	}
-	if err := s.auth.Logout(c.Request.Context(), nil, req.RefreshToken); err != nil {
+	if err := s.auth.Logout(c.Request.Context(), access, req.RefreshToken); err != nil {
 		s.writeError(c, err)
 		return
 	}

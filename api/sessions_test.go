@@ -155,3 +155,37 @@ func TestSuccessfulLoginsAreNotThrottled(t *testing.T) {
 		}
 	})
 }
+
+func TestLogoutRevokesTheAccessToken(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, url string) {
+		e := newEnv(t, url)
+		login := e.must(200, "POST", "/api/v1/auth/login", "", map[string]string{"email": adminEmail, "password": adminPassword})
+		access, refresh := login["access_token"].(string), login["refresh_token"].(string)
+		e.must(200, "GET", "/api/v1/me", access, nil)
+		e.must(204, "POST", "/api/v1/auth/logout", access, nil)
+		e.must(401, "GET", "/api/v1/me", access, nil)
+		// An access token alone also ends the refresh tokens of its user.
+		e.must(401, "POST", "/api/v1/auth/refresh", "", map[string]string{"refresh_token": refresh})
+		// Logging out twice with the same token is refused: it is revoked.
+		e.must(401, "POST", "/api/v1/auth/logout", access, nil)
+		// Other sessions' access tokens keep working.
+		e.must(200, "GET", "/api/v1/me", e.tokens["admin"], nil)
+	})
+}
+
+func TestForwardedForIsNotTrustedByDefault(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, url string) {
+		e := newEnv(t, url)
+		// 50 failures from one address, each claiming another address in
+		// X-Forwarded-For and naming another (unknown) account.
+		for i := range 50 {
+			e.must(401, "POST", "/api/v1/auth/login", "", map[string]string{"email": "x" + strconv.Itoa(i) + "@nowhere.example", "password": "wrong password 12"},
+				"X-Forwarded-For", "203.0.113."+strconv.Itoa(i))
+		}
+		res := e.request("POST", "/api/v1/auth/login", "", map[string]string{"email": adminEmail, "password": adminPassword},
+			"X-Forwarded-For", "198.51.100.7")
+		if res.Status != http.StatusTooManyRequests {
+			t.Fatalf("status %d, want 429: the address limit was dodged with X-Forwarded-For", res.Status)
+		}
+	})
+}

@@ -10,7 +10,7 @@ import (
 // migrated: /healthz answers 200, everything else a 503 problem, so that
 // load balancers and clients see a service that is alive but not ready.
 func Starting() http.Handler {
-	e := newEngine()
+	e := newEngine(nil)
 	e.Use(secureHeaders)
 	ok := func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) }
 	e.GET("/healthz", ok)

@@ -51,6 +51,16 @@ func (s *server) createUser(c *gin.Context) {
 	c.JSON(http.StatusCreated, toUserResponse(u))
 }
 
+// getUser: GET /users/{id} (coordinators: their administration's).
+func (s *server) getUser(c *gin.Context) {
+	u, err := s.store.User(c.Request.Context(), principal(c), c.Param("id"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toUserResponse(u))
+}
+
 // listUsers: GET /users (coordinators: their administration's).
 func (s *server) listUsers(c *gin.Context) {
 	list, err := s.store.Users(c.Request.Context(), principal(c))

@@ -213,3 +213,35 @@ func TestListUsers(t *testing.T) {
 		})
 	})
 }
+
+func TestGetOneUserAndAdministration(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, url string) {
+		e := newEnv(t, url)
+		e.world()
+		users := e.must(200, "GET", "/api/v1/users", e.tokens["admin"], nil)["users"].([]any)
+		ids := map[string]string{}
+		for _, u := range users {
+			m := u.(map[string]any)
+			ids[m["email"].(string)] = m["id"].(string)
+		}
+		be, de := ids["resp_be@customs.example"], ids["resp_de@customs.example"]
+		tests := []struct {
+			token, path string
+			status      int
+		}{
+			{"admin", "/api/v1/users/" + be, 200},
+			{"coord_be", "/api/v1/users/" + be, 200},
+			{"coord_be", "/api/v1/users/" + de, 404}, // another administration's: never revealed
+			{"coord_be", "/api/v1/users/no-such-id", 404},
+			{"resp_be", "/api/v1/users/" + be, 403},
+			{"admin", "/api/v1/administrations/BE", 200},
+			{"admin", "/api/v1/administrations/XX", 404},
+			{"coord_be", "/api/v1/administrations/BE", 403},
+		}
+		for _, tt := range tests {
+			if res := e.request("GET", tt.path, e.tokens[tt.token], nil); res.Status != tt.status {
+				t.Errorf("%s GET %s: %d, want %d: %s", tt.token, tt.path, res.Status, tt.status, res.Body)
+			}
+		}
+	})
+}

@@ -74,6 +74,10 @@ type Store interface {
 	// and returns its user.
 	RevokeRefreshFamily(ctx context.Context, hash string) (userID string, found bool, err error)
 	RevokeUserRefreshTokens(ctx context.Context, userID string) error
+	// RevokeAccessToken denies the access token with that id until it
+	// expires; AccessTokenRevoked tells whether it was.
+	RevokeAccessToken(ctx context.Context, jti string, expiresAt time.Time) error
+	AccessTokenRevoked(ctx context.Context, jti string) (bool, error)
 	RecentLoginFailures(ctx context.Context, scope string, since time.Time) (count int, oldest time.Time, err error)
 	RecordLoginFailure(ctx context.Context, scopes []string, at, before time.Time) error
 	ClearLoginFailures(ctx context.Context, scope string) error
@@ -214,17 +218,45 @@ func (s *Service) Refresh(ctx context.Context, refreshToken string) (Tokens, err
 	return Tokens{AccessToken: access, ExpiresIn: s.issuer.TTL(), RefreshToken: plain, Principal: account.Principal()}, nil
 }
 
-// Logout revokes the family of a refresh token when one is given, else every
-// refresh token of the principal.
-func (s *Service) Logout(ctx context.Context, p *Principal, refreshToken string) error {
+// Logout ends a session. A refresh token, when given, is revoked with its
+// family. An access token, when given, stops working at once; given alone,
+// it also revokes every refresh token of its user. With neither, or with an
+// invalid access token, it fails with ErrInvalidToken.
+func (s *Service) Logout(ctx context.Context, accessToken, refreshToken string) error {
+	if accessToken != "" {
+		claims, err := s.verify(ctx, accessToken)
+		if err != nil {
+			return err
+		}
+		if err := s.store.RevokeAccessToken(ctx, claims.ID, claims.ExpiresAt.Time); err != nil {
+			return err
+		}
+		if refreshToken == "" {
+			return s.store.RevokeUserRefreshTokens(ctx, claims.Subject)
+		}
+	}
 	if refreshToken != "" {
 		_, _, err := s.store.RevokeRefreshFamily(ctx, HashRefreshToken(refreshToken))
 		return err
 	}
-	if p != nil {
-		return s.store.RevokeUserRefreshTokens(ctx, p.UserID)
-	}
 	return ErrInvalidToken
+}
+
+// verify checks an access token's signature and claims, and that it was not
+// revoked by a logout.
+func (s *Service) verify(ctx context.Context, token string) (Claims, error) {
+	claims, err := s.issuer.Verify(token)
+	if err != nil {
+		return Claims{}, err
+	}
+	revoked, err := s.store.AccessTokenRevoked(ctx, claims.ID)
+	if err != nil {
+		return Claims{}, err
+	}
+	if revoked {
+		return Claims{}, fmt.Errorf("%w: revoked by a logout", ErrInvalidToken)
+	}
+	return claims, nil
 }
 
 // Authenticate verifies an access token and returns the principal as the
@@ -232,7 +264,7 @@ func (s *Service) Logout(ctx context.Context, p *Principal, refreshToken string)
 // before the last password change, is refused.
 // Errors: ErrInvalidToken.
 func (s *Service) Authenticate(ctx context.Context, token string) (Principal, error) {
-	claims, err := s.issuer.Verify(token)
+	claims, err := s.verify(ctx, token)
 	if err != nil {
 		return Principal{}, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -80,7 +81,7 @@ func (s *Store) CreateCampaign(ctx context.Context, in survey.NewCampaign) (surv
 			return survey.Errorf(survey.ErrConflict, "campaign %s already exists", in.Key)
 		}
 		now := s.now()
-		row = campaignRow{Key: in.Key, Year: in.Year, QuestionnaireID: q.ID, OpensAt: in.OpensAt.UTC(), ClosesAt: in.ClosesAt.UTC(),
+		row = campaignRow{Key: in.Key, Year: in.Year, QuestionnaireID: q.ID, OpensAt: in.OpensAt.UTC().Truncate(time.Microsecond), ClosesAt: in.ClosesAt.UTC().Truncate(time.Microsecond),
 			PreviousCampaignID: previousID, MinCellSize: in.MinCellSize, Status: survey.StatusDraft, CreatedAt: now, UpdatedAt: now}
 		if err := tx.Create(&row).Error; err != nil {
 			return err
@@ -196,8 +197,13 @@ func (s *Store) SetCampaignStatus(ctx context.Context, key, status string) (surv
 		if row.Status != from {
 			return survey.Errorf(survey.ErrConflict, "campaign %s is %s; only a %s campaign can become %s", key, row.Status, from, status)
 		}
-		return tx.Model(&campaignRow{}).Where("id = ? AND status = ?", row.ID, from).
-			Updates(map[string]any{"status": status, "updated_at": s.now()}).Error
+		res := tx.Model(&campaignRow{}).Where("id = ? AND status = ?", row.ID, from).
+			Updates(map[string]any{"status": status, "updated_at": s.now()})
+		if res.Error == nil && res.RowsAffected != 1 {
+			// A concurrent request made the same transition first.
+			return survey.Errorf(survey.ErrConflict, "campaign %s is no longer %s", key, from)
+		}
+		return res.Error
 	})
 	if err != nil {
 		return survey.Campaign{}, s.translate(ctx, "set campaign status", err)

@@ -47,7 +47,7 @@ func (s *Store) SaveDraft(ctx context.Context, p auth.Principal, key string, ans
 			now := s.now()
 			if !found {
 				if ifMatch != nil && *ifMatch != 0 {
-					return survey.Errorf(survey.ErrPreconditionFailed, "no response at revision %d", *ifMatch)
+					return survey.Errorf(survey.ErrPreconditionFailed, "you have no response to campaign %s yet", key)
 				}
 				resp = responseRow{ID: uuid.NewString(), CampaignID: campaign.ID, RespondentID: p.UserID,
 					AdministrationCode: p.Administration, Revision: 1, DraftAnswers: string(body), Pending: true,
@@ -58,7 +58,7 @@ func (s *Store) SaveDraft(ctx context.Context, p auth.Principal, key string, ans
 				out, err = s.loadResponse(tx, resp.ID, key)
 				return err
 			}
-			if ifMatch != nil && *ifMatch != resp.Revision {
+			if ifMatch != nil && *ifMatch != survey.AnyRevision && *ifMatch != resp.Revision {
 				return survey.Errorf(survey.ErrPreconditionFailed, "the response is at revision %d, not %d", resp.Revision, *ifMatch)
 			}
 			res := tx.Model(&responseRow{}).Where("id = ? AND revision = ?", resp.ID, resp.Revision).
@@ -115,7 +115,11 @@ func (s *Store) Submit(ctx context.Context, p auth.Principal, key string, ifMatc
 				return err
 			}
 		}
-		if ifMatch != nil && *ifMatch != revision {
+		switch {
+		case ifMatch == nil:
+		case *ifMatch == survey.AnyRevision && !found:
+			return survey.Errorf(survey.ErrPreconditionFailed, "you have no response to campaign %s yet", key)
+		case *ifMatch != survey.AnyRevision && *ifMatch != revision:
 			return survey.Errorf(survey.ErrPreconditionFailed, "the response is at revision %d, not %d", revision, *ifMatch)
 		}
 		cleaned, rows, err := survey.PrepareSubmission(doc, draft)

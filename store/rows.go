@@ -45,6 +45,13 @@ type refreshTokenRow struct {
 
 func (refreshTokenRow) TableName() string { return "refresh_tokens" }
 
+type revokedAccessTokenRow struct {
+	JTI       string `gorm:"column:jti;primaryKey"`
+	ExpiresAt time.Time
+}
+
+func (revokedAccessTokenRow) TableName() string { return "revoked_access_tokens" }
+
 type loginFailureRow struct {
 	ID       int64 `gorm:"primaryKey"`
 	Scope    string

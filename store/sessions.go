@@ -137,6 +137,29 @@ func (s *Store) RevokeUserRefreshTokens(ctx context.Context, userID string) erro
 	return s.translate(ctx, "revoke refresh tokens", err)
 }
 
+// RevokeAccessToken denies an access token until it expires, and forgets
+// the denials of tokens that have expired meanwhile.
+func (s *Store) RevokeAccessToken(ctx context.Context, jti string, expiresAt time.Time) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
+		if err := tx.Where("expires_at < ?", s.now()).Delete(&revokedAccessTokenRow{}).Error; err != nil {
+			return err
+		}
+		err := tx.Create(&revokedAccessTokenRow{JTI: jti, ExpiresAt: expiresAt.UTC()}).Error
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			return nil // revoked twice
+		}
+		return err
+	})
+	return s.translate(ctx, "revoke access token", err)
+}
+
+// AccessTokenRevoked reports whether an access token was revoked.
+func (s *Store) AccessTokenRevoked(ctx context.Context, jti string) (bool, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&revokedAccessTokenRow{}).Where("jti = ?", jti).Count(&n).Error
+	return n > 0, s.translate(ctx, "check access token", err)
+}
+
 // RecentLoginFailures counts the failures of a scope since a time and
 // returns the oldest of them.
 func (s *Store) RecentLoginFailures(ctx context.Context, scope string, since time.Time) (int, time.Time, error) {

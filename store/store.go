@@ -85,7 +85,9 @@ func Open(ctx context.Context, databaseURL string, opts Options) (*Store, error)
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Store{db: db, sql: sqlDB, dialect: dialect, now: func() time.Time { return now().UTC() }, log: log}
+	// Times are kept to the microsecond, the precision PostgreSQL stores, so
+	// that both databases give back exactly what was written.
+	s := &Store{db: db, sql: sqlDB, dialect: dialect, now: func() time.Time { return now().UTC().Truncate(time.Microsecond) }, log: log}
 	if opts.Migrate {
 		if _, err := s.Migrate(ctx); err != nil {
 			sqlDB.Close()

@@ -39,6 +39,16 @@ func (s *Store) Administrations(ctx context.Context) ([]survey.Administration, e
 	return out, nil
 }
 
+// Administration returns one administration.
+// Errors: ErrNotFound.
+func (s *Store) Administration(ctx context.Context, code string) (survey.Administration, error) {
+	var row administrationRow
+	if err := s.db.WithContext(ctx).Where("code = ?", code).Take(&row).Error; err != nil {
+		return survey.Administration{}, s.translate(ctx, "get administration", err)
+	}
+	return toAdministration(row), nil
+}
+
 func toAdministration(r administrationRow) survey.Administration {
 	return survey.Administration{Code: r.Code, Name: r.Name, CreatedAt: r.CreatedAt}
 }
@@ -154,11 +164,16 @@ func (s *Store) Users(ctx context.Context, by auth.Principal) ([]survey.User, er
 	return out, nil
 }
 
-// User returns one account by id.
-// Errors: ErrNotFound.
-func (s *Store) User(ctx context.Context, id string) (survey.User, error) {
+// User returns one account by id if by may see it: admins see all,
+// coordinators their own administration's.
+// Errors: ErrNotFound (also for another administration's account).
+func (s *Store) User(ctx context.Context, by auth.Principal, id string) (survey.User, error) {
 	var row userRow
-	if err := s.db.WithContext(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+	q := s.db.WithContext(ctx).Where("id = ?", id)
+	if by.Role != auth.RoleAdmin {
+		q = q.Where("administration_code = ?", by.Administration)
+	}
+	if err := q.Take(&row).Error; err != nil {
 		return survey.User{}, s.translate(ctx, "get user", err)
 	}
 	return toUser(row), nil

@@ -110,6 +110,10 @@ func (r *Response) Status() string {
 	return StatusDraft
 }
 
+// AnyRevision is the If-Match "*": any current revision will do, but the
+// response must exist (RFC 9110, section 13.1.1).
+const AnyRevision = -1
+
 // Submission is one immutable submitted revision of a response.
 type Submission struct {
 	ID          string

@@ -261,3 +261,13 @@ func sortedKeys[V any](m map[string]V) []string {
 	slices.Sort(keys)
 	return keys
 }
+
+// CheckDuplicateMembers reports, as a *ValidationError, every member name
+// that appears twice in one object of a JSON document (valid JSON
+// expected). Request decoders use it because decoding keeps only the last
+// of duplicates, silently.
+func CheckDuplicateMembers(raw []byte) error {
+	v := &ValidationError{}
+	findDuplicateMembers(raw, v)
+	return v.Err()
+}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"strconv"
 	"strings"
 )
@@ -18,6 +19,9 @@ type config struct {
 	AdminPassword string
 	JWTSecret     string
 	BodyLimit     int64
+	// TrustedProxies are the reverse proxies allowed to name the client in
+	// X-Forwarded-For (SURVEY_TRUSTED_PROXIES, comma-separated IPs or CIDRs).
+	TrustedProxies []string
 }
 
 // loadConfig reads the environment, then the flags of a subcommand.
@@ -43,6 +47,15 @@ func loadConfig(name string, args []string, getenv func(string) string, extra fu
 	}
 	if fs.NArg() > 0 {
 		return cfg, fs, fmt.Errorf("%s: unexpected argument %q", name, fs.Arg(0))
+	}
+	for _, p := range strings.Split(getenv("SURVEY_TRUSTED_PROXIES"), ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			return cfg, fs, fmt.Errorf("SURVEY_TRUSTED_PROXIES: %q is not an IP address or CIDR", p)
+		}
+		cfg.TrustedProxies = append(cfg.TrustedProxies, p)
 	}
 	n, err := parseSize(limit)
 	if err != nil {

@@ -24,6 +24,8 @@ environment:
   SURVEY_JWT_SECRET      HMAC key for access tokens, at least 32 bytes
                          (default: generated once and kept in the database)
   SURVEY_BODY_LIMIT      largest request body (default 1MiB)
+  SURVEY_TRUSTED_PROXIES reverse proxies allowed to set X-Forwarded-For
+                         (comma-separated IPs or CIDRs; default none)
 `
 
 // run is the whole program, with its environment passed in so that tests can
