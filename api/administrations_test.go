@@ -195,7 +195,7 @@ func TestAdministrations(t *testing.T) {
 				wantFields: []string{"capital:unknown_field"}},
 			{name: "member name in another case", token: "admin", method: "POST", path: path,
 				body: `{"Code":"PT","name":"Portugal"}`, wantStatus: http.StatusUnprocessableEntity,
-				wantFields: []string{"Code:unknown_field"},},
+				wantFields: []string{"Code:unknown_field"}},
 			{name: "array", token: "admin", method: "POST", path: path, body: `[{"code":"PT","name":"Portugal"}]`, wantStatus: http.StatusBadRequest},
 			{name: "string", token: "admin", method: "POST", path: path, body: `"PT"`, wantStatus: http.StatusBadRequest},
 			{name: "not JSON", token: "admin", method: "POST", path: path, body: `{"code":"PT",`, wantStatus: http.StatusBadRequest},
