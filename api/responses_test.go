@@ -286,3 +286,14 @@ func TestIfMatchStar(t *testing.T) {
 		e.must(200, "PUT", responsePath, tok, map[string]any{"answers": map[string]any{}}, "If-Match", `"2"`)
 	})
 }
+
+func TestDuplicateAnswersAreRefused(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, url string) {
+		e := newEnv(t, url)
+		e.world()
+		res := e.request("PUT", responsePath, e.tokens["resp_be"], `{"answers":{"ees_perf":"large","ees_perf":"none"}}`)
+		if got := problemFields(t, res); res.Status != 422 || !slices.Equal(got, []string{"answers.ees_perf:duplicate_key"}) {
+			t.Fatalf("%d %v", res.Status, got)
+		}
+	})
+}
