@@ -1,0 +1,350 @@
+package scoring
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/customs-survey/surveyd/survey"
+)
+
+// doc is a small questionnaire: a scored five-point question with a "don't
+// know", a yes/no question, a multi-choice and a 1–5 rating.
+func doc() *survey.Document {
+	score := func(v float64) survey.Score { return survey.Score{Set: true, Value: &v} }
+	null := survey.Score{Set: true}
+	lo, hi := 1.0, 5.0
+	opt := func(key string, s survey.Score) survey.Option {
+		return survey.Option{Key: key, Label: survey.Text{"en": "Label " + key}, Score: s}
+	}
+	return &survey.Document{
+		Key: "d", DefaultLanguage: "en", Title: survey.Text{"en": "D"},
+		Sections: []survey.Section{{Key: "s", Title: survey.Text{"en": "S"}, Questions: []survey.Question{
+			{Key: "perf", Type: survey.TypeSingleChoice, Text: survey.Text{"en": "Performance?"}, Options: []survey.Option{
+				opt("none", score(0)), opt("little", score(25)), opt("moderate", score(50)), opt("large", score(75)),
+				opt("full", score(100)), opt("dont_know", null)}},
+			{Key: "innov", Type: survey.TypeSingleChoice, Text: survey.Text{"en": "Innovation?"}, Options: []survey.Option{
+				opt("none", score(0)), opt("full", score(100)), opt("dont_know", null)}},
+			{Key: "used", Type: survey.TypeSingleChoice, Text: survey.Text{"en": "Used?"}, Options: []survey.Option{
+				opt("yes", survey.Score{}), opt("no", survey.Score{})}},
+			{Key: "rating", Type: survey.TypeNumber, Min: &lo, Max: &hi, Text: survey.Text{"en": "Rating?"}},
+		}}},
+	}
+}
+
+func f(v float64) *float64 { return &v }
+
+// near compares to 1e-9, the precision the black-box check asks for.
+func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+
+func TestComputeMethodsAndUnits(t *testing.T) {
+	// perf: BE answered 75 and 75, FR 25; one BE response said "don't
+	// know" (excluded) and one FR response skipped it (missing).
+	perfCells := []Cell{
+		{Administration: "BE", N: 2, Sum: 150, SumSquares: 2 * 75 * 75, Excluded: 1},
+		{Administration: "FR", N: 1, Sum: 25, SumSquares: 25 * 25, Missing: 1},
+	}
+	tests := []struct {
+		name       string
+		ind        survey.Indicator
+		cells      []Cell
+		value      *float64
+		n, ex, mis int
+		ci         *[2]float64
+	}{
+		{
+			name: "mean_score over respondents: (75+75+25)/3", cells: perfCells,
+			ind:   survey.Indicator{Code: "A", Method: survey.MethodMeanScore, Questions: []string{"perf"}},
+			value: f(175.0 / 3), n: 3, ex: 1, mis: 1,
+			// s = 28.8675; 58.33 ± 1.96·s/√3
+			ci: &[2]float64{25.666666666666671, 91.0},
+		},
+		{
+			name: "mean_score over administrations: BE 75, FR 25", cells: perfCells,
+			ind:   survey.Indicator{Code: "A", Method: survey.MethodMeanScore, Questions: []string{"perf"}, Unit: survey.UnitAdministration},
+			value: f(50), n: 2, ex: 1, mis: 1,
+			// s = 35.3553; 50 ± 1.96·s/√2 = 50 ± 49
+			ci: &[2]float64{1, 99},
+		},
+		{
+			name:  "share over respondents: 3 of 4 said yes, Wilson interval",
+			ind:   survey.Indicator{Code: "B", Method: survey.MethodShare, Questions: []string{"used"}, Options: []string{"yes"}},
+			cells: []Cell{{Administration: "BE", N: 3, Sum: 200, SumSquares: 20000}, {Administration: "FR", N: 1, Sum: 100, SumSquares: 10000}},
+			value: f(75), n: 4,
+			ci:    &[2]float64{30.06360524426366, 95.44139373553637},
+		},
+		{
+			name:  "share over administrations: BE 2/3, FR 1/1, normal interval",
+			ind:   survey.Indicator{Code: "B", Method: survey.MethodShare, Questions: []string{"used"}, Options: []string{"yes"}, Unit: survey.UnitAdministration},
+			cells: []Cell{{Administration: "BE", N: 3, Sum: 200, SumSquares: 20000}, {Administration: "FR", N: 1, Sum: 100, SumSquares: 10000}},
+			value: f((200.0/3 + 100) / 2), n: 2,
+			// values 66.67 and 100: s = 23.5702, half = 1.96·s/√2 = 32.6667, clipped at 100
+			ci: &[2]float64{50.666666666666664, 100},
+		},
+		{
+			name:  "mean_value on its own scale, clipped to 1–5: 5, 5, 5, 4",
+			ind:   survey.Indicator{Code: "C", Method: survey.MethodMeanValue, Questions: []string{"rating"}},
+			cells: []Cell{{Administration: "BE", N: 4, Sum: 19, SumSquares: 25*3 + 16}},
+			value: f(4.75), n: 4,
+			ci:    &[2]float64{4.26, 5},
+		},
+		{
+			name:  "empty campaign",
+			ind:   survey.Indicator{Code: "D", Method: survey.MethodMeanScore, Questions: []string{"perf"}},
+			cells: nil,
+		},
+		{
+			name:  "everyone said don't know",
+			ind:   survey.Indicator{Code: "E", Method: survey.MethodMeanScore, Questions: []string{"perf"}},
+			cells: []Cell{{Administration: "BE", Excluded: 3}, {Administration: "FR", Excluded: 2}},
+			ex:    5,
+		},
+		{
+			name:  "a single administration: no interval",
+			ind:   survey.Indicator{Code: "F", Method: survey.MethodMeanScore, Questions: []string{"perf"}, Unit: survey.UnitAdministration},
+			cells: []Cell{{Administration: "BE", N: 3, Sum: 150, SumSquares: 2*75*75 + 0}},
+			value: f(50), n: 1,
+		},
+		{
+			name:  "all equal: a zero-width interval",
+			ind:   survey.Indicator{Code: "G", Method: survey.MethodMeanScore, Questions: []string{"perf"}},
+			cells: []Cell{{Administration: "BE", N: 3, Sum: 225, SumSquares: 3 * 75 * 75}},
+			value: f(75), n: 3, ci: &[2]float64{75, 75},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := Compute(Input{Indicator: tt.ind, Document: doc(), Language: "en", Year: 2023, Cells: tt.cells, MinCellSize: 5})
+			if (r.Value == nil) != (tt.value == nil) || (r.Value != nil && !near(*r.Value, *tt.value)) {
+				t.Errorf("value %v, want %v", deref(r.Value), deref(tt.value))
+			}
+			if r.N != tt.n || r.Excluded != tt.ex || r.Missing != tt.mis {
+				t.Errorf("n/excluded/missing %d/%d/%d, want %d/%d/%d", r.N, r.Excluded, r.Missing, tt.n, tt.ex, tt.mis)
+			}
+			if (r.CI95 == nil) != (tt.ci == nil) || (r.CI95 != nil && (!near(r.CI95[0], tt.ci[0]) || !near(r.CI95[1], tt.ci[1]))) {
+				t.Errorf("ci95 %v, want %v", r.CI95, tt.ci)
+			}
+		})
+	}
+}
+
+func deref(p *float64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func TestTargetPreviousAndNarrative(t *testing.T) {
+	cells := func(sum float64, n int) []Cell { return []Cell{{Administration: "BE", N: n, Sum: sum, SumSquares: sum * sum / float64(n)}} }
+	tests := []struct {
+		name      string
+		target    *survey.Target
+		method    string
+		cells     []Cell
+		previous  *PreviousInput
+		status    string
+		delta     *float64
+		narrative string
+	}{
+		{
+			name: "above target, increased", target: &survey.Target{Value: f(70)}, cells: cells(2150, 28),
+			previous: &PreviousInput{Campaign: "c-2022", Year: 2022, Value: f(70)},
+			status:   TargetMet, delta: f(2150.0/28 - 70),
+			narrative: "The value for 2023 is above the target of 70% and has increased 6.79 percentage points compared to 2022.",
+		},
+		{
+			name: "below target, no previous", target: &survey.Target{Value: f(75)}, cells: cells(1950, 27),
+			status: TargetNotMet, narrative: "The value for 2023 is below the 75% target set.",
+		},
+		{
+			name: "below target, decreased", target: &survey.Target{Value: f(70)}, cells: cells(1575, 28),
+			previous: &PreviousInput{Campaign: "c-2022", Year: 2022, Value: f(1625.0 / 27)},
+			status:   TargetNotMet, delta: f(1575.0/28 - 1625.0/27),
+			narrative: "The value for 2023 is below the target of 70% and has decreased 3.94 percentage points compared to 2022.",
+		},
+		{
+			name: "per-year target of this year", target: &survey.Target{ByYear: map[string]float64{"2023": 50, "2024": 60}}, cells: cells(1987, 28),
+			status: TargetMet, narrative: "The value for 2023 is above the target of 50%.",
+		},
+		{
+			name: "per-year target of another year only", target: &survey.Target{ByYear: map[string]float64{"2024": 50}}, cells: cells(1987, 28),
+			narrative: "The value for 2023 is 70.96%.",
+		},
+		{
+			name: "exactly on target is met", target: &survey.Target{Value: f(75)}, cells: cells(150, 2),
+			status: TargetMet, narrative: "The value for 2023 meets the target of 75%.",
+		},
+		{
+			name: "a rating on its own scale", target: &survey.Target{Value: f(4)}, method: survey.MethodMeanValue, cells: cells(117, 28),
+			status: TargetMet, narrative: "The value for 2023 is above the target of 4.",
+		},
+		{
+			name: "previous campaign without a value", cells: cells(150, 2),
+			previous:  &PreviousInput{Campaign: "c-2022", Year: 2022},
+			narrative: "The value for 2023 is 75%.",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			method, questions := survey.MethodMeanScore, []string{"perf"}
+			if tt.method == survey.MethodMeanValue {
+				method, questions = tt.method, []string{"rating"}
+			}
+			ind := survey.Indicator{Code: "X", Method: method, Questions: questions, Target: tt.target}
+			r := Compute(Input{Indicator: ind, Document: doc(), Year: 2023, Cells: tt.cells, Previous: tt.previous})
+			if got := ""; r.Target != nil {
+				got = r.Target.Status
+				if got != tt.status {
+					t.Errorf("status %q, want %q", got, tt.status)
+				}
+			} else if tt.status != "" {
+				t.Errorf("no target, want status %q", tt.status)
+			}
+			if tt.delta != nil && (r.Previous == nil || r.Previous.DeltaPP == nil || !near(*r.Previous.DeltaPP, *tt.delta)) {
+				t.Errorf("previous %+v, want delta %v", r.Previous, *tt.delta)
+			}
+			if r.Narrative != tt.narrative {
+				t.Errorf("narrative\n got %q\nwant %q", r.Narrative, tt.narrative)
+			}
+		})
+	}
+}
+
+func TestOptionsBreakdown(t *testing.T) {
+	ind := survey.Indicator{Code: "O", Method: survey.MethodMeanScore, Questions: []string{"perf"}, Breakdown: []string{"options"}}
+	options := []OptionCell{
+		{"BE", "large", 3}, {"BE", "dont_know", 1},
+		{"FR", "none", 1},
+	}
+	answering := map[string]int{"BE": 4, "FR": 1}
+	tests := []struct {
+		unit string
+		want map[string]float64 // every option, zeros included
+	}{
+		// 5 answering responses: large 3, dont_know 1, none 1.
+		{survey.UnitRespondent, map[string]float64{"none": 20, "little": 0, "moderate": 0, "large": 60, "full": 0, "dont_know": 20}},
+		// BE: large 75%, dont_know 25%; FR: none 100%; averaged.
+		{survey.UnitAdministration, map[string]float64{"none": 50, "little": 0, "moderate": 0, "large": 37.5, "full": 0, "dont_know": 12.5}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.unit, func(t *testing.T) {
+			ind.Unit = tt.unit
+			r := Compute(Input{Indicator: ind, Document: doc(), Year: 2023, Options: options, Answering: answering})
+			rows := r.Breakdown.Options
+			keys := []string{"none", "little", "moderate", "large", "full", "dont_know"}
+			if len(rows) != len(keys) {
+				t.Fatalf("%d rows, want %d", len(rows), len(keys))
+			}
+			total := 0.0
+			for i, row := range rows {
+				if row.Key != keys[i] || row.Value == nil || !near(*row.Value, tt.want[row.Key]) {
+					t.Errorf("row %d: %s = %v, want %s = %v", i, row.Key, deref(row.Value), keys[i], tt.want[keys[i]])
+				}
+				total += *row.Value
+			}
+			if !near(total, 100) {
+				t.Errorf("shares add up to %v", total)
+			}
+			if *rows[3].Count != 3 || rows[3].Label != "Label large" {
+				t.Errorf("large: %+v", rows[3])
+			}
+		})
+	}
+}
+
+func TestQuestionsAndAdministrationsBreakdowns(t *testing.T) {
+	ind := survey.Indicator{Code: "Q", Method: survey.MethodMeanScore, Questions: []string{"perf", "innov"},
+		Breakdown: []string{"questions", "administrations"}}
+	in := Input{
+		Indicator: ind, Document: doc(), Year: 2023, MinCellSize: 5,
+		Cells: []Cell{
+			{Administration: "FR", N: 5, Sum: 250, SumSquares: 12500}, // at the threshold: shown
+			{Administration: "BE", N: 4, Sum: 300, SumSquares: 22500}, // below: suppressed
+		},
+		QuestionCells: map[string][]Cell{
+			"perf":  {{Administration: "BE", N: 4, Sum: 300}, {Administration: "FR", N: 4, Sum: 200, Excluded: 1}},
+			"innov": {{Administration: "BE", N: 2, Sum: 200, Missing: 2}},
+		},
+	}
+	r := Compute(in)
+	q := r.Breakdown.Questions
+	if len(q) != 2 || q[0].Key != "perf" || !near(*q[0].Value, 62.5) || q[0].N != 8 || *q[0].Excluded != 1 ||
+		q[1].Key != "innov" || !near(*q[1].Value, 100) || q[1].N != 2 || *q[1].Missing != 2 || q[0].Label != "Performance?" {
+		t.Errorf("questions breakdown: %+v", q)
+	}
+	a := r.Breakdown.Administrations
+	if len(a) != 2 || a[0].Key != "BE" || !a[0].Suppressed || a[0].Value != nil ||
+		a[1].Key != "FR" || a[1].Suppressed || !near(*a[1].Value, 50) {
+		t.Errorf("administrations breakdown: %+v", a)
+	}
+}
+
+// TestProperties checks, on many random campaigns, what must always hold:
+// option shares add up to 100, n + excluded + missing is the number of
+// responses (unit respondent), and the interval contains the value.
+func TestProperties(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	scores := []float64{0, 25, 50, 75, 100}
+	for i := range 500 {
+		var cells []Cell
+		var options []OptionCell
+		answering := map[string]int{}
+		responses := 0
+		for _, adm := range []string{"AT", "BE", "FR"}[:1+rng.IntN(3)] {
+			c := Cell{Administration: adm}
+			for range rng.IntN(8) {
+				responses++
+				switch k := rng.IntN(7); {
+				case k < 5:
+					c.N++
+					c.Sum += scores[k]
+					c.SumSquares += scores[k] * scores[k]
+					options = append(options, OptionCell{adm, []string{"none", "little", "moderate", "large", "full"}[k], 1})
+					answering[adm]++
+				case k == 5:
+					c.Excluded++
+					options = append(options, OptionCell{adm, "dont_know", 1})
+					answering[adm]++
+				default:
+					c.Missing++
+				}
+			}
+			cells = append(cells, c)
+		}
+		for _, unit := range []string{survey.UnitRespondent, survey.UnitAdministration} {
+			ind := survey.Indicator{Code: "P", Method: survey.MethodMeanScore, Questions: []string{"perf"}, Unit: unit, Breakdown: []string{"options"}}
+			r := Compute(Input{Indicator: ind, Document: doc(), Year: 2023, Cells: cells, Options: options, Answering: answering})
+			if unit == survey.UnitRespondent && r.N+r.Excluded+r.Missing != responses {
+				t.Fatalf("case %d: n+excluded+missing = %d, want %d", i, r.N+r.Excluded+r.Missing, responses)
+			}
+			if r.CI95 != nil && (*r.Value < r.CI95[0]-1e-9 || *r.Value > r.CI95[1]+1e-9 || r.CI95[0] < 0 || r.CI95[1] > 100) {
+				t.Fatalf("case %d %s: value %v outside ci %v", i, unit, *r.Value, r.CI95)
+			}
+			total, any := 0.0, false
+			for _, row := range r.Breakdown.Options {
+				if row.Value != nil {
+					total += *row.Value
+					any = true
+				}
+			}
+			if any && !near(total, 100) {
+				t.Fatalf("case %d %s: option shares add up to %v", i, unit, total)
+			}
+		}
+		// Shares: the Wilson interval contains the value too.
+		ind := survey.Indicator{Code: "S", Method: survey.MethodShare, Questions: []string{"used"}, Options: []string{"yes"}}
+		yes := 0
+		n := 1 + rng.IntN(40)
+		for range n {
+			if rng.IntN(3) > 0 {
+				yes++
+			}
+		}
+		r := Compute(Input{Indicator: ind, Document: doc(), Year: 2023,
+			Cells: []Cell{{Administration: "BE", N: n, Sum: 100 * float64(yes), SumSquares: 10000 * float64(yes)}}})
+		if r.CI95 != nil && (*r.Value < r.CI95[0]-1e-9 || *r.Value > r.CI95[1]+1e-9) {
+			t.Fatalf("case %d: share %v outside Wilson interval %v", i, *r.Value, r.CI95)
+		}
+	}
+}
