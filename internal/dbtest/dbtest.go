@@ -72,7 +72,7 @@ func Each(t *testing.T, fn func(t *testing.T, databaseURL string)) {
 // SQLiteURL returns the URL of a SQLite database file, sqlite://<dir>/test.db,
 // in a directory of its own that is removed when the test ends. The file does
 // not exist yet; opening the store creates it.
-func SQLiteURL(t *testing.T) string {
+func SQLiteURL(t testing.TB) string {
 	t.Helper()
 	return "sqlite://" + filepath.ToSlash(filepath.Join(t.TempDir(), "test.db"))
 }
@@ -83,7 +83,7 @@ func SQLiteURL(t *testing.T) string {
 // started, t is skipped with a message, or fails if the CI environment
 // variable is set. It fails t when SURVEY_TEST_POSTGRES_URL is set but
 // unusable.
-func PostgresURL(t *testing.T) string {
+func PostgresURL(t testing.TB) string {
 	t.Helper()
 	s := getServer()
 	if s.err != nil {
