@@ -61,6 +61,7 @@ func (s *server) routes() http.Handler {
 	a.GET("/campaigns/:key/questionnaire", allow(admin, coordinator, respondent), s.campaignQuestionnaire)
 
 	a.GET("/campaigns/:key/scores", allow(admin), s.scores)
+	a.GET("/campaigns/:key/responses", allow(admin, coordinator), s.exportResponses)
 
 	a.GET("/campaigns/:key/response", allow(respondent), s.getResponse)
 	a.PUT("/campaigns/:key/response", allow(respondent), s.saveResponse)

