@@ -33,7 +33,7 @@ func (s *server) routes() http.Handler {
 	v1.POST("/auth/refresh", s.refresh)
 	v1.POST("/auth/logout", s.logout)
 
-	a := v1.Group("", s.authenticate)
+	a := v1.Group("", s.authenticate, s.idempotent)
 	a.GET("/me", s.me)
 
 	a.POST("/administrations", allow(admin), s.createAdministration)

@@ -147,3 +147,13 @@ type ImportedResponse struct {
 	SubmittedAt    time.Time `json:"submitted_at"`
 	Answers        Answers   `json:"answers"`
 }
+
+// StoredAnswer is the answer to a request made with an Idempotency-Key, kept
+// to be replayed to a retry.
+type StoredAnswer struct {
+	Status      int
+	ContentType string
+	ETag        string
+	Location    string
+	Body        []byte
+}
