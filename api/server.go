@@ -35,6 +35,9 @@ type Config struct {
 	// X-Forwarded-For header names the client. None by default: the login
 	// throttle must not be steered by a header any client can send.
 	TrustedProxies []string
+	// CORSOrigins lists the browser origins allowed to call the API; none
+	// by default.
+	CORSOrigins []string
 }
 
 // Deps are the use cases the handlers call.
@@ -64,7 +67,7 @@ func NewServer(cfg Config, deps Deps) http.Handler {
 		cfg.Now = time.Now
 	}
 	s := &server{cfg: cfg, store: deps.Store, auth: deps.Auth, log: cfg.Logger, validate: newValidator(), now: cfg.Now}
-	return s.routes()
+	return withCORS(cfg.CORSOrigins, s.routes())
 }
 
 func newEngine(trustedProxies []string) *gin.Engine {

@@ -8,6 +8,8 @@ import (
 	"net"
 	"strconv"
 	"strings"
+
+	"github.com/customs-survey/surveyd/api"
 )
 
 // config is the service's configuration, read from the environment and
@@ -22,6 +24,9 @@ type config struct {
 	// TrustedProxies are the reverse proxies allowed to name the client in
 	// X-Forwarded-For (SURVEY_TRUSTED_PROXIES, comma-separated IPs or CIDRs).
 	TrustedProxies []string
+	// CORSOrigins are the browser origins allowed to call the API
+	// (SURVEY_CORS_ORIGINS, comma-separated); none by default.
+	CORSOrigins []string
 }
 
 // loadConfig reads the environment, then the flags of a subcommand.
@@ -57,6 +62,7 @@ func loadConfig(name string, args []string, getenv func(string) string, extra fu
 		}
 		cfg.TrustedProxies = append(cfg.TrustedProxies, p)
 	}
+	cfg.CORSOrigins = api.ParseOrigins(getenv("SURVEY_CORS_ORIGINS"))
 	n, err := parseSize(limit)
 	if err != nil {
 		return cfg, fs, fmt.Errorf("SURVEY_BODY_LIMIT: %w", err)

@@ -148,7 +148,8 @@ func start(ctx context.Context, cfg config, secret []byte, log *slog.Logger, han
 		return fail(err)
 	}
 	sessions := auth.NewService(st, issuer, auth.DefaultThrottle, refreshTTL, nil)
-	handler.Store(api.NewServer(api.Config{BodyLimit: cfg.BodyLimit, Logger: log, TrustedProxies: cfg.TrustedProxies}, api.Deps{Store: st, Auth: sessions}))
+	handler.Store(api.NewServer(api.Config{BodyLimit: cfg.BodyLimit, Logger: log, TrustedProxies: cfg.TrustedProxies,
+		CORSOrigins: cfg.CORSOrigins}, api.Deps{Store: st, Auth: sessions}))
 	log.Info("ready", "database", st.Dialect())
 	return st, nil
 }
