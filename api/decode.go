@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"github.com/go-playground/validator/v10"
@@ -72,6 +73,11 @@ func (s *server) decode(c *gin.Context, dst any) error {
 }
 
 func (s *server) decodeBytes(body []byte, dst any) error {
+	if !utf8.Valid(body) {
+		// encoding/json would silently replace the bad bytes with U+FFFD:
+		// a text would not be stored as it was sent.
+		return survey.Errorf(survey.ErrMalformed, "the body is not valid UTF-8")
+	}
 	if !json.Valid(body) {
 		return survey.Errorf(survey.ErrMalformed, "the body is not valid JSON")
 	}

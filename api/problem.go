@@ -12,6 +12,9 @@ import (
 	"github.com/customs-survey/surveyd/survey"
 )
 
+// maxFieldErrors caps the errors[] of one problem.
+const maxFieldErrors = 100
+
 // problemBase is where the problem types are documented (docs/problems.md).
 const problemBase = "https://github.com/customs-survey/surveyd/blob/main/docs/problems.md#"
 
@@ -78,7 +81,14 @@ func (s *server) writeError(c *gin.Context, err error) {
 		if n == 1 {
 			msg = "1 field is invalid"
 		}
-		writeProblem(c, "validation", msg, invalid.Errors)
+		list := invalid.Errors
+		if n > maxFieldErrors {
+			// A hostile body can hold a million bad values; the answer
+			// stays small.
+			list = list[:maxFieldErrors]
+			msg += "; the first " + strconv.Itoa(maxFieldErrors) + " are listed"
+		}
+		writeProblem(c, "validation", msg, list)
 	case errors.As(err, &throttled):
 		secs := int(throttled.RetryAfter.Seconds() + 0.999)
 		if secs < 1 {

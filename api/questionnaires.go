@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -38,6 +39,9 @@ func (s *server) readDocument(c *gin.Context) (*survey.Document, error) {
 	body, err := readBody(c)
 	if err != nil {
 		return nil, err
+	}
+	if !utf8.Valid(body) {
+		return nil, survey.Errorf(survey.ErrMalformed, "the body is not valid UTF-8")
 	}
 	return survey.ParseDocument(body)
 }

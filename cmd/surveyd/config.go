@@ -8,6 +8,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/customs-survey/surveyd/api"
 )
@@ -27,6 +28,10 @@ type config struct {
 	// CORSOrigins are the browser origins allowed to call the API
 	// (SURVEY_CORS_ORIGINS, comma-separated); none by default.
 	CORSOrigins []string
+	// ReadTimeout bounds how long a client may take to send a request,
+	// headers and body (SURVEY_READ_TIMEOUT, default 30s), so that slow
+	// clients cannot hold connections open.
+	ReadTimeout time.Duration
 }
 
 // loadConfig reads the environment, then the flags of a subcommand.
@@ -63,6 +68,14 @@ func loadConfig(name string, args []string, getenv func(string) string, extra fu
 		cfg.TrustedProxies = append(cfg.TrustedProxies, p)
 	}
 	cfg.CORSOrigins = api.ParseOrigins(getenv("SURVEY_CORS_ORIGINS"))
+	cfg.ReadTimeout = 30 * time.Second
+	if v := getenv("SURVEY_READ_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return cfg, fs, fmt.Errorf("SURVEY_READ_TIMEOUT: want a duration such as 30s")
+		}
+		cfg.ReadTimeout = d
+	}
 	n, err := parseSize(limit)
 	if err != nil {
 		return cfg, fs, fmt.Errorf("SURVEY_BODY_LIMIT: %w", err)

@@ -26,6 +26,8 @@ environment:
   SURVEY_BODY_LIMIT      largest request body (default 1MiB)
   SURVEY_TRUSTED_PROXIES reverse proxies allowed to set X-Forwarded-For
                          (comma-separated IPs or CIDRs; default none)
+  SURVEY_READ_TIMEOUT    longest time a client may take to send a request
+                         (default 30s)
   SURVEY_CORS_ORIGINS    browser origins allowed to call the API
                          (comma-separated; default none: CORS off)
 `
