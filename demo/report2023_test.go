@@ -1,0 +1,391 @@
+package demo
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/customs-survey/surveyd/internal/dbtest"
+	"github.com/customs-survey/surveyd/scoring"
+	"github.com/customs-survey/surveyd/store"
+	"github.com/customs-survey/surveyd/survey"
+)
+
+func TestMain(m *testing.M) { dbtest.Main(m) }
+
+// Report rounding modes: the 2023 report rounds most figures half up, but
+// truncates RES 3.2.1 (1750/26 = 67.3077 → "67.30%") and RES 4.1
+// (1575/26 = 60.5769 → "60.57%").
+const (
+	round    = "round"
+	truncate = "truncate"
+)
+
+// publishedFigure is one survey-based figure of Annex 4 of the 2023 report.
+type publishedFigure struct {
+	code string
+	// row names a row of the indicator's options or questions breakdown;
+	// empty for the indicator's value.
+	row      string
+	printed  string // as printed in the report ("75,22" with its comma)
+	decimals int    // decimals printed
+	rounding string // how the report got there from the exact value
+	n        int    // units with a value (administrations or respondents)
+	excluded int    // "don't know" (value rows only)
+	missing  int    // not asked or not answered (value rows only)
+	target   string // met, not_met, or "" when no target applies to 2023
+}
+
+// published2023 lists, per campaign, the figures of the 2023 report that
+// the data set reproduces.
+var published2023 = map[string][]publishedFigure{
+	"customs-2023": {
+		{code: "OP 1.4.2", printed: "4.18", decimals: 2, rounding: round, n: 28, target: scoring.TargetMet},
+		// The report compares with the 2024 milestone (50%); by_year has
+		// no 2023 target.
+		{code: "OP 3.1", printed: "70.96", decimals: 2, rounding: round, n: 28},
+		{code: "OP 3.1", row: "advanced", printed: "25", decimals: 0, rounding: round, n: 28},
+		{code: "OP 3.1", row: "basic", printed: "67.86", decimals: 2, rounding: round, n: 28},
+		{code: "OP 3.1", row: "very_basic", printed: "3.57", decimals: 2, rounding: round, n: 28},
+		{code: "OP 3.1", row: "none", printed: "3.57", decimals: 2, rounding: round, n: 28},
+		{code: "RES 1.2", printed: "76.8", decimals: 1, rounding: round, n: 28, target: scoring.TargetMet},
+		{code: "RES 2.2.1", printed: "72.22", decimals: 2, rounding: round, n: 27, excluded: 1, target: scoring.TargetNotMet},
+		{code: "RES 3.2.1", printed: "67.30", decimals: 2, rounding: truncate, n: 26, excluded: 2, target: scoring.TargetNotMet},
+		{code: "RES 3.2.2", printed: "63.39", decimals: 2, rounding: round, n: 28, target: scoring.TargetNotMet},
+		{code: "RES 4.1", printed: "60.57", decimals: 2, rounding: truncate, n: 26, excluded: 2, target: scoring.TargetNotMet},
+		{code: "RES 4.2", printed: "56.25", decimals: 2, rounding: round, n: 28, target: scoring.TargetNotMet},
+	},
+	"participants-2023": {
+		{code: "OP 2.1.4", printed: "84.07", decimals: 2, rounding: round, n: 113, missing: 527, target: scoring.TargetMet},
+		{code: "OP 2.2.3", printed: "80.1", decimals: 1, rounding: round, n: 212, excluded: 3, missing: 425, target: scoring.TargetMet},
+		{code: "OP 2.2.3", row: "elearning_content", printed: "79.1", decimals: 1, rounding: round, n: 206},
+		{code: "OP 2.2.3", row: "elearning_methodology", printed: "79.8", decimals: 1, rounding: round, n: 212},
+		{code: "OP 2.2.3", row: "elearning_technology", printed: "80.2", decimals: 1, rounding: round, n: 206},
+		{code: "RES 1.1", printed: "78.3", decimals: 1, rounding: round, n: 640},
+		{code: "RES 1.1 reasons", printed: "78.42", decimals: 2, rounding: round, n: 139},
+		{code: "RES 2.2.5", printed: "64.5", decimals: 1, rounding: round, n: 50, missing: 590},
+		// Target 90% by 2027 (end of the programme): none for 2023.
+		{code: "RES 2.2.6 agreement", printed: "78.06", decimals: 2, rounding: round, n: 98, excluded: 15, missing: 527},
+		{code: "RES 2.2.6 contacts", printed: "75,22", decimals: 2, rounding: round, n: 113, missing: 527},
+	},
+}
+
+// TestReport2023 loads the data set on each backend and checks the
+// computed scores against the report's figures and the golden files.
+func TestReport2023(t *testing.T) {
+	ds, err := Report2023()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dbtest.Each(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		st, err := store.Open(ctx, url, store.Options{Migrate: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		start := time.Now()
+		if err := Load(ctx, st, ds); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("loaded the data set in %s", time.Since(start).Round(time.Millisecond))
+
+		reports := map[string]scoring.Report{}
+		for _, key := range []string{"customs-2023", "participants-2023"} {
+			r, err := st.Scores(ctx, key, "en")
+			if err != nil {
+				t.Fatal(err)
+			}
+			reports[key] = r
+		}
+
+		t.Run("published", func(t *testing.T) {
+			for key, figures := range published2023 {
+				for _, f := range figures {
+					checkPublished(t, reports[key], f)
+				}
+			}
+		})
+		t.Run("coverage", func(t *testing.T) {
+			for key, responses := range map[string]int{"customs-2023": 28, "participants-2023": 640} {
+				c := reports[key].Coverage
+				if c.AdministrationsInvited != 30 || c.AdministrationsResponded != 28 ||
+					!slices.Equal(c.Missing, []string{"CY", "DK"}) || c.Responses != responses {
+					t.Errorf("%s: coverage %+v, want 30 invited, 28 responded, missing CY DK, %d responses", key, c, responses)
+				}
+			}
+		})
+		t.Run("changes", func(t *testing.T) { checkChanges(t, reports) })
+		t.Run("service rounding", func(t *testing.T) { checkServiceRounding(t, reports["customs-2023"]) })
+		t.Run("milestone", func(t *testing.T) { checkMilestone(t, ds, reports["customs-2023"]) })
+		t.Run("suppression", func(t *testing.T) {
+			r := indicator(t, reports["customs-2023"], "RES 3.2.1")
+			rows := r.Breakdown.Administrations
+			if len(rows) != 28 {
+				t.Fatalf("RES 3.2.1: %d administration rows, want 28", len(rows))
+			}
+			for _, row := range rows {
+				if !row.Suppressed || row.Value != nil {
+					t.Errorf("RES 3.2.1 %s: value %v, suppressed %v; one response < min_cell_size 5 must be suppressed",
+						row.Key, row.Value, row.Suppressed)
+				}
+			}
+		})
+		t.Run("golden", func(t *testing.T) {
+			for key, r := range reports {
+				checkGolden(t, key, r, strings.HasPrefix(url, "sqlite:"))
+			}
+		})
+	})
+}
+
+// asPrinted formats v the report's way to the report's decimals.
+func asPrinted(v float64, decimals int, rounding string) string {
+	if rounding == truncate {
+		// Decide on the decimal expansion, as a spreadsheet shows it.
+		s := strconv.FormatFloat(v, 'f', decimals+6, 64)
+		if decimals == 0 {
+			return s[:strings.Index(s, ".")]
+		}
+		return s[:strings.Index(s, ".")+1+decimals]
+	}
+	return strconv.FormatFloat(scoring.Round(v, decimals), 'f', decimals, 64)
+}
+
+func checkPublished(t *testing.T, r scoring.Report, f publishedFigure) {
+	t.Helper()
+	res := indicator(t, r, f.code)
+	name := f.code
+	value, n := res.Value, res.N
+	if f.row != "" {
+		name += " " + f.row
+		row := breakdownRow(res, f.row)
+		if row == nil {
+			t.Errorf("%s: no breakdown row", name)
+			return
+		}
+		value, n = row.Value, row.N
+	} else {
+		if res.Excluded != f.excluded || res.Missing != f.missing {
+			t.Errorf("%s: excluded %d, missing %d; want %d, %d", name, res.Excluded, res.Missing, f.excluded, f.missing)
+		}
+		switch {
+		case f.target == "" && res.Target != nil:
+			t.Errorf("%s: target %+v for 2023, want none", name, *res.Target)
+		case f.target != "" && (res.Target == nil || res.Target.Status != f.target):
+			t.Errorf("%s: target %+v, want status %s", name, res.Target, f.target)
+		}
+	}
+	if n != f.n {
+		t.Errorf("%s: n = %d, want %d", name, n, f.n)
+	}
+	if value == nil {
+		t.Errorf("%s: no value, want %s", name, f.printed)
+		return
+	}
+	want := strings.ReplaceAll(f.printed, ",", ".")
+	if got := asPrinted(*value, f.decimals, f.rounding); got != want {
+		t.Errorf("%s: %v shown the report's way (%s, %d decimals) is %s, report prints %s",
+			name, *value, f.rounding, f.decimals, got, f.printed)
+	}
+}
+
+// checkChanges checks the year-on-year comparisons the report makes.
+func checkChanges(t *testing.T, reports map[string]scoring.Report) {
+	for _, c := range []struct {
+		campaign, code string
+		previous       string // previous value, 2 decimals
+		delta          string // delta_pp, 2 decimals
+		check          func(d float64) bool
+		says           string
+	}{
+		{"customs-2023", "RES 1.2", "70.00", "6.79", func(d float64) bool { return d > 6.5 && d < 7 }, "has increased almost 7 percentage points"},
+		{"customs-2023", "RES 4.1", "60.00", "0.58", func(d float64) bool { return d > 0 && d < 1 }, "has slightly increased since 2022"},
+		{"customs-2023", "RES 4.2", "60.19", "-3.94", func(d float64) bool { return scoring.Round(d, 0) == -4 }, "decreased 4 percentage points"},
+		{"participants-2023", "RES 2.2.5", "68.50", "-4.00", func(d float64) bool { return scoring.Round(d, 0) == -4 }, "reduced by 4 percentage points"},
+	} {
+		res := indicator(t, reports[c.campaign], c.code)
+		p := res.Previous
+		if p == nil || p.Value == nil || p.DeltaPP == nil {
+			t.Errorf("%s: previous %+v, want a value and a delta", c.code, p)
+			continue
+		}
+		if p.Year != 2022 || scoring.Fixed2(*p.Value) != c.previous || scoring.Fixed2(*p.DeltaPP) != c.delta {
+			t.Errorf("%s: previous %d %s, delta %s pp; want 2022 %s, %s pp", c.code, p.Year,
+				scoring.Fixed2(*p.Value), scoring.Fixed2(*p.DeltaPP), c.previous, c.delta)
+		}
+		if !c.check(*p.DeltaPP) {
+			t.Errorf("%s: delta %v pp does not fit the report's %q", c.code, *p.DeltaPP, c.says)
+		}
+	}
+	// RES 1.1: "slightly lower than the reported values for 2022, which
+	// were above 80%".
+	res := indicator(t, reports["participants-2023"], "RES 1.1")
+	if p := res.Previous; p == nil || p.Value == nil || *p.Value <= 80 || p.DeltaPP == nil || *p.DeltaPP >= 0 {
+		t.Errorf("RES 1.1: previous %+v, want above 80%% and a decrease", p)
+	}
+}
+
+// checkServiceRounding pins the documented difference: the service rounds
+// half away from zero where the report truncates.
+func checkServiceRounding(t *testing.T, r scoring.Report) {
+	for code, want := range map[string][2]string{"RES 3.2.1": {"67.31", "67.30"}, "RES 4.1": {"60.58", "60.57"}} {
+		res := indicator(t, r, code)
+		if res.Value == nil {
+			t.Errorf("%s: no value", code)
+			continue
+		}
+		if got := scoring.Fixed2(*res.Value); got != want[0] {
+			t.Errorf("%s: the service shows %s, want %s (the report prints %s)", code, got, want[0], want[1])
+		}
+		if !strings.Contains(res.Narrative, " of 70%") && !strings.Contains(res.Narrative, "70% target") {
+			t.Errorf("%s: narrative %q does not name the target", code, res.Narrative)
+		}
+	}
+}
+
+// checkMilestone: OP 3.1 has no 2023 target; the report compares it with
+// the milestone of 2024 (50%), which it exceeds.
+func checkMilestone(t *testing.T, ds Dataset, r scoring.Report) {
+	doc, err := survey.ParseDocument(ds.Questionnaires[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ind := range doc.Indicators {
+		if ind.Code != "OP 3.1" {
+			continue
+		}
+		milestone, ok := ind.Target.For(2024)
+		res := indicator(t, r, "OP 3.1")
+		if !ok || milestone != 50 || res.Value == nil || *res.Value < milestone {
+			t.Errorf("OP 3.1: value %v, 2024 milestone %v (%v); want above 50", res.Value, milestone, ok)
+		}
+		return
+	}
+	t.Error("no OP 3.1 in customs_administrations")
+}
+
+func indicator(t *testing.T, r scoring.Report, code string) scoring.Result {
+	t.Helper()
+	for _, res := range r.Indicators {
+		if res.Code == code {
+			return res
+		}
+	}
+	t.Fatalf("%s: no indicator %s", r.Campaign, code)
+	return scoring.Result{}
+}
+
+func breakdownRow(res scoring.Result, key string) *scoring.Row {
+	if res.Breakdown == nil {
+		return nil
+	}
+	for _, rows := range [][]scoring.Row{res.Breakdown.Options, res.Breakdown.Questions, res.Breakdown.Administrations} {
+		for i := range rows {
+			if rows[i].Key == key {
+				return &rows[i]
+			}
+		}
+	}
+	return nil
+}
+
+// checkGolden compares a report, computed_at zeroed, with
+// testdata/report2023/scores-<campaign>.json, numbers to within 1e-9. With
+// -update the SQLite run rewrites the file, and the PostgreSQL run is
+// compared with it.
+func checkGolden(t *testing.T, key string, r scoring.Report, write bool) {
+	t.Helper()
+	r.ComputedAt = time.Time{}
+	got, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(goldenDir, "scores-"+key+".json")
+	if *update && write {
+		if err := os.WriteFile(path, append(got, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./demo -update to write it)", err)
+	}
+	var g, w any
+	if err := json.Unmarshal(got, &g); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(want, &w); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	for _, d := range jsonDiff("", w, g) {
+		t.Errorf("%s: %s", path, d)
+	}
+}
+
+// jsonDiff lists the differences between two decoded JSON values, numbers
+// being equal within 1e-9.
+func jsonDiff(path string, want, got any) []string {
+	switch w := want.(type) {
+	case map[string]any:
+		g, ok := got.(map[string]any)
+		if !ok {
+			return []string{fmt.Sprintf("%s: got %v, want an object", path, got)}
+		}
+		var diffs []string
+		keys := map[string]bool{}
+		for k := range w {
+			keys[k] = true
+		}
+		for k := range g {
+			keys[k] = true
+		}
+		sorted := make([]string, 0, len(keys))
+		for k := range keys {
+			sorted = append(sorted, k)
+		}
+		slices.Sort(sorted)
+		for _, k := range sorted {
+			wv, inW := w[k]
+			gv, inG := g[k]
+			switch {
+			case !inW:
+				diffs = append(diffs, fmt.Sprintf("%s.%s: unexpected %v", path, k, gv))
+			case !inG:
+				diffs = append(diffs, fmt.Sprintf("%s.%s: missing, want %v", path, k, wv))
+			default:
+				diffs = append(diffs, jsonDiff(path+"."+k, wv, gv)...)
+			}
+		}
+		return diffs
+	case []any:
+		g, ok := got.([]any)
+		if !ok || len(g) != len(w) {
+			return []string{fmt.Sprintf("%s: got %v, want %v", path, got, want)}
+		}
+		var diffs []string
+		for i := range w {
+			diffs = append(diffs, jsonDiff(fmt.Sprintf("%s[%d]", path, i), w[i], g[i])...)
+		}
+		return diffs
+	case float64:
+		g, ok := got.(float64)
+		if !ok || math.Abs(g-w) > 1e-9 {
+			return []string{fmt.Sprintf("%s: got %v, want %v", path, got, want)}
+		}
+		return nil
+	default:
+		if want != got {
+			return []string{fmt.Sprintf("%s: got %v, want %v", path, got, want)}
+		}
+		return nil
+	}
+}
