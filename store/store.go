@@ -10,12 +10,18 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"net/url"
 	"strings"
+	"syscall"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/glebarez/sqlite"
 	"gorm.io/driver/postgres"
@@ -205,6 +211,8 @@ func (s *Store) translate(ctx context.Context, op string, err error) error {
 		return fmt.Errorf("%s: %w", op, survey.ErrConflict)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return fmt.Errorf("%s: %w", op, err)
+	case connectionLost(err):
+		return fmt.Errorf("%s: %w: %v", op, survey.ErrUnavailable, redactErr(err))
 	}
 	pingCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
 	defer cancel()
@@ -212,6 +220,35 @@ func (s *Store) translate(ctx context.Context, op string, err error) error {
 		return fmt.Errorf("%s: %w: %v", op, survey.ErrUnavailable, redactErr(err))
 	}
 	return fmt.Errorf("%s: %w", op, err)
+}
+
+// connectionLost reports whether err says the database went away or is
+// refusing work for now (shut down, restarting, busy), as opposed to a
+// fault of the request or of the service. A pooled connection that died
+// with its server fails like this even after the server is back, when a
+// ping on a fresh connection would succeed.
+func connectionLost(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		// Class 08: connection exception; 57P01-57P03: admin shutdown,
+		// crash shutdown, cannot connect now; 53300: too many connections.
+		return strings.HasPrefix(pgErr.Code, "08") || pgErr.Code == "57P01" || pgErr.Code == "57P02" ||
+			pgErr.Code == "57P03" || pgErr.Code == "53300"
+	}
+	var connectErr *pgconn.ConnectError
+	var netErr net.Error
+	if errors.As(err, &connectErr) || errors.As(err, &netErr) ||
+		errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) {
+		return true
+	}
+	msg := err.Error()
+	for _, s := range []string{"conn closed", "connection reset", "broken pipe", "database is locked", "SQLITE_BUSY"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // redactErr drops anything that looks like a connection string from a
