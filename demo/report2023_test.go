@@ -172,7 +172,10 @@ func checkPublished(t *testing.T, r scoring.Report, f publishedFigure) {
 			t.Errorf("%s: no breakdown row", name)
 			return
 		}
-		value, n = row.Value, row.N
+		value = row.Value
+		if row.N != nil {
+			n = *row.N
+		}
 	} else {
 		if res.Excluded != f.excluded || res.Missing != f.missing {
 			t.Errorf("%s: excluded %d, missing %d; want %d, %d", name, res.Excluded, res.Missing, f.excluded, f.missing)

@@ -252,10 +252,10 @@ func optionRows(in Input, unit string) []Row {
 				sum += 100 * float64(counts[opt.Key][adm]) / float64(in.Answering[adm])
 			}
 			v := sum / float64(len(admins))
-			row.Value, row.N = &v, len(admins)
+			row.Value, row.N = &v, intPtr(len(admins))
 		case unit != survey.UnitAdministration && totalAnswering > 0:
 			v := 100 * float64(total) / float64(totalAnswering)
-			row.Value, row.N = &v, totalAnswering
+			row.Value, row.N = &v, intPtr(totalAnswering)
 		}
 		rows = append(rows, row)
 	}
@@ -267,7 +267,7 @@ func questionRows(in Input, unit string) []Row {
 	var rows []Row
 	for _, key := range in.Indicator.Questions {
 		st := summarise(in.QuestionCells[key], unit)
-		row := Row{Key: key, N: st.n, Excluded: intPtr(st.excluded), Missing: intPtr(st.missing)}
+		row := Row{Key: key, N: intPtr(st.n), Excluded: intPtr(st.excluded), Missing: intPtr(st.missing)}
 		if q := in.Document.Question(key); q != nil {
 			row.Label = q.Text.Resolve(in.Language, in.Document.DefaultLanguage)
 		}
@@ -282,15 +282,20 @@ func questionRows(in Input, unit string) []Row {
 
 // administrationRows: the method per administration, suppressed below the
 // campaign's minimum cell size so that no row shows what a handful of people
-// answered. A cell is built on the responses that have a value.
+// answered. A cell is built on the responses that have a value. A
+// suppressed row shows no counts either: "n 0, excluded 1" of a cell of one
+// would tell that this one respondent answered "don't know".
 func administrationRows(in Input) []Row {
 	rows := make([]Row, 0, len(in.Cells))
 	for _, c := range in.Cells {
-		row := Row{Key: c.Administration, Label: c.Administration, N: c.N, Excluded: intPtr(c.Excluded), Missing: intPtr(c.Missing)}
-		switch {
-		case c.N < in.MinCellSize:
+		row := Row{Key: c.Administration, Label: c.Administration}
+		if c.N < in.MinCellSize {
 			row.Suppressed = true
-		case c.N > 0:
+			rows = append(rows, row)
+			continue
+		}
+		row.N, row.Excluded, row.Missing = intPtr(c.N), intPtr(c.Excluded), intPtr(c.Missing)
+		if c.N > 0 {
 			v := c.Sum / float64(c.N)
 			row.Value = &v
 		}

@@ -271,12 +271,12 @@ func TestQuestionsAndAdministrationsBreakdowns(t *testing.T) {
 	}
 	r := Compute(in)
 	q := r.Breakdown.Questions
-	if len(q) != 2 || q[0].Key != "perf" || !near(*q[0].Value, 62.5) || q[0].N != 8 || *q[0].Excluded != 1 ||
-		q[1].Key != "innov" || !near(*q[1].Value, 100) || q[1].N != 2 || *q[1].Missing != 2 || q[0].Label != "Performance?" {
+	if len(q) != 2 || q[0].Key != "perf" || !near(*q[0].Value, 62.5) || *q[0].N != 8 || *q[0].Excluded != 1 ||
+		q[1].Key != "innov" || !near(*q[1].Value, 100) || *q[1].N != 2 || *q[1].Missing != 2 || q[0].Label != "Performance?" {
 		t.Errorf("questions breakdown: %+v", q)
 	}
 	a := r.Breakdown.Administrations
-	if len(a) != 2 || a[0].Key != "BE" || !a[0].Suppressed || a[0].Value != nil ||
+	if len(a) != 2 || a[0].Key != "BE" || !a[0].Suppressed || a[0].Value != nil || a[0].N != nil || a[0].Excluded != nil ||
 		a[1].Key != "FR" || a[1].Suppressed || !near(*a[1].Value, 50) {
 		t.Errorf("administrations breakdown: %+v", a)
 	}

@@ -53,7 +53,7 @@ type exportRow struct {
 	level        string
 	percent      bool // the value is on the 0–100 scale, shown with "%" where the report does
 	value        *float64
-	n            int
+	n            *int
 	count        *int
 	excluded     *int
 	missing      *int
@@ -68,7 +68,7 @@ func exportRows(r Report) []exportRow {
 	for i := range r.Indicators {
 		res := &r.Indicators[i]
 		percent := res.Method != survey.MethodMeanValue
-		total := exportRow{result: res, total: true, level: levelTotal, percent: percent, value: res.Value, n: res.N,
+		total := exportRow{result: res, total: true, level: levelTotal, percent: percent, value: res.Value, n: &res.N,
 			excluded: &res.Excluded, missing: &res.Missing}
 		var breakdown []exportRow
 		if b := res.Breakdown; b != nil {
@@ -133,7 +133,7 @@ func csvRecord(r Report, row exportRow) []string {
 	res := row.result
 	rec := []string{
 		SafeCell(r.Campaign), strconv.Itoa(r.Year), SafeCell(res.Code), SafeCell(res.Title), SafeCell(row.level),
-		SafeCell(res.Method), SafeCell(res.Unit), fixed2(row.value), strconv.Itoa(row.n), intText(row.count),
+		SafeCell(res.Method), SafeCell(res.Unit), fixed2(row.value), intText(row.n), intText(row.count),
 		intText(row.excluded), intText(row.missing),
 		"", "", "", "", "", "", strconv.FormatBool(row.suppressed), "",
 	}
@@ -392,7 +392,7 @@ func writeBreakdowns(f *excelize.File, st xlsxStyles, r Report, rows []exportRow
 	for i, row := range rows {
 		res := row.result
 		values := []any{r.Campaign, r.Year, res.Code, res.Title, row.level, res.Method, res.Unit,
-			num(row.value), row.n, optInt(row.count), optInt(row.excluded), optInt(row.missing),
+			num(row.value), optInt(row.n), optInt(row.count), optInt(row.excluded), optInt(row.missing),
 			nil, nil, nil, nil, nil, nil, row.suppressed, nil}
 		if row.total {
 			if ci := res.CI95; ci != nil {

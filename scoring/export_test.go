@@ -51,9 +51,9 @@ func testReport() Report {
 				Target:   &Target{Value: 70, Status: TargetNotMet},
 				Previous: &Previous{Campaign: "customs-2022", Year: 2022, Value: ptr(74.2), DeltaPP: ptr(1750.0/26 - 74.2)},
 				Breakdown: &Breakdown{Options: []Row{
-					{Key: "full", Label: "Fully", Value: ptr(100.0 / 3), N: 26, Count: ptr(9)},
-					{Key: "dont_know", Label: "Don't know", Value: ptr(0.0), N: 26, Count: ptr(0)},
-					{Key: "evil", Label: "+SUM(1)", Value: ptr(200.0 / 3), N: 26, Count: ptr(17)},
+					{Key: "full", Label: "Fully", Value: ptr(100.0 / 3), N: ptr(26), Count: ptr(9)},
+					{Key: "dont_know", Label: "Don't know", Value: ptr(0.0), N: ptr(26), Count: ptr(0)},
+					{Key: "evil", Label: "+SUM(1)", Value: ptr(200.0 / 3), N: ptr(26), Count: ptr(17)},
 				}},
 				Narrative: "The value for 2023 is below the target of 70% and has decreased 6.89 percentage points compared to 2022.",
 			},
@@ -66,10 +66,10 @@ func testReport() Report {
 				Code: "EES overall", Title: "Overall contribution", Method: "share", Unit: "respondent",
 				Value: ptr(62.5), N: 8,
 				Breakdown: &Breakdown{
-					Questions: []Row{{Key: "ees_perf", Label: "-To what extent?", Value: ptr(62.5), N: 8, Excluded: ptr(0), Missing: ptr(0)}},
+					Questions: []Row{{Key: "ees_perf", Label: "-To what extent?", Value: ptr(62.5), N: ptr(8), Excluded: ptr(0), Missing: ptr(0)}},
 					Administrations: []Row{
-						{Key: "BE", Label: "BE", N: 3, Excluded: ptr(0), Missing: ptr(0), Suppressed: true},
-						{Key: "FR", Label: "FR", Value: ptr(4.005), N: 5, Excluded: ptr(1), Missing: ptr(0)},
+						{Key: "BE", Label: "BE", N: ptr(3), Excluded: ptr(0), Missing: ptr(0), Suppressed: true},
+						{Key: "FR", Label: "FR", Value: ptr(4.005), N: ptr(5), Excluded: ptr(1), Missing: ptr(0)},
 					},
 				},
 				Narrative: "The value for 2023 is 62.5%.",
