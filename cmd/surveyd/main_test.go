@@ -22,13 +22,14 @@ type server struct {
 	done   chan error
 }
 
-func startServer(t *testing.T, env map[string]string) *server {
+func startServer(t *testing.T, env map[string]string, flags ...string) *server {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out, w := io.Pipe()
 	s := &server{cancel: cancel, done: make(chan error, 1)}
 	go func() {
-		s.done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, nil, w, io.Discard)
+		args := append([]string{"serve", "--addr", "127.0.0.1:0"}, flags...)
+		s.done <- run(ctx, args, func(k string) string { return env[k] }, nil, w, io.Discard)
 		w.Close()
 	}()
 	line, err := bufio.NewReader(out).ReadString('\n')

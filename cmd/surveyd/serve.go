@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -29,9 +30,20 @@ const (
 // until the database is reachable and migrated, retrying in the background,
 // so that a service started before its database becomes ready by itself.
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer, log *slog.Logger) error {
-	cfg, _, err := loadConfig("serve", args, getenv, nil)
+	var demoMode bool
+	cfg, _, err := loadConfig("serve", args, getenv, func(fs *flag.FlagSet) {
+		fs.BoolVar(&demoMode, "demo", false, "serve the 2023 report's data on a fresh embedded database")
+	})
 	if err != nil {
 		return err
+	}
+	var prepare func(context.Context, *store.Store) error
+	if demoMode {
+		var cleanup func()
+		if prepare, cleanup, err = setUpDemo(&cfg, stdout); err != nil {
+			return err
+		}
+		defer cleanup()
 	}
 	if _, err := store.DialectOf(cfg.DatabaseURL); err != nil {
 		return fmt.Errorf("SURVEY_DATABASE_URL: %w", err)
@@ -79,7 +91,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	booted := make(chan struct{})
 	go func() {
 		defer close(booted)
-		st = bootstrap(bootCtx, cfg, secret, log, &handler)
+		st = bootstrap(bootCtx, cfg, secret, log, &handler, prepare)
 	}()
 
 	select {
@@ -106,10 +118,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 // bootstrap connects to the database, applies migrations, creates the first
 // admin and loads the token key, retrying until it succeeds or ctx ends;
 // then it swaps the real API in.
-func bootstrap(ctx context.Context, cfg config, secret []byte, log *slog.Logger, handler *atomic.Value) *store.Store {
+func bootstrap(ctx context.Context, cfg config, secret []byte, log *slog.Logger, handler *atomic.Value,
+	prepare func(context.Context, *store.Store) error) *store.Store {
 	delay := 500 * time.Millisecond
 	for {
-		st, err := start(ctx, cfg, secret, log, handler)
+		st, err := start(ctx, cfg, secret, log, handler, prepare)
 		if err == nil {
 			return st
 		}
@@ -123,12 +136,18 @@ func bootstrap(ctx context.Context, cfg config, secret []byte, log *slog.Logger,
 	}
 }
 
-func start(ctx context.Context, cfg config, secret []byte, log *slog.Logger, handler *atomic.Value) (*store.Store, error) {
+func start(ctx context.Context, cfg config, secret []byte, log *slog.Logger, handler *atomic.Value,
+	prepare func(context.Context, *store.Store) error) (*store.Store, error) {
 	st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{Migrate: true, Logger: log})
 	if err != nil {
 		return nil, err
 	}
 	fail := func(err error) (*store.Store, error) { st.Close(); return nil, err }
+	if prepare != nil {
+		if err := prepare(ctx, st); err != nil {
+			return fail(err)
+		}
+	}
 	if cfg.AdminEmail != "" {
 		created, err := st.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)
 		if err != nil {
