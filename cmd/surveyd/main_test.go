@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,16 +21,35 @@ type server struct {
 	base   string
 	cancel context.CancelFunc
 	done   chan error
+	logs   *lockedBuffer // what serve wrote to stderr
+}
+
+// lockedBuffer is a bytes.Buffer safe for the server's concurrent writes.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 func startServer(t *testing.T, env map[string]string, flags ...string) *server {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out, w := io.Pipe()
-	s := &server{cancel: cancel, done: make(chan error, 1)}
+	s := &server{cancel: cancel, done: make(chan error, 1), logs: &lockedBuffer{}}
 	go func() {
 		args := append([]string{"serve", "--addr", "127.0.0.1:0"}, flags...)
-		s.done <- run(ctx, args, func(k string) string { return env[k] }, nil, w, io.Discard)
+		s.done <- run(ctx, args, func(k string) string { return env[k] }, nil, w, s.logs)
 		w.Close()
 	}()
 	line, err := bufio.NewReader(out).ReadString('\n')
