@@ -55,7 +55,7 @@ type Row struct {
 	Key        string   `json:"key"`
 	Label      string   `json:"label"`
 	Value      *float64 `json:"value"`
-	N          *int     `json:"n"` // null in suppressed rows
+	N          *int     `json:"n"`                    // null in suppressed rows
 	Count      *int     `json:"count,omitempty"`      // options: responses that chose it
 	Excluded   *int     `json:"excluded,omitempty"`   // questions and administrations
 	Missing    *int     `json:"missing,omitempty"`    // questions and administrations
