@@ -1,7 +1,9 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
+	"reflect"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -73,4 +75,69 @@ func (s *server) listUsers(c *gin.Context) {
 		out[i] = toUserResponse(u)
 	}
 	c.JSON(http.StatusOK, gin.H{"users": out})
+}
+
+// userChangeRequest is the body of PATCH /users/{id}. Absent members stay
+// as they are; "administration": null removes the administration (for a
+// promotion to admin).
+type userChangeRequest struct {
+	Role           *string        `json:"role" validate:"omitempty,oneof=admin coordinator respondent"`
+	Administration nullableString `json:"administration"`
+	Disabled       *bool          `json:"disabled"`
+}
+
+// nullableString tells an absent member (Set false) from null (Set true,
+// Null true) and from a string.
+type nullableString struct {
+	Set   bool
+	Null  bool
+	Value string
+}
+
+// UnmarshalJSON is called for null too, unlike for an absent member.
+func (n *nullableString) UnmarshalJSON(b []byte) error {
+	n.Set = true
+	if string(b) == "null" {
+		n.Null = true
+		return nil
+	}
+	if err := json.Unmarshal(b, &n.Value); err != nil {
+		// The decoder adds the member's name to the error.
+		return &json.UnmarshalTypeError{Value: "value", Type: reflect.TypeOf("")}
+	}
+	return nil
+}
+
+// updateUser: PATCH /users/{id} (coordinators: only "disabled", of their
+// administration's respondents).
+func (s *server) updateUser(c *gin.Context) {
+	var req userChangeRequest
+	if err := s.decode(c, &req); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	change := survey.UserChange{Role: req.Role, Disabled: req.Disabled}
+	if req.Administration.Set {
+		adm := req.Administration.Value
+		if !req.Administration.Null && !adminCodePattern.MatchString(adm) {
+			s.writeError(c, survey.Invalid("administration", "invalid_code", "must be 2 to 8 upper-case letters or digits, or null"))
+			return
+		}
+		change.Administration = &adm
+	}
+	u, err := s.store.UpdateUser(c.Request.Context(), principal(c), c.Param("id"), change)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toUserResponse(u))
+}
+
+// deleteUser: DELETE /users/{id}, for accounts without history.
+func (s *server) deleteUser(c *gin.Context) {
+	if err := s.store.DeleteUser(c.Request.Context(), principal(c), c.Param("id")); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
 }

@@ -44,6 +44,10 @@ type Account struct {
 	Administration    string
 	Disabled          bool
 	PasswordChangedAt time.Time
+	// TokensValidAfter is when the account last changed in a way that makes
+	// the claims of its access tokens stale or unwanted (role,
+	// administration, disabled, password); zero if never.
+	TokensValidAfter time.Time
 }
 
 // Principal returns who the account acts as.
@@ -74,6 +78,11 @@ type Store interface {
 	// and returns its user.
 	RevokeRefreshFamily(ctx context.Context, hash string) (userID string, found bool, err error)
 	RevokeUserRefreshTokens(ctx context.Context, userID string) error
+	// SetPassword stores a new password hash, sets the time of the last
+	// password change and the account's TokensValidAfter to now, and
+	// revokes every refresh token of the user, in one transaction.
+	// Errors: ErrInvalidToken (account gone or disabled).
+	SetPassword(ctx context.Context, userID, hash string) error
 	// RevokeAccessToken denies the access token with that id until it
 	// expires; AccessTokenRevoked tells whether it was.
 	RevokeAccessToken(ctx context.Context, jti string, expiresAt time.Time) error
@@ -261,7 +270,10 @@ func (s *Service) verify(ctx context.Context, token string) (Claims, error) {
 
 // Authenticate verifies an access token and returns the principal as the
 // database knows it now: a disabled or deleted account, or a token issued
-// before the last password change, is refused.
+// before the last password change or before the account's TokensValidAfter,
+// is refused. iat has one-second precision, so both times are compared
+// truncated to the second: a token issued in the same second as the change
+// stays valid (the token the change itself hands out must work).
 // Errors: ErrInvalidToken.
 func (s *Service) Authenticate(ctx context.Context, token string) (Principal, error) {
 	claims, err := s.verify(ctx, token)
@@ -279,6 +291,9 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Principal, er
 	// change stays valid.
 	if claims.IssuedAt != nil && claims.IssuedAt.Time.Before(account.PasswordChangedAt.Truncate(time.Second)) {
 		return Principal{}, fmt.Errorf("%w: issued before the last password change", ErrInvalidToken)
+	}
+	if claims.IssuedAt != nil && claims.IssuedAt.Time.Before(account.TokensValidAfter.Truncate(time.Second)) {
+		return Principal{}, fmt.Errorf("%w: issued before the account last changed", ErrInvalidToken)
 	}
 	return account.Principal(), nil
 }

@@ -27,6 +27,7 @@ type userRow struct {
 	AdministrationCode *string
 	PasswordChangedAt  time.Time
 	DisabledAt         *time.Time
+	TokensValidAfter   *time.Time
 	CreatedAt          time.Time
 }
 

@@ -42,6 +42,9 @@ func toAccount(r userRow) auth.Account {
 	if r.AdministrationCode != nil {
 		a.Administration = *r.AdministrationCode
 	}
+	if r.TokensValidAfter != nil {
+		a.TokensValidAfter = *r.TokensValidAfter
+	}
 	return a
 }
 
@@ -135,6 +138,36 @@ func (s *Store) RevokeUserRefreshTokens(ctx context.Context, userID string) erro
 	err := s.db.WithContext(ctx).Model(&refreshTokenRow{}).Where("user_id = ? AND revoked_at IS NULL", userID).
 		Update("revoked_at", s.now()).Error
 	return s.translate(ctx, "revoke refresh tokens", err)
+}
+
+// SetPassword stores a new password hash, marks the change (which also
+// ends the account's access tokens, see auth.Account.TokensValidAfter) and
+// revokes every refresh token of the user, in one transaction.
+// Errors: auth.ErrInvalidToken when the account is gone or disabled.
+func (s *Store) SetPassword(ctx context.Context, userID, hash string) error {
+	now := s.now()
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
+		res := tx.Model(&userRow{}).Where("id = ? AND disabled_at IS NULL", userID).
+			Updates(map[string]any{"password_hash": hash, "password_changed_at": now, "tokens_valid_after": now})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return auth.ErrInvalidToken
+		}
+		return revokeUserRefreshTokens(tx, userID, now)
+	})
+	if errors.Is(err, auth.ErrInvalidToken) {
+		return err
+	}
+	return s.translate(ctx, "set password", err)
+}
+
+// revokeUserRefreshTokens revokes every live refresh token of a user within
+// a transaction.
+func revokeUserRefreshTokens(tx *gorm.DB, userID string, now time.Time) error {
+	return tx.Model(&refreshTokenRow{}).Where("user_id = ? AND revoked_at IS NULL", userID).
+		Update("revoked_at", now).Error
 }
 
 // RevokeAccessToken denies an access token until it expires, and forgets

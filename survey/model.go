@@ -37,6 +37,16 @@ type NewUser struct {
 	Administration string
 }
 
+// UserChange is what an admin or coordinator asks to change in an account.
+// A nil member stays as it is.
+type UserChange struct {
+	Role *string
+	// Administration is the new administration code; "" means none (an
+	// admin's).
+	Administration *string
+	Disabled       *bool
+}
+
 // Questionnaire is one version of a questionnaire document.
 type Questionnaire struct {
 	Key         string
