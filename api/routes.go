@@ -17,7 +17,7 @@ const (
 // routes lists every endpoint of the service, with the roles it allows.
 func (s *server) routes() http.Handler {
 	e := newEngine(s.cfg.TrustedProxies)
-	e.Use(s.recoverPanics, s.logRequests, secureHeaders, s.limitBody)
+	e.Use(s.recoverPanics, s.logRequests, s.audit, secureHeaders, s.limitBody)
 	e.NoRoute(func(c *gin.Context) { writeProblem(c, "not-found", "no such endpoint", nil) })
 	e.NoMethod(func(c *gin.Context) {
 		writeProblem(c, "method-not-allowed", "this endpoint does not accept "+c.Request.Method, nil)
@@ -35,6 +35,7 @@ func (s *server) routes() http.Handler {
 
 	a := v1.Group("", s.authenticate, s.idempotent)
 	a.GET("/me", s.me)
+	a.POST("/me/password", s.changePassword)
 
 	a.POST("/administrations", allow(admin), s.createAdministration)
 	a.GET("/administrations", allow(admin), s.listAdministrations)
@@ -43,6 +44,9 @@ func (s *server) routes() http.Handler {
 	a.POST("/users", allow(admin, coordinator), s.createUser)
 	a.GET("/users", allow(admin, coordinator), s.listUsers)
 	a.GET("/users/:id", allow(admin, coordinator), s.getUser)
+	a.PATCH("/users/:id", allow(admin, coordinator), s.updateUser)
+	a.DELETE("/users/:id", allow(admin), s.deleteUser)
+	a.GET("/audit", allow(admin), s.listAudit)
 
 	a.POST("/questionnaires", allow(admin), s.createQuestionnaire)
 	a.GET("/questionnaires", allow(admin), s.listQuestionnaires)

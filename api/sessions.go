@@ -40,6 +40,7 @@ func (s *server) login(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
+	noteLoginEmail(c, req.Email)
 	tokens, err := s.auth.Login(c.Request.Context(), req.Email, req.Password, c.ClientIP())
 	if err != nil {
 		s.writeError(c, err)

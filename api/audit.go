@@ -1,0 +1,333 @@
+package api
+
+import (
+	"context"
+	"encoding/base64"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/customs-survey/surveyd/auth"
+	"github.com/customs-survey/surveyd/store"
+	"github.com/customs-survey/surveyd/survey"
+)
+
+// auditAction describes how the requests of one route are recorded.
+type auditAction struct {
+	// name is the action's readable name in the trail.
+	name string
+	// created is the route of the resource that a 201 answer creates: the
+	// target is then read from the Location header against it, since the
+	// new resource's key is not in the request's path.
+	created string
+	// read marks a GET route recorded when it succeeds: the exports, which
+	// hand out data in bulk. Other GET routes are not recorded.
+	read bool
+}
+
+// auditActions names the action of every route that changes state or
+// exports data, keyed by method and route. A route missing here is still
+// recorded, under its method and route, but TestEveryWriteRouteHasAnAuditName
+// fails until it gets a name.
+var auditActions = map[string]auditAction{
+	"POST /api/v1/auth/login":   {name: "session.login"},
+	"POST /api/v1/auth/refresh": {name: "session.refresh"},
+	"POST /api/v1/auth/logout":  {name: "session.logout"},
+
+	"POST /api/v1/administrations": {name: "administration.create", created: "/api/v1/administrations/:code"},
+	"POST /api/v1/users":           {name: "user.create", created: "/api/v1/users/:id"},
+	"PATCH /api/v1/users/:id":      {name: "user.update"},
+	"DELETE /api/v1/users/:id":     {name: "user.delete"},
+	"POST /api/v1/me/password":     {name: "user.change_password"},
+
+	"POST /api/v1/questionnaires":                                {name: "questionnaire.create", created: "/api/v1/questionnaires/:key/versions/:version"},
+	"POST /api/v1/questionnaires/:key/versions":                  {name: "questionnaire.new_version", created: "/api/v1/questionnaires/:key/versions/:version"},
+	"PUT /api/v1/questionnaires/:key/versions/:version":          {name: "questionnaire.update"},
+	"POST /api/v1/questionnaires/:key/versions/:version/publish": {name: "questionnaire.publish"},
+
+	"POST /api/v1/campaigns":            {name: "campaign.create", created: "/api/v1/campaigns/:key"},
+	"POST /api/v1/campaigns/:key/open":  {name: "campaign.open"},
+	"POST /api/v1/campaigns/:key/close": {name: "campaign.close"},
+
+	"PUT /api/v1/campaigns/:key/response":         {name: "response.save"},
+	"POST /api/v1/campaigns/:key/response/submit": {name: "response.submit"},
+
+	"GET /api/v1/campaigns/:key/scores":    {name: "export.scores", read: true},
+	"GET /api/v1/campaigns/:key/responses": {name: "export.responses", read: true},
+}
+
+// Bounds of what one event keeps of client-chosen text.
+const (
+	maxAuditEmail  = 254
+	maxAuditTarget = 512
+)
+
+// auditWriteTimeout bounds the write of one event, which no longer depends
+// on the client staying connected.
+const auditWriteTimeout = 5 * time.Second
+
+// loginEmailKey is the gin context key of the e-mail a login attempt names.
+type loginEmailKey struct{}
+
+// noteLoginEmail keeps the e-mail that a login attempt names for its audit
+// event. It is the only part of any request body the trail records; the
+// password never is.
+func noteLoginEmail(c *gin.Context, email string) {
+	c.Set(loginEmailKey{}, clip(store.NormalizeEmail(email), maxAuditEmail))
+}
+
+// audit records an event in the audit trail for every request to a route
+// that may change state (any method but GET), whatever its outcome, so that
+// refused attempts (401, 403, 409, 429...) are in the trail too; and for
+// every successful export. It runs after the handler: the event holds the
+// status actually answered.
+func (s *server) audit(c *gin.Context) {
+	defer func() {
+		if r := recover(); r != nil {
+			// recoverPanics answers 500, or the connection is cut
+			// (http.ErrAbortHandler); the attempt is recorded all the same.
+			s.recordAudit(c, true)
+			panic(r)
+		}
+	}()
+	c.Next()
+	s.recordAudit(c, false)
+}
+
+func (s *server) recordAudit(c *gin.Context, panicked bool) {
+	route := c.FullPath()
+	if route == "" {
+		return // no such endpoint: nothing was acted on
+	}
+	method := c.Request.Method
+	action, named := auditActions[method+" "+route]
+	sent := c.Writer.Status()
+	if method == http.MethodGet && !(action.read && c.Writer.Written() && sent >= 200 && sent < 300) {
+		return
+	}
+	status := sent
+	if panicked {
+		status = http.StatusInternalServerError
+	}
+	if !named {
+		action.name = method + " " + route
+	}
+	ev := survey.AuditEvent{
+		At: s.now(), Action: action.name, Target: auditTarget(c, action, status),
+		Status: status, ClientIP: c.ClientIP(), RequestID: requestID(c),
+	}
+	// The answer is decided, so the event is written whatever happens to
+	// the client's connection, within a bound of its own.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), auditWriteTimeout)
+	defer cancel()
+	if p, ok := auth.PrincipalFrom(c.Request.Context()); ok {
+		ev.ActorID, ev.ActorEmail, ev.ActorRole = p.UserID, p.Email, string(p.Role)
+	} else if v, ok := c.Get(loginEmailKey{}); ok {
+		ev.ActorEmail, _ = v.(string)
+		// Until the password is checked the e-mail is only a claim; once
+		// it is, the account is the actor.
+		if status == http.StatusOK && ev.ActorEmail != "" {
+			if a, found, err := s.store.AccountByEmail(ctx, ev.ActorEmail); err == nil && found {
+				ev.ActorID, ev.ActorRole = a.ID, string(a.Role)
+			}
+		}
+	}
+	if err := s.store.RecordAudit(ctx, ev); err != nil {
+		// The answer has already been sent and stands: an audit failure
+		// does not undo the change it describes. It is logged instead.
+		s.log.LogAttrs(ctx, slog.LevelError, "audit record",
+			slog.String("request_id", ev.RequestID), slog.String("action", ev.Action),
+			slog.Int("status", ev.Status), slog.String("error", err.Error()))
+	}
+}
+
+// auditTarget names the resource acted on by its path parameters, e.g.
+// "key=customs_annual,version=1"; for a creation, by those of the Location
+// of the new resource.
+func auditTarget(c *gin.Context, action auditAction, status int) string {
+	params := c.Params
+	if action.created != "" && status == http.StatusCreated {
+		if p, ok := matchRoute(action.created, c.Writer.Header().Get("Location")); ok {
+			params = p
+		}
+	}
+	parts := make([]string, len(params))
+	for i, p := range params {
+		parts[i] = p.Key + "=" + p.Value
+	}
+	return clip(strings.Join(parts, ","), maxAuditTarget)
+}
+
+// matchRoute matches a path against a route such as /api/v1/users/:id and
+// returns the route's parameters.
+func matchRoute(route, path string) (gin.Params, bool) {
+	want, got := strings.Split(route, "/"), strings.Split(path, "/")
+	if path == "" || len(want) != len(got) {
+		return nil, false
+	}
+	var params gin.Params
+	for i, w := range want {
+		if name, ok := strings.CutPrefix(w, ":"); ok {
+			v, err := url.PathUnescape(got[i])
+			if err != nil || v == "" {
+				return nil, false
+			}
+			params = append(params, gin.Param{Key: name, Value: v})
+		} else if w != got[i] {
+			return nil, false
+		}
+	}
+	return params, true
+}
+
+// clip shortens s to at most n characters.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
+}
+
+// Paging of GET /audit.
+const (
+	defaultAuditPage = 100
+	maxAuditPage     = 500
+)
+
+type auditActorResponse struct {
+	ID    string `json:"id,omitempty"`
+	Email string `json:"email,omitempty"`
+	Role  string `json:"role,omitempty"`
+}
+
+type auditEventResponse struct {
+	ID        int64               `json:"id"`
+	At        time.Time           `json:"at"`
+	Actor     *auditActorResponse `json:"actor"`
+	Action    string              `json:"action"`
+	Target    string              `json:"target"`
+	Status    int                 `json:"status"`
+	ClientIP  string              `json:"client_ip"`
+	RequestID string              `json:"request_id"`
+}
+
+type auditPageResponse struct {
+	Events []auditEventResponse `json:"events"`
+	Next   string               `json:"next,omitempty"`
+}
+
+func toAuditEventResponse(e survey.AuditEvent) auditEventResponse {
+	out := auditEventResponse{ID: e.ID, At: e.At.UTC(), Action: e.Action, Target: e.Target, Status: e.Status,
+		ClientIP: e.ClientIP, RequestID: e.RequestID}
+	if e.ActorID != "" || e.ActorEmail != "" || e.ActorRole != "" {
+		out.Actor = &auditActorResponse{ID: e.ActorID, Email: e.ActorEmail, Role: e.ActorRole}
+	}
+	return out
+}
+
+// listAudit: GET /audit?actor=&action=&target=&from=&to=&limit=&cursor=|before=
+// (admin). Events newest first; "next" is the cursor of the following page,
+// absent on the last one.
+func (s *server) listAudit(c *gin.Context) {
+	f, err := auditFilter(c)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	limit := f.Limit
+	f.Limit++ // one more tells whether there is a next page
+	events, err := s.store.AuditEvents(c.Request.Context(), f)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	out := auditPageResponse{Events: make([]auditEventResponse, 0, min(len(events), limit))}
+	if len(events) > limit {
+		events = events[:limit]
+		out.Next = auditCursor(events[limit-1].ID)
+	}
+	for _, e := range events {
+		out.Events = append(out.Events, toAuditEventResponse(e))
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// auditFilter reads the query of GET /audit; a bad parameter is a 422
+// naming it.
+func auditFilter(c *gin.Context) (survey.AuditFilter, error) {
+	f := survey.AuditFilter{
+		Actor:  strings.TrimSpace(c.Query("actor")),
+		Action: strings.TrimSpace(c.Query("action")),
+		Target: strings.TrimSpace(c.Query("target")),
+		Limit:  defaultAuditPage,
+	}
+	v := &survey.ValidationError{}
+	if raw, ok := c.GetQuery("limit"); ok {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > maxAuditPage {
+			v.Add("limit", "out_of_range", "must be an integer from 1 to %d", maxAuditPage)
+		}
+		f.Limit = n
+	}
+	for _, t := range []struct {
+		name string
+		dst  *time.Time
+	}{{"from", &f.From}, {"to", &f.To}} {
+		if raw := c.Query(t.name); raw != "" {
+			at, err := time.Parse(time.RFC3339, raw)
+			if err != nil {
+				v.Add(t.name, "invalid_time", "must be an RFC 3339 time, e.g. 2024-01-31T23:00:00Z")
+			}
+			*t.dst = at
+		}
+	}
+	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
+		v.Add("to", "out_of_range", "must be after from")
+	}
+	cursor, before := c.Query("cursor"), c.Query("before")
+	switch {
+	case cursor != "" && before != "":
+		v.Add("cursor", "not_allowed", "give cursor or before, not both")
+	case cursor != "":
+		id, ok := parseAuditCursor(cursor)
+		if !ok {
+			v.Add("cursor", "invalid_cursor", "must be the next value of a previous page")
+		}
+		f.Before = id
+	case before != "":
+		id, err := strconv.ParseInt(before, 10, 64)
+		if err != nil || id < 1 {
+			v.Add("before", "out_of_range", "must be the id of an event")
+		}
+		f.Before = id
+	}
+	return f, v.Err()
+}
+
+// auditCursor is the opaque "next" of a page that ends with the event id:
+// clients hand it back as is, so that what it holds may change.
+func auditCursor(id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("before:" + strconv.FormatInt(id, 10)))
+}
+
+func parseAuditCursor(cursor string) (int64, bool) {
+	raw, err := base64.RawURLEncoding.DecodeString(cursor)
+	if err != nil {
+		return 0, false
+	}
+	digits, ok := strings.CutPrefix(string(raw), "before:")
+	if !ok {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(digits, 10, 64)
+	if err != nil || id < 1 {
+		return 0, false
+	}
+	return id, true
+}
