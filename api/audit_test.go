@@ -159,7 +159,7 @@ func runAuditScript(e *env) *auditScript {
 	step("submit response", "response.submit", resp, "key=customs-2023", 200, "POST", campaign+"/response/submit", respToken, nil)
 	step("export scores", "export.scores", admins, "key=customs-2023", 200, "GET", campaign+"/scores", admin, nil)
 	step("refused export", "", nil, "", 406, "GET", campaign+"/scores?format=pdf", admin, nil)
-	refreshed := step("refresh", "session.refresh", nobody, "", 200, "POST", "/api/v1/auth/refresh", "",
+	refreshed := step("refresh", "session.refresh", resp, "", 200, "POST", "/api/v1/auth/refresh", "",
 		map[string]string{"refresh_token": respRefresh})
 	s.secrets = append(s.secrets, refreshed["access_token"].(string), refreshed["refresh_token"].(string))
 	step("logout", "session.logout", nobody, "", 204, "POST", "/api/v1/auth/logout", refreshed["access_token"].(string),
@@ -233,9 +233,9 @@ func TestAuditTrail(t *testing.T) {
 				"setup login", "failed login", "admin login", "create BE", "create BE again", "create respondent",
 				"create questionnaire", "publish questionnaire", "create campaign", "open campaign", "export scores"}},
 			{"actor e-mail ignores case", map[string]string{"actor": "RESP_BE@customs.example"}, []string{
-				"respondent login", "respondent may not close", "save response", "submit response"}},
+				"respondent login", "respondent may not close", "save response", "submit response", "refresh"}},
 			{"actor by id", map[string]string{"actor": s.respID}, []string{
-				"respondent login", "respondent may not close", "save response", "submit response"}},
+				"respondent login", "respondent may not close", "save response", "submit response", "refresh"}},
 			{"action", map[string]string{"action": "session.login"}, []string{
 				"setup login", "failed login", "admin login", "respondent login"}},
 			{"action and actor", map[string]string{"action": "session.login", "actor": s.respID}, []string{"respondent login"}},

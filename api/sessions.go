@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/customs-survey/surveyd/auth"
 )
 
 type loginRequest struct {
@@ -62,6 +64,8 @@ func (s *server) refresh(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
+	// Who refreshed, for the audit trail.
+	c.Request = c.Request.WithContext(auth.WithPrincipal(c.Request.Context(), tokens.Principal))
 	c.JSON(http.StatusOK, tokenResponse{AccessToken: tokens.AccessToken, TokenType: "Bearer",
 		ExpiresIn: int(tokens.ExpiresIn.Seconds()), RefreshToken: tokens.RefreshToken})
 }

@@ -207,7 +207,9 @@ func (s *Store) translate(ctx context.Context, op string, err error) error {
 		return err
 	case errors.Is(err, gorm.ErrRecordNotFound):
 		return fmt.Errorf("%s: %w", op, survey.ErrNotFound)
-	case errors.Is(err, gorm.ErrDuplicatedKey):
+	case errors.Is(err, gorm.ErrDuplicatedKey), errors.Is(err, gorm.ErrForeignKeyViolated):
+		// Both mean the request collides with the data as it is now (a
+		// row that exists, or one still referred to).
 		return fmt.Errorf("%s: %w", op, survey.ErrConflict)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return fmt.Errorf("%s: %w", op, err)
