@@ -61,5 +61,5 @@ func (s *server) listAdministrations(c *gin.Context) {
 	for i, a := range list {
 		out[i] = toAdministrationResponse(a)
 	}
-	c.JSON(http.StatusOK, gin.H{"administrations": out})
+	c.JSON(http.StatusOK, out)
 }

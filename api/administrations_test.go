@@ -79,13 +79,10 @@ func (e *env) runCases(t *testing.T, cases []apiCase) {
 // listOf decodes the array under member name of a JSON object body.
 func listOf(t *testing.T, res result, name string) []map[string]any {
 	t.Helper()
-	var body map[string][]map[string]any
-	if err := json.Unmarshal(res.Body, &body); err != nil {
-		t.Fatalf("body is not an object of arrays: %v\n%s", err, res.Body)
-	}
-	items, ok := body[name]
-	if !ok {
-		t.Fatalf("no member %q in %s", name, res.Body)
+	// Lists are bare JSON arrays (API.md: "GET /administrations → list").
+	var items []map[string]any
+	if err := json.Unmarshal(res.Body, &items); err != nil || items == nil {
+		t.Fatalf("the %s list is not a JSON array: %v\n%s", name, err, res.Body)
 	}
 	return items
 }

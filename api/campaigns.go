@@ -99,7 +99,7 @@ func (s *server) listCampaigns(c *gin.Context) {
 	for i, camp := range list {
 		out[i] = s.toCampaignResponse(camp)
 	}
-	c.JSON(http.StatusOK, gin.H{"campaigns": out})
+	c.JSON(http.StatusOK, out)
 }
 
 // getCampaign: GET /campaigns/{key}.

@@ -133,10 +133,21 @@ func (e *env) must(want int, method, path, token string, body any, headers ...st
 	if res.Status != want {
 		e.t.Fatalf("%s %s: status %d, want %d\n%s", method, path, res.Status, want, res.Body)
 	}
-	if len(res.Body) == 0 {
-		return nil
+	if len(res.Body) == 0 || res.Body[0] == '[' {
+		return nil // no body, or a list: see e.list
 	}
 	return res.JSON(e.t)
+}
+
+// list sends a GET that answers a JSON array and returns its items.
+func (e *env) list(path, token string) []any {
+	e.t.Helper()
+	res := e.request("GET", path, token, nil)
+	var items []any
+	if res.Status != 200 || json.Unmarshal(res.Body, &items) != nil || items == nil {
+		e.t.Fatalf("GET %s: %d, want 200 with a JSON array: %s", path, res.Status, res.Body)
+	}
+	return items
 }
 
 func (e *env) login(email, password string) string {

@@ -62,10 +62,10 @@ func TestHostileInput(t *testing.T) {
 			})
 		}
 		// Nothing was created by any of them.
-		if list := e.must(200, "GET", "/api/v1/campaigns", admin, nil)["campaigns"].([]any); len(list) != 1 {
+		if list := e.list("/api/v1/campaigns", admin); len(list) != 1 {
 			t.Errorf("%d campaigns", len(list))
 		}
-		if list := e.must(200, "GET", "/api/v1/administrations", admin, nil)["administrations"].([]any); len(list) != 3 {
+		if list := e.list("/api/v1/administrations", admin); len(list) != 3 {
 			t.Errorf("%d administrations", len(list))
 		}
 	})

@@ -99,7 +99,7 @@ func (s *server) listQuestionnaires(c *gin.Context) {
 		out[i] = item{Key: q.Key, Version: q.Version, Status: q.Status, UpdatedAt: q.UpdatedAt.UTC(),
 			Title: q.Document.Title.Resolve(q.Document.DefaultLanguage, q.Document.DefaultLanguage)}
 	}
-	c.JSON(http.StatusOK, gin.H{"questionnaires": out})
+	c.JSON(http.StatusOK, out)
 }
 
 // getQuestionnaire: GET /questionnaires/{key}, the latest version.

@@ -74,7 +74,7 @@ func (s *server) listUsers(c *gin.Context) {
 	for i, u := range list {
 		out[i] = toUserResponse(u)
 	}
-	c.JSON(http.StatusOK, gin.H{"users": out})
+	c.JSON(http.StatusOK, out)
 }
 
 // userChangeRequest is the body of PATCH /users/{id}. Absent members stay

@@ -219,7 +219,7 @@ func TestGetOneUserAndAdministration(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, url string) {
 		e := newEnv(t, url)
 		e.world()
-		users := e.must(200, "GET", "/api/v1/users", e.tokens["admin"], nil)["users"].([]any)
+		users := e.list("/api/v1/users", e.tokens["admin"])
 		ids := map[string]string{}
 		for _, u := range users {
 			m := u.(map[string]any)
