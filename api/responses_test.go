@@ -297,3 +297,67 @@ func TestDuplicateAnswersAreRefused(t *testing.T) {
 		}
 	})
 }
+
+// TestConcurrentSavesAndSubmits mixes saves and submissions of one response
+// from many goroutines: every 2xx gets its own revision, the revisions of
+// the submissions kept are exactly the submissions acknowledged, and the
+// final revision counts every acknowledged write.
+func TestConcurrentSavesAndSubmits(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, url string) {
+		e := newEnv(t, url)
+		e.world()
+		tok := e.tokens["resp_be"]
+		e.must(200, "PUT", responsePath, tok, map[string]any{"answers": fullAnswers()})
+
+		const n = 16
+		var wg sync.WaitGroup
+		type outcome struct {
+			submit   bool
+			status   int
+			revision int
+		}
+		out := make([]outcome, n)
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var res result
+				if i%2 == 0 {
+					res = e.request("POST", responsePath+"/submit", tok, nil)
+				} else {
+					res = e.request("PUT", responsePath, tok, map[string]any{"answers": with(fullAnswers(), "staff_trained", i)})
+				}
+				var b struct{ Revision int }
+				json.Unmarshal(res.Body, &b)
+				out[i] = outcome{submit: i%2 == 0, status: res.Status, revision: b.Revision}
+			}()
+		}
+		wg.Wait()
+		seen := map[int]bool{}
+		var submitted []int
+		for _, o := range out {
+			if o.status != 200 {
+				t.Fatalf("status %d: concurrent writes without If-Match must all land", o.status)
+			}
+			if seen[o.revision] {
+				t.Fatalf("revision %d answered twice: %+v", o.revision, out)
+			}
+			seen[o.revision] = true
+			if o.submit {
+				submitted = append(submitted, o.revision)
+			}
+		}
+		final := e.must(200, "GET", responsePath, tok, nil)
+		if int(final["revision"].(float64)) != 1+n {
+			t.Errorf("final revision %v, want %d (one per write)", final["revision"], 1+n)
+		}
+		var kept []int
+		for _, s := range final["submissions"].([]any) {
+			kept = append(kept, int(s.(map[string]any)["revision"].(float64)))
+		}
+		slices.Sort(submitted)
+		if !slices.Equal(kept, submitted) {
+			t.Errorf("submissions kept %v, acknowledged %v", kept, submitted)
+		}
+	})
+}
