@@ -57,7 +57,8 @@ func attachment(c *gin.Context, campaign, what, ext string) {
 // so that the client sees a truncated transfer instead of a short file that
 // looks complete.
 func (s *server) exportResponses(c *gin.Context) {
-	format := c.DefaultQuery("format", "csv")
+	// Bodies are JSON unless an export format is asked for (API.md).
+	format := c.DefaultQuery("format", "json")
 	ext, ok := exportFormats[format]
 	if !ok {
 		writeProblem(c, "not-acceptable", "format must be csv, xlsx or json", nil)
@@ -332,17 +333,18 @@ func (e *csvResponses) flush() error {
 
 func (e *csvResponses) end() error { return e.flush() }
 
-// jsonResponses writes a JSON array, one element at a time:
+// jsonResponses writes a JSON array, one element at a time, with the
+// columns of API.md:
 //
 //	{"response_id": "…", "administration": "BE", "submitted_at": "…",
-//	 "answers": {"<question>": <answer>, …}}
+//	 "<question>": <answer>, …}
 //
-// answers lists every question in questionnaire order, so that every
-// element has the same shape: an option key, an array of option keys
+// Every question is there, in questionnaire order, so that every element
+// has the same shape: an option key, an array of option keys
 // (questionnaire order), a number, a string (verbatim, JSON needs no
-// neutralising), or null when unanswered. The answers sit in their own
-// object, as in GET /campaigns/{key}/response, so that no question key can
-// collide with response_id, administration or submitted_at.
+// neutralising), or null when unanswered. No question may be keyed
+// response_id, administration or submitted_at (the questionnaire validator
+// reserves them), so the members never collide.
 type jsonResponses struct {
 	w       http.ResponseWriter
 	buf     bytes.Buffer
@@ -374,11 +376,8 @@ func (e *jsonResponses) row(r exportedRow) error {
 		return err
 	}
 	e.buf.Write(head[:len(head)-1]) // without the closing brace
-	e.buf.WriteString(`,"answers":{`)
 	for i, a := range r.answers {
-		if i > 0 {
-			e.buf.WriteString(",")
-		}
+		e.buf.WriteString(",")
 		k, _ := json.Marshal(e.columns[i])
 		e.buf.Write(k)
 		e.buf.WriteString(":")
@@ -398,7 +397,7 @@ func (e *jsonResponses) row(r exportedRow) error {
 		}
 		e.buf.Write(v)
 	}
-	e.buf.WriteString("}}")
+	e.buf.WriteString("}")
 	if e.buf.Len() >= 32<<10 {
 		return e.flush()
 	}

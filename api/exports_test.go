@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -206,14 +207,28 @@ func TestExportResponses(t *testing.T) {
 			t.Run(tt.name+"/json", func(t *testing.T) {
 				res := e.request("GET", exportPath+"?format=json", e.tokens[tt.token], nil)
 				checkDownload(t, res, "application/json; charset=utf-8", "customs-2023-responses.json")
-				var got []struct {
-					ResponseID     string `json:"response_id"`
-					Administration string
-					SubmittedAt    time.Time `json:"submitted_at"`
-					Answers        map[string]any
-				}
-				if err := json.Unmarshal(res.Body, &got); err != nil {
+				// Flat elements, as API.md's columns: the three fixed
+				// members, then one per question.
+				var elements []map[string]any
+				if err := json.Unmarshal(res.Body, &elements); err != nil {
 					t.Fatalf("not a JSON array: %v\n%s", err, res.Body)
+				}
+				type element struct {
+					ResponseID, Administration string
+					SubmittedAt                time.Time
+					Answers                    map[string]any
+				}
+				var got []element
+				for _, el := range elements {
+					at, _ := time.Parse(time.RFC3339Nano, fmt.Sprint(el["submitted_at"]))
+					g := element{ResponseID: fmt.Sprint(el["response_id"]), Administration: fmt.Sprint(el["administration"]),
+						SubmittedAt: at, Answers: map[string]any{}}
+					for k, v := range el {
+						if k != "response_id" && k != "administration" && k != "submitted_at" {
+							g.Answers[k] = v
+						}
+					}
+					got = append(got, g)
 				}
 				if len(got) != len(tt.want) {
 					t.Fatalf("%d elements, want %d", len(got), len(tt.want))
@@ -267,7 +282,7 @@ func TestExportResponsesAccess(t *testing.T) {
 			{"unknown campaign", "admin", "/api/v1/campaigns/nope/responses?format=csv", 404},
 			{"unknown format", "admin", exportPath + "?format=pdf", 406},
 			{"unknown format, coordinator", "coord_be", exportPath + "?format=xls", 406},
-			{"csv by default", "admin", exportPath, 200},
+			{"json by default", "admin", exportPath, 200},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {

@@ -30,6 +30,9 @@ const (
 	// CodeDuplicate means a key or code that must be unique appears again; it is
 	// reported at the second occurrence.
 	CodeDuplicate = "duplicate"
+	// CodeReservedKey: a question key that the responses export uses for
+	// its own columns (ReservedQuestionKeys).
+	CodeReservedKey = "reserved_key"
 	// CodeUnknownQuestion means a reference to, or an answer for, a question the
 	// questionnaire does not have.
 	CodeUnknownQuestion = "unknown_question"
@@ -63,3 +66,7 @@ const (
 	// NUL character, which storage and exports cannot carry faithfully.
 	CodeInvalidText = "invalid_text"
 )
+
+// ReservedQuestionKeys are the first columns of every responses export; a
+// question with one of these keys would collide with them.
+var ReservedQuestionKeys = map[string]bool{"response_id": true, "administration": true, "submitted_at": true}

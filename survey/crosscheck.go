@@ -108,6 +108,9 @@ func (c *documentChecker) checkSections() {
 			if q.Key != "" && c.order[q.Key] != position {
 				c.v.Add(qpath+".key", CodeDuplicate, "the question key %q is already used", q.Key)
 			}
+			if ReservedQuestionKeys[q.Key] {
+				c.v.Add(qpath+".key", CodeReservedKey, "%q names a column of every response export; choose another key", q.Key)
+			}
 			position++
 		}
 	}

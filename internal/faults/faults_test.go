@@ -109,15 +109,13 @@ type exportedRow struct {
 // exportJSON reads the JSON export of submitted responses.
 func (s *server) exportJSON(token string) []exportedRow {
 	s.t.Helper()
-	var rows []struct {
-		ResponseID string         `json:"response_id"`
-		Answers    map[string]any `json:"answers"`
-	}
+	var rows []map[string]any // response_id, administration, submitted_at, then one member per question
 	s.getJSON("/api/v1/campaigns/c-2023/responses?format=json", token, &rows)
 	out := make([]exportedRow, len(rows))
 	for i, r := range rows {
-		v, _ := r.Answers["staff_trained"].(float64)
-		out[i] = exportedRow{id: r.ResponseID, staffTrained: v}
+		id, _ := r["response_id"].(string)
+		v, _ := r["staff_trained"].(float64)
+		out[i] = exportedRow{id: id, staffTrained: v}
 	}
 	return out
 }
