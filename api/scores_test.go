@@ -223,3 +223,35 @@ func deref(p *float64) any {
 	}
 	return *p
 }
+
+// TestScoresKeepPrecision: values far from zero and close together, where
+// Σx² − n·mean² would lose every digit of the variance. The interval must
+// still be mean ± 1.96·s/√n to 1e-6.
+func TestScoresKeepPrecision(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, url string) {
+		e := newEnv(t, url)
+		e.world()
+		admin := e.tokens["admin"]
+		doc := map[string]any{"key": "big", "default_language": "en", "title": map[string]string{"en": "Big"},
+			"sections": []any{map[string]any{"key": "s", "title": map[string]string{"en": "S"}, "questions": []any{
+				map[string]any{"key": "amount", "type": "number", "text": map[string]string{"en": "Amount?"}}}}},
+			"indicators": []any{map[string]any{"code": "BIG", "method": "mean_value", "questions": []string{"amount"}}}}
+		e.must(201, "POST", "/api/v1/questionnaires", admin, doc)
+		e.must(200, "POST", "/api/v1/questionnaires/big/versions/1/publish", admin, nil)
+		e.must(201, "POST", "/api/v1/campaigns", admin, map[string]any{"key": "big-2023", "year": 2023, "questionnaire": "big",
+			"version": 1, "opens_at": time.Now().Add(-time.Hour).UTC().Format(time.RFC3339),
+			"closes_at": time.Now().Add(time.Hour).UTC().Format(time.RFC3339), "administrations": []string{"BE", "FR", "DE"}})
+		e.must(200, "POST", "/api/v1/campaigns/big-2023/open", admin, nil)
+		for i, who := range []string{"resp_be", "resp_be2", "resp_fr", "resp_de"} {
+			e.submit(e.tokens[who], "big-2023", map[string]any{"amount": 1e9 + 0.1*float64(i+1)})
+		}
+		r := e.scores("big-2023")
+		got := r.Indicators[0]
+		// mean 1e9+0.25; s = sqrt(((0.15)²+(0.05)²)·2/3) = 0.1290994; half = 1.96·s/2
+		half := 1.96 * math.Sqrt((0.15*0.15+0.05*0.05)*2/3) / 2
+		if got.Value == nil || math.Abs(*got.Value-(1e9+0.25)) > 1e-6 || got.CI95 == nil ||
+			math.Abs(got.CI95[0]-(1e9+0.25-half)) > 1e-6 || math.Abs(got.CI95[1]-(1e9+0.25+half)) > 1e-6 {
+			t.Errorf("value %v ci %v, want %v ± %v", deref(got.Value), got.CI95, 1e9+0.25, half)
+		}
+	})
+}

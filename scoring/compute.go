@@ -14,7 +14,11 @@ type Cell struct {
 	Administration string
 	N              int     // responses with a respondent value
 	Sum            float64 // Σ respondent values
-	SumSquares     float64 // Σ respondent values²
+	// Deviations is Σ (value − cell mean)², the centred sum of squares.
+	// Centred in the database, it keeps the standard deviation exact where
+	// Σx² − n·mean² would cancel catastrophically (large or nearly equal
+	// values).
+	Deviations float64
 	Excluded       int     // responses that answered but have no value
 	Missing        int     // responses that answered none of the questions
 }
@@ -120,20 +124,27 @@ func summarise(cells []Cell, unit string) stats {
 		st.mean, st.sd = meanSD(values)
 		return st
 	}
-	var sum, sumSquares float64
+	var sum float64
 	for _, c := range cells {
 		st.n += c.N
 		sum += c.Sum
-		sumSquares += c.SumSquares
 	}
 	if st.n == 0 {
 		return st
 	}
-	n := float64(st.n)
-	st.mean = sum / n
+	st.mean = sum / float64(st.n)
 	if st.n > 1 {
-		// Var = (Σx² − n·mean²)/(n−1); rounding can make it a hair below 0.
-		st.sd = math.Sqrt(math.Max(0, (sumSquares-n*st.mean*st.mean)/(n-1)))
+		// Chan et al.'s pooling of centred sums of squares: each cell's
+		// own, plus its size times its mean's squared distance from the
+		// overall mean.
+		var m2 float64
+		for _, c := range cells {
+			if c.N > 0 {
+				d := c.Sum/float64(c.N) - st.mean
+				m2 += c.Deviations + float64(c.N)*d*d
+			}
+		}
+		st.sd = math.Sqrt(m2 / float64(st.n-1))
 	}
 	return st
 }

@@ -41,8 +41,8 @@ func TestComputeMethodsAndUnits(t *testing.T) {
 	// perf: BE answered 75 and 75, FR 25; one BE response said "don't
 	// know" (excluded) and one FR response skipped it (missing).
 	perfCells := []Cell{
-		{Administration: "BE", N: 2, Sum: 150, SumSquares: 2 * 75 * 75, Excluded: 1},
-		{Administration: "FR", N: 1, Sum: 25, SumSquares: 25 * 25, Missing: 1},
+		{Administration: "BE", N: 2, Sum: 150, Deviations: 0, Excluded: 1},
+		{Administration: "FR", N: 1, Sum: 25, Deviations: 0, Missing: 1},
 	}
 	tests := []struct {
 		name       string
@@ -69,14 +69,14 @@ func TestComputeMethodsAndUnits(t *testing.T) {
 		{
 			name:  "share over respondents: 3 of 4 said yes, Wilson interval",
 			ind:   survey.Indicator{Code: "B", Method: survey.MethodShare, Questions: []string{"used"}, Options: []string{"yes"}},
-			cells: []Cell{{Administration: "BE", N: 3, Sum: 200, SumSquares: 20000}, {Administration: "FR", N: 1, Sum: 100, SumSquares: 10000}},
+			cells: []Cell{{Administration: "BE", N: 3, Sum: 200, Deviations: 20000 - 200.0*200/3}, {Administration: "FR", N: 1, Sum: 100}},
 			value: f(75), n: 4,
 			ci: &[2]float64{30.06360524426366, 95.44139373553637},
 		},
 		{
 			name:  "share over administrations: BE 2/3, FR 1/1, normal interval",
 			ind:   survey.Indicator{Code: "B", Method: survey.MethodShare, Questions: []string{"used"}, Options: []string{"yes"}, Unit: survey.UnitAdministration},
-			cells: []Cell{{Administration: "BE", N: 3, Sum: 200, SumSquares: 20000}, {Administration: "FR", N: 1, Sum: 100, SumSquares: 10000}},
+			cells: []Cell{{Administration: "BE", N: 3, Sum: 200, Deviations: 20000 - 200.0*200/3}, {Administration: "FR", N: 1, Sum: 100}},
 			value: f((200.0/3 + 100) / 2), n: 2,
 			// values 66.67 and 100: s = 23.5702, half = 1.96·s/√2 = 32.6667, clipped at 100
 			ci: &[2]float64{50.666666666666664, 100},
@@ -84,7 +84,7 @@ func TestComputeMethodsAndUnits(t *testing.T) {
 		{
 			name:  "mean_value on its own scale, clipped to 1–5: 5, 5, 5, 4",
 			ind:   survey.Indicator{Code: "C", Method: survey.MethodMeanValue, Questions: []string{"rating"}},
-			cells: []Cell{{Administration: "BE", N: 4, Sum: 19, SumSquares: 25*3 + 16}},
+			cells: []Cell{{Administration: "BE", N: 4, Sum: 19, Deviations: 3*0.25*0.25 + 0.75*0.75}},
 			value: f(4.75), n: 4,
 			ci: &[2]float64{4.26, 5},
 		},
@@ -102,13 +102,13 @@ func TestComputeMethodsAndUnits(t *testing.T) {
 		{
 			name:  "a single administration: no interval",
 			ind:   survey.Indicator{Code: "F", Method: survey.MethodMeanScore, Questions: []string{"perf"}, Unit: survey.UnitAdministration},
-			cells: []Cell{{Administration: "BE", N: 3, Sum: 150, SumSquares: 2*75*75 + 0}},
+			cells: []Cell{{Administration: "BE", N: 3, Sum: 150, Deviations: 2*25*25 + 50*50}},
 			value: f(50), n: 1,
 		},
 		{
 			name:  "all equal: a zero-width interval",
 			ind:   survey.Indicator{Code: "G", Method: survey.MethodMeanScore, Questions: []string{"perf"}},
-			cells: []Cell{{Administration: "BE", N: 3, Sum: 225, SumSquares: 3 * 75 * 75}},
+			cells: []Cell{{Administration: "BE", N: 3, Sum: 225}},
 			value: f(75), n: 3, ci: &[2]float64{75, 75},
 		},
 	}
@@ -137,7 +137,7 @@ func deref(p *float64) any {
 
 func TestTargetPreviousAndNarrative(t *testing.T) {
 	cells := func(sum float64, n int) []Cell {
-		return []Cell{{Administration: "BE", N: n, Sum: sum, SumSquares: sum * sum / float64(n)}}
+		return []Cell{{Administration: "BE", N: n, Sum: sum}}
 	}
 	tests := []struct {
 		name      string
@@ -261,8 +261,8 @@ func TestQuestionsAndAdministrationsBreakdowns(t *testing.T) {
 	in := Input{
 		Indicator: ind, Document: doc(), Year: 2023, MinCellSize: 5,
 		Cells: []Cell{
-			{Administration: "FR", N: 5, Sum: 250, SumSquares: 12500}, // at the threshold: shown
-			{Administration: "BE", N: 4, Sum: 300, SumSquares: 22500}, // below: suppressed
+			{Administration: "FR", N: 5, Sum: 250}, // at the threshold: shown
+			{Administration: "BE", N: 4, Sum: 300}, // below: suppressed
 		},
 		QuestionCells: map[string][]Cell{
 			"perf":  {{Administration: "BE", N: 4, Sum: 300}, {Administration: "FR", N: 4, Sum: 200, Excluded: 1}},
@@ -293,15 +293,17 @@ func TestProperties(t *testing.T) {
 		var options []OptionCell
 		answering := map[string]int{}
 		responses := 0
+		var all []float64 // every respondent value, to check the pooling
 		for _, adm := range []string{"AT", "BE", "FR"}[:1+rng.IntN(3)] {
 			c := Cell{Administration: adm}
+			var values []float64
 			for range rng.IntN(8) {
 				responses++
 				switch k := rng.IntN(7); {
 				case k < 5:
 					c.N++
 					c.Sum += scores[k]
-					c.SumSquares += scores[k] * scores[k]
+					values = append(values, scores[k])
 					options = append(options, OptionCell{adm, []string{"none", "little", "moderate", "large", "full"}[k], 1})
 					answering[adm]++
 				case k == 5:
@@ -312,7 +314,20 @@ func TestProperties(t *testing.T) {
 					c.Missing++
 				}
 			}
+			for _, v := range values {
+				d := v - c.Sum/float64(c.N)
+				c.Deviations += d * d
+			}
+			all = append(all, values...)
 			cells = append(cells, c)
+		}
+		// Pooling the cells' centred sums gives the standard deviation of
+		// all the values taken together.
+		if mean, sd := meanSD(all); len(all) > 1 {
+			st := summarise(cells, survey.UnitRespondent)
+			if !near(st.mean, mean) || math.Abs(st.sd-sd) > 1e-9 {
+				t.Fatalf("case %d: pooled mean/sd %v/%v, direct %v/%v", i, st.mean, st.sd, mean, sd)
+			}
 		}
 		for _, unit := range []string{survey.UnitRespondent, survey.UnitAdministration} {
 			ind := survey.Indicator{Code: "P", Method: survey.MethodMeanScore, Questions: []string{"perf"}, Unit: unit, Breakdown: []string{"options"}}
@@ -344,7 +359,7 @@ func TestProperties(t *testing.T) {
 			}
 		}
 		r := Compute(Input{Indicator: ind, Document: doc(), Year: 2023,
-			Cells: []Cell{{Administration: "BE", N: n, Sum: 100 * float64(yes), SumSquares: 10000 * float64(yes)}}})
+			Cells: []Cell{{Administration: "BE", N: n, Sum: 100 * float64(yes), Deviations: 10000 * float64(yes) * float64(n-yes) / float64(n)}}})
 		if r.CI95 != nil && (*r.Value < r.CI95[0]-1e-9 || *r.Value > r.CI95[1]+1e-9) {
 			t.Fatalf("case %d: share %v outside Wilson interval %v", i, *r.Value, r.CI95)
 		}

@@ -19,7 +19,9 @@ import (
 // The inner query has one row per submitted response and, per indicator,
 // the columns of step 1 of SCORING.md: whether the response passes
 // `where` (w), how many answer rows it has for the questions (ans), and its
-// respondent value (val). The outer query sums them per administration.
+// respondent value (val). The middle one adds each administration's mean
+// (a window function), so that the outer query, which sums per
+// administration, can return centred sums of squares.
 // Conditional aggregation over one join of responses and answers keeps the
 // cost of scoring that of one scan, however many indicators there are.
 func aggregate(db *gorm.DB, campaignID int64, doc *survey.Document) ([]scoring.Input, error) {
@@ -82,7 +84,7 @@ func aggregate(db *gorm.DB, campaignID int64, doc *survey.Document) ([]scoring.I
 		num := func(col int) float64 { return values[col].Float64 } // NULL sums are 0
 		for _, m := range measures {
 			c := scoring.Cell{Administration: administration, N: int(num(m.column)), Sum: num(m.column + 1),
-				SumSquares: num(m.column + 2), Excluded: int(num(m.column + 3)), Missing: int(num(m.column + 4))}
+				Deviations: num(m.column + 2), Excluded: int(num(m.column + 3)), Missing: int(num(m.column + 4))}
 			if c.N+c.Excluded+c.Missing == 0 {
 				continue // no response of this administration passes `where`
 			}
@@ -112,6 +114,7 @@ func aggregate(db *gorm.DB, campaignID int64, doc *survey.Document) ([]scoring.I
 // the column names it makes up (w0, m3_val, ...) are its own.
 type scanQuery struct {
 	inner, outer []string
+	windows      []string // each measure's mean per administration
 	innerArgs    []any
 	outerArgs    []any
 	args         []any
@@ -152,11 +155,16 @@ func (q *scanQuery) measure(i, m int, ind survey.Indicator, questions []string) 
 		q.inner = append(q.inner, "AVG(CASE WHEN a.question_key IN ? THEN a.score END) AS "+name+"_val")
 		q.innerArgs = append(q.innerArgs, questions)
 	}
+	q.windows = append(q.windows, fmt.Sprintf(
+		"AVG(CASE WHEN i.w%d = 1 THEN i.%s_val END) OVER (PARTITION BY i.administration_code) AS %s_mean", i, name, name))
 	w, v, ans := fmt.Sprintf("v.w%d = 1", i), "v."+name+"_val", "v."+name+"_ans"
+	dev := "(" + v + " - v." + name + "_mean)"
 	q.outer = append(q.outer,
 		"COUNT(CASE WHEN "+w+" THEN "+v+" END)",
 		"SUM(CASE WHEN "+w+" THEN "+v+" END)",
-		"SUM(CASE WHEN "+w+" THEN "+v+" * "+v+" END)",
+		// Centred on the administration's mean, computed by the window
+		// function one level down: no cancellation in Σx² − n·mean².
+		"SUM(CASE WHEN "+w+" THEN "+dev+" * "+dev+" END)",
 		"SUM(CASE WHEN "+w+" AND "+ans+" > 0 AND "+v+" IS NULL THEN 1 ELSE 0 END)",
 		"SUM(CASE WHEN "+w+" AND "+ans+" = 0 THEN 1 ELSE 0 END)")
 	first := q.columns
@@ -187,17 +195,21 @@ func (q *scanQuery) options(i, k int, question string, keys []string) int {
 // sql assembles the query; its arguments are q.args then the campaign id.
 func (q *scanQuery) sql() string {
 	q.args = append(append([]any{}, q.outerArgs...), q.innerArgs...)
-	inner, outer := strings.Join(q.inner, ",\n    "), strings.Join(q.outer, ",\n  ")
+	inner, outer := strings.Join(q.inner, ",\n      "), strings.Join(q.outer, ",\n  ")
 	return `
 SELECT v.administration_code,
   ` + outer + `
 FROM (
-  SELECT r.id, r.administration_code,
-    ` + inner + `
-  FROM responses r
-  LEFT JOIN answers a ON a.submission_id = r.current_submission_id
-  WHERE r.campaign_id = ? AND r.current_submission_id IS NOT NULL
-  GROUP BY r.id, r.administration_code
+  SELECT i.*,
+    ` + strings.Join(q.windows, ",\n    ") + `
+  FROM (
+    SELECT r.id, r.administration_code,
+      ` + inner + `
+    FROM responses r
+    LEFT JOIN answers a ON a.submission_id = r.current_submission_id
+    WHERE r.campaign_id = ? AND r.current_submission_id IS NOT NULL
+    GROUP BY r.id, r.administration_code
+  ) i
 ) v
 GROUP BY v.administration_code
 ORDER BY v.administration_code`
