@@ -19,8 +19,8 @@ type Cell struct {
 	// Σx² − n·mean² would cancel catastrophically (large or nearly equal
 	// values).
 	Deviations float64
-	Excluded       int     // responses that answered but have no value
-	Missing        int     // responses that answered none of the questions
+	Excluded   int // responses that answered but have no value
+	Missing    int // responses that answered none of the questions
 }
 
 // OptionCell counts, for one administration, the responses that chose one
