@@ -211,7 +211,7 @@ func breakdown(in Input, unit string) *Breakdown {
 	if len(in.Indicator.Breakdown) == 0 {
 		return nil
 	}
-	b := &Breakdown{}
+	b := &Breakdown{kinds: in.Indicator.Breakdown}
 	for _, kind := range in.Indicator.Breakdown {
 		switch kind {
 		case "options":
@@ -255,7 +255,7 @@ func optionRows(in Input, unit string) []Row {
 		for _, c := range counts[opt.Key] {
 			total += c
 		}
-		row := Row{Key: opt.Key, Label: opt.Label.Resolve(in.Language, in.Document.DefaultLanguage), Count: intPtr(total)}
+		row := Row{Key: opt.Key, Label: opt.Label.Resolve(in.Language, in.Document.DefaultLanguage), Count: intPtr(total), N: intPtr(0)}
 		switch {
 		case unit == survey.UnitAdministration && len(admins) > 0:
 			var sum float64
@@ -292,15 +292,16 @@ func questionRows(in Input, unit string) []Row {
 }
 
 // administrationRows: the method per administration, suppressed below the
-// campaign's minimum cell size so that no row shows what a handful of people
-// answered. A cell is built on the responses that have a value. A
+// campaign's minimum cell size (see suppressedCells) so that no row shows,
+// directly or by subtraction, what a handful of people answered. A cell is built on the responses that have a value. A
 // suppressed row shows no counts either: "n 0, excluded 1" of a cell of one
 // would tell that this one respondent answered "don't know".
 func administrationRows(in Input) []Row {
+	suppressed := suppressedCells(in.Cells, in.MinCellSize)
 	rows := make([]Row, 0, len(in.Cells))
-	for _, c := range in.Cells {
+	for i, c := range in.Cells {
 		row := Row{Key: c.Administration, Label: c.Administration}
-		if c.N < in.MinCellSize {
+		if suppressed[i] {
 			row.Suppressed = true
 			rows = append(rows, row)
 			continue
@@ -314,6 +315,34 @@ func administrationRows(in Input) []Row {
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].Key < rows[j].Key })
 	return rows
+}
+
+// suppressedCells picks the cells to hide: those built on fewer than
+// minCellSize responses with a value (primary suppression), and then, since
+// the indicator's total and the cells shown would give away what the hidden
+// cells hold by subtraction, the smallest other cells until the hidden ones
+// together hold at least minCellSize responses (secondary suppression).
+func suppressedCells(cells []Cell, minCellSize int) map[int]bool {
+	hidden := map[int]bool{}
+	group := 0
+	for i, c := range cells {
+		if c.N < minCellSize {
+			hidden[i] = true
+			group += c.N
+		}
+	}
+	for len(hidden) > 0 && group < minCellSize && len(hidden) < len(cells) {
+		next := -1
+		for i, c := range cells {
+			if !hidden[i] && (next < 0 || c.N < cells[next].N ||
+				(c.N == cells[next].N && c.Administration < cells[next].Administration)) {
+				next = i
+			}
+		}
+		hidden[next] = true
+		group += cells[next].N
+	}
+	return hidden
 }
 
 func intPtr(n int) *int { return &n }

@@ -1,8 +1,10 @@
 package scoring
 
 import (
+	"encoding/json"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/customs-survey/surveyd/survey"
@@ -178,6 +180,11 @@ func TestTargetPreviousAndNarrative(t *testing.T) {
 			status: TargetMet, narrative: "The value for 2023 meets the target of 75%.",
 		},
 		{
+			// 3.995 shows as 4.00 but is below 4: the words follow the status.
+			name: "a hair below the target", target: &survey.Target{Value: f(4)}, method: survey.MethodMeanValue, cells: cells(7.99, 2),
+			status: TargetNotMet, narrative: "The value for 2023 is below the 4 target set.",
+		},
+		{
 			name: "a rating on its own scale", target: &survey.Target{Value: f(4)}, method: survey.MethodMeanValue, cells: cells(117, 28),
 			status: TargetMet, narrative: "The value for 2023 is above the target of 4.",
 		},
@@ -261,7 +268,8 @@ func TestQuestionsAndAdministrationsBreakdowns(t *testing.T) {
 	in := Input{
 		Indicator: ind, Document: doc(), Year: 2023, MinCellSize: 5,
 		Cells: []Cell{
-			{Administration: "FR", N: 5, Sum: 250}, // at the threshold: shown
+			{Administration: "FR", N: 5, Sum: 250}, // at the threshold, but the smallest other cell: hidden too
+			{Administration: "DE", N: 6, Sum: 450}, // shown
 			{Administration: "BE", N: 4, Sum: 300}, // below: suppressed
 		},
 		QuestionCells: map[string][]Cell{
@@ -276,8 +284,11 @@ func TestQuestionsAndAdministrationsBreakdowns(t *testing.T) {
 		t.Errorf("questions breakdown: %+v", q)
 	}
 	a := r.Breakdown.Administrations
-	if len(a) != 2 || a[0].Key != "BE" || !a[0].Suppressed || a[0].Value != nil || a[0].N != nil || a[0].Excluded != nil ||
-		a[1].Key != "FR" || a[1].Suppressed || !near(*a[1].Value, 50) {
+	// BE (4) is below 5; alone it could be worked out from the total and
+	// the other cells, so FR, the smallest other, goes too (4 + 5 ≥ 5).
+	if len(a) != 3 || a[0].Key != "BE" || !a[0].Suppressed || a[0].Value != nil || a[0].N != nil || a[0].Excluded != nil ||
+		a[1].Key != "DE" || a[1].Suppressed || !near(*a[1].Value, 75) ||
+		a[2].Key != "FR" || !a[2].Suppressed || a[2].Value != nil {
 		t.Errorf("administrations breakdown: %+v", a)
 	}
 }
@@ -363,5 +374,62 @@ func TestProperties(t *testing.T) {
 		if r.CI95 != nil && (*r.Value < r.CI95[0]-1e-9 || *r.Value > r.CI95[1]+1e-9) {
 			t.Fatalf("case %d: share %v outside Wilson interval %v", i, *r.Value, r.CI95)
 		}
+	}
+}
+
+func TestSuppressedCells(t *testing.T) {
+	cell := func(adm string, n int) Cell { return Cell{Administration: adm, N: n} }
+	tests := []struct {
+		name  string
+		cells []Cell
+		want  []string
+	}{
+		{"all large enough", []Cell{cell("AT", 5), cell("BE", 9)}, nil},
+		{"one small: the smallest other goes too", []Cell{cell("AT", 3), cell("BE", 9), cell("FR", 6)}, []string{"AT", "FR"}},
+		{"two small ones hide each other", []Cell{cell("AT", 3), cell("BE", 2), cell("FR", 6)}, []string{"AT", "BE"}},
+		{"a cell of don't-knows only", []Cell{cell("AT", 0), cell("BE", 7), cell("FR", 8)}, []string{"AT", "BE"}},
+		{"ties go by code", []Cell{cell("FR", 1), cell("DE", 6), cell("BE", 6)}, []string{"BE", "FR"}},
+		{"everything small", []Cell{cell("AT", 1), cell("BE", 1)}, []string{"AT", "BE"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			hidden := suppressedCells(tt.cells, 5)
+			var got []string
+			for i, c := range tt.cells {
+				if hidden[i] {
+					got = append(got, c.Administration)
+				}
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("hidden %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestEmptyBreakdownsAreArrays: with no submission, every breakdown the
+// indicator asks for is still there, as an empty array (or as rows with
+// no value), so that clients can read it without special cases.
+func TestEmptyBreakdownsAreArrays(t *testing.T) {
+	ind := survey.Indicator{Code: "E", Method: survey.MethodMeanScore, Questions: []string{"perf"},
+		Breakdown: []string{"administrations", "options"}}
+	r := Compute(Input{Indicator: ind, Document: doc(), Year: 2023, MinCellSize: 5})
+	raw, err := json.Marshal(r.Breakdown)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got map[string][]map[string]any
+	if err := json.Unmarshal(raw, &got); err != nil {
+		t.Fatal(err)
+	}
+	if a, ok := got["administrations"]; !ok || len(a) != 0 {
+		t.Errorf("administrations: %s", raw)
+	}
+	if _, ok := got["questions"]; ok {
+		t.Errorf("questions was not asked for: %s", raw)
+	}
+	if o := got["options"]; len(o) != 6 || o[0]["n"] != float64(0) || o[0]["value"] != nil {
+		t.Errorf("options: %s", raw)
 	}
 }

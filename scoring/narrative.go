@@ -29,7 +29,7 @@ func Narrative(r Result, year int) string {
 	switch {
 	case r.Target == nil:
 		fmt.Fprintf(&b, " is %s%s", Format(*r.Value), unit)
-	case Round(*r.Value, 2) == Round(r.Target.Value, 2):
+	case r.Target.Status == TargetMet && Round(*r.Value, 2) == Round(r.Target.Value, 2):
 		fmt.Fprintf(&b, " meets the target of %s%s", Format(r.Target.Value), unit)
 	case r.Target.Status == TargetMet:
 		fmt.Fprintf(&b, " is above the target of %s%s", Format(r.Target.Value), unit)

@@ -1,5 +1,7 @@
 package scoring
 
+import "encoding/json"
+
 // Result is one computed indicator, as GET /campaigns/{key}/scores shows it
 // (SCORING.md, "Result of one indicator").
 type Result struct {
@@ -48,6 +50,21 @@ type Breakdown struct {
 	Options         []Row `json:"options,omitempty"`
 	Questions       []Row `json:"questions,omitempty"`
 	Administrations []Row `json:"administrations,omitempty"`
+
+	kinds []string // the kinds asked for, in the indicator's order
+}
+
+// MarshalJSON writes every kind the indicator asked for, as an array even
+// when it has no rows (an empty campaign), and no other.
+func (b Breakdown) MarshalJSON() ([]byte, error) {
+	rows := map[string][]Row{"options": b.Options, "questions": b.Questions, "administrations": b.Administrations}
+	out := make(map[string][]Row, len(b.kinds))
+	for _, kind := range b.kinds {
+		if out[kind] = rows[kind]; out[kind] == nil {
+			out[kind] = []Row{}
+		}
+	}
+	return json.Marshal(out)
 }
 
 // Row is one line of a breakdown.

@@ -13,12 +13,10 @@ func Round(x float64, decimals int) float64 {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return x
 	}
-	s := strconv.FormatFloat(math.Abs(x), 'f', decimals+6, 64)
-	// A float's shortest decimal form is what people see; use it when it is
-	// short enough, so that 1.005 is read as 1.005 and not 1.00499999.
-	if short := strconv.FormatFloat(math.Abs(x), 'f', -1, 64); len(short) < len(s) {
-		s = short
-	}
+	// The shortest decimal form that reads back as x is what people see
+	// (1.005, not 1.00499999999999989...): round that, once. Rounding a
+	// longer expansion first would round twice (1.0049999999 → 1.01).
+	s := strconv.FormatFloat(math.Abs(x), 'f', -1, 64)
 	intPart, frac, _ := strings.Cut(s, ".")
 	for len(frac) <= decimals {
 		frac += "0"
@@ -39,8 +37,10 @@ func Round(x float64, decimals int) float64 {
 			digits = append([]byte{'1'}, digits...)
 		}
 	}
-	n, _ := strconv.ParseFloat(string(digits), 64)
-	r := n / math.Pow10(decimals)
+	// Put the point back and parse, rather than divide by 10^decimals,
+	// which would be inexact for large numbers.
+	cut := len(digits) - decimals
+	r, _ := strconv.ParseFloat(string(digits[:cut])+"."+string(digits[cut:]), 64)
 	if x < 0 {
 		r = -r
 	}
