@@ -158,7 +158,7 @@ func runAuditScript(e *env) *auditScript {
 		map[string]any{"answers": fullAnswers()}, "X-Request-ID", "audit-test-save")
 	step("submit response", "response.submit", resp, "key=customs-2023", 200, "POST", campaign+"/response/submit", respToken, nil)
 	step("export scores", "export.scores", admins, "key=customs-2023", 200, "GET", campaign+"/scores", admin, nil)
-	step("refused export", "", nil, "", 406, "GET", campaign+"/scores?format=pdf", admin, nil)
+	step("refused export", "", nil, "", 422, "GET", campaign+"/scores?format=pdf", admin, nil)
 	refreshed := step("refresh", "session.refresh", resp, "", 200, "POST", "/api/v1/auth/refresh", "",
 		map[string]string{"refresh_token": respRefresh})
 	s.secrets = append(s.secrets, refreshed["access_token"].(string), refreshed["refresh_token"].(string))

@@ -50,7 +50,7 @@ func attachment(c *gin.Context, campaign, what, ext string) {
 // cursor yields them; XLSX is streamed into excelize's StreamWriter (which
 // spills to a temporary file) and sent once complete.
 //
-// Errors before the first byte (unknown format: 406, unknown or foreign
+// Errors before the first byte (unknown format: 422, unknown or foreign
 // campaign: 404, database) are problem documents. An error after the first
 // byte of a CSV or JSON body cannot change the status any more: it is
 // logged with the request id and the connection is cut (http.ErrAbortHandler)
@@ -61,7 +61,7 @@ func (s *server) exportResponses(c *gin.Context) {
 	format := c.DefaultQuery("format", "json")
 	ext, ok := exportFormats[format]
 	if !ok {
-		writeProblem(c, "not-acceptable", "format must be csv, xlsx or json", nil)
+		s.writeError(c, survey.Invalid("format", "not_allowed", "format must be json, csv or xlsx"))
 		return
 	}
 	ctx := c.Request.Context()

@@ -280,8 +280,8 @@ func TestExportResponsesAccess(t *testing.T) {
 			{"respondents may not export", "resp_be", exportPath + "?format=csv", 403},
 			{"anonymous", "", exportPath, 401},
 			{"unknown campaign", "admin", "/api/v1/campaigns/nope/responses?format=csv", 404},
-			{"unknown format", "admin", exportPath + "?format=pdf", 406},
-			{"unknown format, coordinator", "coord_be", exportPath + "?format=xls", 406},
+			{"unknown format", "admin", exportPath + "?format=pdf", 422},
+			{"unknown format, coordinator", "coord_be", exportPath + "?format=xls", 422},
 			{"json by default", "admin", exportPath, 200},
 		}
 		for _, tt := range tests {
@@ -372,7 +372,7 @@ func TestScoresExports(t *testing.T) {
 
 		for _, tt := range []struct{ token, format string }{{"admin", "pdf"}, {"coord_be", "csv"}} {
 			res := e.request("GET", scoresPath+"?format="+tt.format, e.tokens[tt.token], nil)
-			if want := map[string]int{"admin": 406, "coord_be": 403}[tt.token]; res.Status != want {
+			if want := map[string]int{"admin": 422, "coord_be": 403}[tt.token]; res.Status != want {
 				t.Errorf("%s format=%s: status %d, want %d", tt.token, tt.format, res.Status, want)
 			}
 		}

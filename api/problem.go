@@ -37,7 +37,6 @@ var problemKinds = map[string]struct {
 	"forbidden":           {http.StatusForbidden, "Forbidden"},
 	"not-found":           {http.StatusNotFound, "Not found"},
 	"method-not-allowed":  {http.StatusMethodNotAllowed, "Method not allowed"},
-	"not-acceptable":      {http.StatusNotAcceptable, "Not acceptable"},
 	"conflict":            {http.StatusConflict, "Conflict"},
 	"precondition-failed": {http.StatusPreconditionFailed, "Precondition failed"},
 	"too-large":           {http.StatusRequestEntityTooLarge, "Request body too large"},

@@ -126,6 +126,16 @@ func (s *server) updateQuestionnaire(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
+	// A published version never changes, whatever the body: 409 before
+	// the document is even read (the store checks again, atomically).
+	current, err := s.store.Questionnaire(c.Request.Context(), c.Param("key"), n)
+	if err == nil && current.Status != survey.StatusDraft {
+		err = survey.Errorf(survey.ErrConflict, "questionnaire %s version %d is published and cannot change; add a version", current.Key, n)
+	}
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
 	doc, err := s.readDocument(c)
 	if err != nil {
 		s.writeError(c, err)

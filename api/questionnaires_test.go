@@ -364,3 +364,18 @@ func TestQuestionnaireRoles(t *testing.T) {
 		e.runCases(t, cases)
 	})
 }
+
+// TestEditingAPublishedVersionIsAConflict: 409 whatever the body, even one
+// that is not a valid document — the version's state is what is refused.
+func TestEditingAPublishedVersionIsAConflict(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, url string) {
+		e := newEnv(t, url)
+		e.world()
+		path := "/api/v1/questionnaires/customs_annual/versions/1"
+		for _, body := range []any{`{"key":"customs_annual"}`, `not json`, readFile(t, "../testdata/questionnaires/customs_annual.json")} {
+			if res := e.request("PUT", path, e.tokens["admin"], body); res.Status != 409 {
+				t.Errorf("PUT on a published version: %d, want 409: %s", res.Status, res.Body)
+			}
+		}
+	})
+}

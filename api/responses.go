@@ -68,7 +68,7 @@ func ifMatch(c *gin.Context) (*int, error) {
 		return &any, nil
 	}
 	n, err := strconv.Atoi(strings.Trim(h, `"`))
-	if err != nil || strings.HasPrefix(h, "W/") {
+	if err != nil || n < 0 || strings.HasPrefix(h, "W/") {
 		return nil, survey.Errorf(survey.ErrPreconditionFailed, "If-Match %s names no revision of this response", h)
 	}
 	return &n, nil

@@ -280,7 +280,7 @@ func TestIfMatchStar(t *testing.T) {
 		e.must(404, "GET", responsePath, tok, nil)
 		e.must(200, "PUT", responsePath, tok, map[string]any{"answers": map[string]any{}})
 		e.must(200, "PUT", responsePath, tok, map[string]any{"answers": map[string]any{}}, "If-Match", "*")
-		for _, h := range []string{`W/"2"`, `"two"`, `"1"`} {
+		for _, h := range []string{`W/"2"`, `"two"`, `"1"`, `"-1"`} {
 			e.must(412, "PUT", responsePath, tok, map[string]any{"answers": map[string]any{}}, "If-Match", h)
 		}
 		e.must(200, "PUT", responsePath, tok, map[string]any{"answers": map[string]any{}}, "If-Match", `"2"`)

@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/customs-survey/surveyd/scoring"
+	"github.com/customs-survey/surveyd/survey"
 )
 
 // scores: GET /campaigns/{key}/scores[?format=json|csv|xlsx][&lang=xx]. The
@@ -27,7 +28,7 @@ func (s *server) scores(c *gin.Context) {
 		write = func(b *bytes.Buffer, r scoring.Report) error { return scoring.WriteXLSX(b, r) }
 		contentType = contentXLSX
 	default:
-		writeProblem(c, "not-acceptable", "format must be json, csv or xlsx", nil)
+		s.writeError(c, survey.Invalid("format", "not_allowed", "format must be json, csv or xlsx"))
 		return
 	}
 	report, err := s.store.Scores(c.Request.Context(), c.Param("key"), c.Query("lang"))

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/customs-survey/surveyd/auth"
 	"github.com/customs-survey/surveyd/internal/dbtest"
 )
 
@@ -176,11 +177,11 @@ func TestLogoutRevokesTheAccessToken(t *testing.T) {
 func TestForwardedForIsNotTrustedByDefault(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, url string) {
 		e := newEnv(t, url)
-		// 50 failures from one address, each claiming another address in
-		// X-Forwarded-For and naming another (unknown) account.
-		for i := range 50 {
+		// The address's allowance of failures, each claiming another
+		// address in X-Forwarded-For and naming another (unknown) account.
+		for i := range auth.DefaultThrottle.MaxPerAddress {
 			e.must(401, "POST", "/api/v1/auth/login", "", map[string]string{"email": "x" + strconv.Itoa(i) + "@nowhere.example", "password": "wrong password 12"},
-				"X-Forwarded-For", "203.0.113."+strconv.Itoa(i))
+				"X-Forwarded-For", "203.0.113."+strconv.Itoa(i%250))
 		}
 		res := e.request("POST", "/api/v1/auth/login", "", map[string]string{"email": adminEmail, "password": adminPassword},
 			"X-Forwarded-For", "198.51.100.7")

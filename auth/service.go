@@ -103,7 +103,9 @@ type Throttle struct {
 }
 
 // DefaultThrottle follows OWASP's advice for a soft lockout.
-var DefaultThrottle = Throttle{MaxPerAccount: 5, MaxPerAddress: 50, Window: 15 * time.Minute}
+// The address limit is high enough for an office of officials mistyping
+// their passwords behind one NAT address, and low enough to stop guessing.
+var DefaultThrottle = Throttle{MaxPerAccount: 5, MaxPerAddress: 100, Window: 15 * time.Minute}
 
 // Tokens is a pair of tokens handed to a client.
 type Tokens struct {

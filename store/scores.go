@@ -2,11 +2,13 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"gorm.io/gorm"
 
 	"github.com/customs-survey/surveyd/auth"
+	"github.com/customs-survey/surveyd/migrations"
 	"github.com/customs-survey/surveyd/scoring"
 	"github.com/customs-survey/surveyd/survey"
 )
@@ -17,8 +19,20 @@ import (
 // is loaded into memory.
 // Errors: ErrNotFound.
 func (s *Store) Scores(ctx context.Context, key, lang string) (scoring.Report, error) {
-	db := s.db.WithContext(ctx)
-	report, err := s.scores(db, key, lang, true)
+	// One read-only transaction, so that the coverage, the indicators and
+	// the previous campaign all see the same submissions even while
+	// respondents keep submitting (a snapshot: REPEATABLE READ on
+	// PostgreSQL, a deferred read transaction on SQLite in WAL mode).
+	opts := &sql.TxOptions{ReadOnly: true}
+	if s.dialect == migrations.Postgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	var report scoring.Report
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		report, err = s.scores(tx, key, lang, true)
+		return err
+	}, opts)
 	return report, s.translate(ctx, "scores", err)
 }
 

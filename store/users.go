@@ -117,6 +117,15 @@ func (s *Store) CreateUser(ctx context.Context, by auth.Principal, in survey.New
 // EnsureAdmin creates an admin account with the given e-mail and password
 // while no admin exists, and reports whether it did.
 func (s *Store) EnsureAdmin(ctx context.Context, email, password string) (bool, error) {
+	// Once an admin exists the variables are not used at all: neither
+	// checked nor hashed (argon2 at every start would be wasted).
+	var admins int64
+	if err := s.db.WithContext(ctx).Model(&userRow{}).Where("role = ?", auth.RoleAdmin).Count(&admins).Error; err != nil {
+		return false, s.translate(ctx, "ensure admin", err)
+	}
+	if admins > 0 {
+		return false, nil
+	}
 	if err := auth.CheckPasswordPolicy(password); err != nil {
 		return false, fmt.Errorf("first admin: %w", err)
 	}

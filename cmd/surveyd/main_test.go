@@ -153,7 +153,8 @@ func TestServeRefusesBadConfiguration(t *testing.T) {
 		want string
 	}{
 		{"short secret", map[string]string{"SURVEY_JWT_SECRET": "s3cr3t-XYZ"}, "SURVEY_JWT_SECRET"},
-		{"weak admin password", map[string]string{"SURVEY_ADMIN_EMAIL": "a@b.c", "SURVEY_ADMIN_PASSWORD": "short"}, "SURVEY_ADMIN_PASSWORD"},
+		{"weak admin password while no admin exists", map[string]string{"SURVEY_ADMIN_EMAIL": "a@b.c", "SURVEY_ADMIN_PASSWORD": "short",
+			"SURVEY_ADDR": "127.0.0.1:0", "SURVEY_DATABASE_URL": dbtest.SQLiteURL(t)}, "SURVEY_ADMIN_PASSWORD"},
 		{"half an admin", map[string]string{"SURVEY_ADMIN_EMAIL": "a@b.c"}, "SURVEY_ADMIN_PASSWORD"},
 		{"bad body limit", map[string]string{"SURVEY_BODY_LIMIT": "lots"}, "SURVEY_BODY_LIMIT"},
 		{"bad database URL", map[string]string{"SURVEY_DATABASE_URL": "mysql://x"}, "SURVEY_DATABASE_URL"},
@@ -212,4 +213,19 @@ func TestMigrateAndUserCreate(t *testing.T) {
 			})
 		}
 	})
+}
+
+// TestAdminVariablesAreIgnoredOnceAnAdminExists: API.md uses them "only
+// while no admin exists"; a weak leftover password must not stop a restart.
+func TestAdminVariablesAreIgnoredOnceAnAdminExists(t *testing.T) {
+	url := dbtest.SQLiteURL(t)
+	s := startServer(t, map[string]string{"SURVEY_DATABASE_URL": url,
+		"SURVEY_ADMIN_EMAIL": "first@commission.example", "SURVEY_ADMIN_PASSWORD": "first admin password"})
+	s.stop(t)
+	s = startServer(t, map[string]string{"SURVEY_DATABASE_URL": url,
+		"SURVEY_ADMIN_EMAIL": "other@commission.example", "SURVEY_ADMIN_PASSWORD": "weak"})
+	defer s.stop(t)
+	if status, _ := s.call(t, "POST", "/api/v1/auth/login", "", `{"email":"first@commission.example","password":"first admin password"}`); status != 200 {
+		t.Fatalf("login after a restart with a weak, unused SURVEY_ADMIN_PASSWORD: %d", status)
+	}
 }

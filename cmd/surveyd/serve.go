@@ -57,11 +57,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if (cfg.AdminEmail == "") != (cfg.AdminPassword == "") {
 		return errors.New("set both SURVEY_ADMIN_EMAIL and SURVEY_ADMIN_PASSWORD, or neither")
 	}
-	if cfg.AdminPassword != "" {
-		if err := auth.CheckPasswordPolicy(cfg.AdminPassword); err != nil {
-			return fmt.Errorf("SURVEY_ADMIN_PASSWORD: %w", err)
-		}
-	}
 
 	var handler atomic.Value
 	handler.Store(api.Starting())
@@ -89,15 +84,28 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	bootCtx, cancelBoot := context.WithCancel(ctx)
 	defer cancelBoot()
 	booted := make(chan struct{})
+	var bootErr error
 	go func() {
 		defer close(booted)
-		st = bootstrap(bootCtx, cfg, secret, log, &handler, prepare)
+		st, bootErr = bootstrap(bootCtx, cfg, secret, log, &handler, prepare)
 	}()
 
 	select {
 	case err := <-served:
 		return err
 	case <-ctx.Done():
+	case <-booted:
+		if bootErr != nil {
+			// A configuration the database shows to be unusable (a weak
+			// first-admin password while no admin exists): stop.
+			srv.Close()
+			return bootErr
+		}
+		select {
+		case err := <-served:
+			return err
+		case <-ctx.Done():
+		}
 	}
 	log.Info("shutting down")
 	cancelBoot()
@@ -119,17 +127,20 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 // admin and loads the token key, retrying until it succeeds or ctx ends;
 // then it swaps the real API in.
 func bootstrap(ctx context.Context, cfg config, secret []byte, log *slog.Logger, handler *atomic.Value,
-	prepare func(context.Context, *store.Store) error) *store.Store {
+	prepare func(context.Context, *store.Store) error) (*store.Store, error) {
 	delay := 500 * time.Millisecond
 	for {
 		st, err := start(ctx, cfg, secret, log, handler, prepare)
 		if err == nil {
-			return st
+			return st, nil
+		}
+		if errors.Is(err, auth.ErrPasswordPolicy) {
+			return nil, fmt.Errorf("SURVEY_ADMIN_PASSWORD: %w", err)
 		}
 		log.Warn("database not ready; retrying", "error", err.Error(), "in", delay.String())
 		select {
 		case <-ctx.Done():
-			return nil
+			return nil, nil
 		case <-time.After(delay):
 		}
 		delay = min(2*delay, 10*time.Second)
