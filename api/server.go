@@ -74,7 +74,8 @@ func newEngine(trustedProxies []string) *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
 	if err := e.SetTrustedProxies(trustedProxies); err != nil {
-		// Validated by ParseTrustedProxies at start-up; trust no one.
+		// surveyd validates the list at start-up; should a bad one get
+		// here anyway, trust no proxy rather than any.
 		_ = e.SetTrustedProxies(nil)
 	}
 	e.HandleMethodNotAllowed = true

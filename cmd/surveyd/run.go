@@ -12,6 +12,8 @@ const usage = `usage: surveyd <command> [flags]
 
 commands:
   serve         apply pending migrations, then serve the API until SIGINT/SIGTERM
+                (--demo: on a fresh temporary database loaded with the 2023
+                report's data)
   migrate       apply pending migrations and exit
   user create   create an account: --email, --role, --administration; the
                 password is read from standard input (or prompted for)
