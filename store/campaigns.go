@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 	"time"
 
 	"gorm.io/gorm"
@@ -276,5 +277,5 @@ func scopeOf(p auth.Principal) string {
 }
 
 func fieldIndex(name string, i int) string {
-	return name + "[" + itoa(i) + "]"
+	return name + "[" + strconv.Itoa(i) + "]"
 }

@@ -3,7 +3,6 @@ package store
 import (
 	"encoding/base64"
 	"errors"
-	"strconv"
 )
 
 func encodeSecret(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
@@ -15,5 +14,3 @@ func decodeSecret(s string) ([]byte, error) {
 	}
 	return b, nil
 }
-
-func itoa(i int) string { return strconv.Itoa(i) }

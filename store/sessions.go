@@ -196,17 +196,12 @@ func (s *Store) AccessTokenRevoked(ctx context.Context, jti string) (bool, error
 // RecentLoginFailures counts the failures of a scope since a time and
 // returns the oldest of them.
 func (s *Store) RecentLoginFailures(ctx context.Context, scope string, since time.Time) (int, time.Time, error) {
-	var out struct {
-		N      int
-		Oldest *time.Time
-	}
 	// MIN over a TIMESTAMP column comes back as text from SQLite, so the
 	// oldest failure is read as a row instead.
 	var n int64
 	if err := s.db.WithContext(ctx).Model(&loginFailureRow{}).Where("scope = ? AND failed_at > ?", scope, since.UTC()).Count(&n).Error; err != nil {
 		return 0, time.Time{}, s.translate(ctx, "count login failures", err)
 	}
-	out.N = int(n)
 	if n == 0 {
 		return 0, time.Time{}, nil
 	}
@@ -214,7 +209,7 @@ func (s *Store) RecentLoginFailures(ctx context.Context, scope string, since tim
 	if err := s.db.WithContext(ctx).Where("scope = ? AND failed_at > ?", scope, since.UTC()).Order("failed_at").Take(&oldest).Error; err != nil {
 		return 0, time.Time{}, s.translate(ctx, "count login failures", err)
 	}
-	return out.N, oldest.FailedAt, nil
+	return int(n), oldest.FailedAt, nil
 }
 
 // RecordLoginFailure records one failed login under each scope, and drops
