@@ -165,8 +165,8 @@ func (s *Store) campaignRow(tx *gorm.DB, p auth.Principal, key string) (campaign
 }
 
 func (s *Store) toCampaign(tx *gorm.DB, r campaignRow) (survey.Campaign, error) {
-	c := survey.Campaign{Key: r.Key, Year: r.Year, OpensAt: r.OpensAt, ClosesAt: r.ClosesAt, MinCellSize: r.MinCellSize,
-		Status: r.Status, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+	c := survey.Campaign{NewCampaign: survey.NewCampaign{Key: r.Key, Year: r.Year, OpensAt: r.OpensAt, ClosesAt: r.ClosesAt,
+		MinCellSize: r.MinCellSize}, Status: r.Status, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 	var q questionnaireRow
 	if err := tx.Select("key", "version").Where("id = ?", r.QuestionnaireID).Take(&q).Error; err != nil {
 		return c, err

@@ -59,20 +59,12 @@ type Questionnaire struct {
 }
 
 // Campaign is one yearly edition of a published questionnaire, answered by
-// a list of administrations.
+// a list of administrations: what was asked for, and its state.
 type Campaign struct {
-	Key              string
-	Year             int
-	Questionnaire    string
-	Version          int
-	OpensAt          time.Time
-	ClosesAt         time.Time
-	Administrations  []string
-	PreviousCampaign string
-	MinCellSize      int
-	Status           string // draft, open or closed
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
+	NewCampaign
+	Status    string // draft, open or closed
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // AcceptsAnswers reports whether respondents may save or submit at now.
