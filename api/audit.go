@@ -14,7 +14,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/customs-survey/surveyd/auth"
-	"github.com/customs-survey/surveyd/store"
 	"github.com/customs-survey/surveyd/survey"
 )
 
@@ -79,7 +78,7 @@ type loginEmailKey struct{}
 // event. It is the only part of any request body the trail records; the
 // password never is.
 func noteLoginEmail(c *gin.Context, email string) {
-	c.Set(loginEmailKey{}, clip(store.NormalizeEmail(email), maxAuditEmail))
+	c.Set(loginEmailKey{}, clip(auth.NormalizeEmail(email), maxAuditEmail))
 }
 
 // audit records an event in the audit trail for every request to a route

@@ -31,6 +31,10 @@ func (e *ThrottledError) Error() string {
 	return fmt.Sprintf("too many failed logins, retry after %s", e.RetryAfter)
 }
 
+// NormalizeEmail is the form in which e-mail addresses are stored, looked
+// up and throttled, so that logins are case-insensitive.
+func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
 // NoPassword is the stored hash of an account that cannot log in, such as a
 // respondent whose answers were imported from an earlier survey tool.
 const NoPassword = "!"
@@ -138,7 +142,7 @@ func NewService(store Store, issuer *Issuer, throttle Throttle, refreshTTL time.
 // Errors: ErrInvalidCredentials, *ThrottledError.
 func (s *Service) Login(ctx context.Context, email, password, address string) (Tokens, error) {
 	now := s.now().UTC()
-	email = strings.ToLower(strings.TrimSpace(email))
+	email = NormalizeEmail(email)
 	accountScope, addressScope := "account:"+email, "address:"+address
 	if err := s.checkThrottle(ctx, now, accountScope, addressScope); err != nil {
 		return Tokens{}, err

@@ -5,6 +5,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/customs-survey/surveyd/auth"
 	"github.com/customs-survey/surveyd/survey"
 )
 
@@ -57,7 +58,7 @@ func (s *Store) AuditEvents(ctx context.Context, f survey.AuditFilter) ([]survey
 	limit = min(limit, maxAuditLimit)
 	q := s.db.WithContext(ctx).Model(&auditEventRow{})
 	if f.Actor != "" {
-		q = q.Where("(actor_id = ? OR actor_email = ?)", f.Actor, NormalizeEmail(f.Actor))
+		q = q.Where("(actor_id = ? OR actor_email = ?)", f.Actor, auth.NormalizeEmail(f.Actor))
 	}
 	if f.Action != "" {
 		q = q.Where("action = ?", f.Action)

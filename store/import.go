@@ -115,7 +115,7 @@ func (s *Store) ImportResponses(ctx context.Context, key string, responses []sur
 
 // importedRespondent finds or creates the account of an imported respondent.
 func (s *Store) importedRespondent(tx *gorm.DB, administration, ref string) (string, error) {
-	email := NormalizeEmail(ref + "@" + strings.ToLower(administration) + ".import.invalid")
+	email := auth.NormalizeEmail(ref + "@" + strings.ToLower(administration) + ".import.invalid")
 	var u userRow
 	err := tx.Where("email = ?", email).Take(&u).Error
 	if err == nil {

@@ -14,7 +14,7 @@ import (
 
 // AccountByEmail returns the account with that e-mail.
 func (s *Store) AccountByEmail(ctx context.Context, email string) (auth.Account, bool, error) {
-	return s.account(ctx, "email = ?", NormalizeEmail(email))
+	return s.account(ctx, "email = ?", auth.NormalizeEmail(email))
 }
 
 // AccountByID returns the account with that id.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
@@ -54,10 +53,6 @@ func toAdministration(r administrationRow) survey.Administration {
 	return survey.Administration{Code: r.Code, Name: r.Name, CreatedAt: r.CreatedAt}
 }
 
-// NormalizeEmail is the form in which e-mail addresses are stored and
-// looked up, so that logins are case-insensitive.
-func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
-
 // CreateUser creates an account on behalf of by. Admins may create any
 // account; coordinators only respondents of their own administration.
 // Errors: ErrForbidden, ErrConflict (e-mail taken), *ValidationError.
@@ -76,20 +71,13 @@ func (s *Store) CreateUser(ctx context.Context, by auth.Principal, in survey.New
 	if err := auth.CheckPasswordPolicy(in.Password); err != nil {
 		v.Add("password", "weak_password", "%s", err.Error())
 	}
-	switch {
-	case in.Role == string(auth.RoleAdmin) && in.Administration != "":
-		v.Add("administration", "not_allowed", "admins belong to no administration")
-	case in.Role != string(auth.RoleAdmin) && in.Administration == "":
-		v.Add("administration", "required", "coordinators and respondents belong to an administration")
-	}
-	if in.Administration != "" && v.Err() == nil {
-		var n int64
-		if err := s.db.WithContext(ctx).Model(&administrationRow{}).Where("code = ?", in.Administration).Count(&n).Error; err != nil {
-			return survey.User{}, s.translate(ctx, "create user", err)
-		}
-		if n == 0 {
-			v.Add("administration", "unknown_administration", "no administration has code %q", in.Administration)
-		}
+	// The role/administration rule is the one PATCH /users applies too.
+	var invalid *survey.ValidationError
+	switch err := checkMembership(s.db.WithContext(ctx), in.Role, in.Administration, true); {
+	case errors.As(err, &invalid):
+		v.Errors = append(v.Errors, invalid.Errors...)
+	case err != nil:
+		return survey.User{}, s.translate(ctx, "create user", err)
 	}
 	if err := v.Err(); err != nil {
 		return survey.User{}, err
@@ -99,7 +87,7 @@ func (s *Store) CreateUser(ctx context.Context, by auth.Principal, in survey.New
 		return survey.User{}, fmt.Errorf("create user: %w", err)
 	}
 	row := userRow{
-		ID: uuid.NewString(), Email: NormalizeEmail(in.Email), PasswordHash: hash, Role: in.Role,
+		ID: uuid.NewString(), Email: auth.NormalizeEmail(in.Email), PasswordHash: hash, Role: in.Role,
 		PasswordChangedAt: s.now(), CreatedAt: s.now(),
 	}
 	if in.Administration != "" {
@@ -142,7 +130,7 @@ func (s *Store) EnsureAdmin(ctx context.Context, email, password string) (bool, 
 		if n > 0 {
 			return nil
 		}
-		row := userRow{ID: uuid.NewString(), Email: NormalizeEmail(email), PasswordHash: hash,
+		row := userRow{ID: uuid.NewString(), Email: auth.NormalizeEmail(email), PasswordHash: hash,
 			Role: string(auth.RoleAdmin), PasswordChangedAt: s.now(), CreatedAt: s.now()}
 		if err := tx.Create(&row).Error; err != nil {
 			return err
