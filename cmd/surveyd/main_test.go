@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -14,7 +15,18 @@ import (
 	"github.com/customs-survey/surveyd/internal/dbtest"
 )
 
-func TestMain(m *testing.M) { dbtest.Main(m) }
+// asBinary, set in the environment of a child process, makes the test
+// binary run surveyd's own main: tests then start the real program, with its
+// own environment, signals and exit status.
+const asBinary = "SURVEYD_TEST_RUN_MAIN"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(asBinary) == "1" {
+		main()
+		os.Exit(0)
+	}
+	dbtest.Main(m)
+}
 
 // server is surveyd serve running in-process.
 type server struct {

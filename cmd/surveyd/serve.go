@@ -58,11 +58,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return errors.New("set both SURVEY_ADMIN_EMAIL and SURVEY_ADMIN_PASSWORD, or neither")
 	}
 
-	var handler atomic.Value
-	handler.Store(api.Starting())
+	handler := &switchable{}
+	handler.set(api.Starting())
 	srv := &http.Server{
 		Addr:              cfg.Addr,
-		Handler:           http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.Load().(http.Handler).ServeHTTP(w, r) }),
+		Handler:           handler,
 		ReadHeaderTimeout: min(10*time.Second, cfg.ReadTimeout),
 		ReadTimeout:       cfg.ReadTimeout,
 		WriteTimeout:      5 * time.Minute,
@@ -87,7 +87,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	var bootErr error
 	go func() {
 		defer close(booted)
-		st, bootErr = bootstrap(bootCtx, cfg, secret, log, &handler, prepare)
+		st, bootErr = bootstrap(bootCtx, cfg, secret, log, handler, prepare)
 	}()
 
 	select {
@@ -123,10 +123,23 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	return err
 }
 
+// switchable is the server's handler: the start-up handler until the
+// database is ready, then the API. The two differ in type (and the API's
+// depends on the settings: with CORS it is wrapped), so it holds a pointer
+// to the interface rather than the interface itself in an atomic.Value,
+// which refuses values of different types.
+type switchable struct{ current atomic.Pointer[http.Handler] }
+
+func (s *switchable) set(h http.Handler) { s.current.Store(&h) }
+
+func (s *switchable) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	(*s.current.Load()).ServeHTTP(w, r)
+}
+
 // bootstrap connects to the database, applies migrations, creates the first
 // admin and loads the token key, retrying until it succeeds or ctx ends;
 // then it swaps the real API in.
-func bootstrap(ctx context.Context, cfg config, secret []byte, log *slog.Logger, handler *atomic.Value,
+func bootstrap(ctx context.Context, cfg config, secret []byte, log *slog.Logger, handler *switchable,
 	prepare func(context.Context, *store.Store) error) (*store.Store, error) {
 	delay := 500 * time.Millisecond
 	for {
@@ -147,7 +160,7 @@ func bootstrap(ctx context.Context, cfg config, secret []byte, log *slog.Logger,
 	}
 }
 
-func start(ctx context.Context, cfg config, secret []byte, log *slog.Logger, handler *atomic.Value,
+func start(ctx context.Context, cfg config, secret []byte, log *slog.Logger, handler *switchable,
 	prepare func(context.Context, *store.Store) error) (*store.Store, error) {
 	st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{Migrate: true, Logger: log})
 	if err != nil {
@@ -178,7 +191,7 @@ func start(ctx context.Context, cfg config, secret []byte, log *slog.Logger, han
 		return fail(err)
 	}
 	sessions := auth.NewService(st, issuer, auth.DefaultThrottle, refreshTTL, nil)
-	handler.Store(api.NewServer(api.Config{BodyLimit: cfg.BodyLimit, Logger: log, TrustedProxies: cfg.TrustedProxies,
+	handler.set(api.NewServer(api.Config{BodyLimit: cfg.BodyLimit, Logger: log, TrustedProxies: cfg.TrustedProxies,
 		CORSOrigins: cfg.CORSOrigins}, api.Deps{Store: st, Auth: sessions}))
 	log.Info("ready", "database", st.Dialect())
 	return st, nil
