@@ -17,7 +17,7 @@ func TestMain(m *testing.M) { dbtest.Main(m) }
 
 // openCampaign sets up an open campaign of customs_annual.json for BE and
 // returns the store and a respondent of BE.
-func openCampaign(t *testing.T, url string) (*Store, auth.Principal) {
+func openCampaign(t testing.TB, url string) (*Store, auth.Principal) {
 	t.Helper()
 	ctx := context.Background()
 	s, err := Open(ctx, url, Options{Migrate: true})

@@ -170,15 +170,32 @@ func TestServeRefusesBadConfiguration(t *testing.T) {
 		{"half an admin", map[string]string{"SURVEY_ADMIN_EMAIL": "a@b.c"}, "SURVEY_ADMIN_PASSWORD"},
 		{"bad body limit", map[string]string{"SURVEY_BODY_LIMIT": "lots"}, "SURVEY_BODY_LIMIT"},
 		{"bad database URL", map[string]string{"SURVEY_DATABASE_URL": "mysql://x"}, "SURVEY_DATABASE_URL"},
+		// Malformed URLs of a known kind fail at once too, instead of
+		// being retried as if the server were down.
+		{"IPv6 host without its bracket", map[string]string{"SURVEY_DATABASE_URL": "postgres://u:pw-in-url@[::1:5432/db",
+			"SURVEY_ADDR": "127.0.0.1:0"}, "missing ']' in host"},
+		{"port out of range", map[string]string{"SURVEY_DATABASE_URL": "postgres://u:pw-in-url@db.example:99999/db",
+			"SURVEY_ADDR": "127.0.0.1:0"}, "SURVEY_DATABASE_URL"},
+		{"unknown sslmode", map[string]string{"SURVEY_DATABASE_URL": "postgresql://db.example/db?sslmode=sometimes",
+			"SURVEY_ADDR": "127.0.0.1:0"}, "sslmode"},
+		{"bad SQLite parameters", map[string]string{"SURVEY_DATABASE_URL": "sqlite://x.db?%zz", "SURVEY_ADDR": "127.0.0.1:0"},
+			"SURVEY_DATABASE_URL"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := run(context.Background(), []string{"serve"}, func(k string) string { return tt.env[k] }, nil, io.Discard, io.Discard)
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
+			// A configuration error stops serve at once; one that were
+			// retried would still be running when the context ends.
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			err := run(ctx, []string{"serve"}, func(k string) string { return tt.env[k] }, nil, io.Discard, io.Discard)
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "SURVEY_") {
 				t.Fatalf("error %v, want one naming %s", err, tt.want)
 			}
 			if v := tt.env["SURVEY_JWT_SECRET"]; v != "" && strings.Contains(err.Error(), v) {
 				t.Errorf("the error shows the secret: %v", err)
+			}
+			if strings.Contains(err.Error(), "pw-in-url") {
+				t.Errorf("the error shows the database password: %v", err)
 			}
 		})
 	}
