@@ -37,7 +37,7 @@ func (s *server) createAdministration(c *gin.Context) {
 		return
 	}
 	c.Header("Location", "/api/v1/administrations/"+a.Code)
-	c.JSON(http.StatusCreated, toAdministrationResponse(a))
+	s.respond(c, http.StatusCreated, toAdministrationResponse(a))
 }
 
 // getAdministration: GET /administrations/{code}.
@@ -47,7 +47,7 @@ func (s *server) getAdministration(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, toAdministrationResponse(a))
+	s.respond(c, http.StatusOK, toAdministrationResponse(a))
 }
 
 // listAdministrations: GET /administrations.
@@ -61,5 +61,5 @@ func (s *server) listAdministrations(c *gin.Context) {
 	for i, a := range list {
 		out[i] = toAdministrationResponse(a)
 	}
-	c.JSON(http.StatusOK, out)
+	s.respond(c, http.StatusOK, out)
 }

@@ -84,7 +84,7 @@ func (s *server) createCampaign(c *gin.Context) {
 		return
 	}
 	c.Header("Location", "/api/v1/campaigns/"+camp.Key)
-	c.JSON(http.StatusCreated, s.toCampaignResponse(camp))
+	s.respond(c, http.StatusCreated, s.toCampaignResponse(camp))
 }
 
 // listCampaigns: GET /campaigns, the campaigns the caller may see
@@ -99,7 +99,7 @@ func (s *server) listCampaigns(c *gin.Context) {
 	for i, camp := range list {
 		out[i] = s.toCampaignResponse(camp)
 	}
-	c.JSON(http.StatusOK, out)
+	s.respond(c, http.StatusOK, out)
 }
 
 // getCampaign: GET /campaigns/{key}.
@@ -109,7 +109,7 @@ func (s *server) getCampaign(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, s.toCampaignResponse(camp))
+	s.respond(c, http.StatusOK, s.toCampaignResponse(camp))
 }
 
 // openCampaign: POST /campaigns/{key}/open.
@@ -124,7 +124,7 @@ func (s *server) setCampaignStatus(c *gin.Context, status string) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, s.toCampaignResponse(camp))
+	s.respond(c, http.StatusOK, s.toCampaignResponse(camp))
 }
 
 type progressRow struct {
@@ -145,7 +145,7 @@ func (s *server) progress(c *gin.Context) {
 	for i, r := range p.Rows {
 		rows[i] = progressRow{Administration: r.Administration, Respondents: r.Respondents, Drafts: r.Drafts, Submitted: r.Submitted}
 	}
-	c.JSON(http.StatusOK, gin.H{
+	s.respond(c, http.StatusOK, gin.H{
 		"campaign":        p.Campaign,
 		"administrations": rows,
 		"totals":          progressRow{Respondents: p.Totals.Respondents, Drafts: p.Totals.Drafts, Submitted: p.Totals.Submitted},
@@ -164,5 +164,5 @@ func (s *server) campaignQuestionnaire(c *gin.Context) {
 	if lang == "" {
 		lang = q.Document.DefaultLanguage
 	}
-	c.JSON(http.StatusOK, q.Document.Localize(lang))
+	s.respond(c, http.StatusOK, q.Document.Localize(lang))
 }

@@ -8,7 +8,7 @@ import (
 
 // healthz answers 200 while the process runs.
 func (s *server) healthz(c *gin.Context) {
-	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+	s.respond(c, http.StatusOK, gin.H{"status": "ok"})
 }
 
 // readyz answers 200 once the database answers and every migration is
@@ -18,5 +18,5 @@ func (s *server) readyz(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"status": "ready"})
+	s.respond(c, http.StatusOK, gin.H{"status": "ready"})
 }

@@ -36,6 +36,6 @@ func (s *server) changePassword(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, tokenResponse{AccessToken: tokens.AccessToken, TokenType: "Bearer",
+	s.respond(c, http.StatusOK, tokenResponse{AccessToken: tokens.AccessToken, TokenType: "Bearer",
 		ExpiresIn: int(tokens.ExpiresIn.Seconds()), RefreshToken: tokens.RefreshToken})
 }

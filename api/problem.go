@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -59,7 +60,14 @@ func writeProblem(c *gin.Context, kind, detail string, fieldErrors []survey.Fiel
 	if k.status == http.StatusUnauthorized {
 		c.Header("WWW-Authenticate", `Bearer realm="surveyd"`)
 	}
-	c.AbortWithStatusJSON(k.status, p)
+	body, err := json.Marshal(p)
+	if err != nil {
+		// A problem holds strings and numbers only; this cannot happen.
+		c.AbortWithStatus(http.StatusInternalServerError)
+		return
+	}
+	c.Data(k.status, "application/problem+json", body)
+	c.Abort()
 }
 
 // writeError maps an error of the domain to its problem. Errors it does not

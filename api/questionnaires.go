@@ -66,7 +66,7 @@ func (s *server) respondQuestionnaire(c *gin.Context, status int, q survey.Quest
 	if status == http.StatusCreated {
 		c.Header("Location", "/api/v1/questionnaires/"+q.Key+"/versions/"+strconv.Itoa(q.Version))
 	}
-	c.JSON(status, toQuestionnaireResponse(q))
+	s.respond(c, status, toQuestionnaireResponse(q))
 }
 
 // createQuestionnaire: POST /questionnaires, version 1 as a draft.
@@ -99,7 +99,7 @@ func (s *server) listQuestionnaires(c *gin.Context) {
 		out[i] = item{Key: q.Key, Version: q.Version, Status: q.Status, UpdatedAt: q.UpdatedAt.UTC(),
 			Title: q.Document.Title.Resolve(q.Document.DefaultLanguage, q.Document.DefaultLanguage)}
 	}
-	c.JSON(http.StatusOK, out)
+	s.respond(c, http.StatusOK, out)
 }
 
 // getQuestionnaire: GET /questionnaires/{key}, the latest version.

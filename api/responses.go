@@ -50,9 +50,9 @@ func toResponseResponse(r survey.Response) responseResponse {
 }
 
 // writeResponse sends a response with its revision as a strong ETag.
-func writeResponse(c *gin.Context, r survey.Response) {
+func (s *server) writeResponse(c *gin.Context, r survey.Response) {
 	c.Header("ETag", `"`+strconv.Itoa(r.Revision)+`"`)
-	c.JSON(http.StatusOK, toResponseResponse(r))
+	s.respond(c, http.StatusOK, toResponseResponse(r))
 }
 
 // ifMatch reads an If-Match header naming one revision ("3", or 3). It
@@ -81,7 +81,7 @@ func (s *server) getResponse(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	writeResponse(c, r)
+	s.writeResponse(c, r)
 }
 
 // saveResponse: PUT /campaigns/{key}/response, saving a draft.
@@ -101,7 +101,7 @@ func (s *server) saveResponse(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	writeResponse(c, r)
+	s.writeResponse(c, r)
 }
 
 // submitResponse: POST /campaigns/{key}/response/submit.
@@ -116,5 +116,5 @@ func (s *server) submitResponse(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	writeResponse(c, r)
+	s.writeResponse(c, r)
 }

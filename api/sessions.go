@@ -48,7 +48,7 @@ func (s *server) login(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, tokenResponse{AccessToken: tokens.AccessToken, TokenType: "Bearer",
+	s.respond(c, http.StatusOK, tokenResponse{AccessToken: tokens.AccessToken, TokenType: "Bearer",
 		ExpiresIn: int(tokens.ExpiresIn.Seconds()), RefreshToken: tokens.RefreshToken})
 }
 
@@ -66,7 +66,7 @@ func (s *server) refresh(c *gin.Context) {
 	}
 	// Who refreshed, for the audit trail.
 	c.Request = c.Request.WithContext(auth.WithPrincipal(c.Request.Context(), tokens.Principal))
-	c.JSON(http.StatusOK, tokenResponse{AccessToken: tokens.AccessToken, TokenType: "Bearer",
+	s.respond(c, http.StatusOK, tokenResponse{AccessToken: tokens.AccessToken, TokenType: "Bearer",
 		ExpiresIn: int(tokens.ExpiresIn.Seconds()), RefreshToken: tokens.RefreshToken})
 }
 
@@ -106,5 +106,5 @@ func (s *server) me(c *gin.Context) {
 		adm := p.Administration
 		out.Administration = &adm
 	}
-	c.JSON(http.StatusOK, out)
+	s.respond(c, http.StatusOK, out)
 }

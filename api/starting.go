@@ -12,7 +12,7 @@ import (
 func Starting() http.Handler {
 	e := newEngine(nil)
 	e.Use(secureHeaders)
-	ok := func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) }
+	ok := func(c *gin.Context) { respondOK(c, gin.H{"status": "ok"}) }
 	e.GET("/healthz", ok)
 	e.GET("/api/v1/healthz", ok)
 	unavailable := func(c *gin.Context) {

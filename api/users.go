@@ -50,7 +50,7 @@ func (s *server) createUser(c *gin.Context) {
 		return
 	}
 	c.Header("Location", "/api/v1/users/"+u.ID)
-	c.JSON(http.StatusCreated, toUserResponse(u))
+	s.respond(c, http.StatusCreated, toUserResponse(u))
 }
 
 // getUser: GET /users/{id} (coordinators: their administration's).
@@ -60,7 +60,7 @@ func (s *server) getUser(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, toUserResponse(u))
+	s.respond(c, http.StatusOK, toUserResponse(u))
 }
 
 // listUsers: GET /users (coordinators: their administration's).
@@ -74,7 +74,7 @@ func (s *server) listUsers(c *gin.Context) {
 	for i, u := range list {
 		out[i] = toUserResponse(u)
 	}
-	c.JSON(http.StatusOK, out)
+	s.respond(c, http.StatusOK, out)
 }
 
 // userChangeRequest is the body of PATCH /users/{id}. Absent members stay
@@ -130,7 +130,7 @@ func (s *server) updateUser(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, toUserResponse(u))
+	s.respond(c, http.StatusOK, toUserResponse(u))
 }
 
 // deleteUser: DELETE /users/{id}, for accounts without history.
