@@ -7,8 +7,10 @@ import (
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/customs-survey/surveyd/auth"
+	"github.com/customs-survey/surveyd/migrations"
 	"github.com/customs-survey/surveyd/survey"
 )
 
@@ -205,6 +207,20 @@ func (s *Store) answerableCampaign(tx *gorm.DB, p auth.Principal, key string) (c
 	row, err := s.campaignRow(tx, p, key)
 	if err != nil {
 		return row, nil, err
+	}
+	// Read the status again under a share lock held until this transaction
+	// ends. Closing a campaign updates its row, which waits for every save
+	// and submit that read it open to commit; one that starts while a close
+	// is under way waits for the close and then reads closed. So once a
+	// close has answered, nothing more commits, and what is exported or
+	// scored from then on is final. Share locks do not wait for each other:
+	// respondents still write side by side. SQLite needs nothing: every
+	// write transaction holds the database lock from BEGIN.
+	if s.dialect == migrations.Postgres {
+		if err := tx.Clauses(clause.Locking{Strength: "SHARE"}).Select("status", "closes_at").
+			Where("id = ?", row.ID).Take(&row).Error; err != nil {
+			return row, nil, err
+		}
 	}
 	if row.Status != survey.StatusOpen {
 		return row, nil, survey.Errorf(survey.ErrConflict, "campaign %s is %s and accepts no answers", key, row.Status)
