@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -148,7 +149,9 @@ func (s *server) recordAudit(c *gin.Context, panicked bool) {
 
 // auditTarget names the resource acted on by its path parameters, e.g.
 // "key=customs_annual,version=1"; for a creation, by those of the Location
-// of the new resource.
+// of the new resource. Values are escaped (auditEscape), so that a value
+// holding ",id=…" cannot forge a pair, and bytes the database would refuse
+// cannot lose the event.
 func auditTarget(c *gin.Context, action auditAction, status int) string {
 	params := c.Params
 	if action.created != "" && status == http.StatusCreated {
@@ -158,9 +161,30 @@ func auditTarget(c *gin.Context, action auditAction, status int) string {
 	}
 	parts := make([]string, len(params))
 	for i, p := range params {
-		parts[i] = p.Key + "=" + p.Value
+		parts[i] = p.Key + "=" + auditEscape(p.Value)
 	}
 	return clip(strings.Join(parts, ","), maxAuditTarget)
+}
+
+// auditEscape percent-encodes, in a value of an audit target, the bytes
+// that would make the target ambiguous or unstorable: "%", ",", "=",
+// control characters (NUL among them) and bytes that are not valid UTF-8.
+// Every other character, non-ASCII letters included, is kept as it is, so
+// the targets of ordinary keys and codes read as they always have.
+func auditEscape(v string) string {
+	var b strings.Builder
+	for i := 0; i < len(v); {
+		r, size := utf8.DecodeRuneInString(v[i:])
+		if (r == utf8.RuneError && size == 1) || r < 0x20 || r == 0x7f || r == '%' || r == ',' || r == '=' {
+			for _, c := range []byte(v[i : i+size]) {
+				fmt.Fprintf(&b, "%%%02X", c)
+			}
+		} else {
+			b.WriteString(v[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
 }
 
 // matchRoute matches a path against a route such as /api/v1/users/:id and
@@ -254,7 +278,7 @@ func (s *server) listAudit(c *gin.Context) {
 	for _, e := range events {
 		out.Events = append(out.Events, toAuditEventResponse(e))
 	}
-	c.JSON(http.StatusOK, out)
+	s.respond(c, http.StatusOK, out)
 }
 
 // auditFilter reads the query of GET /audit; a bad parameter is a 422

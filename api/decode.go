@@ -84,7 +84,7 @@ func (s *server) decodeBytes(body []byte, dst any) error {
 	if t := bytes.TrimSpace(body); len(t) == 0 || t[0] != '{' {
 		return survey.Errorf(survey.ErrMalformed, "the body must be a JSON object")
 	}
-	if err := survey.CheckDuplicateMembers(body); err != nil {
+	if err := survey.CheckRawJSON(body); err != nil {
 		return err
 	}
 	if err := checkMemberNames(body, dst); err != nil {

@@ -17,7 +17,7 @@ const (
 // routes lists every endpoint of the service, with the roles it allows.
 func (s *server) routes() http.Handler {
 	e := newEngine(s.cfg.TrustedProxies)
-	e.Use(s.recoverPanics, s.logRequests, s.audit, secureHeaders, s.limitBody)
+	e.Use(s.recoverPanics, s.logRequests, s.audit, secureHeaders, checkParams, s.limitBody)
 	e.NoRoute(func(c *gin.Context) { writeProblem(c, "not-found", "no such endpoint", nil) })
 	e.NoMethod(func(c *gin.Context) {
 		writeProblem(c, "method-not-allowed", "this endpoint does not accept "+c.Request.Method, nil)

@@ -62,8 +62,9 @@ const (
 	// CodeTooLong means a text answer longer than the question's max_length (or
 	// DefaultMaxTextLength), counted in characters.
 	CodeTooLong = "too_long"
-	// CodeInvalidText means a text answer that is not valid UTF-8 or contains a
-	// NUL character, which storage and exports cannot carry faithfully.
+	// CodeInvalidText means a text (an answer, any string or member name of
+	// a request body) that is not valid UTF-8 or contains a NUL character,
+	// which storage and exports cannot carry faithfully.
 	CodeInvalidText = "invalid_text"
 )
 

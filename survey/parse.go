@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // ParseDocument decodes and validates a questionnaire document (API.md,
@@ -35,7 +36,7 @@ func ParseDocument(raw []byte) (*Document, error) {
 	}
 
 	v := &ValidationError{}
-	findDuplicateMembers(raw, v)
+	scanRawJSON(raw, v)
 	checkShape("", tree, reflect.TypeFor[Document](), v)
 	if err := sortedErr(v); err != nil {
 		return nil, err
@@ -80,10 +81,13 @@ func decodeTree(raw []byte) (any, error) {
 	return tree, nil
 }
 
-// findDuplicateMembers streams the tokens of raw and reports every member
-// name that appears twice in the same object. Decoding into a map keeps only
-// the last one, so a duplicate would otherwise be silently lost.
-func findDuplicateMembers(raw []byte, v *ValidationError) {
+// scanRawJSON streams the tokens of raw and reports every member name that
+// appears twice in the same object (decoding into a map keeps only the last
+// one, so a duplicate would otherwise be silently lost) and every member
+// name or string that holds the NUL character, written \u0000 in JSON:
+// PostgreSQL refuses it in text, so such a request must be refused before
+// it reaches the database, the same way on both databases.
+func scanRawJSON(raw []byte, v *ValidationError) {
 	type frame struct {
 		path      string
 		object    bool
@@ -124,6 +128,9 @@ func findDuplicateMembers(raw []byte, v *ValidationError) {
 		}
 		if top != nil && top.object && top.expectKey {
 			key, _ := tok.(string)
+			if strings.IndexByte(key, 0) >= 0 {
+				v.Add(memberPath(top.path, key), CodeInvalidText, "a member name must not contain the NUL character (U+0000)")
+			}
 			if top.seen[key] {
 				v.Add(memberPath(top.path, key), CodeDuplicateKey, "the member %q appears more than once in this object", key)
 			}
@@ -146,6 +153,9 @@ func findDuplicateMembers(raw []byte, v *ValidationError) {
 		case json.Delim('['):
 			stack = append(stack, &frame{path: path})
 		default:
+			if text, ok := tok.(string); ok && strings.IndexByte(text, 0) >= 0 {
+				v.Add(path, CodeInvalidText, "must not contain the NUL character (U+0000)")
+			}
 			valueDone()
 		}
 	}
@@ -262,12 +272,13 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// CheckDuplicateMembers reports, as a *ValidationError, every member name
-// that appears twice in one object of a JSON document (valid JSON
-// expected). Request decoders use it because decoding keeps only the last
-// of duplicates, silently.
-func CheckDuplicateMembers(raw []byte) error {
+// CheckRawJSON reports, as a *ValidationError, every member name that
+// appears twice in one object of a JSON document (valid JSON expected), and
+// every member name or string holding a NUL character. Request decoders use
+// it before decoding, which would keep only the last of duplicates,
+// silently, and hand NUL characters on to the database.
+func CheckRawJSON(raw []byte) error {
 	v := &ValidationError{}
-	findDuplicateMembers(raw, v)
+	scanRawJSON(raw, v)
 	return v.Err()
 }
