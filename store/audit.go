@@ -92,6 +92,27 @@ func (s *Store) AuditEvents(ctx context.Context, f survey.AuditFilter) ([]survey
 	return out, nil
 }
 
+// pruneBatch is how many audit events one statement of PruneAuditEvents
+// deletes, so that pruning a long backlog never holds a lock for long.
+const pruneBatch = 5000
+
+// PruneAuditEvents deletes the events recorded before a time, in batches,
+// and returns how many it deleted. Several processes may prune at once.
+func (s *Store) PruneAuditEvents(ctx context.Context, before time.Time) (int64, error) {
+	var total int64
+	for {
+		res := s.db.WithContext(ctx).Exec(`DELETE FROM audit_events WHERE id IN
+			(SELECT id FROM audit_events WHERE at < ? ORDER BY id LIMIT ?)`, before.UTC(), pruneBatch)
+		if res.Error != nil {
+			return total, s.translate(ctx, "prune audit events", res.Error)
+		}
+		total += res.RowsAffected
+		if res.RowsAffected < pruneBatch {
+			return total, nil
+		}
+	}
+}
+
 func toAuditEvent(r auditEventRow) survey.AuditEvent {
 	return survey.AuditEvent{
 		ID: r.ID, At: r.At.UTC(), ActorID: emptyIfNull(r.ActorID), ActorEmail: emptyIfNull(r.ActorEmail), ActorRole: emptyIfNull(r.ActorRole),

@@ -98,3 +98,36 @@ func TestAuditEvents(t *testing.T) {
 		}
 	})
 }
+
+func TestPruneAuditEvents(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		s, err := Open(ctx, url, Options{Migrate: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		cut := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+		// More old events than one batch deletes, and a few recent ones.
+		old := pruneBatch + 7
+		if err := s.db.Exec(`INSERT INTO audit_events (at, action, target, status, client_ip, request_id)
+			SELECT ?, 'session.refresh', '', 401, '192.0.2.1', '' FROM (
+			  WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) SELECT i FROM n) AS seq`,
+			cut.Add(-time.Hour), old).Error; err != nil {
+			t.Fatal(err)
+		}
+		for _, at := range []time.Time{cut, cut.Add(time.Second)} {
+			if err := s.RecordAudit(ctx, survey.AuditEvent{At: at, Action: "session.login", Status: 200}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		n, err := s.PruneAuditEvents(ctx, cut)
+		if err != nil || n != int64(old) {
+			t.Fatalf("pruned %d (%v), want %d", n, err, old)
+		}
+		left, err := s.AuditEvents(ctx, survey.AuditFilter{})
+		if err != nil || len(left) != 2 || left[1].At != cut {
+			t.Errorf("left %+v (%v), want the two events from the cut on", left, err)
+		}
+	})
+}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/customs-survey/surveyd/api"
+	"github.com/customs-survey/surveyd/auth"
 )
 
 // config is the service's configuration, read from the environment and
@@ -32,7 +33,19 @@ type config struct {
 	// headers and body (SURVEY_READ_TIMEOUT, default 30s), so that slow
 	// clients cannot hold connections open.
 	ReadTimeout time.Duration
+	// AuditRetention is how long audit events are kept
+	// (SURVEY_AUDIT_RETENTION, default 1095d: three years); zero keeps
+	// them for ever.
+	AuditRetention time.Duration
+	// PasswordHashMemory is the memory budget of password hashing, in bytes
+	// (SURVEY_PASSWORD_HASH_MEMORY, default 64MiB): it bounds how many
+	// argon2id computations run at once (see auth.SetHashMemoryBudget).
+	PasswordHashMemory int64
 }
+
+// defaultAuditRetention covers a campaign year, the next year's report that
+// compares with it, and the usual time an audit of either may come later.
+const defaultAuditRetention = 3 * 365 * 24 * time.Hour
 
 // loadConfig reads the environment, then the flags of a subcommand.
 func loadConfig(name string, args []string, getenv func(string) string, extra func(*flag.FlagSet)) (config, *flag.FlagSet, error) {
@@ -76,6 +89,22 @@ func loadConfig(name string, args []string, getenv func(string) string, extra fu
 		}
 		cfg.ReadTimeout = d
 	}
+	cfg.AuditRetention = defaultAuditRetention
+	if v := getenv("SURVEY_AUDIT_RETENTION"); v != "" {
+		d, err := parseRetention(v)
+		if err != nil {
+			return cfg, fs, fmt.Errorf("SURVEY_AUDIT_RETENTION: %w", err)
+		}
+		cfg.AuditRetention = d
+	}
+	cfg.PasswordHashMemory = auth.DefaultHashMemoryBudget
+	if v := getenv("SURVEY_PASSWORD_HASH_MEMORY"); v != "" {
+		n, err := parseSize(v)
+		if err != nil {
+			return cfg, fs, fmt.Errorf("SURVEY_PASSWORD_HASH_MEMORY: %w", err)
+		}
+		cfg.PasswordHashMemory = n
+	}
 	n, err := parseSize(limit)
 	if err != nil {
 		return cfg, fs, fmt.Errorf("SURVEY_BODY_LIMIT: %w", err)
@@ -103,6 +132,24 @@ func parseSize(s string) (int64, error) {
 		return 0, errors.New("want a positive size such as 1MiB, 512KiB or 1048576")
 	}
 	return n * factor, nil
+}
+
+// parseRetention reads a retention period: a number of days ("400d"), a
+// Go duration ("720h"), or 0 for ever.
+func parseRetention(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if s == "0" {
+		return 0, nil
+	}
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err == nil && n > 0 && n <= 100*365 {
+			return time.Duration(n) * 24 * time.Hour, nil
+		}
+	} else if d, err := time.ParseDuration(s); err == nil && d >= time.Hour {
+		return d, nil
+	}
+	return 0, errors.New("want a number of days such as 1095d, a duration of at least 1h such as 720h, or 0 to keep every event")
 }
 
 func orDefault(s, def string) string {

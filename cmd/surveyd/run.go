@@ -32,6 +32,12 @@ environment:
                          (default 30s)
   SURVEY_CORS_ORIGINS    browser origins allowed to call the API
                          (comma-separated; default none: CORS off)
+  SURVEY_AUDIT_RETENTION how long audit events are kept (default 1095d;
+                         days such as 400d, a duration such as 720h, or 0
+                         to keep every event)
+  SURVEY_PASSWORD_HASH_MEMORY
+                         memory that concurrent password checks may use
+                         (default 64MiB; each takes 19MiB, at least one runs)
 `
 
 // run is the whole program, with its environment passed in so that tests can

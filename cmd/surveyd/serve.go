@@ -57,6 +57,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if (cfg.AdminEmail == "") != (cfg.AdminPassword == "") {
 		return errors.New("set both SURVEY_ADMIN_EMAIL and SURVEY_ADMIN_PASSWORD, or neither")
 	}
+	// Concurrent password hashing stays within its memory budget
+	// (SURVEY_PASSWORD_HASH_MEMORY); beyond it, logins wait briefly, then
+	// answer 503.
+	slots := auth.SetHashMemoryBudget(cfg.PasswordHashMemory)
+	log.Info("password hashing", "memory_budget_bytes", cfg.PasswordHashMemory, "concurrent_hashes", slots)
 
 	handler := &switchable{}
 	handler.set(api.Starting())
@@ -89,6 +94,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		defer close(booted)
 		st, bootErr = bootstrap(bootCtx, cfg, secret, log, handler, prepare)
 	}()
+	// Once ready, old audit events are deleted in the background
+	// (SURVEY_AUDIT_RETENTION) until shutdown.
+	pruned := make(chan struct{})
+	go func() {
+		defer close(pruned)
+		<-booted
+		if st != nil && bootErr == nil {
+			pruneAudit(bootCtx, st, cfg.AuditRetention, pruneAuditEvery, log)
+		}
+	}()
 
 	select {
 	case err := <-served:
@@ -110,6 +125,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	log.Info("shutting down")
 	cancelBoot()
 	<-booted
+	<-pruned
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	err = srv.Shutdown(shutdownCtx)

@@ -26,15 +26,17 @@ func settingValues(t *testing.T, databaseURL, addr string) map[string]string {
 	var key [32]byte
 	_, _ = rand.Read(key[:])
 	return map[string]string{
-		"SURVEY_ADDR":            addr,
-		"SURVEY_DATABASE_URL":    databaseURL,
-		"SURVEY_ADMIN_EMAIL":     "first@commission.example",
-		"SURVEY_ADMIN_PASSWORD":  "first admin password",
-		"SURVEY_JWT_SECRET":      hex.EncodeToString(key[:]),
-		"SURVEY_BODY_LIMIT":      "2MiB",
-		"SURVEY_READ_TIMEOUT":    "20s",
-		"SURVEY_TRUSTED_PROXIES": "127.0.0.1, 10.0.0.0/8",
-		"SURVEY_CORS_ORIGINS":    "https://survey.example.eu, https://admin.example.eu",
+		"SURVEY_ADDR":                 addr,
+		"SURVEY_DATABASE_URL":         databaseURL,
+		"SURVEY_ADMIN_EMAIL":          "first@commission.example",
+		"SURVEY_ADMIN_PASSWORD":       "first admin password",
+		"SURVEY_JWT_SECRET":           hex.EncodeToString(key[:]),
+		"SURVEY_BODY_LIMIT":           "2MiB",
+		"SURVEY_READ_TIMEOUT":         "20s",
+		"SURVEY_TRUSTED_PROXIES":      "127.0.0.1, 10.0.0.0/8",
+		"SURVEY_CORS_ORIGINS":         "https://survey.example.eu, https://admin.example.eu",
+		"SURVEY_AUDIT_RETENTION":      "400d",
+		"SURVEY_PASSWORD_HASH_MEMORY": "40MiB",
 	}
 }
 
