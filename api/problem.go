@@ -102,7 +102,18 @@ func (s *server) writeError(c *gin.Context, err error) {
 			secs = 1
 		}
 		c.Header("Retry-After", strconv.Itoa(secs))
-		writeProblem(c, "too-many-requests", "too many failed logins; retry in "+strconv.Itoa(secs)+" seconds", nil)
+		what := throttled.Attempts
+		if what == "" {
+			what = "logins"
+		}
+		writeProblem(c, "too-many-requests", "too many failed "+what+"; retry in "+strconv.Itoa(secs)+" seconds", nil)
+	case errors.Is(err, auth.ErrBusy):
+		// Password hashing is at its memory budget: the password was not
+		// checked, and a retry a moment later will likely be.
+		s.log.LogAttrs(c.Request.Context(), slog.LevelWarn, "password hashing at capacity",
+			slog.String("request_id", requestID(c)))
+		c.Header("Retry-After", "1")
+		writeProblem(c, "unavailable", "the server is busy checking passwords; try again shortly", nil)
 	case errors.Is(err, auth.ErrInvalidCredentials):
 		writeProblem(c, "unauthorized", "invalid e-mail or password", nil)
 	case errors.Is(err, auth.ErrInvalidToken), errors.Is(err, auth.ErrTokenReused):

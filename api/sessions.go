@@ -1,6 +1,7 @@
 package api
 
 import (
+	"log/slog"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -52,8 +53,15 @@ func (s *server) login(c *gin.Context) {
 		ExpiresIn: int(tokens.ExpiresIn.Seconds()), RefreshToken: tokens.RefreshToken})
 }
 
-// refresh: POST /auth/refresh, rotating the refresh token.
+// refresh: POST /auth/refresh, rotating the refresh token. Every refresh
+// counts against the client's address until it succeeds, and past the
+// throttle's limit is refused before anything else is done with it.
 func (s *server) refresh(c *gin.Context) {
+	attempt, err := s.auth.BeginTokenAttempt(c.Request.Context(), c.ClientIP())
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
 	var req refreshRequest
 	if err := s.decode(c, &req); err != nil {
 		s.writeError(c, err)
@@ -64,6 +72,7 @@ func (s *server) refresh(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
+	s.tokenAttemptSucceeded(c, attempt)
 	// Who refreshed, for the audit trail.
 	c.Request = c.Request.WithContext(auth.WithPrincipal(c.Request.Context(), tokens.Principal))
 	s.respond(c, http.StatusOK, tokenResponse{AccessToken: tokens.AccessToken, TokenType: "Bearer",
@@ -72,8 +81,15 @@ func (s *server) refresh(c *gin.Context) {
 
 // logout: POST /auth/logout. It revokes the refresh token in the body (and
 // its family) and the bearer access token, if any; an access token alone
-// also revokes every refresh token of its user.
+// also revokes every refresh token of its user. It is throttled like a
+// refresh: a logout that ends nothing (an unknown refresh token, which
+// still answers 204) counts as a failure.
 func (s *server) logout(c *gin.Context) {
+	attempt, err := s.auth.BeginTokenAttempt(c.Request.Context(), c.ClientIP())
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
 	var req logoutRequest
 	body, err := readBody(c)
 	if err != nil {
@@ -91,11 +107,25 @@ func (s *server) logout(c *gin.Context) {
 		writeProblem(c, "unauthorized", "give the refresh_token to revoke, or an access token", nil)
 		return
 	}
-	if err := s.auth.Logout(c.Request.Context(), access, req.RefreshToken); err != nil {
+	ended, err := s.auth.Logout(c.Request.Context(), access, req.RefreshToken)
+	if err != nil {
 		s.writeError(c, err)
 		return
 	}
+	if ended {
+		s.tokenAttemptSucceeded(c, attempt)
+	}
 	c.Status(http.StatusNoContent)
+}
+
+// tokenAttemptSucceeded forgives a refresh or logout that succeeded. Should
+// that fail, the answer stands (the tokens have changed already): the
+// attempt only stays counted as a failure.
+func (s *server) tokenAttemptSucceeded(c *gin.Context, attempt *auth.TokenAttempt) {
+	if err := attempt.Succeeded(c.Request.Context()); err != nil {
+		s.log.LogAttrs(c.Request.Context(), slog.LevelWarn, "forgive token attempt",
+			slog.String("request_id", requestID(c)), slog.String("error", err.Error()))
+	}
 }
 
 // me: GET /me.

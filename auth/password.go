@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -120,26 +121,53 @@ var b64 = base64.RawStdEncoding.Strict()
 // HashPassword returns the argon2id hash of password as a PHC string,
 // $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>, with a fresh random salt.
 // It does not apply CheckPasswordPolicy; callers check the policy first.
+// It waits for room in the memory budget of password hashing, and fails
+// with ErrBusy when there is none for HashWaitLimit (see
+// HashPasswordContext).
 func HashPassword(password string) (string, error) {
+	return HashPasswordContext(context.Background(), password)
+}
+
+// HashPasswordContext is HashPassword, giving up also when ctx ends (the
+// client went away).
+func HashPasswordContext(ctx context.Context, password string) (string, error) {
 	p := defaultParams
 	salt := make([]byte, p.saltLen)
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("hash password: %w", err)
 	}
-	key := argon2.IDKey([]byte(password), salt, p.time, p.memory, p.threads, p.keyLen)
+	var key []byte
+	if err := withHashMemory(ctx, p, func() {
+		key = argon2.IDKey([]byte(password), salt, p.time, p.memory, p.threads, p.keyLen)
+	}); err != nil {
+		return "", err
+	}
 	return encodeHash(p, salt, key), nil
 }
 
 // VerifyPassword reports whether password matches the PHC string encoded. A
-// mismatch is (false, nil); an error (wrapping ErrMalformedHash) means the
-// stored hash itself is unusable and should be logged. The comparison takes
-// constant time so it leaks nothing about how much of the hash matched.
+// mismatch is (false, nil); an error wrapping ErrMalformedHash means the
+// stored hash itself is unusable and should be logged; ErrBusy means the
+// password was not checked for want of memory (see VerifyPasswordContext).
+// The comparison takes constant time so it leaks nothing about how much of
+// the hash matched.
 func VerifyPassword(encoded, password string) (bool, error) {
+	return VerifyPasswordContext(context.Background(), encoded, password)
+}
+
+// VerifyPasswordContext is VerifyPassword, giving up also when ctx ends
+// before the check could start.
+func VerifyPasswordContext(ctx context.Context, encoded, password string) (bool, error) {
 	p, salt, key, err := decodeHash(encoded)
 	if err != nil {
 		return false, err
 	}
-	got := argon2.IDKey([]byte(password), salt, p.time, p.memory, p.threads, p.keyLen)
+	var got []byte
+	if err := withHashMemory(ctx, p, func() {
+		got = argon2.IDKey([]byte(password), salt, p.time, p.memory, p.threads, p.keyLen)
+	}); err != nil {
+		return false, err
+	}
 	return subtle.ConstantTimeCompare(got, key) == 1, nil
 }
 
@@ -152,25 +180,25 @@ func NeedsRehash(encoded string) bool {
 	return err != nil || p != defaultParams
 }
 
-var (
-	dummyOnce sync.Once
-	dummyHash string
-)
-
-// DummyVerify spends the time of one VerifyPassword and discards the result.
-// The login handler calls it when the e-mail is unknown, so that response
-// time does not reveal which addresses have accounts.
-func DummyVerify(password string) {
-	dummyOnce.Do(func() {
-		// No password has to match this hash, only cost the same to check, so
-		// a fixed salt and an all-zero key serve; building it needs no hashing,
-		// which keeps the first call as fast as the later ones. It uses the
-		// current parameters so that it tracks HashPassword if they change.
-		p := defaultParams
-		dummyHash = encodeHash(p, make([]byte, p.saltLen), make([]byte, p.keyLen))
-	})
-	_, _ = VerifyPassword(dummyHash, password)
+// DummyVerify spends the time and memory of one VerifyPassword and discards
+// the result. The login handler calls it when the e-mail is unknown, so that
+// response time does not reveal which addresses have accounts. It goes
+// through the memory budget like a real check, and fails like one with
+// ErrBusy or ctx's error.
+func DummyVerify(ctx context.Context, password string) error {
+	_, err := VerifyPasswordContext(ctx, dummyHash(), password)
+	return err
 }
+
+// dummyHash is a well-formed hash with the current parameters that no
+// password has to match, only cost the same to check: a fixed salt and an
+// all-zero key serve, so building it needs no hashing, which keeps the first
+// dummy check as fast as the later ones. It tracks HashPassword's parameters
+// if they change.
+var dummyHash = sync.OnceValue(func() string {
+	p := defaultParams
+	return encodeHash(p, make([]byte, p.saltLen), make([]byte, p.keyLen))
+})
 
 func encodeHash(p argonParams, salt, key []byte) string {
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",

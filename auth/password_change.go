@@ -21,11 +21,12 @@ var ErrWrongPassword = errors.New("the current password is wrong")
 //
 // A wrong current password counts as a failed login of the account for the
 // throttle, so that a stolen access token does not give unlimited guesses;
-// address is the client's address, checked against the throttle as at login.
-// Errors: ErrInvalidToken (account gone or disabled), *ThrottledError,
-// ErrWrongPassword, *PasswordPolicyError (the new password).
+// address is the client's address, checked against the throttle as at login
+// (but a wrong current password is not counted against it: the caller is
+// authenticated). Errors: ErrInvalidToken (account gone or disabled),
+// *ThrottledError, ErrWrongPassword, *PasswordPolicyError (the new
+// password), ErrBusy.
 func (s *Service) ChangePassword(ctx context.Context, userID, current, next, address string) (Tokens, error) {
-	now := s.now().UTC()
 	account, found, err := s.store.AccountByID(ctx, userID)
 	if err != nil {
 		return Tokens{}, err
@@ -33,36 +34,44 @@ func (s *Service) ChangePassword(ctx context.Context, userID, current, next, add
 	if !found || account.Disabled {
 		return Tokens{}, fmt.Errorf("%w: account gone or disabled", ErrInvalidToken)
 	}
-	accountScope := "account:" + account.Email
-	if err := s.checkThrottle(ctx, now, accountScope, "address:"+address); err != nil {
+	a, err := s.reserve(ctx, "logins",
+		ThrottleLimit{Scope: accountScope(account.Email), Max: s.throttle.MaxPerAccount, Record: true},
+		ThrottleLimit{Scope: addressScope(address), Max: s.throttle.MaxPerAddress})
+	if err != nil {
 		return Tokens{}, err
 	}
-	ok := false
-	if account.PasswordHash != NoPassword {
-		ok, err = VerifyPassword(account.PasswordHash, current)
-		if err != nil {
-			return Tokens{}, fmt.Errorf("change password: %w", err)
-		}
-	} else {
-		DummyVerify(current)
+	usable := account.PasswordHash != NoPassword
+	encoded := dummyHash()
+	if usable {
+		encoded = account.PasswordHash
 	}
-	if !ok {
-		if err := s.store.RecordLoginFailure(ctx, []string{accountScope}, now, now.Add(-s.throttle.Window)); err != nil {
-			return Tokens{}, err
+	ok, err := VerifyPasswordContext(ctx, encoded, current)
+	if err != nil {
+		if !errors.Is(err, ErrMalformedHash) {
+			a.release(ctx)
 		}
+		return Tokens{}, fmt.Errorf("change password: %w", err)
+	}
+	if !ok || !usable {
+		// The attempt stays recorded: a failure.
 		return Tokens{}, ErrWrongPassword
 	}
+	// The current password was right: this attempt is no failure, whatever
+	// happens to the new password.
 	if err := CheckPasswordPolicy(next); err != nil {
+		_ = a.forgive(ctx, "")
 		return Tokens{}, err
 	}
-	hash, err := HashPassword(next)
+	hash, err := HashPasswordContext(ctx, next)
 	if err != nil {
+		_ = a.forgive(ctx, "")
 		return Tokens{}, fmt.Errorf("change password: %w", err)
 	}
 	if err := s.store.SetPassword(ctx, account.ID, hash); err != nil {
+		_ = a.forgive(ctx, "")
 		return Tokens{}, err
 	}
-	if err := s.store.ClearLoginFailures(ctx, accountScope); err != nil {
+	if err := a.forgive(ctx, accountScope(account.Email)); err != nil {
 		return Tokens{}, err
 	}
 	return s.issue(ctx, account, uuid.NewString())

@@ -11,8 +11,8 @@ import (
 )
 
 // Errors of the session use cases. The api package answers 401 for
-// ErrInvalidCredentials, ErrInvalidToken and ErrTokenReused, and 429 for a
-// *ThrottledError.
+// ErrInvalidCredentials, ErrInvalidToken and ErrTokenReused, 429 for a
+// *ThrottledError and 503 for ErrBusy.
 var (
 	// ErrInvalidCredentials means the e-mail or the password is wrong; which
 	// one is never told.
@@ -21,15 +21,6 @@ var (
 	// rotated; its whole family is now revoked.
 	ErrTokenReused = errors.New("refresh token reused")
 )
-
-// ThrottledError means too many failed logins; try again after RetryAfter.
-type ThrottledError struct {
-	RetryAfter time.Duration
-}
-
-func (e *ThrottledError) Error() string {
-	return fmt.Sprintf("too many failed logins, retry after %s", e.RetryAfter)
-}
 
 // NormalizeEmail is the form in which e-mail addresses are stored, looked
 // up and throttled, so that logins are case-insensitive.
@@ -91,25 +82,27 @@ type Store interface {
 	// expires; AccessTokenRevoked tells whether it was.
 	RevokeAccessToken(ctx context.Context, jti string, expiresAt time.Time) error
 	AccessTokenRevoked(ctx context.Context, jti string) (bool, error)
-	RecentLoginFailures(ctx context.Context, scope string, since time.Time) (count int, oldest time.Time, err error)
-	RecordLoginFailure(ctx context.Context, scopes []string, at, before time.Time) error
-	ClearLoginFailures(ctx context.Context, scope string) error
+	// ReserveAttempt, ReleaseAttempt and ForgiveAttempts keep the
+	// throttle's counts (see Throttle).
+	//
+	// ReserveAttempt checks an attempt that began at start against every
+	// limit and, if none is reached, records it under the scope of each
+	// limit that has Record set, as one step that no other ReserveAttempt on
+	// any of the same scopes can interleave with, in this process or in any
+	// other using the same database. A limit is reached when its scope holds
+	// Max or more attempts recorded within window before start and not
+	// forgiven before start; then nothing is recorded and the error is a
+	// *ThrottledError whose RetryAfter is the time until the scope drops
+	// below Max.
+	ReserveAttempt(ctx context.Context, limits []ThrottleLimit, start time.Time, window time.Duration) (Reservation, error)
+	// ReleaseAttempt deletes the records of an attempt that was not carried
+	// out: nothing was checked.
+	ReleaseAttempt(ctx context.Context, r Reservation) error
+	// ForgiveAttempts marks as forgiven at the time at the records of a
+	// successful attempt and, when scope is not empty, every record of that
+	// scope not forgiven yet.
+	ForgiveAttempts(ctx context.Context, r Reservation, scope string, at time.Time) error
 }
-
-// Throttle is the policy for failed logins: at most MaxPerAccount failures
-// per account and MaxPerAddress per client address within Window. Successful
-// logins are never counted, so an office behind one address can log in as
-// often as it likes.
-type Throttle struct {
-	MaxPerAccount int
-	MaxPerAddress int
-	Window        time.Duration
-}
-
-// DefaultThrottle follows OWASP's advice for a soft lockout.
-// The address limit is high enough for an office of officials mistyping
-// their passwords behind one NAT address, and low enough to stop guessing.
-var DefaultThrottle = Throttle{MaxPerAccount: 5, MaxPerAddress: 100, Window: 15 * time.Minute}
 
 // Tokens is a pair of tokens handed to a client.
 type Tokens struct {
@@ -138,64 +131,46 @@ func NewService(store Store, issuer *Issuer, throttle Throttle, refreshTTL time.
 	return &Service{store: store, issuer: issuer, throttle: throttle, refreshTTL: refreshTTL, now: now}
 }
 
-// Login checks an e-mail and password and returns a token pair.
-// Errors: ErrInvalidCredentials, *ThrottledError.
+// Login checks an e-mail and password and returns a token pair. The
+// attempt is counted by the throttle before the password is checked.
+// Errors: ErrInvalidCredentials, *ThrottledError, ErrBusy.
 func (s *Service) Login(ctx context.Context, email, password, address string) (Tokens, error) {
-	now := s.now().UTC()
 	email = NormalizeEmail(email)
-	accountScope, addressScope := "account:"+email, "address:"+address
-	if err := s.checkThrottle(ctx, now, accountScope, addressScope); err != nil {
+	a, err := s.reserve(ctx, "logins",
+		ThrottleLimit{Scope: accountScope(email), Max: s.throttle.MaxPerAccount, Record: true},
+		ThrottleLimit{Scope: addressScope(address), Max: s.throttle.MaxPerAddress, Record: true})
+	if err != nil {
 		return Tokens{}, err
 	}
 	account, found, err := s.store.AccountByEmail(ctx, email)
 	if err != nil {
+		a.release(ctx)
 		return Tokens{}, err
 	}
-	ok := false
-	if found && account.PasswordHash != NoPassword {
-		ok, err = VerifyPassword(account.PasswordHash, password)
-		if err != nil {
-			return Tokens{}, fmt.Errorf("login: %w", err)
-		}
-	} else {
-		// Spend the same time as a real check: response times must not
-		// tell which e-mails exist.
-		DummyVerify(password)
+	usable := found && account.PasswordHash != NoPassword
+	// An unknown e-mail is checked against a dummy hash, which costs the
+	// same time and memory as a real check: answers must not tell which
+	// e-mails exist.
+	encoded := dummyHash()
+	if usable {
+		encoded = account.PasswordHash
 	}
-	if !ok || account.Disabled {
-		if err := s.store.RecordLoginFailure(ctx, []string{accountScope, addressScope}, now, now.Add(-s.throttle.Window)); err != nil {
-			return Tokens{}, err
+	ok, err := VerifyPasswordContext(ctx, encoded, password)
+	if err != nil {
+		if !errors.Is(err, ErrMalformedHash) {
+			// Not checked: hashing at capacity, or the client went away.
+			a.release(ctx)
 		}
+		return Tokens{}, fmt.Errorf("login: %w", err)
+	}
+	if !ok || !usable || account.Disabled {
+		// The attempt stays recorded: a failure.
 		return Tokens{}, ErrInvalidCredentials
 	}
-	if err := s.store.ClearLoginFailures(ctx, accountScope); err != nil {
+	if err := a.forgive(ctx, accountScope(email)); err != nil {
 		return Tokens{}, err
 	}
 	return s.issue(ctx, account, uuid.NewString())
-}
-
-func (s *Service) checkThrottle(ctx context.Context, now time.Time, accountScope, addressScope string) error {
-	since := now.Add(-s.throttle.Window)
-	var wait time.Duration
-	for _, c := range []struct {
-		scope string
-		max   int
-	}{{accountScope, s.throttle.MaxPerAccount}, {addressScope, s.throttle.MaxPerAddress}} {
-		n, oldest, err := s.store.RecentLoginFailures(ctx, c.scope, since)
-		if err != nil {
-			return err
-		}
-		if n >= c.max {
-			// Free again once the oldest failure of the window expires.
-			if w := oldest.Add(s.throttle.Window).Sub(now); w > wait {
-				wait = w
-			}
-		}
-	}
-	if wait > 0 {
-		return &ThrottledError{RetryAfter: wait}
-	}
-	return nil
 }
 
 func (s *Service) issue(ctx context.Context, account Account, family string) (Tokens, error) {
@@ -236,25 +211,27 @@ func (s *Service) Refresh(ctx context.Context, refreshToken string) (Tokens, err
 // Logout ends a session. A refresh token, when given, is revoked with its
 // family. An access token, when given, stops working at once; given alone,
 // it also revokes every refresh token of its user. With neither, or with an
-// invalid access token, it fails with ErrInvalidToken.
-func (s *Service) Logout(ctx context.Context, accessToken, refreshToken string) error {
+// invalid access token, it fails with ErrInvalidToken. ended is false when
+// a refresh token alone was given and it is unknown: nothing was ended, which
+// is not an error (logging out twice is harmless).
+func (s *Service) Logout(ctx context.Context, accessToken, refreshToken string) (ended bool, err error) {
 	if accessToken != "" {
 		claims, err := s.verify(ctx, accessToken)
 		if err != nil {
-			return err
+			return false, err
 		}
 		if err := s.store.RevokeAccessToken(ctx, claims.ID, claims.ExpiresAt.Time); err != nil {
-			return err
+			return false, err
 		}
 		if refreshToken == "" {
-			return s.store.RevokeUserRefreshTokens(ctx, claims.Subject)
+			return true, s.store.RevokeUserRefreshTokens(ctx, claims.Subject)
 		}
 	}
 	if refreshToken != "" {
-		_, _, err := s.store.RevokeRefreshFamily(ctx, HashRefreshToken(refreshToken))
-		return err
+		_, found, err := s.store.RevokeRefreshFamily(ctx, HashRefreshToken(refreshToken))
+		return found || accessToken != "", err
 	}
-	return ErrInvalidToken
+	return false, ErrInvalidToken
 }
 
 // verify checks an access token's signature and claims, and that it was not

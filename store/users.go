@@ -82,7 +82,7 @@ func (s *Store) CreateUser(ctx context.Context, by auth.Principal, in survey.New
 	if err := v.Err(); err != nil {
 		return survey.User{}, err
 	}
-	hash, err := auth.HashPassword(in.Password)
+	hash, err := auth.HashPasswordContext(ctx, in.Password)
 	if err != nil {
 		return survey.User{}, fmt.Errorf("create user: %w", err)
 	}
@@ -117,7 +117,7 @@ func (s *Store) EnsureAdmin(ctx context.Context, email, password string) (bool, 
 	if err := auth.CheckPasswordPolicy(password); err != nil {
 		return false, fmt.Errorf("first admin: %w", err)
 	}
-	hash, err := auth.HashPassword(password)
+	hash, err := auth.HashPasswordContext(ctx, password)
 	if err != nil {
 		return false, err
 	}

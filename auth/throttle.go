@@ -1,0 +1,138 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Throttle is the policy for anonymous attempts that can fail: logins (and
+// password changes) per account and per client address, and refreshes and
+// logouts per client address.
+//
+// Each attempt is counted before it is carried out: in one step that
+// serialises with every other attempt on the same account or address, in
+// every process sharing the database, the attempts of the window are counted
+// and, under the limits, this one is recorded; only then is the password (or
+// token) checked. So however many requests arrive at once, within Window at
+// most MaxPerAccount passwords of one account are checked (since its last
+// successful login) and MaxPerAddress from one address. An attempt under way
+// counts as a failure until it succeeds, so that no more than MaxPerAccount
+// logins of one account can be under way at once. A failed attempt stays
+// recorded; a successful login forgives its own record and the account's
+// failures, for the attempts that begin after it (attempts already under way
+// still count them); a successful refresh or logout forgives its own record.
+// An attempt that could not be carried out (password hashing at capacity,
+// the client gone, the database failing) is taken back.
+//
+// Refreshes and logouts are counted in a counter of their own per address,
+// with the limit MaxPerAddress: expired refresh tokens of an office's
+// officials must not lock the office's address out of logging in.
+type Throttle struct {
+	MaxPerAccount int
+	MaxPerAddress int
+	Window        time.Duration
+}
+
+// DefaultThrottle follows OWASP's advice for a soft lockout.
+// The address limit is high enough for an office of officials mistyping
+// their passwords behind one NAT address, and low enough to stop guessing.
+var DefaultThrottle = Throttle{MaxPerAccount: 5, MaxPerAddress: 100, Window: 15 * time.Minute}
+
+// ThrottleLimit is one counter an attempt is checked against: at most Max
+// attempts recorded under Scope within the window. Record says whether the
+// attempt is also recorded under Scope, or only checked against it.
+type ThrottleLimit struct {
+	Scope  string
+	Max    int
+	Record bool
+}
+
+// Reservation names the records that Store.ReserveAttempt made for one
+// attempt.
+type Reservation struct {
+	IDs []int64
+}
+
+// ThrottledError means too many failed attempts; try again after
+// RetryAfter.
+type ThrottledError struct {
+	RetryAfter time.Duration
+	// Attempts names what was refused: "logins" or "token requests".
+	Attempts string
+}
+
+func (e *ThrottledError) Error() string {
+	what := e.Attempts
+	if what == "" {
+		what = "attempts"
+	}
+	return fmt.Sprintf("too many failed %s, retry after %s", what, e.RetryAfter)
+}
+
+// The scopes of the throttle's counters.
+func accountScope(email string) string   { return "account:" + email }
+func addressScope(address string) string { return "address:" + address }
+func tokenScope(address string) string   { return "token:" + address }
+
+// settleTimeout bounds the write that settles an attempt, which must happen
+// even when the client has gone away.
+const settleTimeout = 5 * time.Second
+
+// attempt is one throttled attempt under way.
+type attempt struct {
+	s   *Service
+	res Reservation
+}
+
+// reserve counts an attempt against limits and records it; past a limit it
+// fails with a *ThrottledError naming what.
+func (s *Service) reserve(ctx context.Context, what string, limits ...ThrottleLimit) (*attempt, error) {
+	res, err := s.store.ReserveAttempt(ctx, limits, s.now().UTC(), s.throttle.Window)
+	if err != nil {
+		var t *ThrottledError
+		if errors.As(err, &t) {
+			t.Attempts = what
+		}
+		return nil, err
+	}
+	return &attempt{s: s, res: res}, nil
+}
+
+// release takes back an attempt that was not carried out. It is best
+// effort: a record left behind only counts as a failure.
+func (a *attempt) release(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
+	defer cancel()
+	_ = a.s.store.ReleaseAttempt(ctx, a.res)
+}
+
+// forgive settles a successful attempt, and forgives the failures of scope
+// too when it is not empty.
+func (a *attempt) forgive(ctx context.Context, scope string) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
+	defer cancel()
+	return a.s.store.ForgiveAttempts(ctx, a.res, scope, a.s.now().UTC())
+}
+
+// TokenAttempt is a refresh or a logout under way, counted against its
+// client address. It counts as a failure unless Succeeded is called.
+type TokenAttempt struct{ a *attempt }
+
+// BeginTokenAttempt counts a refresh or logout request against its client
+// address before anything else is done with it. Past the limit it fails
+// with a *ThrottledError.
+func (s *Service) BeginTokenAttempt(ctx context.Context, address string) (*TokenAttempt, error) {
+	a, err := s.reserve(ctx, "token requests",
+		ThrottleLimit{Scope: tokenScope(address), Max: s.throttle.MaxPerAddress, Record: true})
+	if err != nil {
+		return nil, err
+	}
+	return &TokenAttempt{a: a}, nil
+}
+
+// Succeeded forgives the attempt: the token was valid.
+func (t *TokenAttempt) Succeeded(ctx context.Context) error {
+	return t.a.forgive(ctx, "")
+}
