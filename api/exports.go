@@ -7,10 +7,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -27,14 +32,24 @@ const (
 	contentJSON = "application/json; charset=utf-8"
 )
 
-// flushEvery is how many CSV or JSON rows are buffered before they are
-// pushed to the client: often enough that a large export starts arriving at
-// once and memory stays flat, rarely enough that each write is worth a
-// packet.
-const flushEvery = 100
+// exportFormats are the values of ?format= of the exports, each also the
+// extension of the file.
+var exportFormats = []string{"json", "csv", "xlsx"}
 
-// exportFormats maps ?format= to the file extension of the responses export.
-var exportFormats = map[string]string{"csv": "csv", "xlsx": "xlsx", "json": "json"}
+// exportFormat reads ?format= of both exports (scores and responses):
+// absent or empty means json, since bodies are JSON unless an export format
+// is asked for (API.md); anything but json, csv or xlsx is a 422 naming the
+// parameter. It is checked before anything is looked up.
+func exportFormat(c *gin.Context) (string, error) {
+	format := c.Query("format")
+	if format == "" {
+		return "json", nil
+	}
+	if !slices.Contains(exportFormats, format) {
+		return "", survey.Invalid("format", "not_allowed", "format must be json, csv or xlsx")
+	}
+	return format, nil
+}
 
 // attachment names the file a download is saved as. Campaign keys match
 // ^[a-z0-9][a-z0-9-]*$, so they need no quoting.
@@ -42,44 +57,183 @@ func attachment(c *gin.Context, campaign, what, ext string) {
 	c.Header("Content-Disposition", `attachment; filename="`+campaign+"-"+what+"."+ext+`"`)
 }
 
-// exportResponses: GET /campaigns/{key}/responses?format=csv|xlsx|json
+// ExportLimits bound the responses exports, so that no client, however
+// slow, holds more of the service than its share. Zero values take the
+// defaults.
+type ExportLimits struct {
+	// PerCaller is how many exports one account may run at once
+	// (default 2).
+	PerCaller int
+	// InProcess is how many exports the process runs at once (default 4,
+	// well below the database pool: 8 connections on SQLite, 20 on
+	// PostgreSQL).
+	InProcess int
+	// WriteTimeout is how long each chunk of an export may take to reach
+	// the client (default 30 s): a client that stops reading for that long
+	// is cut off.
+	WriteTimeout time.Duration
+}
+
+// Defaults of ExportLimits.
+const (
+	defaultExportsPerCaller   = 2
+	defaultExportsInProcess   = 4
+	defaultExportWriteTimeout = 30 * time.Second
+)
+
+// exportRetryAfter is the Retry-After, in seconds, of an export refused
+// because too many run.
+const exportRetryAfter = 5
+
+func (l ExportLimits) withDefaults() ExportLimits {
+	if l.PerCaller <= 0 {
+		l.PerCaller = defaultExportsPerCaller
+	}
+	if l.InProcess <= 0 {
+		l.InProcess = defaultExportsInProcess
+	}
+	if l.WriteTimeout <= 0 {
+		l.WriteTimeout = defaultExportWriteTimeout
+	}
+	return l
+}
+
+// exportSlots counts the exports running, per caller and in all.
+type exportSlots struct {
+	limits   ExportLimits
+	mu       sync.Mutex
+	running  int
+	byCaller map[string]int
+}
+
+func newExportSlots(limits ExportLimits) *exportSlots {
+	return &exportSlots{limits: limits.withDefaults(), byCaller: map[string]int{}}
+}
+
+// acquire takes a slot for caller, or says why there is none; release gives
+// it back.
+func (l *exportSlots) acquire(caller string) (release func(), refusal string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	switch {
+	case l.byCaller[caller] >= l.limits.PerCaller:
+		return nil, fmt.Sprintf("you are already running %d exports", l.limits.PerCaller)
+	case l.running >= l.limits.InProcess:
+		return nil, fmt.Sprintf("the server is already running %d exports", l.limits.InProcess)
+	}
+	l.running++
+	l.byCaller[caller]++
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			l.mu.Lock()
+			defer l.mu.Unlock()
+			l.running--
+			if l.byCaller[caller]--; l.byCaller[caller] == 0 {
+				delete(l.byCaller, caller)
+			}
+		})
+	}, ""
+}
+
+// deadlineWriter writes an export to its client, each write and flush with
+// a deadline of its own: a client that stops reading is cut off after
+// timeout, not after the server's write timeout. No deadline goes past the
+// server's write timeout counted from the start of the export, which thus
+// still bounds the whole answer.
+type deadlineWriter struct {
+	w       http.ResponseWriter
+	rc      *http.ResponseController
+	timeout time.Duration
+	last    time.Time // the latest deadline allowed; zero for none
+}
+
+func newDeadlineWriter(c *gin.Context, timeout time.Duration) *deadlineWriter {
+	d := &deadlineWriter{w: c.Writer, rc: http.NewResponseController(c.Writer), timeout: timeout}
+	if srv, ok := c.Request.Context().Value(http.ServerContextKey).(*http.Server); ok && srv.WriteTimeout > 0 {
+		d.last = time.Now().Add(srv.WriteTimeout)
+	}
+	return d
+}
+
+func (d *deadlineWriter) extend() error {
+	deadline := time.Now().Add(d.timeout)
+	if !d.last.IsZero() && deadline.After(d.last) {
+		deadline = d.last
+	}
+	err := d.rc.SetWriteDeadline(deadline)
+	if errors.Is(err, http.ErrNotSupported) {
+		return nil // not a network connection (a recorder in tests)
+	}
+	return err
+}
+
+func (d *deadlineWriter) Write(p []byte) (int, error) {
+	if err := d.extend(); err != nil {
+		return 0, err
+	}
+	return d.w.Write(p)
+}
+
+// Flush sends what is buffered to the client.
+func (d *deadlineWriter) Flush() error {
+	if err := d.extend(); err != nil {
+		return err
+	}
+	return d.rc.Flush()
+}
+
+// exportResponses: GET /campaigns/{key}/responses?format=json|csv|xlsx
 // (admin: every administration; coordinator: their own). One row per
 // submitted response, with the answers of its latest submission: columns
 // response_id, administration, submitted_at, then one per question in
-// questionnaire order. CSV and JSON are streamed row by row as the database
-// cursor yields them; XLSX is streamed into excelize's StreamWriter (which
-// spills to a temporary file) and sent once complete.
+// questionnaire order; rows ordered by administration, then response id.
 //
-// Errors before the first byte (unknown format: 422, unknown or foreign
-// campaign: 404, database) are problem documents. An error after the first
-// byte of a CSV or JSON body cannot change the status any more: it is
-// logged with the request id and the connection is cut (http.ErrAbortHandler)
-// so that the client sees a truncated transfer instead of a short file that
-// looks complete.
+// The rows come in batches (store.EachSubmittedBatch), each read completely
+// before any of it is written, so that no database connection waits on the
+// client. CSV and JSON are written and flushed to the client batch by
+// batch; XLSX is streamed into excelize's StreamWriter (which spills to a
+// temporary file) and sent once complete. Every write has its own deadline
+// (ExportLimits.WriteTimeout), and the exports running at once are bounded
+// per caller and in the process (429 with Retry-After beyond).
+//
+// Content-Type and Content-Disposition are set before anything can reach
+// the client, whatever the format. Errors before the first byte (unknown
+// format: 422, too many exports: 429, unknown or foreign campaign: 404,
+// database) are problem documents. An error after the first byte cannot
+// change the status any more: it is logged with the request id and the
+// connection is cut (http.ErrAbortHandler) so that the client sees a
+// truncated transfer instead of a short file that looks complete.
 func (s *server) exportResponses(c *gin.Context) {
-	// Bodies are JSON unless an export format is asked for (API.md).
-	format := c.DefaultQuery("format", "json")
-	ext, ok := exportFormats[format]
-	if !ok {
-		s.writeError(c, survey.Invalid("format", "not_allowed", "format must be json, csv or xlsx"))
+	format, err := exportFormat(c)
+	if err != nil {
+		s.writeError(c, err)
 		return
 	}
-	ctx := c.Request.Context()
 	p, key := principal(c), c.Param("key")
+	release, refusal := s.exports.acquire(p.UserID)
+	if release == nil {
+		c.Header("Retry-After", strconv.Itoa(exportRetryAfter))
+		writeProblem(c, "too-many-requests", refusal+"; retry in "+strconv.Itoa(exportRetryAfter)+" seconds", nil)
+		return
+	}
+	defer release()
+	ctx := c.Request.Context()
 	qn, err := s.store.CampaignQuestionnaire(ctx, p, key)
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
 	table := newResponseTable(qn.Document)
+	w := newDeadlineWriter(c, s.cfg.Exports.WriteTimeout)
 	var out responseEncoder
 	switch format {
 	case "csv":
-		out = &csvResponses{w: c.Writer}
+		out = &csvResponses{w: w}
 	case "json":
-		out = &jsonResponses{w: c.Writer}
+		out = &jsonResponses{w: w}
 	default:
-		enc, err := newXLSXResponses(c.Writer)
+		enc, err := newXLSXResponses(w)
 		if err != nil {
 			s.writeError(c, err)
 			return
@@ -87,52 +241,45 @@ func (s *server) exportResponses(c *gin.Context) {
 		defer enc.close()
 		out = enc
 	}
+	c.Header("Content-Type", out.contentType())
+	attachment(c, key, "responses", format)
+	c.Status(http.StatusOK)
 
-	download := func() {
-		c.Header("Content-Type", out.contentType())
-		attachment(c, key, "responses", ext)
-		c.Status(http.StatusOK)
-	}
 	rows := 0
 	started := false
-	start := func() error {
+	begin := func() error {
 		if started {
 			return nil
 		}
 		started = true
-		if !out.buffered() {
-			download()
-		}
 		return out.begin(table.columns())
 	}
-	err = s.store.EachSubmittedResponse(ctx, p, key, func(r survey.ExportedResponse) error {
-		if err := start(); err != nil {
+	err = s.store.EachSubmittedBatch(ctx, p, key, func(batch []survey.ExportedResponse) error {
+		if err := begin(); err != nil {
 			return err
 		}
-		cells, err := table.cells(r)
-		if err != nil {
-			return err
-		}
-		if err := out.row(cells); err != nil {
-			return err
-		}
-		rows++
-		if rows%flushEvery == 0 {
-			if err := out.flush(); err != nil {
+		for _, r := range batch {
+			cells, err := table.cells(r)
+			if err != nil {
 				return err
 			}
-			c.Writer.Flush()
+			if err := out.row(cells); err != nil {
+				return err
+			}
+			rows++
 		}
-		return nil
+		if err := out.flush(); err != nil {
+			return err
+		}
+		if out.buffered() {
+			return nil // the workbook is sent once complete
+		}
+		return w.Flush()
 	})
 	if err == nil {
-		err = start()
+		err = begin()
 	}
 	if err == nil {
-		if out.buffered() {
-			// The workbook is complete: only now does the client get a status.
-			download()
-		}
 		err = out.end()
 	}
 	if err == nil {
@@ -144,13 +291,20 @@ func (s *server) exportResponses(c *gin.Context) {
 		return
 	}
 	level := slog.LevelError
-	if errors.Is(err, context.Canceled) {
-		level = slog.LevelWarn // the client went away
+	if clientGone(err) {
+		level = slog.LevelWarn
 	}
 	s.log.LogAttrs(ctx, level, "export aborted after the first byte",
 		slog.String("request_id", requestID(c)), slog.String("route", c.FullPath()),
 		slog.Int("rows", rows), slog.String("error", err.Error()))
 	panic(http.ErrAbortHandler)
+}
+
+// clientGone reports whether an export failed because of its client: it
+// went away, or stopped reading until the write deadline passed.
+func clientGone(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, os.ErrDeadlineExceeded) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }
 
 // responseTable turns submitted answers into the cells of the export, one
@@ -297,14 +451,16 @@ type responseEncoder interface {
 	buffered() bool
 	begin(columns []string) error
 	row(exportedRow) error
+	// flush hands the rows encoded so far to the writer.
 	flush() error
+	// end completes the file and hands it to the writer.
 	end() error
 }
 
 // csvResponses writes RFC 4180 CSV, UTF-8 without a byte order mark; an
 // unanswered question is an empty field.
 type csvResponses struct {
-	w  http.ResponseWriter
+	w  io.Writer
 	cw *csv.Writer
 }
 
@@ -346,7 +502,7 @@ func (e *csvResponses) end() error { return e.flush() }
 // response_id, administration or submitted_at (the questionnaire validator
 // reserves them), so the members never collide.
 type jsonResponses struct {
-	w       http.ResponseWriter
+	w       io.Writer
 	buf     bytes.Buffer
 	columns []string
 	n       int
@@ -422,7 +578,7 @@ func (e *jsonResponses) end() error {
 // a plain string (never a formula) neutralised by scoring.SafeCell, and an
 // unanswered question an empty cell.
 type xlsxResponses struct {
-	w      http.ResponseWriter
+	w      io.Writer
 	f      *excelize.File
 	sw     *excelize.StreamWriter
 	line   int
@@ -433,7 +589,7 @@ type xlsxResponses struct {
 // sheetResponses is the sheet of the responses workbook.
 const sheetResponses = "Responses"
 
-func newXLSXResponses(w http.ResponseWriter) (*xlsxResponses, error) {
+func newXLSXResponses(w io.Writer) (*xlsxResponses, error) {
 	f := excelize.NewFile()
 	e := &xlsxResponses{f: f, w: w}
 	if err := f.SetSheetName(f.GetSheetName(0), sheetResponses); err != nil {

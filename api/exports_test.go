@@ -71,12 +71,30 @@ func wantRows(ids map[string]string) []exportRow {
 		return r
 	}
 	return []exportRow{
-		// BE by submission time: resp_be, then resp_be2's amendment.
 		row("resp_be", "BE", "used_outputs", "no", "why_not", "no_outputs_yet;other", "why_not_other", "'-1 budget",
 			"comments", "'"+injection),
+		// resp_be2's amendment counts.
 		row("resp_be2", "BE", "ees_perf", "none", "comments", "amended"),
 		row("resp_fr", "FR", "staff_trained", "3.5", "comments", ""),
 	}
+}
+
+// exportOrder puts rows, and the respondents they belong to, in the order
+// of the export: by administration, then response id.
+func exportOrder(rows []exportRow, who []string) ([]exportRow, []string) {
+	rows, who = slices.Clone(rows), slices.Clone(who)
+	idx := make([]int, len(rows))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int {
+		return strings.Compare(rows[a]["administration"]+" "+rows[a]["response_id"], rows[b]["administration"]+" "+rows[b]["response_id"])
+	})
+	outRows, outWho := make([]exportRow, len(rows)), make([]string, len(who))
+	for i, j := range idx {
+		outRows[i], outWho[i] = rows[j], who[j]
+	}
+	return outRows, outWho
 }
 
 // submittedAt is each respondent's latest submission time, from their own
@@ -159,6 +177,7 @@ func TestExportResponses(t *testing.T) {
 			{"a coordinator gets their own administration", "coord_be", all[:2], order[:2]},
 		}
 		for _, tt := range tests {
+			tt.want, tt.who = exportOrder(tt.want, tt.who)
 			t.Run(tt.name+"/csv", func(t *testing.T) {
 				res := e.request("GET", exportPath+"?format=csv", e.tokens[tt.token], nil)
 				checkDownload(t, res, "text/csv; charset=utf-8", "customs-2023-responses.csv")
@@ -244,7 +263,12 @@ func TestExportResponses(t *testing.T) {
 						t.Errorf("element %d has %d answers, want one per question: %v", i, len(g.Answers), g.Answers)
 					}
 				}
-				be := got[0].Answers
+				var be map[string]any // resp_be's
+				for i, g := range got {
+					if tt.who[i] == "resp_be" {
+						be = g.Answers
+					}
+				}
 				checks := map[string]any{
 					"why_not": []any{"no_outputs_yet", "other"}, "why_not_other": "-1 budget", "comments": injection,
 					"support_satisfaction": float64(4), "staff_trained": float64(12), "ees_perf": "large",
@@ -256,8 +280,10 @@ func TestExportResponses(t *testing.T) {
 						t.Errorf("answers.%s = %s, want %s (verbatim in JSON)", k, gotJSON, wantJSON)
 					}
 				}
-				if v, ok := got[1].Answers["why_not"]; !ok || v != nil {
-					t.Errorf("an unanswered question is %v (present %v), want null", v, ok)
+				for i, g := range got {
+					if v, ok := g.Answers["why_not"]; tt.who[i] != "resp_be" && (!ok || v != nil) {
+						t.Errorf("an unanswered question is %v (present %v), want null", v, ok)
+					}
 				}
 				if !bytes.Contains(res.Body, []byte(`"staff_trained":12,`)) {
 					t.Errorf("numbers are not written as submitted: %s", res.Body)
@@ -377,4 +403,89 @@ func TestScoresExports(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestExportFormatParameter holds ?format= of both exports: absent or
+// empty means JSON, anything but json, csv or xlsx is a 422 naming the
+// parameter, checked before the campaign is looked up.
+func TestExportFormatParameter(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, url string) {
+		e := newEnv(t, url)
+		exportWorld(e)
+		for _, path := range []string{exportPath, "/api/v1/campaigns/customs-2023/scores"} {
+			tests := []struct {
+				query       string
+				status      int
+				contentType string
+			}{
+				{"", 200, "application/json; charset=utf-8"},
+				{"?format=", 200, "application/json; charset=utf-8"},
+				{"?format=json", 200, "application/json; charset=utf-8"},
+				{"?format=csv", 200, "text/csv; charset=utf-8"},
+				{"?format=xlsx", 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+				{"?format=pdf", 422, "application/problem+json"},
+				{"?format=JSON", 422, "application/problem+json"},
+				{"?format=%20", 422, "application/problem+json"},
+			}
+			for _, tt := range tests {
+				t.Run(path+tt.query, func(t *testing.T) {
+					res := e.request("GET", path+tt.query, e.tokens["admin"], nil)
+					if res.Status != tt.status || res.Header.Get("Content-Type") != tt.contentType {
+						t.Fatalf("%d %q, want %d %q: %s", res.Status, res.Header.Get("Content-Type"), tt.status, tt.contentType, res.Body)
+					}
+					if tt.status == 422 {
+						if got := problemFields(t, res); !slices.Equal(got, []string{"format:not_allowed"}) {
+							t.Errorf("errors %v, want format:not_allowed", got)
+						}
+						return
+					}
+					if tt.contentType == "application/json; charset=utf-8" && !json.Valid(res.Body) {
+						t.Errorf("not JSON: %s", res.Body)
+					}
+				})
+			}
+			// The format is checked before the campaign.
+			unknown := strings.Replace(path, "customs-2023", "nope", 1) + "?format=pdf"
+			if res := e.request("GET", unknown, e.tokens["admin"], nil); res.Status != 422 {
+				t.Errorf("GET %s: %d, want 422", unknown, res.Status)
+			}
+		}
+	})
+}
+
+// TestExportOperationsDocumentTheirAnswers checks docs/openapi.yaml: both
+// exports list the 422 of an unknown format, and the responses export the
+// 429 of too many exports.
+func TestExportOperationsDocumentTheirAnswers(t *testing.T) {
+	doc := string(readFile(t, "../docs/openapi.yaml"))
+	operation := func(path string) string {
+		start := strings.Index(doc, "\n  "+path+":\n")
+		if start < 0 {
+			t.Fatalf("docs/openapi.yaml has no path %s", path)
+		}
+		rest := doc[start+1:]
+		// The operation ends where the next path (or section) begins.
+		if end := strings.Index(rest[len(path)+4:], "\n  /"); end >= 0 {
+			rest = rest[:len(path)+4+end]
+		}
+		if end := strings.Index(rest, "\ncomponents:"); end >= 0 {
+			rest = rest[:end]
+		}
+		return rest
+	}
+	tests := []struct {
+		path     string
+		statuses []string
+	}{
+		{"/api/v1/campaigns/{key}/scores", []string{"200", "401", "403", "404", "422", "500", "503"}},
+		{"/api/v1/campaigns/{key}/responses", []string{"200", "401", "403", "404", "422", "429", "500", "503"}},
+	}
+	for _, tt := range tests {
+		op := operation(tt.path)
+		for _, status := range tt.statuses {
+			if !strings.Contains(op, "\n        \""+status+"\":") {
+				t.Errorf("%s documents no %s answer", tt.path, status)
+			}
+		}
+	}
 }

@@ -7,7 +7,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/customs-survey/surveyd/scoring"
-	"github.com/customs-survey/surveyd/survey"
 )
 
 // scores: GET /campaigns/{key}/scores[?format=json|csv|xlsx][&lang=xx]. The
@@ -16,20 +15,20 @@ import (
 // so it is rendered into memory first: a failure is still a problem
 // document, never half a file.
 func (s *server) scores(c *gin.Context) {
-	format := c.DefaultQuery("format", "json")
+	format, err := exportFormat(c)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
 	var write func(*bytes.Buffer, scoring.Report) error
 	var contentType string
 	switch format {
-	case "json":
 	case "csv":
 		write = func(b *bytes.Buffer, r scoring.Report) error { return scoring.WriteCSV(b, r) }
 		contentType = contentCSV
 	case "xlsx":
 		write = func(b *bytes.Buffer, r scoring.Report) error { return scoring.WriteXLSX(b, r) }
 		contentType = contentXLSX
-	default:
-		s.writeError(c, survey.Invalid("format", "not_allowed", "format must be json, csv or xlsx"))
-		return
 	}
 	report, err := s.store.Scores(c.Request.Context(), c.Param("key"), c.Query("lang"))
 	if err != nil {
@@ -37,7 +36,7 @@ func (s *server) scores(c *gin.Context) {
 		return
 	}
 	if write == nil {
-		c.JSON(http.StatusOK, report)
+		s.respond(c, http.StatusOK, report)
 		return
 	}
 	var body bytes.Buffer

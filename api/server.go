@@ -38,6 +38,8 @@ type Config struct {
 	// CORSOrigins lists the browser origins allowed to call the API; none
 	// by default.
 	CORSOrigins []string
+	// Exports bounds the responses exports (see ExportLimits).
+	Exports ExportLimits
 }
 
 // Deps are the use cases the handlers call.
@@ -53,6 +55,9 @@ type server struct {
 	log      *slog.Logger
 	validate *validator.Validate
 	now      func() time.Time
+	exports  *exportSlots
+	// refusals thins out the audit events of throttled anonymous requests.
+	refusals *refusalLog
 }
 
 // NewServer returns the handler serving the whole API.
@@ -66,7 +71,9 @@ func NewServer(cfg Config, deps Deps) http.Handler {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	s := &server{cfg: cfg, store: deps.Store, auth: deps.Auth, log: cfg.Logger, validate: newValidator(), now: cfg.Now}
+	cfg.Exports = cfg.Exports.withDefaults()
+	s := &server{cfg: cfg, store: deps.Store, auth: deps.Auth, log: cfg.Logger, validate: newValidator(), now: cfg.Now,
+		exports: newExportSlots(cfg.Exports), refusals: newRefusalLog()}
 	return withCORS(cfg.CORSOrigins, s.routes())
 }
 

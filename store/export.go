@@ -10,6 +10,14 @@ import (
 	"github.com/customs-survey/surveyd/survey"
 )
 
+// Bounds of one batch of EachSubmittedBatch: at most exportBatchRows
+// responses, and about exportBatchBytes of answers (the next batch is made
+// smaller when the responses read so far were large).
+const (
+	exportBatchRows  = 100
+	exportBatchBytes = 4 << 20
+)
+
 // exportedRow is one line of the responses export query.
 type exportedRow struct {
 	ResponseID     string
@@ -18,19 +26,23 @@ type exportedRow struct {
 	Answers        string
 }
 
-// EachSubmittedResponse calls fn with every submitted response of a campaign
-// that p may see, with the answers of its latest submission, ordered by
-// administration, then submission time, then response id. Admins get every
+// EachSubmittedBatch calls fn with the submitted responses of a campaign
+// that p may see, with the answers of their latest submission, a batch at a
+// time, ordered by administration code, then response id. Admins get every
 // administration's responses, coordinators their own administration's only.
 //
-// The rows are streamed from one database cursor, one at a time, so that an
-// export of any size costs the memory of one response; the cursor (and its
-// connection) stays open while fn runs, so fn should not wait on anything
-// but its own output. An error of fn stops the iteration and is returned as
-// it is.
+// Each batch is one query (keyset pagination on administration code and
+// response id), read completely before fn runs: no database connection is
+// held while fn works, however long it takes, so that fn may write to a
+// slow client. That key never changes once a response exists (neither its
+// administration nor its id do), so every response submitted before the
+// call is passed exactly once, even when it is amended meanwhile: with its
+// latest submission as of the query of its batch. A response first
+// submitted during the call is passed at most once. An error of fn stops
+// the iteration and is returned as it is.
 // Errors: ErrNotFound (no such campaign, or one that does not invite p's
 // administration), ErrForbidden (respondents), and fn's errors.
-func (s *Store) EachSubmittedResponse(ctx context.Context, p auth.Principal, key string, fn func(survey.ExportedResponse) error) error {
+func (s *Store) EachSubmittedBatch(ctx context.Context, p auth.Principal, key string, fn func([]survey.ExportedResponse) error) error {
 	if p.Role != auth.RoleAdmin && p.Role != auth.RoleCoordinator {
 		return survey.Errorf(survey.ErrForbidden, "only admins and coordinators may export responses")
 	}
@@ -39,31 +51,56 @@ func (s *Store) EachSubmittedResponse(ctx context.Context, p auth.Principal, key
 	if err != nil {
 		return s.translate(ctx, "export responses", err)
 	}
-	scope := scopeOf(p)
-	rows, err := db.Raw(`
+	// The row comparison walks the index responses_export (campaign_id,
+	// administration_code, id) from the last key passed: each batch costs
+	// its own rows, whatever the size of the campaign.
+	const query = `
 SELECT r.id AS response_id, r.administration_code AS administration, sub.submitted_at AS submitted_at, sub.answers AS answers
 FROM responses r
 JOIN submissions sub ON sub.id = r.current_submission_id
 WHERE r.campaign_id = ? AND (? = '' OR r.administration_code = ?)
-ORDER BY r.administration_code, sub.submitted_at, r.id`, campaign.ID, scope, scope).Rows()
-	if err != nil {
-		return s.translate(ctx, "export responses", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var row exportedRow
-		if err := db.ScanRows(rows, &row); err != nil {
+  AND (r.administration_code, r.id) > (?, ?)
+ORDER BY r.administration_code, r.id
+LIMIT ?`
+	scope := scopeOf(p)
+	var afterAdministration, afterID string // the key of the last response passed
+	limit := exportBatchRows
+	for {
+		var rows []exportedRow
+		if err := db.Raw(query, campaign.ID, scope, scope, afterAdministration, afterID, limit).Scan(&rows).Error; err != nil {
 			return s.translate(ctx, "export responses", err)
 		}
-		out, err := toExportedResponse(row)
-		if err != nil {
-			return s.translate(ctx, "export responses", err)
+		if len(rows) == 0 {
+			return nil
 		}
-		if err := fn(out); err != nil {
+		batch := make([]survey.ExportedResponse, len(rows))
+		size := 0
+		for i, row := range rows {
+			out, err := toExportedResponse(row)
+			if err != nil {
+				return s.translate(ctx, "export responses", err)
+			}
+			batch[i] = out
+			size += len(row.Answers)
+		}
+		last := rows[len(rows)-1]
+		afterAdministration, afterID = last.Administration, last.ResponseID
+		full := len(rows) == limit
+		limit = nextBatchRows(size, len(rows))
+		if err := fn(batch); err != nil {
 			return err
 		}
+		if !full {
+			return nil
+		}
 	}
-	return s.translate(ctx, "export responses", rows.Err())
+}
+
+// nextBatchRows sizes the next batch after one of rows responses holding
+// size bytes of answers: as many responses of that average size as fit in
+// exportBatchBytes, at least 1 and at most exportBatchRows.
+func nextBatchRows(size, rows int) int {
+	return min(exportBatchRows, max(1, exportBatchBytes/(size/rows+1)))
 }
 
 func toExportedResponse(row exportedRow) (survey.ExportedResponse, error) {
