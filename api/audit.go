@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -118,6 +119,14 @@ func (s *server) recordAudit(c *gin.Context, panicked bool) {
 	if !named {
 		action.name = method + " " + route
 	}
+	_, authenticated := auth.PrincipalFrom(c.Request.Context())
+	if status == http.StatusTooManyRequests && !authenticated &&
+		!s.refusals.firstInWindow(action.name+" "+c.ClientIP(), s.now()) {
+		// An anonymous client hammering a throttled endpoint: its
+		// failures up to the limit and its first refusal are in the
+		// trail; the rest would only fill it.
+		return
+	}
 	ev := survey.AuditEvent{
 		At: s.now(), Action: action.name, Target: auditTarget(c, action, status),
 		Status: status, ClientIP: c.ClientIP(), RequestID: requestID(c),
@@ -145,6 +154,48 @@ func (s *server) recordAudit(c *gin.Context, panicked bool) {
 			slog.String("request_id", ev.RequestID), slog.String("action", ev.Action),
 			slog.Int("status", ev.Status), slog.String("error", err.Error()))
 	}
+}
+
+// refusalLog remembers, per action and client address, when an anonymous
+// request refused by the throttle (429) was last recorded, so that such a
+// client adds one event per window to the audit trail rather than one per
+// request. It holds at most max entries; when full of live entries it lets
+// events through rather than forget them.
+type refusalLog struct {
+	mu     sync.Mutex
+	window time.Duration
+	max    int
+	last   map[string]time.Time
+}
+
+// refusalWindow is the window of the login throttle: a client refused now
+// stays refused for about as long.
+const refusalWindow = 15 * time.Minute
+
+func newRefusalLog() *refusalLog {
+	return &refusalLog{window: refusalWindow, max: 10000, last: map[string]time.Time{}}
+}
+
+// firstInWindow reports whether key's refusal at now is the first within
+// the window, and notes it.
+func (r *refusalLog) firstInWindow(key string, now time.Time) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if at, ok := r.last[key]; ok && now.Sub(at) < r.window {
+		return false
+	}
+	if len(r.last) >= r.max {
+		for k, at := range r.last {
+			if now.Sub(at) >= r.window {
+				delete(r.last, k)
+			}
+		}
+		if len(r.last) >= r.max {
+			return true
+		}
+	}
+	r.last[key] = now
+	return true
 }
 
 // auditTarget names the resource acted on by its path parameters, e.g.
