@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"fmt"
 	"math"
 	"sort"
 
@@ -21,6 +22,11 @@ type Cell struct {
 	Deviations float64
 	Excluded   int // responses that answered but have no value
 	Missing    int // responses that answered none of the questions
+	// OutOfRange counts the responses, among Excluded, whose number lies
+	// beyond ±survey.MaxNumber. Only data stored before that range was
+	// enforced can hold one; the database leaves such numbers out of the
+	// sums, and the indicator shows no value, saying why.
+	OutOfRange int
 }
 
 // OptionCell counts, for one administration, the responses that chose one
@@ -70,10 +76,17 @@ func Compute(in Input) Result {
 	}
 	st := summarise(in.Cells, res.Unit)
 	res.N, res.Excluded, res.Missing = st.n, st.excluded, st.missing
-	if st.n > 0 {
+	res.noValue = unusable(in.Cells)
+	if st.n > 0 && res.noValue == "" {
 		v := st.mean
 		res.Value = &v
 		res.CI95 = interval(st, ind.Method, res.Unit, res.Scale)
+	}
+	if res.Value != nil && !isFinite(*res.Value) {
+		res.Value, res.noValue = nil, notFinite
+	}
+	if ci := res.CI95; res.Value == nil || ci != nil && (!isFinite(ci[0]) || !isFinite(ci[1])) {
+		res.CI95 = nil
 	}
 	if t, ok := ind.Target.For(in.Year); ok && res.Value != nil {
 		status := TargetNotMet
@@ -85,16 +98,54 @@ func Compute(in Input) Result {
 		res.Target = &Target{Value: t, Status: TargetNotMet}
 	}
 	if p := in.Previous; p != nil {
-		prev := &Previous{Campaign: p.Campaign, Year: p.Year, Value: p.Value}
-		if p.Value != nil && res.Value != nil {
-			d := *res.Value - *p.Value
-			prev.DeltaPP = &d
+		prev := &Previous{Campaign: p.Campaign, Year: p.Year, Value: finiteOrNil(p.Value)}
+		if prev.Value != nil && res.Value != nil {
+			d := *res.Value - *prev.Value
+			prev.DeltaPP = finiteOrNil(&d)
 		}
 		res.Previous = prev
 	}
 	res.Breakdown = breakdown(in, res.Unit)
 	res.Narrative = Narrative(res, in.Year)
 	return res
+}
+
+// notFinite is why a value whose arithmetic did not give a finite number
+// is withheld. Numbers within ±survey.MaxNumber cannot get there; it is a
+// last guard, so that no answer carries an infinity or a NaN.
+const notFinite = "its figures are not finite numbers"
+
+// unusable says why cells cannot give a value ("" when they can): a
+// response holding a number beyond the accepted range, or sums that are not
+// finite.
+func unusable(cells []Cell) string {
+	outOfRange := 0
+	for _, c := range cells {
+		outOfRange += c.OutOfRange
+	}
+	switch {
+	case outOfRange == 1:
+		return "1 response holds a number beyond ±" + survey.MaxNumberText + ", the range of number answers, stored before that range was enforced"
+	case outOfRange > 1:
+		return fmt.Sprintf("%d responses hold a number beyond ±%s, the range of number answers, stored before that range was enforced",
+			outOfRange, survey.MaxNumberText)
+	}
+	for _, c := range cells {
+		if !isFinite(c.Sum) || !isFinite(c.Deviations) {
+			return notFinite
+		}
+	}
+	return ""
+}
+
+func isFinite(x float64) bool { return !math.IsInf(x, 0) && !math.IsNaN(x) }
+
+// finiteOrNil returns p, or nil when it points to an infinity or a NaN.
+func finiteOrNil(p *float64) *float64 {
+	if p == nil || !isFinite(*p) {
+		return nil
+	}
+	return p
 }
 
 // stats summarises the unit values of an indicator.
@@ -263,10 +314,10 @@ func optionRows(in Input, unit string) []Row {
 				sum += 100 * float64(counts[opt.Key][adm]) / float64(in.Answering[adm])
 			}
 			v := sum / float64(len(admins))
-			row.Value, row.N = &v, intPtr(len(admins))
+			row.Value, row.N = finiteOrNil(&v), intPtr(len(admins))
 		case unit != survey.UnitAdministration && totalAnswering > 0:
 			v := 100 * float64(total) / float64(totalAnswering)
-			row.Value, row.N = &v, intPtr(totalAnswering)
+			row.Value, row.N = finiteOrNil(&v), intPtr(totalAnswering)
 		}
 		rows = append(rows, row)
 	}
@@ -277,14 +328,15 @@ func optionRows(in Input, unit string) []Row {
 func questionRows(in Input, unit string) []Row {
 	var rows []Row
 	for _, key := range in.Indicator.Questions {
-		st := summarise(in.QuestionCells[key], unit)
+		cells := in.QuestionCells[key]
+		st := summarise(cells, unit)
 		row := Row{Key: key, N: intPtr(st.n), Excluded: intPtr(st.excluded), Missing: intPtr(st.missing)}
 		if q := in.Document.Question(key); q != nil {
 			row.Label = q.Text.Resolve(in.Language, in.Document.DefaultLanguage)
 		}
-		if st.n > 0 {
+		if st.n > 0 && unusable(cells) == "" {
 			v := st.mean
-			row.Value = &v
+			row.Value = finiteOrNil(&v)
 		}
 		rows = append(rows, row)
 	}
@@ -307,9 +359,9 @@ func administrationRows(in Input) []Row {
 			continue
 		}
 		row.N, row.Excluded, row.Missing = intPtr(c.N), intPtr(c.Excluded), intPtr(c.Missing)
-		if c.N > 0 {
+		if c.N > 0 && unusable([]Cell{c}) == "" {
 			v := c.Sum / float64(c.N)
-			row.Value = &v
+			row.Value = finiteOrNil(&v)
 		}
 		rows = append(rows, row)
 	}

@@ -13,6 +13,9 @@ import (
 // always naming the year, e.g. "The value for 2023 is above the target of
 // 70% and has increased 6.9 percentage points compared to 2022."
 func Narrative(r Result, year int) string {
+	if r.Value == nil && r.noValue != "" {
+		return fmt.Sprintf("No value can be computed for %d: %s.", year, r.noValue)
+	}
 	if r.Value == nil {
 		return fmt.Sprintf("No value can be computed for %d: no submitted response gave a usable answer.", year)
 	}

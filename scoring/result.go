@@ -22,6 +22,10 @@ type Result struct {
 	// Scale is the range of the value: 0–100 for percentages, the number
 	// question's own range for mean_value.
 	Scale Scale `json:"-"`
+
+	// noValue says why Value is withheld although responses have one (see
+	// unusable); the narrative gives it.
+	noValue string
 }
 
 // Target is an indicator's target for the campaign's year and whether the

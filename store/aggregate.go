@@ -11,43 +11,79 @@ import (
 	"github.com/customs-survey/surveyd/survey"
 )
 
-// aggregate computes, in one scan of a campaign's current submissions, the
-// per-administration rows of every indicator of doc: its cells, the cells
-// of each question of a questions breakdown, and the option counts of an
-// options breakdown (scoring.Input without the indicator's own fields).
+// aggregateLimits bound one aggregate query, well inside what both
+// databases accept: PostgreSQL takes at most 1664 entries in a select list
+// and 65535 parameters in a statement, SQLite at most 2000 columns in a
+// result or subquery and 32766 parameters. A document whose aggregate is
+// wider is scored by several queries, each over a group of its indicators.
+var aggregateLimits = struct {
+	columns int // columns of the widest level of one query
+	params  int // bound parameters of one query
+	options int // options of an options breakdown counted by one part
+}{columns: 1000, params: 20000, options: 500}
+
+// aggregate computes, in one scan of a campaign's current submissions per
+// group of indicators, the per-administration rows of every indicator of
+// doc: its cells, the cells of each question of a questions breakdown, and
+// the option counts of an options breakdown (scoring.Input without the
+// indicator's own fields).
 //
-// The inner query has one row per submitted response and, per indicator,
-// the columns of step 1 of SCORING.md: whether the response passes
-// `where` (w), how many answer rows it has for the questions (ans), and its
-// respondent value (val). The middle one adds each administration's mean
-// (a window function), so that the outer query, which sums per
-// administration, can return centred sums of squares.
-// Conditional aggregation over one join of responses and answers keeps the
-// cost of scoring that of one scan, however many indicators there are.
+// Each query has an inner level with one row per submitted response and,
+// per indicator, the columns of step 1 of SCORING.md: whether the response
+// passes `where` (w), how many answer rows it has for the questions (ans),
+// and its respondent value (val). The middle level adds each
+// administration's mean (a window function), so that the outer level, which
+// sums per administration, can return centred sums of squares. Conditional
+// aggregation over one join of responses and answers keeps the cost of
+// scoring that of one scan for every document whose columns fit in
+// aggregateLimits, which covers any ordinary questionnaire; wider documents
+// take one scan per group (plan). The caller runs every query in one
+// read-only transaction, so that all groups see the same submissions.
 func aggregate(db *gorm.DB, campaignID int64, doc *survey.Document) ([]scoring.Input, error) {
 	if len(doc.Indicators) == 0 {
 		return nil, nil
 	}
-	var q scanQuery
-	type measure struct {
-		indicator int    // index in doc.Indicators
-		question  string // "" for the indicator itself, else one question of a questions breakdown
-		column    int    // first outer column
+	inputs := make([]scoring.Input, len(doc.Indicators))
+	for i := range inputs {
+		inputs[i].QuestionCells = map[string][]scoring.Cell{}
+		inputs[i].Answering = map[string]int{}
 	}
-	type optionMeasure struct {
-		indicator int
-		options   []string
-		column    int // answering, then one column per option
+	for _, group := range plan(doc) {
+		if err := runGroup(db, campaignID, doc, group, inputs); err != nil {
+			return nil, err
+		}
 	}
-	var measures []measure
-	var optionMeasures []optionMeasure
+	return inputs, nil
+}
+
+// part is one piece of the aggregate of an indicator: the cells of one
+// measure (the indicator itself, or one question of its questions
+// breakdown), or the counts of some options of its options breakdown.
+type part struct {
+	indicator int
+	// A measure: question is "" for the indicator itself, else the
+	// breakdown's question; questions are those its value is computed
+	// over.
+	question  string
+	questions []string
+	// An options part: the question and some of its option keys;
+	// answering marks the part that also counts the responses that
+	// answered the question.
+	optionsOf string
+	options   []string
+	answering bool
+}
+
+// parts lists the pieces of every indicator of doc, in order. An options
+// breakdown is cut into parts of at most aggregateLimits.options options,
+// so that no single part is wider than a query may be.
+func parts(doc *survey.Document) []part {
+	var out []part
 	for i, ind := range doc.Indicators {
-		q.where(i, ind)
-		measures = append(measures, measure{indicator: i, column: q.measure(i, len(measures), ind, ind.Questions)})
+		out = append(out, part{indicator: i, questions: ind.Questions})
 		if breaksDown(ind, "questions") {
 			for _, question := range ind.Questions {
-				measures = append(measures, measure{indicator: i, question: question,
-					column: q.measure(i, len(measures), ind, []string{question})})
+				out = append(out, part{indicator: i, question: question, questions: []string{question}})
 			}
 		}
 		if breaksDown(ind, "options") {
@@ -55,21 +91,125 @@ func aggregate(db *gorm.DB, campaignID int64, doc *survey.Document) ([]scoring.I
 			for _, o := range doc.OptionsOf(doc.Question(ind.Questions[0])) {
 				keys = append(keys, o.Key)
 			}
-			optionMeasures = append(optionMeasures, optionMeasure{indicator: i, options: keys,
-				column: q.options(i, len(optionMeasures), ind.Questions[0], keys)})
+			first := true
+			for len(keys) > 0 || first {
+				n := min(len(keys), aggregateLimits.options)
+				out = append(out, part{indicator: i, optionsOf: ind.Questions[0], options: keys[:n], answering: first})
+				keys, first = keys[n:], false
+			}
 		}
+	}
+	return out
+}
+
+// cost is an upper bound of what a part adds to a query: inner columns
+// (window included), outer columns and bound parameters (those of its
+// columns, and its questions in the join's list).
+func (p part) cost(ind survey.Indicator) (inner, outer, params int) {
+	if p.optionsOf != "" {
+		inner, outer, params = len(p.options), len(p.options), 2*len(p.options)+1
+		if p.answering {
+			inner, outer, params = inner+1, outer+1, params+1
+		}
+		return inner, outer, params
+	}
+	q := len(p.questions)
+	switch ind.Method {
+	case survey.MethodShare:
+		return 3, measureColumns, 5*q + len(ind.Options)
+	case survey.MethodMeanValue:
+		return 4, measureColumns + 1, 4*q + 4
+	default:
+		return 3, measureColumns, 3 * q
+	}
+}
+
+// whereCost is what an indicator's `where` flag adds to a query that
+// holds a part of it: one inner column and its parameters.
+func whereCost(ind survey.Indicator) (inner, params int) {
+	if ind.Where == nil {
+		return 1, 0
+	}
+	return 1, 2 + len(ind.Where.In)
+}
+
+// plan groups the parts of doc, in order, into as few queries as
+// aggregateLimits allow. A part never needs more than one query, so every
+// document the validator accepts (and any other of sane size) is scored.
+func plan(doc *survey.Document) [][]part {
+	// costIn is what p adds to a query, with its indicator's `where`
+	// flag when the query has no part of that indicator yet.
+	costIn := func(p part, flagged map[int]bool) (inner, outer, params int) {
+		ind := doc.Indicators[p.indicator]
+		inner, outer, params = p.cost(ind)
+		if !flagged[p.indicator] {
+			wi, wp := whereCost(ind)
+			inner, params = inner+wi, params+wp
+		}
+		return inner, outer, params
+	}
+	var groups [][]part
+	var current []part
+	var inner, outer, params int
+	flagged := map[int]bool{}
+	for _, p := range parts(doc) {
+		pi, po, pp := costIn(p, flagged)
+		// The middle level has the response id and administration too,
+		// the outer one the administration.
+		fits := 2+inner+pi <= aggregateLimits.columns && 1+outer+po <= aggregateLimits.columns &&
+			params+pp <= aggregateLimits.params
+		if !fits && len(current) > 0 {
+			groups = append(groups, current)
+			current, inner, outer, params, flagged = nil, 0, 0, 0, map[int]bool{}
+			pi, po, pp = costIn(p, flagged)
+		}
+		current = append(current, p)
+		flagged[p.indicator] = true
+		inner, outer, params = inner+pi, outer+po, params+pp
+	}
+	if len(current) > 0 {
+		groups = append(groups, current)
+	}
+	return groups
+}
+
+// placed is a part with the first outer column of its figures.
+type placed struct {
+	part
+	column int
+	oor    bool // a mean_value measure, with the out-of-range count after its five sums
+}
+
+// runGroup runs the query of one group of parts and adds its rows to
+// inputs.
+func runGroup(db *gorm.DB, campaignID int64, doc *survey.Document, group []part, inputs []scoring.Input) error {
+	var q scanQuery
+	var placedParts []placed
+	flagged := map[int]bool{}
+	measures, optionParts := 0, 0
+	for _, p := range group {
+		ind := doc.Indicators[p.indicator]
+		if !flagged[p.indicator] {
+			q.where(p.indicator, ind)
+			flagged[p.indicator] = true
+		}
+		if p.optionsOf != "" {
+			q.reads(p.optionsOf)
+			placedParts = append(placedParts, placed{part: p, column: q.options(p.indicator, optionParts, p.optionsOf, p.options, p.answering)})
+			optionParts++
+			continue
+		}
+		q.reads(p.questions...)
+		placedParts = append(placedParts, placed{part: p, column: q.measure(p.indicator, measures, ind, p.questions),
+			oor: ind.Method == survey.MethodMeanValue})
+		measures++
 	}
 
 	rows, err := db.Raw(q.sql(), append(q.args, campaignID)...).Rows()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
-	inputs := make([]scoring.Input, len(doc.Indicators))
-	for i := range inputs {
-		inputs[i].QuestionCells = map[string][]scoring.Cell{}
-		inputs[i].Answering = map[string]int{}
-	}
 	values := make([]sql.NullFloat64, q.columns)
 	dest := make([]any, q.columns+1)
 	var administration string
@@ -79,39 +219,51 @@ func aggregate(db *gorm.DB, campaignID int64, doc *survey.Document) ([]scoring.I
 	}
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
-			return nil, err
+			return err
 		}
 		num := func(col int) float64 { return values[col].Float64 } // NULL sums are 0
-		for _, m := range measures {
-			c := scoring.Cell{Administration: administration, N: int(num(m.column)), Sum: num(m.column + 1),
-				Deviations: num(m.column + 2), Excluded: int(num(m.column + 3)), Missing: int(num(m.column + 4))}
+		for _, p := range placedParts {
+			in := &inputs[p.indicator]
+			if p.optionsOf != "" {
+				col := p.column
+				if p.answering {
+					if n := int(num(col)); n > 0 {
+						in.Answering[administration] = n
+					}
+					col++
+				}
+				for k, key := range p.options {
+					if n := int(num(col + k)); n > 0 {
+						in.Options = append(in.Options, scoring.OptionCell{Administration: administration, Option: key, Count: n})
+					}
+				}
+				continue
+			}
+			c := scoring.Cell{Administration: administration, N: int(num(p.column)), Sum: num(p.column + 1),
+				Deviations: num(p.column + 2), Excluded: int(num(p.column + 3)), Missing: int(num(p.column + 4))}
+			if p.oor {
+				c.OutOfRange = int(num(p.column + 5))
+			}
 			if c.N+c.Excluded+c.Missing == 0 {
 				continue // no response of this administration passes `where`
 			}
-			in := &inputs[m.indicator]
-			if m.question == "" {
+			if p.question == "" {
 				in.Cells = append(in.Cells, c)
 			} else {
-				in.QuestionCells[m.question] = append(in.QuestionCells[m.question], c)
-			}
-		}
-		for _, m := range optionMeasures {
-			in := &inputs[m.indicator]
-			if n := int(num(m.column)); n > 0 {
-				in.Answering[administration] = n
-			}
-			for k, key := range m.options {
-				if n := int(num(m.column + 1 + k)); n > 0 {
-					in.Options = append(in.Options, scoring.OptionCell{Administration: administration, Option: key, Count: n})
-				}
+				in.QuestionCells[p.question] = append(in.QuestionCells[p.question], c)
 			}
 		}
 	}
-	return inputs, rows.Err()
+	return rows.Err()
 }
 
-// scanQuery builds the single aggregate query. Keys go in as parameters;
-// the column names it makes up (w0, m3_val, ...) are its own.
+// measureColumns is the number of outer columns of a measure: n, Σ, the
+// centred Σ², excluded and missing (a mean_value measure has one more, the
+// responses whose number lies beyond survey.MaxNumber).
+const measureColumns = 5
+
+// scanQuery builds one aggregate query. Keys go in as parameters; the
+// column names it makes up (w0, m3_val, ...) are its own.
 type scanQuery struct {
 	inner, outer []string
 	windows      []string // each measure's mean per administration
@@ -119,6 +271,25 @@ type scanQuery struct {
 	outerArgs    []any
 	args         []any
 	columns      int // outer columns after the administration code
+	// questions are those whose answers the query reads: the join takes
+	// no other answer row, so that a group of indicators scans only its
+	// own questions' answers (the rows of a large multi-choice answer go
+	// through the group that counts them, not through every group).
+	questions []string
+	read      map[string]bool
+}
+
+// reads adds questions to those whose answers the query joins.
+func (q *scanQuery) reads(questions ...string) {
+	if q.read == nil {
+		q.read = map[string]bool{}
+	}
+	for _, key := range questions {
+		if !q.read[key] {
+			q.read[key] = true
+			q.questions = append(q.questions, key)
+		}
+	}
 }
 
 // where adds the flag of indicator i's `where`: 1 when the response's
@@ -128,12 +299,13 @@ func (q *scanQuery) where(i int, ind survey.Indicator) {
 		q.inner = append(q.inner, fmt.Sprintf("1 AS w%d", i))
 		return
 	}
+	q.reads(ind.Where.Question)
 	q.inner = append(q.inner, fmt.Sprintf("MAX(CASE WHEN a.question_key = ? AND a.option_key IN ? THEN 1 ELSE 0 END) AS w%d", i))
 	q.innerArgs = append(q.innerArgs, ind.Where.Question, ind.Where.In)
 }
 
 // measure adds the respondent value of ind over questions (step 1) and its
-// five per-administration sums, and returns the first outer column.
+// per-administration sums, and returns the first outer column.
 func (q *scanQuery) measure(i, m int, ind survey.Indicator, questions []string) int {
 	name := fmt.Sprintf("m%d", m)
 	q.inner = append(q.inner, "SUM(CASE WHEN a.question_key IN ? THEN 1 ELSE 0 END) AS "+name+"_ans")
@@ -149,8 +321,16 @@ func (q *scanQuery) measure(i, m int, ind survey.Indicator, questions []string) 
   END AS `+name+"_val")
 		q.innerArgs = append(q.innerArgs, questions, ind.Options, questions, questions)
 	case survey.MethodMeanValue:
-		q.inner = append(q.inner, "AVG(CASE WHEN a.question_key IN ? THEN a.number_value END) AS "+name+"_val")
-		q.innerArgs = append(q.innerArgs, questions)
+		// Only numbers within ±survey.MaxNumber are summed, so that no
+		// sum or square can overflow (PostgreSQL fails on a double
+		// precision overflow, SQLite gives an infinity). A number beyond
+		// can only come from data stored before that range was enforced:
+		// its response has no value, and is counted apart so that
+		// scoring withholds the indicator's value and says why.
+		q.inner = append(q.inner,
+			"AVG(CASE WHEN a.question_key IN ? AND a.number_value BETWEEN ? AND ? THEN a.number_value END) AS "+name+"_val",
+			"SUM(CASE WHEN a.question_key IN ? AND NOT (a.number_value BETWEEN ? AND ?) THEN 1 ELSE 0 END) AS "+name+"_oor")
+		q.innerArgs = append(q.innerArgs, questions, -survey.MaxNumber, survey.MaxNumber, questions, -survey.MaxNumber, survey.MaxNumber)
 	default: // mean_score: AVG skips the null scores of "don't know"
 		q.inner = append(q.inner, "AVG(CASE WHEN a.question_key IN ? THEN a.score END) AS "+name+"_val")
 		q.innerArgs = append(q.innerArgs, questions)
@@ -168,45 +348,59 @@ func (q *scanQuery) measure(i, m int, ind survey.Indicator, questions []string) 
 		"SUM(CASE WHEN "+w+" AND "+ans+" > 0 AND "+v+" IS NULL THEN 1 ELSE 0 END)",
 		"SUM(CASE WHEN "+w+" AND "+ans+" = 0 THEN 1 ELSE 0 END)")
 	first := q.columns
-	q.columns += 5
+	q.columns += measureColumns
+	if ind.Method == survey.MethodMeanValue {
+		q.outer = append(q.outer, "SUM(CASE WHEN "+w+" AND v."+name+"_oor > 0 THEN 1 ELSE 0 END)")
+		q.columns++
+	}
 	return first
 }
 
-// options adds, for the options breakdown of indicator i, whether each
-// response answered the question and which options it chose, and returns
-// the first outer column (answering responses, then one count per option).
-func (q *scanQuery) options(i, k int, question string, keys []string) int {
+// options adds, for some options of the options breakdown of indicator i,
+// which of them each response chose, and with answering whether it
+// answered the question at all; it returns the first outer column
+// (answering responses if asked for, then one count per option).
+func (q *scanQuery) options(i, k int, question string, keys []string, answering bool) int {
 	name := fmt.Sprintf("o%d", k)
 	w := fmt.Sprintf("v.w%d = 1", i)
-	q.inner = append(q.inner, "SUM(CASE WHEN a.question_key = ? THEN 1 ELSE 0 END) AS "+name+"_ans")
-	q.innerArgs = append(q.innerArgs, question)
-	q.outer = append(q.outer, "SUM(CASE WHEN "+w+" AND v."+name+"_ans > 0 THEN 1 ELSE 0 END)")
+	first := q.columns
+	if answering {
+		q.inner = append(q.inner, "SUM(CASE WHEN a.question_key = ? THEN 1 ELSE 0 END) AS "+name+"_ans")
+		q.innerArgs = append(q.innerArgs, question)
+		q.outer = append(q.outer, "SUM(CASE WHEN "+w+" AND v."+name+"_ans > 0 THEN 1 ELSE 0 END)")
+		q.columns++
+	}
 	for x, key := range keys {
 		col := fmt.Sprintf("%s_%d", name, x)
 		q.inner = append(q.inner, "MAX(CASE WHEN a.question_key = ? AND a.option_key = ? THEN 1 ELSE 0 END) AS "+col)
 		q.innerArgs = append(q.innerArgs, question, key)
 		q.outer = append(q.outer, "SUM(CASE WHEN "+w+" THEN v."+col+" ELSE 0 END)")
 	}
-	first := q.columns
-	q.columns += 1 + len(keys)
+	q.columns += len(keys)
 	return first
 }
 
 // sql assembles the query; its arguments are q.args then the campaign id.
+// A group without measures has no window to add. A response without an
+// answer to the questions read still has its row (the LEFT JOIN gives it
+// one with NULLs), so that it counts as missing.
 func (q *scanQuery) sql() string {
-	q.args = append(append([]any{}, q.outerArgs...), q.innerArgs...)
+	q.args = append(append(append([]any{}, q.outerArgs...), q.innerArgs...), q.questions)
 	inner, outer := strings.Join(q.inner, ",\n      "), strings.Join(q.outer, ",\n  ")
+	middle := "i.*"
+	if len(q.windows) > 0 {
+		middle += ",\n    " + strings.Join(q.windows, ",\n    ")
+	}
 	return `
 SELECT v.administration_code,
   ` + outer + `
 FROM (
-  SELECT i.*,
-    ` + strings.Join(q.windows, ",\n    ") + `
+  SELECT ` + middle + `
   FROM (
     SELECT r.id, r.administration_code,
       ` + inner + `
     FROM responses r
-    LEFT JOIN answers a ON a.submission_id = r.current_submission_id
+    LEFT JOIN answers a ON a.submission_id = r.current_submission_id AND a.question_key IN ?
     WHERE r.campaign_id = ? AND r.current_submission_id IS NOT NULL
     GROUP BY r.id, r.administration_code
   ) i

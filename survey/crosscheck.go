@@ -30,6 +30,12 @@ func checkDocument(d *Document, v *ValidationError) {
 		}
 	}
 	c.checkText("title", d.Title)
+	if n := len(d.Questions()); n > MaxQuestions {
+		v.Add("sections", CodeOutOfRange, "a questionnaire has at most %d questions, all sections together; this one has %d", MaxQuestions, n)
+	}
+	if n := len(d.Indicators); n > MaxIndicators {
+		v.Add("indicators", CodeOutOfRange, "a questionnaire has at most %d indicators; this one has %d", MaxIndicators, n)
+	}
 	for _, name := range sortedKeys(d.OptionSets) {
 		path := memberPath("option_sets", name)
 		if len(d.OptionSets[name]) == 0 {
@@ -65,6 +71,9 @@ func (c *documentChecker) checkText(path string, t Text) {
 
 // checkOptions checks the options of one question or option set.
 func (c *documentChecker) checkOptions(path string, options []Option) {
+	if len(options) > MaxOptions {
+		c.v.Add(path, CodeOutOfRange, "a question or option set has at most %d options; this one has %d", MaxOptions, len(options))
+	}
 	seen := map[string]bool{}
 	for i, o := range options {
 		p := indexPath(path, i)
@@ -141,6 +150,29 @@ func hasOption(options []Option, key string) (Option, bool) {
 	return Option{}, false
 }
 
+// optionKeys is the set of the keys of options. Checking a list of keys
+// against it costs one lookup per key, where hasOption would scan the
+// options for each.
+func optionKeys(options []Option) map[string]bool {
+	keys := make(map[string]bool, len(options))
+	for _, o := range options {
+		keys[o.Key] = true
+	}
+	return keys
+}
+
+// optionsByKey indexes options by key; the first of a repeated key wins,
+// as with hasOption.
+func optionsByKey(options []Option) map[string]Option {
+	byKey := make(map[string]Option, len(options))
+	for _, o := range options {
+		if _, dup := byKey[o.Key]; !dup {
+			byKey[o.Key] = o
+		}
+	}
+	return byKey
+}
+
 func (c *documentChecker) checkQuestion(path string, q *Question, position int) {
 	c.checkText(path+".text", q.Text)
 	c.checkText(path+".help", q.Help)
@@ -177,6 +209,14 @@ func (c *documentChecker) checkQuestion(path string, q *Question, position int) 
 			}
 		}
 	}
+	for _, bound := range []struct {
+		name  string
+		value *float64
+	}{{"min", q.Min}, {"max", q.Max}} {
+		if bound.value != nil && !inNumberRange(*bound.value) {
+			c.v.Add(path+"."+bound.name, CodeOutOfRange, "%s", numberRangeMessage)
+		}
+	}
 	if q.Min != nil && q.Max != nil && *q.Min > *q.Max {
 		c.v.Add(path+".max", CodeOutOfRange, "must not be less than min")
 	}
@@ -210,10 +250,12 @@ func (c *documentChecker) checkCondition(path string, cond *Condition, before in
 		c.v.Add(path+".in", CodeRequired, "must list at least one option")
 		return
 	}
-	var options []Option
+	var options map[string]bool
 	optionsKnown := false
 	if target != nil {
-		options, optionsKnown = c.optionsOf(target)
+		var list []Option
+		list, optionsKnown = c.optionsOf(target)
+		options = optionKeys(list)
 	}
 	seen := map[string]bool{}
 	for i, key := range cond.In {
@@ -223,7 +265,7 @@ func (c *documentChecker) checkCondition(path string, cond *Condition, before in
 		}
 		seen[key] = true
 		if optionsKnown {
-			if _, ok := hasOption(options, key); !ok {
+			if !options[key] {
 				c.v.Add(p, CodeUnknownOption, "is not an option of question %q", cond.Question)
 			}
 		}

@@ -172,11 +172,14 @@ func (d *Document) Questions() []*Question {
 	return qs
 }
 
-// Question returns the question with the given key, or nil.
+// Question returns the question with the given key, or nil. It allocates
+// nothing: scoring calls it for every indicator and breakdown row.
 func (d *Document) Question(key string) *Question {
-	for _, q := range d.Questions() {
-		if q.Key == key {
-			return q
+	for i := range d.Sections {
+		for j := range d.Sections[i].Questions {
+			if q := &d.Sections[i].Questions[j]; q.Key == key {
+				return q
+			}
 		}
 	}
 	return nil

@@ -96,10 +96,12 @@ func (c *documentChecker) checkShare(path string, ind *Indicator, questions []*Q
 		c.v.Add(path+".options", CodeRequired, "share needs the options it counts")
 		return
 	}
-	var options []Option
+	var options map[string]Option
 	known := false
 	if q != nil {
-		options, known = c.optionsOf(q)
+		var list []Option
+		list, known = c.optionsOf(q)
+		options = optionsByKey(list)
 	}
 	seen := map[string]bool{}
 	for i, key := range ind.Options {
@@ -111,7 +113,7 @@ func (c *documentChecker) checkShare(path string, ind *Indicator, questions []*Q
 		if !known {
 			continue
 		}
-		o, ok := hasOption(options, key)
+		o, ok := options[key]
 		switch {
 		case !ok:
 			c.v.Add(p, CodeUnknownOption, "is not an option of question %q", q.Key)

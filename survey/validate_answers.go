@@ -86,15 +86,19 @@ func PrepareSubmission(doc *Document, answers Answers) (Answers, []AnswerRow, er
 func Visible(doc *Document, answers Answers) map[string]bool {
 	visible := map[string]bool{}
 	byKey := map[string]*Question{}
+	selected := map[string]map[string]bool{}
 	for _, q := range uniqueQuestions(doc) {
-		visible[q.Key] = shown(q, byKey, visible, answers)
+		visible[q.Key] = shown(q, byKey, visible, selected, answers)
 		byKey[q.Key] = q
 	}
 	return visible
 }
 
-// shown decides one question; byKey holds the questions before it.
-func shown(q *Question, byKey map[string]*Question, visible map[string]bool, answers Answers) bool {
+// shown decides one question; byKey holds the questions before it, and
+// selected the options chosen in each of them, read once per question that
+// a show_if names, so that the cost is linear in the answers and the lists
+// of the conditions.
+func shown(q *Question, byKey map[string]*Question, visible map[string]bool, selected map[string]map[string]bool, answers Answers) bool {
 	if q.ShowIf == nil {
 		return true
 	}
@@ -102,11 +106,17 @@ func shown(q *Question, byKey map[string]*Question, visible map[string]bool, ans
 	if target == nil || !visible[target.Key] {
 		return false
 	}
-	for _, selected := range selectedKeys(target, answers[target.Key]) {
-		for _, want := range q.ShowIf.In {
-			if selected == want {
-				return true
-			}
+	chosen, ok := selected[target.Key]
+	if !ok {
+		chosen = map[string]bool{}
+		for _, key := range selectedKeys(target, answers[target.Key]) {
+			chosen[key] = true
+		}
+		selected[target.Key] = chosen
+	}
+	for _, want := range q.ShowIf.In {
+		if chosen[want] {
+			return true
 		}
 	}
 	return false
@@ -202,8 +212,10 @@ func checkAnswer(doc *Document, q *Question, raw json.RawMessage, v *ValidationE
 			v.Add(path, CodeWrongType, "must be an array of option keys")
 			return answer{}, false
 		}
-		options := doc.OptionsOf(q)
-		seen := map[string]bool{}
+		// A set of the option keys, built once: a lookup in the option
+		// list for every selected key would cost options × selections.
+		options := optionKeys(doc.OptionsOf(q))
+		seen := make(map[string]bool, len(list))
 		a.selected = make([]string, 0, len(list))
 		for i, elem := range list {
 			p := indexPath(path, i)
@@ -215,7 +227,7 @@ func checkAnswer(doc *Document, q *Question, raw json.RawMessage, v *ValidationE
 				v.Add(p, CodeDuplicateOption, "this option is already selected")
 			default:
 				seen[key] = true
-				if _, ok := hasOption(options, key); !ok {
+				if !options[key] {
 					v.Add(p, CodeNotAnOption, "is not an option of this question")
 				}
 				a.selected = append(a.selected, key)
@@ -262,6 +274,10 @@ func checkAnswer(doc *Document, q *Question, raw json.RawMessage, v *ValidationE
 }
 
 func checkNumber(path string, q *Question, f float64, v *ValidationError) {
+	if !inNumberRange(f) {
+		v.Add(path, CodeOutOfRange, "%s", numberRangeMessage)
+		return
+	}
 	if q.Min != nil && f < *q.Min {
 		v.Add(path, CodeOutOfRange, "must be at least %s", formatNumber(*q.Min))
 	}
