@@ -226,7 +226,7 @@ func TestExportResponses(t *testing.T) {
 			t.Run(tt.name+"/json", func(t *testing.T) {
 				res := e.request("GET", exportPath+"?format=json", e.tokens[tt.token], nil)
 				checkDownload(t, res, "application/json; charset=utf-8", "customs-2023-responses.json")
-				// Flat elements, as API.md's columns: the three fixed
+				// Flat elements, as docs/api.md's columns: the three fixed
 				// members, then one per question.
 				var elements []map[string]any
 				if err := json.Unmarshal(res.Body, &elements); err != nil {
@@ -451,41 +451,4 @@ func TestExportFormatParameter(t *testing.T) {
 			}
 		}
 	})
-}
-
-// TestExportOperationsDocumentTheirAnswers checks docs/openapi.yaml: both
-// exports list the 422 of an unknown format, and the responses export the
-// 429 of too many exports.
-func TestExportOperationsDocumentTheirAnswers(t *testing.T) {
-	doc := string(readFile(t, "../docs/openapi.yaml"))
-	operation := func(path string) string {
-		start := strings.Index(doc, "\n  "+path+":\n")
-		if start < 0 {
-			t.Fatalf("docs/openapi.yaml has no path %s", path)
-		}
-		rest := doc[start+1:]
-		// The operation ends where the next path (or section) begins.
-		if end := strings.Index(rest[len(path)+4:], "\n  /"); end >= 0 {
-			rest = rest[:len(path)+4+end]
-		}
-		if end := strings.Index(rest, "\ncomponents:"); end >= 0 {
-			rest = rest[:end]
-		}
-		return rest
-	}
-	tests := []struct {
-		path     string
-		statuses []string
-	}{
-		{"/api/v1/campaigns/{key}/scores", []string{"200", "401", "403", "404", "422", "500", "503"}},
-		{"/api/v1/campaigns/{key}/responses", []string{"200", "401", "403", "404", "422", "429", "500", "503"}},
-	}
-	for _, tt := range tests {
-		op := operation(tt.path)
-		for _, status := range tt.statuses {
-			if !strings.Contains(op, "\n        \""+status+"\":") {
-				t.Errorf("%s documents no %s answer", tt.path, status)
-			}
-		}
-	}
 }

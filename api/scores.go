@@ -6,44 +6,34 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/customs-survey/surveyd/scoring"
+	"github.com/customs-survey/surveyd/exports"
 )
 
 // scores: GET /campaigns/{key}/scores[?format=json|csv|xlsx][&lang=xx]. The
-// CSV and XLSX tables (scoring.WriteCSV, scoring.WriteXLSX) are downloads
-// named <campaign>-scores.csv|xlsx. A report holds a few rows per indicator,
-// so it is rendered into memory first: a failure is still a problem
-// document, never half a file.
+// JSON body is toScoresResponse of the report; the CSV and XLSX tables
+// (exports.WriteScores) are downloads named <campaign>-scores.csv|xlsx. A
+// report holds a few rows per indicator, so it is rendered into memory
+// first: a failure is still a problem document, never half a file.
 func (s *server) scores(c *gin.Context) {
 	format, err := exportFormat(c)
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	var write func(*bytes.Buffer, scoring.Report) error
-	var contentType string
-	switch format {
-	case "csv":
-		write = func(b *bytes.Buffer, r scoring.Report) error { return scoring.WriteCSV(b, r) }
-		contentType = contentCSV
-	case "xlsx":
-		write = func(b *bytes.Buffer, r scoring.Report) error { return scoring.WriteXLSX(b, r) }
-		contentType = contentXLSX
-	}
 	report, err := s.store.Scores(c.Request.Context(), c.Param("key"), c.Query("lang"))
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	if write == nil {
-		s.respond(c, http.StatusOK, report)
+	if format == exports.JSON {
+		s.respond(c, http.StatusOK, toScoresResponse(report))
 		return
 	}
 	var body bytes.Buffer
-	if err := write(&body, report); err != nil {
+	if err := exports.WriteScores(&body, format, report); err != nil {
 		s.writeError(c, err)
 		return
 	}
 	attachment(c, report.Campaign, "scores", format)
-	c.Data(http.StatusOK, contentType, body.Bytes())
+	c.Data(http.StatusOK, format.ContentType(), body.Bytes())
 }

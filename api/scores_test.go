@@ -67,7 +67,7 @@ func (e *env) scores(campaign string) scoreReport {
 
 // TestScoresEndToEnd submits three responses through the API and checks
 // every indicator of customs_annual.json against values worked out by hand
-// from SCORING.md (in the comments).
+// from docs/scoring.md (in the comments).
 func TestScoresEndToEnd(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, url string) {
 		e := newEnv(t, url)

@@ -1,9 +1,12 @@
 package scoring
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"slices"
+)
 
 // Result is one computed indicator, as GET /campaigns/{key}/scores shows it
-// (SCORING.md, "Result of one indicator").
+// (docs/scoring.md, "The result of one indicator").
 type Result struct {
 	Code      string      `json:"code"`
 	Title     string      `json:"title"`
@@ -57,6 +60,10 @@ type Breakdown struct {
 
 	kinds []string // the kinds asked for, in the indicator's order
 }
+
+// Kinds lists the kinds of breakdown the indicator asked for (options,
+// questions, administrations), in the indicator's order.
+func (b Breakdown) Kinds() []string { return slices.Clone(b.kinds) }
 
 // MarshalJSON writes every kind the indicator asked for, as an array even
 // when it has no rows (an empty campaign), and no other.

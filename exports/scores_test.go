@@ -1,4 +1,4 @@
-package scoring
+package exports
 
 import (
 	"bytes"
@@ -9,30 +9,9 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
-)
 
-func TestSafeCell(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"", ""},
-		{"plain text", "plain text"},
-		{"=HYPERLINK(\"http://evil\")", "'=HYPERLINK(\"http://evil\")"},
-		{"+SUM(A1:A9)", "'+SUM(A1:A9)"},
-		{"-2+3", "'-2+3"},
-		{"@SUM(1)", "'@SUM(1)"},
-		{"\t=1", "'\t=1"},
-		{"\r=1", "'\r=1"},
-		{"a=1", "a=1"},
-		{" =1", " =1"},
-		{"'quoted", "'quoted"},
-		{"67.31", "67.31"},
-		{"été", "été"},
-	}
-	for _, tt := range tests {
-		if got := SafeCell(tt.in); got != tt.want {
-			t.Errorf("SafeCell(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
+	"github.com/customs-survey/surveyd/scoring"
+)
 
 func ptr[T any](v T) *T { return &v }
 
@@ -40,17 +19,17 @@ func ptr[T any](v T) *T { return &v }
 // (1750/26 = 67.3077 → 67.31), an indicator without value, a suppressed
 // administration, a negative change, and texts that a spreadsheet would
 // take for formulas.
-func testReport() Report {
-	return Report{
+func testReport() scoring.Report {
+	return scoring.Report{
 		Campaign: "customs-2023", Year: 2023, ComputedAt: time.Date(2024, 3, 1, 9, 30, 0, 0, time.UTC),
-		Coverage: Coverage{AdministrationsInvited: 28, AdministrationsResponded: 26, Missing: []string{"CY", "DK"}, Responses: 41},
-		Indicators: []Result{
+		Coverage: scoring.Coverage{AdministrationsInvited: 28, AdministrationsResponded: 26, Missing: []string{"CY", "DK"}, Responses: 41},
+		Indicators: []scoring.Result{
 			{
 				Code: "RES 3.2.1", Title: "Contribution of the EES to operational performance", Method: "mean_score", Unit: "administration",
 				Value: ptr(1750.0 / 26), N: 26, Excluded: 2, Missing: 1, CI95: &[2]float64{60.12345, 74.49499},
-				Target:   &Target{Value: 70, Status: TargetNotMet},
-				Previous: &Previous{Campaign: "customs-2022", Year: 2022, Value: ptr(74.2), DeltaPP: ptr(1750.0/26 - 74.2)},
-				Breakdown: &Breakdown{Options: []Row{
+				Target:   &scoring.Target{Value: 70, Status: scoring.TargetNotMet},
+				Previous: &scoring.Previous{Campaign: "customs-2022", Year: 2022, Value: ptr(74.2), DeltaPP: ptr(1750.0/26 - 74.2)},
+				Breakdown: &scoring.Breakdown{Options: []scoring.Row{
 					{Key: "full", Label: "Fully", Value: ptr(100.0 / 3), N: ptr(26), Count: ptr(9)},
 					{Key: "dont_know", Label: "Don't know", Value: ptr(0.0), N: ptr(26), Count: ptr(0)},
 					{Key: "evil", Label: "+SUM(1)", Value: ptr(200.0 / 3), N: ptr(26), Count: ptr(17)},
@@ -59,15 +38,15 @@ func testReport() Report {
 			},
 			{
 				Code: "OP 1.4.2", Title: "=HYPERLINK(\"http://evil.example\",\"click\")", Method: "mean_value", Unit: "respondent",
-				N: 0, Missing: 3, Target: &Target{Value: 4, Status: TargetNotMet},
+				N: 0, Missing: 3, Target: &scoring.Target{Value: 4, Status: scoring.TargetNotMet},
 				Narrative: "@No value can be computed for 2023.",
 			},
 			{
 				Code: "EES overall", Title: "Overall contribution", Method: "share", Unit: "respondent",
 				Value: ptr(62.5), N: 8,
-				Breakdown: &Breakdown{
-					Questions: []Row{{Key: "ees_perf", Label: "-To what extent?", Value: ptr(62.5), N: ptr(8), Excluded: ptr(0), Missing: ptr(0)}},
-					Administrations: []Row{
+				Breakdown: &scoring.Breakdown{
+					Questions: []scoring.Row{{Key: "ees_perf", Label: "-To what extent?", Value: ptr(62.5), N: ptr(8), Excluded: ptr(0), Missing: ptr(0)}},
+					Administrations: []scoring.Row{
 						{Key: "BE", Label: "BE", N: ptr(3), Excluded: ptr(0), Missing: ptr(0), Suppressed: true},
 						{Key: "FR", Label: "FR", Value: ptr(4.005), N: ptr(5), Excluded: ptr(1), Missing: ptr(0)},
 					},
@@ -105,16 +84,16 @@ var exportWants = []struct {
 	{"EES overall", "Administration: FR", exportWant{"value": "4.01", "n": "5", "excluded": "1", "suppressed": "false"}},
 }
 
-func TestWriteCSV(t *testing.T) {
+func TestWriteScoresCSV(t *testing.T) {
 	var buf bytes.Buffer
-	if err := WriteCSV(&buf, testReport()); err != nil {
+	if err := WriteScoresCSV(&buf, testReport()); err != nil {
 		t.Fatal(err)
 	}
 	records, err := csv.NewReader(&buf).ReadAll()
 	if err != nil {
 		t.Fatalf("not CSV: %v\n%s", err, buf.String())
 	}
-	if !slices.Equal(records[0], exportColumns) {
+	if !slices.Equal(records[0], scoreHeader()) {
 		t.Fatalf("header %v", records[0])
 	}
 	if got, want := len(records)-1, len(exportWants); got != want {
@@ -123,7 +102,7 @@ func TestWriteCSV(t *testing.T) {
 	for i, tt := range exportWants {
 		t.Run(tt.code+"/"+tt.level, func(t *testing.T) {
 			row := map[string]string{}
-			for j, col := range exportColumns {
+			for j, col := range scoreHeader() {
 				row[col] = records[i+1][j]
 			}
 			if row["code"] != tt.code || row["level"] != tt.level {
@@ -138,26 +117,26 @@ func TestWriteCSV(t *testing.T) {
 	}
 }
 
-func TestWriteCSVNeutralisesEveryTextCell(t *testing.T) {
+func TestWriteScoresCSVNeutralisesEveryTextCell(t *testing.T) {
 	var buf bytes.Buffer
-	if err := WriteCSV(&buf, testReport()); err != nil {
+	if err := WriteScoresCSV(&buf, testReport()); err != nil {
 		t.Fatal(err)
 	}
 	records, _ := csv.NewReader(&buf).ReadAll()
 	numeric := map[string]bool{"delta_pp": true} // a number may be negative
 	for _, rec := range records[1:] {
 		for j, v := range rec {
-			if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) && !numeric[exportColumns[j]] {
-				t.Errorf("column %s starts a formula: %q", exportColumns[j], v)
+			if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) && !numeric[scoreHeader()[j]] {
+				t.Errorf("column %s starts a formula: %q", scoreHeader()[j], v)
 			}
 		}
 	}
 }
 
-func openXLSX(t *testing.T, r Report) *excelize.File {
+func openXLSX(t *testing.T, r scoring.Report) *excelize.File {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := WriteXLSX(&buf, r); err != nil {
+	if err := WriteScoresXLSX(&buf, r); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenReader(&buf)
@@ -168,14 +147,14 @@ func openXLSX(t *testing.T, r Report) *excelize.File {
 	return f
 }
 
-func TestWriteXLSXSheets(t *testing.T) {
+func TestWriteScoresXLSXSheets(t *testing.T) {
 	f := openXLSX(t, testReport())
 	if got, want := f.GetSheetList(), []string{SheetAnnex, SheetBreakdowns, SheetCoverage}; !slices.Equal(got, want) {
 		t.Fatalf("sheets %v, want %v", got, want)
 	}
 }
 
-func TestWriteXLSXAnnex(t *testing.T) {
+func TestWriteScoresXLSXAnnex(t *testing.T) {
 	f := openXLSX(t, testReport())
 	sheet := SheetAnnex
 	tests := []struct {
@@ -255,9 +234,9 @@ func TestWriteXLSXAnnex(t *testing.T) {
 	}
 }
 
-func TestWriteXLSXBreakdownsMatchCSV(t *testing.T) {
+func TestWriteScoresXLSXBreakdownsMatchCSV(t *testing.T) {
 	var buf bytes.Buffer
-	if err := WriteCSV(&buf, testReport()); err != nil {
+	if err := WriteScoresCSV(&buf, testReport()); err != nil {
 		t.Fatal(err)
 	}
 	records, _ := csv.NewReader(&buf).ReadAll()
@@ -274,11 +253,11 @@ func TestWriteXLSXBreakdownsMatchCSV(t *testing.T) {
 			if j < len(rows[i]) {
 				got = rows[i][j]
 			}
-			if exportColumns[j] == "suppressed" && i > 0 {
+			if scoreHeader()[j] == "suppressed" && i > 0 {
 				got = strings.ToLower(got) // a boolean cell shows TRUE or FALSE
 			}
 			if got != want {
-				t.Errorf("row %d %s: %q, CSV has %q", i+1, exportColumns[j], got, want)
+				t.Errorf("row %d %s: %q, CSV has %q", i+1, scoreHeader()[j], got, want)
 			}
 		}
 	}
@@ -294,7 +273,7 @@ func TestWriteXLSXBreakdownsMatchCSV(t *testing.T) {
 	}
 }
 
-func TestWriteXLSXCoverage(t *testing.T) {
+func TestWriteScoresXLSXCoverage(t *testing.T) {
 	rows, err := openXLSX(t, testReport()).GetRows(SheetCoverage)
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,104 @@
+package exports
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"github.com/customs-survey/surveyd/survey"
+)
+
+// responseColumn is one column of the responses export.
+type responseColumn struct {
+	name  string
+	width float64 // in the workbook; 0 for the default
+	cell  func(r *survey.ExportedResponse) (cell, error)
+}
+
+// fixedColumns precede the question columns. No question may be keyed
+// response_id, administration or submitted_at (the questionnaire validator
+// reserves them), so the names never collide.
+var fixedColumns = []responseColumn{
+	{name: "response_id", width: 38, cell: func(r *survey.ExportedResponse) (cell, error) {
+		return textCell(r.ResponseID), nil
+	}},
+	{name: "administration", cell: func(r *survey.ExportedResponse) (cell, error) {
+		return textCell(r.Administration), nil
+	}},
+	{name: "submitted_at", width: 22, cell: func(r *survey.ExportedResponse) (cell, error) {
+		return timeCell(r.SubmittedAt), nil
+	}},
+}
+
+// responseColumns is the table of a questionnaire's responses: the fixed
+// columns, then one per question in questionnaire order.
+func responseColumns(doc *survey.Document) []responseColumn {
+	cols := slices.Clone(fixedColumns)
+	for _, q := range doc.Questions() {
+		decode := answerDecoder(doc, q)
+		cols = append(cols, responseColumn{name: q.Key, cell: func(r *survey.ExportedResponse) (cell, error) {
+			raw, ok := r.Answers[q.Key]
+			if !ok || len(raw) == 0 || string(raw) == "null" {
+				return cell{}, nil
+			}
+			c, err := decode(raw)
+			if err != nil {
+				return c, fmt.Errorf("response %s, question %s: %w", r.ResponseID, q.Key, err)
+			}
+			return c, nil
+		}})
+	}
+	return cols
+}
+
+// answerDecoder reads a stored answer to q, which PrepareSubmission has
+// already checked against the questionnaire: a failure means corrupt data.
+// A single choice is its option key as text, a multi choice the keys in
+// questionnaire order whatever order the respondent clicked them in, a
+// number the number as submitted.
+func answerDecoder(doc *survey.Document, q *survey.Question) func(json.RawMessage) (cell, error) {
+	switch q.Type {
+	case survey.TypeMultiChoice:
+		rank := map[string]int{}
+		for i, o := range doc.OptionsOf(q) {
+			rank[o.Key] = i
+		}
+		return func(raw json.RawMessage) (cell, error) {
+			var keys []string
+			if err := json.Unmarshal(raw, &keys); err != nil {
+				return cell{}, err
+			}
+			slices.SortStableFunc(keys, func(a, b string) int { return rankOf(rank, a) - rankOf(rank, b) })
+			return choicesCell(keys), nil
+		}
+	case survey.TypeNumber:
+		return func(raw json.RawMessage) (cell, error) {
+			var n json.Number
+			if err := json.Unmarshal(raw, &n); err != nil {
+				return cell{}, err
+			}
+			v, err := n.Float64()
+			if err != nil {
+				return cell{}, err
+			}
+			return cell{kind: kindNumber, text: n.String(), number: v}, nil
+		}
+	default: // single choice (an option key) and text
+		return func(raw json.RawMessage) (cell, error) {
+			var s string
+			if err := json.Unmarshal(raw, &s); err != nil {
+				return cell{}, err
+			}
+			return textCell(s), nil
+		}
+	}
+}
+
+// rankOf puts options the questionnaire does not know (there should be
+// none) after those it does.
+func rankOf(rank map[string]int, key string) int {
+	if r, ok := rank[key]; ok {
+		return r
+	}
+	return len(rank)
+}
