@@ -36,6 +36,8 @@ var accessRules = map[string]rule{
 	"POST /api/v1/auth/login":                                    {},
 	"POST /api/v1/auth/refresh":                                  {},
 	"POST /api/v1/auth/logout":                                   {},
+	"GET /api/v1/openapi.yaml":                                   {},
+	"GET /api/v1/openapi.json":                                   {},
 	"GET /api/v1/me":                                             {roles: anyone},
 	"POST /api/v1/me/password":                                   {roles: anyone},
 	"POST /api/v1/administrations":                               {roles: adminOnly},

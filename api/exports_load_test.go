@@ -129,8 +129,9 @@ func serveHTTP(t *testing.T, h http.Handler) *httptest.Server {
 func callHTTP(t *testing.T, ts *httptest.Server, method, path, token string, body any) result {
 	t.Helper()
 	var reader io.Reader
+	var raw []byte
 	if body != nil {
-		raw, _ := json.Marshal(body)
+		raw, _ = json.Marshal(body)
 		reader = bytes.NewReader(raw)
 	}
 	req, err := http.NewRequest(method, ts.URL+path, reader)
@@ -150,6 +151,7 @@ func callHTTP(t *testing.T, ts *httptest.Server, method, path, token string, bod
 	if err != nil {
 		t.Fatalf("%s %s: reading the body: %v", method, path, err)
 	}
+	checkContract(t, req, raw, result{Status: res.StatusCode, Header: res.Header, Body: b})
 	return result{Status: res.StatusCode, Header: res.Header, Body: b}
 }
 

@@ -47,7 +47,18 @@ func (e *env) advance(d time.Duration) { e.offset.Add(int64(d)) }
 func newEnv(t *testing.T, databaseURL string) *env {
 	t.Helper()
 	e := &env{t: t, tokens: map[string]string{}}
-	st, err := store.Open(context.Background(), databaseURL, store.Options{Migrate: true, Now: e.now})
+	e.store, e.handler = newInstance(t, databaseURL, auth.DefaultThrottle, e.now)
+	e.tokens["admin"] = e.login(adminEmail, adminPassword)
+	return e
+}
+
+// newInstance is one server process: a store of its own on databaseURL, with
+// the first admin, and the real router over it, with the given throttle and
+// clock. Several instances may share one database, as several surveyd
+// processes do.
+func newInstance(t *testing.T, databaseURL string, throttle auth.Throttle, now func() time.Time) (*store.Store, http.Handler) {
+	t.Helper()
+	st, err := store.Open(context.Background(), databaseURL, store.Options{Migrate: true, Now: now})
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
@@ -63,11 +74,8 @@ func newEnv(t *testing.T, databaseURL string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.store = st
-	e.handler = api.NewServer(api.Config{BodyLimit: 64 << 10, Now: e.now, Logger: testLogger(t)},
-		api.Deps{Store: st, Auth: auth.NewService(st, issuer, auth.DefaultThrottle, time.Hour, e.now)})
-	e.tokens["admin"] = e.login(adminEmail, adminPassword)
-	return e
+	return st, api.NewServer(api.Config{BodyLimit: 64 << 10, Now: now, Logger: testLogger(t)},
+		api.Deps{Store: st, Auth: auth.NewService(st, issuer, throttle, time.Hour, now)})
 }
 
 // result is one HTTP exchange.
@@ -91,18 +99,21 @@ func (r result) JSON(t *testing.T) map[string]any {
 // (sent verbatim) or any value (sent as JSON). headers are name, value pairs.
 func (e *env) request(method, path, token string, body any, headers ...string) result {
 	e.t.Helper()
-	var reader io.Reader
+	var raw []byte
 	switch b := body.(type) {
 	case nil:
 	case string:
-		reader = strings.NewReader(b)
+		raw = []byte(b)
 	case []byte:
-		reader = bytes.NewReader(b)
+		raw = b
 	default:
-		raw, err := json.Marshal(b)
-		if err != nil {
+		var err error
+		if raw, err = json.Marshal(b); err != nil {
 			e.t.Fatal(err)
 		}
+	}
+	var reader io.Reader
+	if body != nil {
 		reader = bytes.NewReader(raw)
 	}
 	req := httptest.NewRequest(method, path, reader)
@@ -115,6 +126,7 @@ func (e *env) request(method, path, token string, body any, headers ...string) r
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
+	sent := req.Clone(context.Background())
 	rec := httptest.NewRecorder()
 	e.handler.ServeHTTP(rec, req)
 	res := result{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
@@ -123,7 +135,24 @@ func (e *env) request(method, path, token string, body any, headers ...string) r
 			e.t.Errorf("%s %s: status %d with Content-Type %q, want application/problem+json", method, path, res.Status, ct)
 		}
 	}
+	checkContract(e.t, sent, raw, res)
 	return res
+}
+
+// checkContract fails the test when an exchange departs from
+// docs/openapi.yaml (see contract.check). Every request of env.request goes
+// through it, and so do those that tests send by other means (bursts from
+// many goroutines, a real TCP server): it may be called from any goroutine.
+func checkContract(t *testing.T, req *http.Request, body []byte, res result) {
+	t.Helper()
+	c, err := loadContract()
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	if err := c.check(req, body, res); err != nil {
+		t.Errorf("%s does not follow docs/openapi.yaml:\n%v\nbody: %.500s", describeExchange(req.Method, req.URL.RequestURI(), res.Status), err, res.Body)
+	}
 }
 
 // must sends a request and fails the test unless the status is want.

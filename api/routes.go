@@ -18,9 +18,9 @@ const (
 func (s *server) routes() http.Handler {
 	e := newEngine(s.cfg.TrustedProxies)
 	e.Use(s.recoverPanics, s.logRequests, s.audit, secureHeaders, checkParams, s.limitBody)
-	e.NoRoute(func(c *gin.Context) { writeProblem(c, "not-found", "no such endpoint", nil) })
+	e.NoRoute(func(c *gin.Context) { writeProblem(c, problemNotFound, "no such endpoint", nil) })
 	e.NoMethod(func(c *gin.Context) {
-		writeProblem(c, "method-not-allowed", "this endpoint does not accept "+c.Request.Method, nil)
+		writeProblem(c, problemMethodNotAllowed, "this endpoint does not accept "+c.Request.Method, nil)
 	})
 
 	e.GET("/healthz", s.healthz)
@@ -32,6 +32,8 @@ func (s *server) routes() http.Handler {
 	v1.POST("/auth/login", s.login)
 	v1.POST("/auth/refresh", s.refresh)
 	v1.POST("/auth/logout", s.logout)
+	v1.GET("/openapi.yaml", s.serveOpenAPIYAML)
+	v1.GET("/openapi.json", s.serveOpenAPIJSON)
 
 	a := v1.Group("", s.authenticate, s.idempotent)
 	a.GET("/me", s.me)

@@ -13,10 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/customs-survey/surveyd/api"
 	"github.com/customs-survey/surveyd/auth"
 	"github.com/customs-survey/surveyd/internal/dbtest"
-	"github.com/customs-survey/surveyd/store"
 )
 
 // stepClock is a clock that stands still until it is moved, so that every
@@ -33,29 +31,12 @@ func newStepClock() *stepClock {
 func (c *stepClock) now() time.Time          { return time.Unix(0, c.ns.Load()) }
 func (c *stepClock) advance(d time.Duration) { c.ns.Add(int64(d)) }
 
-// throttleInstance is one server process: a store of its own and the real
-// router over it, with the given throttle and clock. Several instances may
-// share one database, as several surveyd processes do.
+// throttleInstance is one server process with the given throttle and
+// clock (newInstance).
 func throttleInstance(t *testing.T, databaseURL string, throttle auth.Throttle, now func() time.Time) http.Handler {
 	t.Helper()
-	st, err := store.Open(context.Background(), databaseURL, store.Options{Migrate: true, Now: now})
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.EnsureAdmin(context.Background(), adminEmail, adminPassword); err != nil {
-		t.Fatalf("ensure admin: %v", err)
-	}
-	secret, err := st.JWTSecret(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	issuer, err := auth.NewIssuer(secret, "surveyd", "surveyd-api", 15*time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return api.NewServer(api.Config{BodyLimit: 64 << 10, Now: now, Logger: testLogger(t)},
-		api.Deps{Store: st, Auth: auth.NewService(st, issuer, throttle, time.Hour, now)})
+	_, h := newInstance(t, databaseURL, throttle, now)
+	return h
 }
 
 // call is one request of a burst.
@@ -94,8 +75,10 @@ func send(t *testing.T, c call) answered {
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
+	sent := req.Clone(context.Background())
 	rec := httptest.NewRecorder()
 	c.handler.ServeHTTP(rec, req)
+	checkContract(t, sent, raw, result{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()})
 	return answered{status: rec.Code, retryAfter: rec.Header().Get("Retry-After"), body: rec.Body.Bytes()}
 }
 
