@@ -79,7 +79,7 @@ func (e *env) runCases(t *testing.T, cases []apiCase) {
 // listOf decodes the array under member name of a JSON object body.
 func listOf(t *testing.T, res result, name string) []map[string]any {
 	t.Helper()
-	// Lists are bare JSON arrays (API.md: "GET /administrations → list").
+	// Lists are bare JSON arrays (docs/api.md, "Lists and paging").
 	var items []map[string]any
 	if err := json.Unmarshal(res.Body, &items); err != nil || items == nil {
 		t.Fatalf("the %s list is not a JSON array: %v\n%s", name, err, res.Body)

@@ -12,7 +12,7 @@ import (
 type campaignRequest struct {
 	Key              string   `json:"key" validate:"required,campaign_key"`
 	Year             int      `json:"year" validate:"required,gte=2000,lte=2200"`
-	Questionnaire    string   `json:"questionnaire" validate:"required,key"`
+	Questionnaire    string   `json:"questionnaire" validate:"required,survey_key"`
 	Version          int      `json:"version" validate:"required,gte=1"`
 	OpensAt          string   `json:"opens_at" validate:"required"`
 	ClosesAt         string   `json:"closes_at" validate:"required"`
@@ -55,7 +55,7 @@ func (s *server) toCampaignResponse(c survey.Campaign) campaignResponse {
 func parseTime(v *survey.ValidationError, field, value string) time.Time {
 	t, err := time.Parse(time.RFC3339, value)
 	if err != nil {
-		v.Add(field, "invalid_time", "must be an RFC 3339 time such as 2024-03-01T00:00:00Z")
+		v.Add(field, survey.CodeInvalidTime, "must be an RFC 3339 time such as 2024-03-01T00:00:00Z")
 	}
 	return t
 }
@@ -134,6 +134,23 @@ type progressRow struct {
 	Submitted      int    `json:"submitted"`
 }
 
+// progressResponse is the body of GET /campaigns/{key}/progress. Its
+// members are in alphabetical order, as they have always been sent.
+type progressResponse struct {
+	Administrations []progressRow `json:"administrations"`
+	Campaign        string        `json:"campaign"`
+	Totals          progressRow   `json:"totals"`
+}
+
+func toProgressResponse(p survey.Progress) progressResponse {
+	out := progressResponse{Campaign: p.Campaign, Administrations: make([]progressRow, len(p.Rows)),
+		Totals: progressRow{Respondents: p.Totals.Respondents, Drafts: p.Totals.Drafts, Submitted: p.Totals.Submitted}}
+	for i, r := range p.Rows {
+		out.Administrations[i] = progressRow{Administration: r.Administration, Respondents: r.Respondents, Drafts: r.Drafts, Submitted: r.Submitted}
+	}
+	return out
+}
+
 // progress: GET /campaigns/{key}/progress (coordinators: their own row).
 func (s *server) progress(c *gin.Context) {
 	p, err := s.store.Progress(c.Request.Context(), principal(c), c.Param("key"))
@@ -141,15 +158,7 @@ func (s *server) progress(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	rows := make([]progressRow, len(p.Rows))
-	for i, r := range p.Rows {
-		rows[i] = progressRow{Administration: r.Administration, Respondents: r.Respondents, Drafts: r.Drafts, Submitted: r.Submitted}
-	}
-	s.respond(c, http.StatusOK, gin.H{
-		"campaign":        p.Campaign,
-		"administrations": rows,
-		"totals":          progressRow{Respondents: p.Totals.Respondents, Drafts: p.Totals.Drafts, Submitted: p.Totals.Submitted},
-	})
+	s.respond(c, http.StatusOK, toProgressResponse(p))
 }
 
 // campaignQuestionnaire: GET /campaigns/{key}/questionnaire?lang=xx, the
@@ -164,5 +173,5 @@ func (s *server) campaignQuestionnaire(c *gin.Context) {
 	if lang == "" {
 		lang = q.Document.DefaultLanguage
 	}
-	s.respond(c, http.StatusOK, q.Document.Localize(lang))
+	s.respond(c, http.StatusOK, toQuestionnaireDocumentResponse(q.Document.Localize(lang)))
 }

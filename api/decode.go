@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"reflect"
-	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -20,32 +19,6 @@ import (
 
 // errBodyTooLarge means the body exceeded the configured limit (413).
 var errBodyTooLarge = errors.New("body too large")
-
-var (
-	campaignKeyPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
-	keyPattern         = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
-	adminCodePattern   = regexp.MustCompile(`^[A-Z0-9]{2,8}$`)
-)
-
-// newValidator returns the validator for request bodies, with the project's
-// patterns registered and JSON names in its error paths.
-func newValidator() *validator.Validate {
-	v := validator.New(validator.WithRequiredStructEnabled())
-	v.RegisterTagNameFunc(func(f reflect.StructField) string {
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "-" {
-			return ""
-		}
-		return name
-	})
-	for tag, re := range map[string]*regexp.Regexp{
-		"campaign_key": campaignKeyPattern, "key": keyPattern, "admin_code": adminCodePattern,
-	} {
-		re := re
-		_ = v.RegisterValidation(tag, func(fl validator.FieldLevel) bool { return re.MatchString(fl.Field().String()) })
-	}
-	return v
-}
 
 // readBody reads the whole (size-limited) body.
 func readBody(c *gin.Context) ([]byte, error) {
@@ -98,10 +71,10 @@ func (s *server) decodeBytes(body []byte, dst any) error {
 		case errors.As(err, &typeErr) && typeErr.Field == "":
 			return survey.Errorf(survey.ErrMalformed, "the body must be a JSON object")
 		case errors.As(err, &typeErr):
-			return survey.Invalid(typeErr.Field, "wrong_type", "must be a JSON %s", jsonKind(typeErr.Type))
+			return survey.Invalid(typeErr.Field, survey.CodeWrongType, "must be a JSON %s", jsonKind(typeErr.Type))
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-			return survey.Invalid(name, "unknown_field", "%q is not a member of this request", name)
+			return survey.Invalid(name, survey.CodeUnknownField, "%q is not a member of this request", name)
 		default:
 			return survey.Errorf(survey.ErrMalformed, "the body is not valid JSON of the expected shape")
 		}
@@ -109,9 +82,10 @@ func (s *server) decodeBytes(body []byte, dst any) error {
 	return s.check(dst)
 }
 
-// check runs the validate tags of a decoded request.
+// check runs the validate tags of a decoded request, with the service's one
+// validator (survey.Validator) and its one description of each rule.
 func (s *server) check(dst any) error {
-	err := s.validate.Struct(dst)
+	err := survey.Validator().Struct(dst)
 	var verrs validator.ValidationErrors
 	if !errors.As(err, &verrs) {
 		return err
@@ -122,34 +96,10 @@ func (s *server) check(dst any) error {
 		if _, rest, ok := strings.Cut(field, "."); ok {
 			field = rest
 		}
-		code, msg := ruleMessage(fe)
+		code, msg := survey.DescribeRule(fe)
 		out.Add(field, code, "%s", msg)
 	}
 	return out
-}
-
-// ruleMessage turns a validator rule into a stable code and a sentence.
-func ruleMessage(fe validator.FieldError) (string, string) {
-	switch fe.Tag() {
-	case "required":
-		return "required", "is required"
-	case "email":
-		return "invalid_email", "must be an e-mail address"
-	case "oneof":
-		return "not_allowed", "must be one of: " + fe.Param()
-	case "min", "gte":
-		return "out_of_range", "must be at least " + fe.Param()
-	case "max", "lte":
-		return "out_of_range", "must be at most " + fe.Param()
-	case "campaign_key":
-		return "invalid_key", `must match ^[a-z0-9][a-z0-9-]{0,63}$`
-	case "key":
-		return "invalid_key", `must match ^[a-z][a-z0-9_]{0,63}$`
-	case "admin_code":
-		return "invalid_code", "must be 2 to 8 upper-case letters or digits"
-	default:
-		return fe.Tag(), "fails the rule " + fe.Tag()
-	}
 }
 
 func jsonKind(t reflect.Type) string {
@@ -192,7 +142,7 @@ func checkMemberNames(body []byte, dst any) error {
 	sort.Strings(names)
 	for _, name := range names {
 		if !known[name] {
-			v.Add(name, "unknown_field", "%q is not a member of this request", name)
+			v.Add(name, survey.CodeUnknownField, "%q is not a member of this request", name)
 		}
 	}
 	return v.Err()

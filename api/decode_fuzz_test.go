@@ -27,7 +27,7 @@ func FuzzDecodeRequests(f *testing.F) {
 	} {
 		f.Add([]byte(seed))
 	}
-	s := &server{validate: newValidator()}
+	s := &server{}
 	targets := []func() any{
 		func() any { return &loginRequest{} },
 		func() any { return &refreshRequest{} },
@@ -41,7 +41,7 @@ func FuzzDecodeRequests(f *testing.F) {
 			dst := newTarget()
 			err := s.decodeBytes(body, dst)
 			if err == nil {
-				if verr := s.validate.Struct(dst); verr != nil {
+				if verr := survey.Validator().Struct(dst); verr != nil {
 					t.Fatalf("%T accepted but invalid: %v", dst, verr)
 				}
 				continue

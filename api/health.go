@@ -6,9 +6,14 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
+// statusResponse is the body of the health checks.
+type statusResponse struct {
+	Status string `json:"status"`
+}
+
 // healthz answers 200 while the process runs.
 func (s *server) healthz(c *gin.Context) {
-	s.respond(c, http.StatusOK, gin.H{"status": "ok"})
+	s.respond(c, http.StatusOK, statusResponse{Status: "ok"})
 }
 
 // readyz answers 200 once the database answers and every migration is
@@ -18,5 +23,5 @@ func (s *server) readyz(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	s.respond(c, http.StatusOK, gin.H{"status": "ready"})
+	s.respond(c, http.StatusOK, statusResponse{Status: "ready"})
 }

@@ -27,7 +27,7 @@ func (s *server) idempotent(c *gin.Context) {
 		return
 	}
 	if len(key) > 255 || !printable(key) {
-		s.writeError(c, survey.Invalid("Idempotency-Key", "invalid_key", "must be 1 to 255 printable ASCII characters"))
+		s.writeError(c, survey.Invalid("Idempotency-Key", survey.CodeInvalidKey, "must be 1 to 255 printable ASCII characters"))
 		return
 	}
 	body, err := readBody(c)

@@ -17,13 +17,13 @@ import (
 func checkParams(c *gin.Context) {
 	for _, p := range c.Params {
 		if !plainText(p.Value) {
-			writeProblem(c, "malformed", "the path parameter "+p.Key+" must be UTF-8 text without control characters", nil)
+			writeProblem(c, problemMalformed, "the path parameter "+p.Key+" must be UTF-8 text without control characters", nil)
 			return
 		}
 	}
 	query, err := url.ParseQuery(c.Request.URL.RawQuery)
 	if err != nil {
-		writeProblem(c, "malformed", "the query string is not valid: "+err.Error(), nil)
+		writeProblem(c, problemMalformed, "the query string is not valid: "+err.Error(), nil)
 		return
 	}
 	for name, values := range query {
@@ -32,7 +32,7 @@ func checkParams(c *gin.Context) {
 			ok = ok && plainText(v)
 		}
 		if !ok {
-			writeProblem(c, "malformed", "the query parameter "+printableName(name)+" must be UTF-8 text without control characters", nil)
+			writeProblem(c, problemMalformed, "the query parameter "+printableName(name)+" must be UTF-8 text without control characters", nil)
 			return
 		}
 	}

@@ -27,10 +27,10 @@ func (s *server) changePassword(c *gin.Context) {
 	var weak *auth.PasswordPolicyError
 	switch {
 	case errors.Is(err, auth.ErrWrongPassword):
-		s.writeError(c, survey.Invalid("current_password", "wrong_password", "is not the account's password"))
+		s.writeError(c, survey.Invalid("current_password", survey.CodeWrongPassword, "is not the account's password"))
 		return
 	case errors.As(err, &weak):
-		s.writeError(c, survey.Invalid("new_password", "weak_password", "%s", weak.Message))
+		s.writeError(c, survey.Invalid("new_password", survey.CodeWeakPassword, "%s", weak.Message))
 		return
 	case err != nil:
 		s.writeError(c, err)

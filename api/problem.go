@@ -28,36 +28,45 @@ type Problem struct {
 	Errors []survey.FieldError `json:"errors,omitempty"`
 }
 
-// problemKinds gives each problem type its status and title.
-var problemKinds = map[string]struct {
+// problemKind is a type of problem: its name (the anchor of its section in
+// docs/problems.md, at the end of the problem's type URI), status and
+// title. Its values are the problem* variables below, the one place where
+// problem types are spelled, so that a misspelt type is a compile error.
+type problemKind struct {
+	name   string
 	status int
 	title  string
-}{
-	"malformed":           {http.StatusBadRequest, "Malformed request"},
-	"unauthorized":        {http.StatusUnauthorized, "Unauthorized"},
-	"forbidden":           {http.StatusForbidden, "Forbidden"},
-	"not-found":           {http.StatusNotFound, "Not found"},
-	"method-not-allowed":  {http.StatusMethodNotAllowed, "Method not allowed"},
-	"conflict":            {http.StatusConflict, "Conflict"},
-	"precondition-failed": {http.StatusPreconditionFailed, "Precondition failed"},
-	"too-large":           {http.StatusRequestEntityTooLarge, "Request body too large"},
-	"unsupported-media":   {http.StatusUnsupportedMediaType, "Unsupported media type"},
-	"validation":          {http.StatusUnprocessableEntity, "Validation failed"},
-	"too-many-requests":   {http.StatusTooManyRequests, "Too many requests"},
-	"internal":            {http.StatusInternalServerError, "Internal error"},
-	"unavailable":         {http.StatusServiceUnavailable, "Service unavailable"},
 }
 
+// The problem types of the service, documented in docs/problems.md.
+var (
+	problemMalformed          = problemKind{"malformed", http.StatusBadRequest, "Malformed request"}
+	problemUnauthorized       = problemKind{"unauthorized", http.StatusUnauthorized, "Unauthorized"}
+	problemForbidden          = problemKind{"forbidden", http.StatusForbidden, "Forbidden"}
+	problemNotFound           = problemKind{"not-found", http.StatusNotFound, "Not found"}
+	problemMethodNotAllowed   = problemKind{"method-not-allowed", http.StatusMethodNotAllowed, "Method not allowed"}
+	problemConflict           = problemKind{"conflict", http.StatusConflict, "Conflict"}
+	problemPreconditionFailed = problemKind{"precondition-failed", http.StatusPreconditionFailed, "Precondition failed"}
+	problemTooLarge           = problemKind{"too-large", http.StatusRequestEntityTooLarge, "Request body too large"}
+	problemUnsupportedMedia   = problemKind{"unsupported-media", http.StatusUnsupportedMediaType, "Unsupported media type"}
+	problemValidation         = problemKind{"validation", http.StatusUnprocessableEntity, "Validation failed"}
+	problemTooManyRequests    = problemKind{"too-many-requests", http.StatusTooManyRequests, "Too many requests"}
+	problemInternal           = problemKind{"internal", http.StatusInternalServerError, "Internal error"}
+	problemUnavailable        = problemKind{"unavailable", http.StatusServiceUnavailable, "Service unavailable"}
+)
+
+// problemKinds lists every problem type, for the test that checks each is
+// documented.
+var problemKinds = []problemKind{problemMalformed, problemUnauthorized, problemForbidden, problemNotFound,
+	problemMethodNotAllowed, problemConflict, problemPreconditionFailed, problemTooLarge, problemUnsupportedMedia,
+	problemValidation, problemTooManyRequests, problemInternal, problemUnavailable}
+
 // writeProblem sends a problem of the given type and aborts the chain.
-func writeProblem(c *gin.Context, kind, detail string, fieldErrors []survey.FieldError) {
-	k, ok := problemKinds[kind]
-	if !ok {
-		kind, k = "internal", problemKinds["internal"]
-	}
-	p := Problem{Type: problemBase + kind, Title: k.title, Status: k.status, Detail: detail, Errors: fieldErrors}
+func writeProblem(c *gin.Context, kind problemKind, detail string, fieldErrors []survey.FieldError) {
+	p := Problem{Type: problemBase + kind.name, Title: kind.title, Status: kind.status, Detail: detail, Errors: fieldErrors}
 	c.Header("Content-Type", "application/problem+json")
 	c.Header("Cache-Control", "no-store")
-	if k.status == http.StatusUnauthorized {
+	if kind.status == http.StatusUnauthorized {
 		c.Header("WWW-Authenticate", `Bearer realm="surveyd"`)
 	}
 	body, err := json.Marshal(p)
@@ -66,7 +75,7 @@ func writeProblem(c *gin.Context, kind, detail string, fieldErrors []survey.Fiel
 		c.AbortWithStatus(http.StatusInternalServerError)
 		return
 	}
-	c.Data(k.status, "application/problem+json", body)
+	c.Data(kind.status, "application/problem+json", body)
 	c.Abort()
 }
 
@@ -95,7 +104,7 @@ func (s *server) writeError(c *gin.Context, err error) {
 			list = list[:maxFieldErrors]
 			msg += "; the first " + strconv.Itoa(maxFieldErrors) + " are listed"
 		}
-		writeProblem(c, "validation", msg, list)
+		writeProblem(c, problemValidation, msg, list)
 	case errors.As(err, &throttled):
 		secs := int(throttled.RetryAfter.Seconds() + 0.999)
 		if secs < 1 {
@@ -106,39 +115,39 @@ func (s *server) writeError(c *gin.Context, err error) {
 		if what == "" {
 			what = "logins"
 		}
-		writeProblem(c, "too-many-requests", "too many failed "+what+"; retry in "+strconv.Itoa(secs)+" seconds", nil)
+		writeProblem(c, problemTooManyRequests, "too many failed "+what+"; retry in "+strconv.Itoa(secs)+" seconds", nil)
 	case errors.Is(err, auth.ErrBusy):
 		// Password hashing is at its memory budget: the password was not
 		// checked, and a retry a moment later will likely be.
 		s.log.LogAttrs(c.Request.Context(), slog.LevelWarn, "password hashing at capacity",
 			slog.String("request_id", requestID(c)))
 		c.Header("Retry-After", "1")
-		writeProblem(c, "unavailable", "the server is busy checking passwords; try again shortly", nil)
+		writeProblem(c, problemUnavailable, "the server is busy checking passwords; try again shortly", nil)
 	case errors.Is(err, auth.ErrInvalidCredentials):
-		writeProblem(c, "unauthorized", "invalid e-mail or password", nil)
+		writeProblem(c, problemUnauthorized, "invalid e-mail or password", nil)
 	case errors.Is(err, auth.ErrInvalidToken), errors.Is(err, auth.ErrTokenReused):
-		writeProblem(c, "unauthorized", "the token is invalid, expired or revoked", nil)
+		writeProblem(c, problemUnauthorized, "the token is invalid, expired or revoked", nil)
 	case errors.Is(err, survey.ErrMalformed):
-		writeProblem(c, "malformed", orDefault(detail, "the body is not valid JSON of the expected shape"), nil)
+		writeProblem(c, problemMalformed, orDefault(detail, "the body is not valid JSON of the expected shape"), nil)
 	case errors.Is(err, survey.ErrNotFound):
-		writeProblem(c, "not-found", orDefault(detail, "no such resource"), nil)
+		writeProblem(c, problemNotFound, orDefault(detail, "no such resource"), nil)
 	case errors.Is(err, survey.ErrForbidden):
-		writeProblem(c, "forbidden", orDefault(detail, "your role may not do this"), nil)
+		writeProblem(c, problemForbidden, orDefault(detail, "your role may not do this"), nil)
 	case errors.Is(err, survey.ErrConflict):
-		writeProblem(c, "conflict", orDefault(detail, "the resource's state does not allow this"), nil)
+		writeProblem(c, problemConflict, orDefault(detail, "the resource's state does not allow this"), nil)
 	case errors.Is(err, survey.ErrPreconditionFailed):
-		writeProblem(c, "precondition-failed", orDefault(detail, "If-Match does not match the current revision"), nil)
+		writeProblem(c, problemPreconditionFailed, orDefault(detail, "If-Match does not match the current revision"), nil)
 	case errors.Is(err, errBodyTooLarge):
-		writeProblem(c, "too-large", "the body exceeds "+strconv.FormatInt(s.cfg.BodyLimit, 10)+" bytes", nil)
+		writeProblem(c, problemTooLarge, "the body exceeds "+strconv.FormatInt(s.cfg.BodyLimit, 10)+" bytes", nil)
 	case errors.Is(err, survey.ErrUnavailable):
 		s.log.LogAttrs(c.Request.Context(), slog.LevelWarn, "database unavailable",
 			slog.String("request_id", requestID(c)), slog.String("error", err.Error()))
 		c.Header("Retry-After", "5")
-		writeProblem(c, "unavailable", "the database is unavailable; try again shortly", nil)
+		writeProblem(c, problemUnavailable, "the database is unavailable; try again shortly", nil)
 	default:
 		s.log.LogAttrs(c.Request.Context(), slog.LevelError, "internal error",
 			slog.String("request_id", requestID(c)), slog.String("error", err.Error()))
-		writeProblem(c, "internal", "an internal error occurred; it has been logged with request id "+requestID(c), nil)
+		writeProblem(c, problemInternal, "an internal error occurred; it has been logged with request id "+requestID(c), nil)
 	}
 }
 

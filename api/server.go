@@ -1,4 +1,4 @@
-// Package api is the HTTP interface of the service: the routes of API.md,
+// Package api is the HTTP interface of the service: the routes of docs/api.md,
 // request decoding and validation, conversion of domain values to JSON, and
 // the mapping of every error to an RFC 9457 problem document. It is the only
 // package that imports gin; it holds no SQL and no business rules.
@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/go-playground/validator/v10"
 
 	"github.com/customs-survey/surveyd/auth"
 	"github.com/customs-survey/surveyd/store"
@@ -49,13 +48,12 @@ type Deps struct {
 }
 
 type server struct {
-	cfg      Config
-	store    *store.Store
-	auth     *auth.Service
-	log      *slog.Logger
-	validate *validator.Validate
-	now      func() time.Time
-	exports  *exportSlots
+	cfg     Config
+	store   *store.Store
+	auth    *auth.Service
+	log     *slog.Logger
+	now     func() time.Time
+	exports *exportSlots
 	// refusals thins out the audit events of throttled anonymous requests.
 	refusals *refusalLog
 }
@@ -72,7 +70,7 @@ func NewServer(cfg Config, deps Deps) http.Handler {
 		cfg.Now = time.Now
 	}
 	cfg.Exports = cfg.Exports.withDefaults()
-	s := &server{cfg: cfg, store: deps.Store, auth: deps.Auth, log: cfg.Logger, validate: newValidator(), now: cfg.Now,
+	s := &server{cfg: cfg, store: deps.Store, auth: deps.Auth, log: cfg.Logger, now: cfg.Now,
 		exports: newExportSlots(cfg.Exports), refusals: newRefusalLog()}
 	return withCORS(cfg.CORSOrigins, s.routes())
 }
@@ -146,7 +144,7 @@ func (s *server) recoverPanics(c *gin.Context) {
 				panic(r)
 			}
 			s.log.LogAttrs(c.Request.Context(), slog.LevelError, "panic", slog.String("request_id", requestID(c)), slog.Any("panic", r))
-			writeProblem(c, "internal", "an internal error occurred; it has been logged with request id "+requestID(c), nil)
+			writeProblem(c, problemInternal, "an internal error occurred; it has been logged with request id "+requestID(c), nil)
 		}
 	}()
 	c.Next()
@@ -178,7 +176,7 @@ func (s *server) limitBody(c *gin.Context) {
 func (s *server) authenticate(c *gin.Context) {
 	token, ok := bearerToken(c.GetHeader("Authorization"))
 	if !ok {
-		writeProblem(c, "unauthorized", "an Authorization: Bearer <access_token> header is required", nil)
+		writeProblem(c, problemUnauthorized, "an Authorization: Bearer <access_token> header is required", nil)
 		return
 	}
 	p, err := s.auth.Authenticate(c.Request.Context(), token)
@@ -203,7 +201,7 @@ func allow(roles ...auth.Role) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		p, ok := auth.PrincipalFrom(c.Request.Context())
 		if !ok {
-			writeProblem(c, "unauthorized", "authentication required", nil)
+			writeProblem(c, problemUnauthorized, "authentication required", nil)
 			return
 		}
 		for _, r := range roles {
@@ -212,7 +210,7 @@ func allow(roles ...auth.Role) gin.HandlerFunc {
 				return
 			}
 		}
-		writeProblem(c, "forbidden", "the "+string(p.Role)+" role may not do this", nil)
+		writeProblem(c, problemForbidden, "the "+string(p.Role)+" role may not do this", nil)
 	}
 }
 

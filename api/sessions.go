@@ -104,7 +104,7 @@ func (s *server) logout(c *gin.Context) {
 	}
 	access, _ := bearerToken(c.GetHeader("Authorization"))
 	if access == "" && req.RefreshToken == "" {
-		writeProblem(c, "unauthorized", "give the refresh_token to revoke, or an access token", nil)
+		writeProblem(c, problemUnauthorized, "give the refresh_token to revoke, or an access token", nil)
 		return
 	}
 	ended, err := s.auth.Logout(c.Request.Context(), access, req.RefreshToken)

@@ -12,12 +12,12 @@ import (
 func Starting() http.Handler {
 	e := newEngine(nil)
 	e.Use(secureHeaders)
-	ok := func(c *gin.Context) { respondOK(c, gin.H{"status": "ok"}) }
+	ok := func(c *gin.Context) { respondOK(c, statusResponse{Status: "ok"}) }
 	e.GET("/healthz", ok)
 	e.GET("/api/v1/healthz", ok)
 	unavailable := func(c *gin.Context) {
 		c.Header("Retry-After", "5")
-		writeProblem(c, "unavailable", "the service is starting: the database is not reachable or not migrated yet", nil)
+		writeProblem(c, problemUnavailable, "the service is starting: the database is not reachable or not migrated yet", nil)
 	}
 	e.NoRoute(unavailable)
 	e.NoMethod(unavailable)

@@ -119,8 +119,8 @@ func (s *server) updateUser(c *gin.Context) {
 	change := survey.UserChange{Role: req.Role, Disabled: req.Disabled}
 	if req.Administration.Set {
 		adm := req.Administration.Value
-		if !req.Administration.Null && !adminCodePattern.MatchString(adm) {
-			s.writeError(c, survey.Invalid("administration", "invalid_code", "must be 2 to 8 upper-case letters or digits, or null"))
+		if !req.Administration.Null && !survey.IsAdministrationCode(adm) {
+			s.writeError(c, survey.Invalid("administration", survey.CodeInvalidCode, "must be 2 to 8 upper-case letters or digits, or null"))
 			return
 		}
 		change.Administration = &adm

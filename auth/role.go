@@ -1,6 +1,11 @@
 package auth
 
-// Role is what a user may do; see the Roles table of the API contract. It is
+import (
+	"errors"
+	"fmt"
+)
+
+// Role is what a user may do; see the Roles table of docs/api.md. It is
 // carried in the access token's "role" claim, so its values are part of the
 // wire format and must not be renamed.
 type Role string
@@ -34,4 +39,28 @@ func (r Role) Valid() bool {
 // another's.
 func (r Role) NeedsAdministration() bool {
 	return r == RoleCoordinator || r == RoleRespondent
+}
+
+// What CheckMembership finds wrong with a role and an administration.
+var (
+	ErrUnknownRole              = errors.New("unknown role")
+	ErrAdministrationNotAllowed = errors.New("admins belong to no administration")
+	ErrAdministrationRequired   = errors.New("coordinators and respondents belong to an administration")
+)
+
+// CheckMembership is the one rule tying users to administrations, applied
+// to accounts when they are created or changed and to tokens when they are
+// issued or verified: a known role; no administration for admins; one for
+// everyone else. It returns ErrUnknownRole, ErrAdministrationNotAllowed or
+// ErrAdministrationRequired (wrapped with the role).
+func CheckMembership(role Role, administration string) error {
+	switch {
+	case !role.Valid():
+		return fmt.Errorf("%w %q", ErrUnknownRole, role)
+	case !role.NeedsAdministration() && administration != "":
+		return fmt.Errorf("role %s: %w", role, ErrAdministrationNotAllowed)
+	case role.NeedsAdministration() && administration == "":
+		return fmt.Errorf("role %s: %w", role, ErrAdministrationRequired)
+	}
+	return nil
 }

@@ -208,16 +208,7 @@ func checkPrincipal(userID string, role Role, administration string) error {
 	if userID == "" {
 		return errors.New("missing subject")
 	}
-	if !role.Valid() {
-		return fmt.Errorf("unknown role %q", role)
-	}
-	if role.NeedsAdministration() && administration == "" {
-		return fmt.Errorf("role %s needs an administration", role)
-	}
-	if !role.NeedsAdministration() && administration != "" {
-		return fmt.Errorf("role %s must not have an administration", role)
-	}
-	return nil
+	return CheckMembership(role, administration)
 }
 
 func invalid(reason string) error {

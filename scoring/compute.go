@@ -154,7 +154,7 @@ type stats struct {
 	mean, sd             float64 // sd is the sample standard deviation of the unit values
 }
 
-// summarise applies steps 2 and 3 of SCORING.md to per-administration cells:
+// summarise applies steps 2 and 3 of docs/scoring.md to per-administration cells:
 // with unit respondent the units are the responses themselves, whose mean
 // and variance follow from the pooled sums; with unit administration each
 // administration's mean is one unit value.
@@ -222,7 +222,7 @@ func meanSD(values []float64) (float64, float64) {
 // z is the standard normal quantile of a two-sided 95% interval.
 const z = 1.96
 
-// interval is the 95% confidence interval of SCORING.md: Wilson's for a
+// interval is the 95% confidence interval of docs/scoring.md: Wilson's for a
 // share over respondents, else the normal approximation clipped to the
 // scale. It is absent below two units.
 func interval(st stats, method, unit string, scale Scale) *[2]float64 {

@@ -29,7 +29,7 @@ var aggregateLimits = struct {
 // indicator's own fields).
 //
 // Each query has an inner level with one row per submitted response and,
-// per indicator, the columns of step 1 of SCORING.md: whether the response
+// per indicator, the columns of step 1 of docs/scoring.md: whether the response
 // passes `where` (w), how many answer rows it has for the questions (ans),
 // and its respondent value (val). The middle level adds each
 // administration's mean (a window function), so that the outer level, which

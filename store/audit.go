@@ -119,19 +119,3 @@ func toAuditEvent(r auditEventRow) survey.AuditEvent {
 		Action: r.Action, Target: r.Target, Status: r.Status, ClientIP: r.ClientIP, RequestID: r.RequestID,
 	}
 }
-
-// nullString stores an empty string as NULL.
-func nullString(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
-// emptyIfNull reads a NULL column as an empty string.
-func emptyIfNull(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}

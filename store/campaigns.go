@@ -14,7 +14,7 @@ import (
 )
 
 // DefaultMinCellSize is the smallest number of responses a breakdown cell
-// may show (SCORING.md) when a campaign does not set its own.
+// may show (docs/scoring.md) when a campaign does not set its own.
 const DefaultMinCellSize = 5
 
 // CreateCampaign creates a campaign in the draft state.
@@ -28,12 +28,12 @@ func (s *Store) CreateCampaign(ctx context.Context, in survey.NewCampaign) (surv
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		v := &survey.ValidationError{}
 		if !in.ClosesAt.After(in.OpensAt) {
-			v.Add("closes_at", "out_of_range", "closes_at must be after opens_at")
+			v.Add("closes_at", survey.CodeOutOfRange, "closes_at must be after opens_at")
 		}
 		q, err := s.questionnaireRow(tx, in.Questionnaire, in.Version)
 		qFound := err == nil
 		if errors.Is(err, survey.ErrNotFound) {
-			v.Add("version", "unknown_questionnaire", "questionnaire %s has no version %d", in.Questionnaire, in.Version)
+			v.Add("version", survey.CodeUnknownQuestionnaire, "questionnaire %s has no version %d", in.Questionnaire, in.Version)
 		} else if err != nil {
 			return err
 		}
@@ -46,9 +46,9 @@ func (s *Store) CreateCampaign(ctx context.Context, in survey.NewCampaign) (surv
 			for i, code := range in.Administrations {
 				switch {
 				case seen[code]:
-					v.Add(fieldIndex("administrations", i), "duplicate", "%s is listed twice", code)
+					v.Add(fieldIndex("administrations", i), survey.CodeDuplicate, "%s is listed twice", code)
 				case !slices.Contains(known, code):
-					v.Add(fieldIndex("administrations", i), "unknown_administration", "no administration has code %q", code)
+					v.Add(fieldIndex("administrations", i), survey.CodeUnknownAdministration, "no administration has code %q", code)
 				}
 				seen[code] = true
 			}
@@ -59,11 +59,11 @@ func (s *Store) CreateCampaign(ctx context.Context, in survey.NewCampaign) (surv
 			err := tx.Where("key = ?", in.PreviousCampaign).Take(&prev).Error
 			switch {
 			case errors.Is(err, gorm.ErrRecordNotFound):
-				v.Add("previous_campaign", "unknown_campaign", "no campaign has key %q", in.PreviousCampaign)
+				v.Add("previous_campaign", survey.CodeUnknownCampaign, "no campaign has key %q", in.PreviousCampaign)
 			case err != nil:
 				return err
 			case prev.Year >= in.Year:
-				v.Add("previous_campaign", "out_of_range", "the previous campaign is of %d, not before %d", prev.Year, in.Year)
+				v.Add("previous_campaign", survey.CodeOutOfRange, "the previous campaign is of %d, not before %d", prev.Year, in.Year)
 			default:
 				previousID = &prev.ID
 			}

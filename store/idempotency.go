@@ -52,11 +52,11 @@ func (s *Store) BeginIdempotent(ctx context.Context, principal, key, requestHash
 		case err != nil:
 			return err
 		case row.RequestHash != requestHash:
-			return survey.Invalid("Idempotency-Key", "idempotency_key_reused",
+			return survey.Invalid("Idempotency-Key", survey.CodeIdempotencyKeyReused,
 				"this key was used for another request; use a new key for a new request")
 		case row.Status != nil:
-			out = &survey.StoredAnswer{Status: *row.Status, ContentType: deref(row.ContentType), ETag: deref(row.ETag),
-				Location: deref(row.Location), Body: []byte(deref(row.Body))}
+			out = &survey.StoredAnswer{Status: *row.Status, ContentType: emptyIfNull(row.ContentType), ETag: emptyIfNull(row.ETag),
+				Location: emptyIfNull(row.Location), Body: []byte(emptyIfNull(row.Body))}
 			return nil
 		case now.Sub(row.CreatedAt) < idempotencyLease:
 			return survey.Errorf(survey.ErrConflict, "a request with this Idempotency-Key is still in progress")
@@ -84,11 +84,4 @@ func (s *Store) FinishIdempotent(ctx context.Context, principal, key string, ans
 			"etag": answer.ETag, "location": answer.Location, "body": body}).Error
 	}
 	return s.translate(ctx, "finish idempotent request", err)
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }

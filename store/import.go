@@ -52,11 +52,11 @@ func (s *Store) ImportResponses(ctx context.Context, key string, responses []sur
 		for i, in := range responses {
 			prefix := fmt.Sprintf("responses[%d]", i)
 			if !isInvited[in.Administration] {
-				v.Add(prefix+".administration", "not_invited", "administration %q is not invited to campaign %s", in.Administration, key)
+				v.Add(prefix+".administration", survey.CodeNotInvited, "administration %q is not invited to campaign %s", in.Administration, key)
 				continue
 			}
 			if in.Respondent == "" {
-				v.Add(prefix+".respondent", "required", "name the respondent")
+				v.Add(prefix+".respondent", survey.CodeRequired, "name the respondent")
 				continue
 			}
 			cleaned, rows, err := survey.PrepareSubmission(qn.Document, in.Answers)

@@ -20,7 +20,7 @@ func (s *Store) CreateQuestionnaire(ctx context.Context, by string, doc *survey.
 	}
 	now := s.now()
 	row := questionnaireRow{Key: doc.Key, Version: 1, Status: survey.StatusDraft, Document: string(body),
-		CreatedBy: nullable(by), CreatedAt: now, UpdatedAt: now}
+		CreatedBy: nullString(by), CreatedAt: now, UpdatedAt: now}
 	err = s.transaction(ctx, func(tx *gorm.DB) error {
 		var n int64
 		if err := tx.Model(&questionnaireRow{}).Where("key = ?", doc.Key).Count(&n).Error; err != nil {
@@ -91,7 +91,7 @@ func (s *Store) questionnaireRow(tx *gorm.DB, key string, version int) (question
 // changed).
 func (s *Store) UpdateQuestionnaire(ctx context.Context, key string, version int, doc *survey.Document) (survey.Questionnaire, error) {
 	if doc.Key != key {
-		return survey.Questionnaire{}, survey.Invalid("key", "key_mismatch", "the document's key must be %q, the key in the path", key)
+		return survey.Questionnaire{}, survey.Invalid("key", survey.CodeKeyMismatch, "the document's key must be %q, the key in the path", key)
 	}
 	body, err := json.Marshal(doc)
 	if err != nil {
@@ -162,7 +162,7 @@ func (s *Store) NewQuestionnaireVersion(ctx context.Context, by, key string) (su
 		}
 		now := s.now()
 		row = questionnaireRow{Key: key, Version: latest.Version + 1, Status: survey.StatusDraft,
-			Document: latest.Document, CreatedBy: nullable(by), CreatedAt: now, UpdatedAt: now}
+			Document: latest.Document, CreatedBy: nullString(by), CreatedAt: now, UpdatedAt: now}
 		return tx.Create(&row).Error
 	})
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
@@ -183,12 +183,4 @@ func toQuestionnaire(r questionnaireRow) (survey.Questionnaire, error) {
 		Key: r.Key, Version: r.Version, Status: r.Status, Document: &doc,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, PublishedAt: r.PublishedAt,
 	}, nil
-}
-
-// nullable stores an empty string as NULL.
-func nullable(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
 }

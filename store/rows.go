@@ -137,3 +137,19 @@ type answerRow struct {
 }
 
 func (answerRow) TableName() string { return "answers" }
+
+// nullString stores an empty string as NULL.
+func nullString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// emptyIfNull reads a NULL column as an empty string.
+func emptyIfNull(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

@@ -13,7 +13,7 @@ import (
 	"github.com/customs-survey/surveyd/survey"
 )
 
-// Scores computes every indicator of a campaign (SCORING.md). The database
+// Scores computes every indicator of a campaign (docs/scoring.md). The database
 // aggregates the submitted answers into a few rows per indicator and
 // administration; package scoring turns those rows into results. No answer
 // is loaded into memory.

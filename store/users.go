@@ -13,46 +13,6 @@ import (
 	"github.com/customs-survey/surveyd/survey"
 )
 
-// CreateAdministration adds an administration.
-// Errors: ErrConflict when the code exists.
-func (s *Store) CreateAdministration(ctx context.Context, code, name string) (survey.Administration, error) {
-	row := administrationRow{Code: code, Name: name, CreatedAt: s.now()}
-	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
-		if errors.Is(err, gorm.ErrDuplicatedKey) {
-			return survey.Administration{}, survey.Errorf(survey.ErrConflict, "administration %s already exists", code)
-		}
-		return survey.Administration{}, s.translate(ctx, "create administration", err)
-	}
-	return toAdministration(row), nil
-}
-
-// Administrations lists every administration by code.
-func (s *Store) Administrations(ctx context.Context) ([]survey.Administration, error) {
-	var rows []administrationRow
-	if err := s.db.WithContext(ctx).Order("code").Find(&rows).Error; err != nil {
-		return nil, s.translate(ctx, "list administrations", err)
-	}
-	out := make([]survey.Administration, len(rows))
-	for i, r := range rows {
-		out[i] = toAdministration(r)
-	}
-	return out, nil
-}
-
-// Administration returns one administration.
-// Errors: ErrNotFound.
-func (s *Store) Administration(ctx context.Context, code string) (survey.Administration, error) {
-	var row administrationRow
-	if err := s.db.WithContext(ctx).Where("code = ?", code).Take(&row).Error; err != nil {
-		return survey.Administration{}, s.translate(ctx, "get administration", err)
-	}
-	return toAdministration(row), nil
-}
-
-func toAdministration(r administrationRow) survey.Administration {
-	return survey.Administration{Code: r.Code, Name: r.Name, CreatedAt: r.CreatedAt}
-}
-
 // CreateUser creates an account on behalf of by. Admins may create any
 // account; coordinators only respondents of their own administration.
 // Errors: ErrForbidden, ErrConflict (e-mail taken), *ValidationError.
@@ -69,7 +29,7 @@ func (s *Store) CreateUser(ctx context.Context, by auth.Principal, in survey.New
 	}
 	v := &survey.ValidationError{}
 	if err := auth.CheckPasswordPolicy(in.Password); err != nil {
-		v.Add("password", "weak_password", "%s", err.Error())
+		v.Add("password", survey.CodeWeakPassword, "%s", err.Error())
 	}
 	// The role/administration rule is the one PATCH /users applies too.
 	var invalid *survey.ValidationError
@@ -183,40 +143,6 @@ func toUser(r userRow) survey.User {
 		u.Administration = *r.AdministrationCode
 	}
 	return u
-}
-
-// Setting returns a stored setting, or ErrNotFound.
-func (s *Store) setting(ctx context.Context, key string) (string, error) {
-	var row settingRow
-	if err := s.db.WithContext(ctx).Where("key = ?", key).Take(&row).Error; err != nil {
-		return "", s.translate(ctx, "get setting", err)
-	}
-	return row.Value, nil
-}
-
-// JWTSecret returns the HMAC key kept in the database, generating and
-// storing it on first use. Every process sharing the database gets the same
-// key: the first writer wins and the others read its key.
-func (s *Store) JWTSecret(ctx context.Context) ([]byte, error) {
-	const key = "jwt_secret"
-	if v, err := s.setting(ctx, key); err == nil {
-		return decodeSecret(v)
-	} else if !errors.Is(err, survey.ErrNotFound) {
-		return nil, err
-	}
-	secret, err := auth.GenerateSecret()
-	if err != nil {
-		return nil, err
-	}
-	row := settingRow{Key: key, Value: encodeSecret(secret)}
-	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil && !errors.Is(err, gorm.ErrDuplicatedKey) {
-		return nil, s.translate(ctx, "store jwt secret", err)
-	}
-	v, err := s.setting(ctx, key)
-	if err != nil {
-		return nil, err
-	}
-	return decodeSecret(v)
 }
 
 // UpdateUser changes the role, administration or disabled state of an
@@ -423,18 +349,18 @@ func checkOtherActiveAdmin(tx *gorm.DB, id string) error {
 	return nil
 }
 
-// checkMembership applies CreateUser's rules to a role and administration:
-// a valid role, no administration for admins, one for everyone else, which
-// must exist when it is new.
+// checkMembership applies auth.CheckMembership to a role and administration
+// of a request, as a validation error naming the field, and checks that a
+// new administration exists.
 func checkMembership(tx *gorm.DB, role, administration string, newAdministration bool) error {
 	v := &survey.ValidationError{}
-	switch {
-	case !auth.Role(role).Valid():
-		v.Add("role", "not_allowed", "must be one of: admin coordinator respondent")
-	case role == string(auth.RoleAdmin) && administration != "":
-		v.Add("administration", "not_allowed", "admins belong to no administration; send null")
-	case role != string(auth.RoleAdmin) && administration == "":
-		v.Add("administration", "required", "coordinators and respondents belong to an administration")
+	switch err := auth.CheckMembership(auth.Role(role), administration); {
+	case errors.Is(err, auth.ErrUnknownRole):
+		v.Add("role", survey.CodeNotAllowed, "must be one of: admin coordinator respondent")
+	case errors.Is(err, auth.ErrAdministrationNotAllowed):
+		v.Add("administration", survey.CodeNotAllowed, "admins belong to no administration; send null")
+	case errors.Is(err, auth.ErrAdministrationRequired):
+		v.Add("administration", survey.CodeRequired, "coordinators and respondents belong to an administration")
 	}
 	if err := v.Err(); err != nil {
 		return err
@@ -445,7 +371,7 @@ func checkMembership(tx *gorm.DB, role, administration string, newAdministration
 			return err
 		}
 		if n == 0 {
-			return survey.Invalid("administration", "unknown_administration", "no administration has code %q", administration)
+			return survey.Invalid("administration", survey.CodeUnknownAdministration, "no administration has code %q", administration)
 		}
 	}
 	return nil

@@ -10,7 +10,7 @@ type Answers map[string]json.RawMessage
 // AnswerRow is one stored answer: one row per answered question, or per
 // selected option of a multi-choice question. The option's score (or the
 // numeric value) is copied from the published questionnaire so that the
-// database can aggregate scores without the document (SCORING.md).
+// database can aggregate scores without the document (docs/scoring.md).
 type AnswerRow struct {
 	Question  string
 	Option    *string  // choice questions: the chosen option

@@ -13,7 +13,7 @@ const (
 	TypeText         = "text"
 )
 
-// Indicator methods and units of SCORING.md.
+// Indicator methods and units (docs/scoring.md).
 const (
 	MethodMeanScore = "mean_score"
 	MethodShare     = "share"
@@ -34,7 +34,7 @@ func (t Text) Resolve(lang, fallback string) string {
 	return t[fallback]
 }
 
-// Document is a questionnaire as Commission staff write it (API.md,
+// Document is a questionnaire as Commission staff write it (docs/api.md,
 // "Questionnaire document"). It is stored as submitted and never changes once
 // its version is published.
 type Document struct {
@@ -83,7 +83,7 @@ type Option struct {
 	Score Score  `json:"score,omitzero"`
 }
 
-// Score is an option's score. It has three states, which SCORING.md treats
+// Score is an option's score. It has three states, which scoring treats
 // differently: absent (the option is not scored, e.g. yes/no), null ("don't
 // know": a response choosing it is excluded), or a number in [0, 100].
 type Score struct {
@@ -120,7 +120,7 @@ func (s *Score) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Indicator is a performance indicator computed from the answers (SCORING.md).
+// Indicator is a performance indicator computed from the answers (docs/scoring.md).
 type Indicator struct {
 	Code      string     `json:"code" validate:"required,max=64"`
 	Title     Text       `json:"title,omitempty" validate:"omitempty,dive,keys,iso639_1,endkeys,required"`

@@ -51,7 +51,7 @@ func Errorf(kind error, format string, args ...any) error {
 // path (for example "sections[0].questions[2].options_ref").
 type FieldError struct {
 	Field   string `json:"field"`
-	Code    string `json:"code"`
+	Code    Code   `json:"code"`
 	Message string `json:"message"`
 }
 
@@ -64,13 +64,13 @@ type ValidationError struct {
 func (e *ValidationError) Error() string {
 	parts := make([]string, 0, len(e.Errors))
 	for _, fe := range e.Errors {
-		parts = append(parts, fe.Field+": "+fe.Code)
+		parts = append(parts, fe.Field+": "+fe.Code.String())
 	}
 	return "validation failed: " + strings.Join(parts, ", ")
 }
 
 // Add records one problem.
-func (e *ValidationError) Add(field, code, format string, args ...any) {
+func (e *ValidationError) Add(field string, code Code, format string, args ...any) {
 	e.Errors = append(e.Errors, FieldError{Field: field, Code: code, Message: fmt.Sprintf(format, args...)})
 }
 
@@ -84,7 +84,7 @@ func (e *ValidationError) Err() error {
 }
 
 // Invalid is a shorthand for a ValidationError with a single problem.
-func Invalid(field, code, format string, args ...any) error {
+func Invalid(field string, code Code, format string, args ...any) error {
 	v := &ValidationError{}
 	v.Add(field, code, format, args...)
 	return v

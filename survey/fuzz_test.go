@@ -30,7 +30,7 @@ func FuzzParseDocument(f *testing.F) {
 					t.Fatal("empty ValidationError")
 				}
 				for _, fe := range ve.Errors {
-					if fe.Field == "" || fe.Code == "" || fe.Message == "" {
+					if fe.Field == "" || fe.Code == (Code{}) || fe.Message == "" {
 						t.Fatalf("incomplete problem %+v", fe)
 					}
 				}

@@ -48,7 +48,7 @@ func problems(t *testing.T, err error) []string {
 		if fe.Message == "" {
 			t.Errorf("%s %s has no message", fe.Field, fe.Code)
 		}
-		got = append(got, fe.Field+" "+fe.Code)
+		got = append(got, fe.Field+" "+fe.Code.String())
 	}
 	slices.Sort(got)
 	return got

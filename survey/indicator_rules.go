@@ -1,7 +1,7 @@
 package survey
 
 // checkIndicator checks one indicator against the questions it names and
-// the method of SCORING.md it uses, so that scoring never meets a definition
+// the method of docs/scoring.md it uses, so that scoring never meets a definition
 // it cannot compute.
 func (c *documentChecker) checkIndicator(path string, ind *Indicator) {
 	c.checkText(path+".title", ind.Title)
@@ -119,7 +119,7 @@ func (c *documentChecker) checkShare(path string, ind *Indicator, questions []*Q
 			c.v.Add(p, CodeUnknownOption, "is not an option of question %q", q.Key)
 		case o.Score.IsNull():
 			// A response choosing a null-score option has no value, so
-			// counting that option as a "yes" would contradict SCORING.md.
+			// counting that option as a "yes" would contradict docs/scoring.md.
 			c.v.Add(p, CodeMethodMismatch, "share cannot count an option whose score is null")
 		}
 	}

@@ -10,8 +10,8 @@ import (
 	"strings"
 )
 
-// ParseDocument decodes and validates a questionnaire document (API.md,
-// "Questionnaire document"; SCORING.md for indicators).
+// ParseDocument decodes and validates a questionnaire document (docs/api.md,
+// "Questionnaire document"; docs/scoring.md for indicators).
 //
 // It returns an *Error of kind ErrMalformed when raw is not valid JSON or not
 // a JSON object, and a *ValidationError listing every problem, each under its
@@ -63,7 +63,7 @@ func sortedErr(v *ValidationError) error {
 		if c := comparePaths(a.Field, b.Field); c != 0 {
 			return c
 		}
-		return comparePaths(a.Code, b.Code)
+		return comparePaths(a.Code.String(), b.Code.String())
 	})
 	return v.Err()
 }

@@ -10,22 +10,26 @@ import (
 	"github.com/go-playground/validator/v10"
 )
 
-// documentValidator is built once because validator caches the parsed struct
-// tags per type; rebuilding it for every document would redo that work.
-var documentValidator = sync.OnceValue(func() *validator.Validate {
+// Validator is the service's one validator of struct tags, for questionnaire
+// documents and request bodies alike: JSON member names in its namespaces,
+// and the project's rules registered as tags: survey_key (IsKey),
+// campaign_key (IsCampaignKey), admin_code (IsAdministrationCode) and
+// iso639_1 (IsLanguage). DescribeRule turns its failures into codes. It is
+// built once because validator caches the parsed struct tags per type.
+var Validator = sync.OnceValue(func() *validator.Validate {
 	v := validator.New(validator.WithRequiredStructEnabled())
 	v.RegisterTagNameFunc(jsonName)
-	// Registration only fails for an empty tag or a nil function, so an
-	// error here is a programming mistake that no input can trigger.
-	if err := v.RegisterValidation("survey_key", func(fl validator.FieldLevel) bool {
-		return fl.Field().Kind() == reflect.String && IsKey(fl.Field().String())
-	}); err != nil {
-		panic(err)
-	}
-	if err := v.RegisterValidation("iso639_1", func(fl validator.FieldLevel) bool {
-		return fl.Field().Kind() == reflect.String && IsLanguage(fl.Field().String())
-	}); err != nil {
-		panic(err)
+	for tag, rule := range map[string]func(string) bool{
+		"survey_key": IsKey, "campaign_key": IsCampaignKey, "admin_code": IsAdministrationCode, "iso639_1": IsLanguage,
+	} {
+		// Registration only fails for an empty tag or a nil function, so
+		// an error here is a programming mistake that no input can
+		// trigger.
+		if err := v.RegisterValidation(tag, func(fl validator.FieldLevel) bool {
+			return fl.Field().Kind() == reflect.String && rule(fl.Field().String())
+		}); err != nil {
+			panic(err)
+		}
 	}
 	return v
 })
@@ -44,25 +48,32 @@ func jsonName(f reflect.StructField) string {
 // checkFieldRules applies the validate tags of Document and records each
 // failure under its JSON path.
 func checkFieldRules(d *Document, v *ValidationError) {
-	err := documentValidator().Struct(d)
+	err := Validator().Struct(d)
 	var fieldErrs validator.ValidationErrors
 	if !errors.As(err, &fieldErrs) {
 		return
 	}
 	for _, fe := range fieldErrs {
-		code, msg := describeRule(fe)
+		code, msg := DescribeRule(fe)
 		v.Add(namespaceToPath(fe.Namespace()), code, "%s", msg)
 	}
 }
 
-// describeRule turns a validator tag into a stable code and a message that
-// says what the value should be, without echoing the value itself.
-func describeRule(fe validator.FieldError) (code, message string) {
+// DescribeRule turns a failure of Validator into a stable code and a
+// message that says what the value should be, without echoing the value
+// itself.
+func DescribeRule(fe validator.FieldError) (code Code, message string) {
 	switch fe.Tag() {
 	case "required":
 		return CodeRequired, "is required"
 	case "survey_key":
 		return CodeInvalidKey, "must be a key matching ^[a-z][a-z0-9_]{0,63}$"
+	case "campaign_key":
+		return CodeInvalidKey, "must match ^[a-z0-9][a-z0-9-]{0,63}$"
+	case "admin_code":
+		return CodeInvalidCode, "must be 2 to 8 upper-case letters or digits"
+	case "email":
+		return CodeInvalidEmail, "must be an e-mail address"
 	case "iso639_1":
 		return CodeInvalidLanguage, "must be an ISO 639-1 two-letter language code"
 	case "oneof":
@@ -78,7 +89,9 @@ func describeRule(fe validator.FieldError) (code, message string) {
 		}
 		return CodeOutOfRange, "must be at most " + fe.Param()
 	default:
-		return fe.Tag(), "fails the " + fe.Tag() + " rule"
+		// Every tag the service's types use is described above; another
+		// one is a mistake of the code, reported under a generic code.
+		return CodeNotAllowed, "fails the " + fe.Tag() + " rule"
 	}
 }
 

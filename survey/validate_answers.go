@@ -36,7 +36,7 @@ func CheckAnswers(doc *Document, answers Answers) error {
 
 // PrepareSubmission checks answers for submission and prepares them for
 // storage. Answers to questions hidden by show_if are dropped first, as
-// API.md requires, so a stale answer behind a changed condition neither
+// docs/api.md states, so a stale answer behind a changed condition neither
 // blocks the submission nor reaches the scores; then every remaining answer
 // is checked as in CheckAnswers and every visible required question must be
 // answered (a blank text counts as no answer).

@@ -4,7 +4,7 @@
 //	surveyd migrate            apply pending migrations and exit
 //	surveyd user create ...    create an account (password from stdin)
 //
-// Configuration comes from the environment (API.md, "Running the server");
+// Configuration comes from the environment (docs/api.md, "Running the server");
 // flags mirror it.
 package main
 

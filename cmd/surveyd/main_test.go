@@ -246,8 +246,9 @@ func TestMigrateAndUserCreate(t *testing.T) {
 	})
 }
 
-// TestAdminVariablesAreIgnoredOnceAnAdminExists: API.md uses them "only
-// while no admin exists"; a weak leftover password must not stop a restart.
+// TestAdminVariablesAreIgnoredOnceAnAdminExists: the first admin comes from
+// them "while no admin exists" (docs/api.md, "Settings"); a weak leftover
+// password must not stop a restart.
 func TestAdminVariablesAreIgnoredOnceAnAdminExists(t *testing.T) {
 	url := dbtest.SQLiteURL(t)
 	s := startServer(t, map[string]string{"SURVEY_DATABASE_URL": url,
