@@ -1,10 +1,19 @@
-// Package auth holds the pure building blocks of authentication: roles, the
-// authenticated Principal carried in a context, argon2id password hashing,
-// HS256 access tokens and opaque refresh tokens.
+// Package auth holds authentication: roles, the authenticated Principal
+// carried in a context, argon2id password hashing within a memory budget,
+// HS256 access tokens, opaque refresh tokens, and the session use cases of
+// Service (log in, refresh, log out, authenticate a request, change a
+// password).
 //
-// It deliberately knows nothing about the database or HTTP, so that every
-// security decision here can be tested in isolation and reused by the store,
-// the use cases and the api layer without import cycles. Storing refresh
-// token hashes, rate-limiting logins and mapping ErrInvalidToken to 401 are
-// the jobs of those other packages.
+// Service also throttles the attempts that can fail (throttle.go): logins
+// and password changes per account and per client address, refreshes and
+// logouts per client address, each attempt counted before its password or
+// token is checked. The policy (limits, window, what counts and what is
+// forgiven) lives here; the counts are kept by whatever implements Store.
+//
+// The package knows nothing about HTTP or SQL. Service reaches storage only
+// through the Store interface it defines, which the store package
+// implements, so that every security decision here can be tested in
+// isolation and no import cycle arises. Mapping its errors to HTTP answers
+// (ErrInvalidToken to 401, *ThrottledError to 429 with Retry-After, ErrBusy
+// to 503) is the api package's job.
 package auth

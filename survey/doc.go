@@ -3,11 +3,11 @@
 // administrations give to them, and the rules that decide whether either is
 // acceptable.
 //
-// A questionnaire is a JSON document (API.md, "Questionnaire document") of
-// sections, questions, option sets and the indicators of SCORING.md that the
-// annual progress report publishes. ParseDocument turns raw JSON into a
-// Document and reports every problem at once, each under its JSON path, so
-// that an author can fix a whole draft in one round trip. Localize gives
+// A questionnaire is a JSON document (docs/api.md, "Questionnaire document")
+// of sections, questions, option sets and the indicators (docs/scoring.md)
+// that the annual progress report publishes. ParseDocument turns raw JSON
+// into a Document and reports every problem at once, each under its JSON
+// path, so that an author can fix a whole draft in one round trip. Localize gives
 // respondents the same document in one language.
 //
 // Answers are checked twice: loosely while a respondent saves a draft
@@ -16,7 +16,13 @@
 // dropped, required questions must be answered), which also produces the
 // AnswerRows the database aggregates.
 //
-// Nothing in this package knows about HTTP or storage: problems are reported
-// as the sentinel errors and the ValidationError of errors.go, which the api
-// package maps to problem documents.
+// The package handles no HTTP and no storage: problems are reported as the
+// sentinel errors and the ValidationError of errors.go, which the api
+// package maps to problem documents, and the store package keeps its own row
+// types. Some of its plain data types do carry facts of an HTTP exchange,
+// for the packages on either side to pass between them: StoredAnswer is the
+// answer kept for a request made with an Idempotency-Key (status, content
+// type, ETag, Location and body, replayed by api and kept by store), and an
+// AuditEvent holds the answer's status, the client's address and the request
+// id.
 package survey
