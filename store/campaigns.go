@@ -100,7 +100,7 @@ func (s *Store) CreateCampaign(ctx context.Context, in survey.NewCampaign) (surv
 	if err != nil {
 		return survey.Campaign{}, s.translate(ctx, "create campaign", err)
 	}
-	return s.Campaign(ctx, auth.Principal{Role: auth.RoleAdmin}, in.Key)
+	return s.campaign(ctx, everything, in.Key)
 }
 
 // Campaigns lists the campaigns p may see: every campaign for admins, those
@@ -135,7 +135,12 @@ func (s *Store) Campaigns(ctx context.Context, p auth.Principal) ([]survey.Campa
 // Errors: ErrNotFound (also for a campaign of another administration, or a
 // draft campaign asked for by a respondent).
 func (s *Store) Campaign(ctx context.Context, p auth.Principal, key string) (survey.Campaign, error) {
-	row, err := s.campaignRow(s.db.WithContext(ctx), p, key)
+	return s.campaign(ctx, visibilityOf(p), key)
+}
+
+// campaign returns a campaign that sc may see.
+func (s *Store) campaign(ctx context.Context, sc scope, key string) (survey.Campaign, error) {
+	row, err := s.campaignRow(s.db.WithContext(ctx), sc, key)
 	if err != nil {
 		return survey.Campaign{}, s.translate(ctx, "get campaign", err)
 	}
@@ -143,22 +148,43 @@ func (s *Store) Campaign(ctx context.Context, p auth.Principal, key string) (sur
 	return c, s.translate(ctx, "get campaign", err)
 }
 
-// campaignRow loads a campaign and applies p's visibility rules.
-func (s *Store) campaignRow(tx *gorm.DB, p auth.Principal, key string) (campaignRow, error) {
+// scope is what a query may see of the campaigns: those inviting one
+// administration (a coordinator's or respondent's) or every one, and
+// whether campaigns still in draft are hidden (from respondents). It is
+// derived from the caller (visibilityOf) or, for the service's own work
+// such as scoring, everything: never by pretending to be an admin.
+type scope struct {
+	administration string // "" for every administration
+	hideDrafts     bool
+}
+
+// everything sees every campaign.
+var everything = scope{}
+
+// visibilityOf is what p may see.
+func visibilityOf(p auth.Principal) scope {
+	if p.Role == auth.RoleAdmin {
+		return everything
+	}
+	return scope{administration: p.Administration, hideDrafts: p.Role == auth.RoleRespondent}
+}
+
+// campaignRow loads a campaign that sc may see.
+func (s *Store) campaignRow(tx *gorm.DB, sc scope, key string) (campaignRow, error) {
 	var row campaignRow
 	err := tx.Where("key = ?", key).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return row, survey.Errorf(survey.ErrNotFound, "no campaign %s", key)
 	}
-	if err != nil || p.Role == auth.RoleAdmin {
+	if err != nil || sc == everything {
 		return row, err
 	}
 	var n int64
 	if err := tx.Model(&campaignAdministrationRow{}).
-		Where("campaign_id = ? AND administration_code = ?", row.ID, p.Administration).Count(&n).Error; err != nil {
+		Where("campaign_id = ? AND administration_code = ?", row.ID, sc.administration).Count(&n).Error; err != nil {
 		return row, err
 	}
-	if n == 0 || (p.Role == auth.RoleRespondent && row.Status == survey.StatusDraft) {
+	if n == 0 || (sc.hideDrafts && row.Status == survey.StatusDraft) {
 		return row, survey.Errorf(survey.ErrNotFound, "no campaign %s", key)
 	}
 	return row, nil
@@ -191,7 +217,7 @@ func (s *Store) toCampaign(tx *gorm.DB, r campaignRow) (survey.Campaign, error) 
 func (s *Store) SetCampaignStatus(ctx context.Context, key, status string) (survey.Campaign, error) {
 	from := map[string]string{survey.StatusOpen: survey.StatusDraft, survey.StatusClosed: survey.StatusOpen}[status]
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
-		row, err := s.campaignRow(tx, auth.Principal{Role: auth.RoleAdmin}, key)
+		row, err := s.campaignRow(tx, everything, key)
 		if err != nil {
 			return err
 		}
@@ -209,7 +235,7 @@ func (s *Store) SetCampaignStatus(ctx context.Context, key, status string) (surv
 	if err != nil {
 		return survey.Campaign{}, s.translate(ctx, "set campaign status", err)
 	}
-	return s.Campaign(ctx, auth.Principal{Role: auth.RoleAdmin}, key)
+	return s.campaign(ctx, everything, key)
 }
 
 // CampaignQuestionnaire returns the questionnaire version of a campaign that
@@ -217,7 +243,7 @@ func (s *Store) SetCampaignStatus(ctx context.Context, key, status string) (surv
 // Errors: ErrNotFound.
 func (s *Store) CampaignQuestionnaire(ctx context.Context, p auth.Principal, key string) (survey.Questionnaire, error) {
 	db := s.db.WithContext(ctx)
-	row, err := s.campaignRow(db, p, key)
+	row, err := s.campaignRow(db, visibilityOf(p), key)
 	if err != nil {
 		return survey.Questionnaire{}, s.translate(ctx, "get campaign questionnaire", err)
 	}
@@ -233,7 +259,7 @@ func (s *Store) CampaignQuestionnaire(ctx context.Context, p auth.Principal, key
 // Errors: ErrNotFound.
 func (s *Store) Progress(ctx context.Context, p auth.Principal, key string) (survey.Progress, error) {
 	db := s.db.WithContext(ctx)
-	row, err := s.campaignRow(db, p, key)
+	row, err := s.campaignRow(db, visibilityOf(p), key)
 	if err != nil {
 		return survey.Progress{}, s.translate(ctx, "progress", err)
 	}
@@ -253,7 +279,7 @@ SELECT ca.administration_code AS administration,
      AND r.administration_code = ca.administration_code AND r.current_submission_id IS NOT NULL) AS submitted
 FROM campaign_administrations ca
 WHERE ca.campaign_id = ? AND (? = '' OR ca.administration_code = ?)
-ORDER BY ca.administration_code`, row.ID, scopeOf(p), scopeOf(p))
+ORDER BY ca.administration_code`, row.ID, visibilityOf(p).administration, visibilityOf(p).administration)
 	if err := q.Scan(&rows).Error; err != nil {
 		return survey.Progress{}, s.translate(ctx, "progress", err)
 	}
@@ -266,14 +292,6 @@ ORDER BY ca.administration_code`, row.ID, scopeOf(p), scopeOf(p))
 		out.Totals.Submitted += pr.Submitted
 	}
 	return out, nil
-}
-
-// scopeOf is the administration p is confined to, or "" for admins.
-func scopeOf(p auth.Principal) string {
-	if p.Role == auth.RoleAdmin {
-		return ""
-	}
-	return p.Administration
 }
 
 func fieldIndex(name string, i int) string {

@@ -47,7 +47,7 @@ func (s *Store) EachSubmittedBatch(ctx context.Context, p auth.Principal, key st
 		return survey.Errorf(survey.ErrForbidden, "only admins and coordinators may export responses")
 	}
 	db := s.db.WithContext(ctx)
-	campaign, err := s.campaignRow(db, p, key)
+	campaign, err := s.campaignRow(db, visibilityOf(p), key)
 	if err != nil {
 		return s.translate(ctx, "export responses", err)
 	}
@@ -62,7 +62,7 @@ WHERE r.campaign_id = ? AND (? = '' OR r.administration_code = ?)
   AND (r.administration_code, r.id) > (?, ?)
 ORDER BY r.administration_code, r.id
 LIMIT ?`
-	scope := scopeOf(p)
+	scope := visibilityOf(p).administration
 	var afterAdministration, afterID string // the key of the last response passed
 	limit := exportBatchRows
 	for {

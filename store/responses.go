@@ -187,7 +187,7 @@ func toAnswerRow(submissionID string, r survey.AnswerRow) answerRow {
 // Errors: ErrNotFound.
 func (s *Store) MyResponse(ctx context.Context, p auth.Principal, key string) (survey.Response, error) {
 	db := s.db.WithContext(ctx)
-	campaign, err := s.campaignRow(db, p, key)
+	campaign, err := s.campaignRow(db, visibilityOf(p), key)
 	if err != nil {
 		return survey.Response{}, s.translate(ctx, "get response", err)
 	}
@@ -204,7 +204,7 @@ func (s *Store) MyResponse(ctx context.Context, p auth.Principal, key string) (s
 
 // answerableCampaign loads a campaign p may answer now, and its document.
 func (s *Store) answerableCampaign(tx *gorm.DB, p auth.Principal, key string) (campaignRow, *survey.Document, error) {
-	row, err := s.campaignRow(tx, p, key)
+	row, err := s.campaignRow(tx, visibilityOf(p), key)
 	if err != nil {
 		return row, nil, err
 	}
