@@ -129,15 +129,7 @@ func TestDocumentLimits(t *testing.T) {
 		if size > 1<<20 {
 			t.Fatalf("a document at the limits takes %d bytes, more than the default body limit", size)
 		}
-		big.must(http.StatusCreated, "POST", "/api/v1/questionnaires", admin, doc)
-		big.must(http.StatusOK, "POST", "/api/v1/questionnaires/at_limit/versions/1/publish", admin, nil)
-		big.must(http.StatusCreated, "POST", "/api/v1/campaigns", admin, map[string]any{
-			"key": "at-limit", "year": 2023, "questionnaire": "at_limit", "version": 1, "min_cell_size": 1,
-			"opens_at":        time.Now().Add(-time.Hour).UTC().Format(time.RFC3339),
-			"closes_at":       time.Now().Add(24 * time.Hour).UTC().Format(time.RFC3339),
-			"administrations": []string{"BE", "FR"},
-		})
-		big.must(http.StatusOK, "POST", "/api/v1/campaigns/at-limit/open", admin, nil)
+		big.openCampaign(doc, "at_limit", "at-limit", 2023, nil)
 
 		// resp_be: every scale question at 50, every option of big, b0;
 		// resp_be2: 100, the last ten options, b600; resp_fr: 100, o0

@@ -47,16 +47,16 @@ func (e *env) advance(d time.Duration) { e.offset.Add(int64(d)) }
 func newEnv(t *testing.T, databaseURL string) *env {
 	t.Helper()
 	e := &env{t: t, tokens: map[string]string{}}
-	e.store, e.handler = newInstance(t, databaseURL, auth.DefaultThrottle, e.now)
+	e.store, e.handler = newInstance(t, databaseURL, auth.DefaultThrottle, e.now, 64<<10)
 	e.tokens["admin"] = e.login(adminEmail, adminPassword)
 	return e
 }
 
 // newInstance is one server process: a store of its own on databaseURL, with
-// the first admin, and the real router over it, with the given throttle and
-// clock. Several instances may share one database, as several surveyd
-// processes do.
-func newInstance(t *testing.T, databaseURL string, throttle auth.Throttle, now func() time.Time) (*store.Store, http.Handler) {
+// the first admin, and the real router over it, with the given throttle,
+// clock and body limit (0: the service's default). Several instances may
+// share one database, as several surveyd processes do.
+func newInstance(t *testing.T, databaseURL string, throttle auth.Throttle, now func() time.Time, bodyLimit int64) (*store.Store, http.Handler) {
 	t.Helper()
 	st, err := store.Open(context.Background(), databaseURL, store.Options{Migrate: true, Now: now})
 	if err != nil {
@@ -74,8 +74,29 @@ func newInstance(t *testing.T, databaseURL string, throttle auth.Throttle, now f
 	if err != nil {
 		t.Fatal(err)
 	}
-	return st, api.NewServer(api.Config{BodyLimit: 64 << 10, Now: now, Logger: testLogger(t)},
+	return st, api.NewServer(api.Config{BodyLimit: bodyLimit, Now: now, Logger: testLogger(t)},
 		api.Deps{Store: st, Auth: auth.NewService(st, issuer, throttle, time.Hour, now)})
+}
+
+// openCampaign publishes doc (a questionnaire document whose key is
+// questionnaire) and opens a campaign of it for BE and FR, with a minimum
+// cell size of 1 and the given extra members (previous_campaign, ...).
+func (e *env) openCampaign(doc any, questionnaire, campaign string, year int, extra map[string]any) {
+	e.t.Helper()
+	admin := e.tokens["admin"]
+	e.must(http.StatusCreated, "POST", "/api/v1/questionnaires", admin, doc)
+	e.must(http.StatusOK, "POST", "/api/v1/questionnaires/"+questionnaire+"/versions/1/publish", admin, nil)
+	body := map[string]any{
+		"key": campaign, "year": year, "questionnaire": questionnaire, "version": 1, "min_cell_size": 1,
+		"opens_at":        time.Now().Add(-time.Hour).UTC().Format(time.RFC3339),
+		"closes_at":       time.Now().Add(24 * time.Hour).UTC().Format(time.RFC3339),
+		"administrations": []string{"BE", "FR"},
+	}
+	for k, v := range extra {
+		body[k] = v
+	}
+	e.must(http.StatusCreated, "POST", "/api/v1/campaigns", admin, body)
+	e.must(http.StatusOK, "POST", "/api/v1/campaigns/"+campaign+"/open", admin, nil)
 }
 
 // result is one HTTP exchange.
@@ -238,6 +259,24 @@ func problemFields(t *testing.T, r result) []string {
 		out[i] = fe.Field + ":" + fe.Code
 	}
 	return out
+}
+
+// checkOutcome checks an answer against a table's expectation: with want
+// nil the status ok; else a 422 whose errors are exactly want (field:code).
+func checkOutcome(t *testing.T, res result, ok int, want []string) {
+	t.Helper()
+	if want == nil {
+		if res.Status != ok {
+			t.Fatalf("status %d, want %d: %.300s", res.Status, ok, res.Body)
+		}
+		return
+	}
+	if res.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d, want 422: %.300s", res.Status, res.Body)
+	}
+	if got := problemFields(t, res); strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("errors %v, want %v", got, want)
+	}
 }
 
 // testLogger sends the service's warnings and errors to the test log, so

@@ -1,36 +1,21 @@
 package api_test
 
 import (
-	"context"
 	"net/http"
 	"slices"
 	"sync"
 	"testing"
-	"time"
 
-	"github.com/customs-survey/surveyd/api"
 	"github.com/customs-survey/surveyd/auth"
 	"github.com/customs-survey/surveyd/internal/dbtest"
-	"github.com/customs-survey/surveyd/store"
 )
 
 // secondProcess serves the same database through another store and router,
 // as a second surveyd process behind a load balancer would.
 func (e *env) secondProcess(url string) *env {
 	e.t.Helper()
-	st, err := store.Open(context.Background(), url, store.Options{Migrate: true, Now: e.now})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	e.t.Cleanup(func() { st.Close() })
-	secret, err := st.JWTSecret(context.Background())
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	issuer, _ := auth.NewIssuer(secret, "surveyd", "surveyd-api", 15*time.Minute)
-	other := &env{t: e.t, store: st, tokens: e.tokens}
-	other.handler = api.NewServer(api.Config{Now: e.now, Logger: testLogger(e.t)},
-		api.Deps{Store: st, Auth: auth.NewService(st, issuer, auth.DefaultThrottle, time.Hour, e.now)})
+	other := &env{t: e.t, tokens: e.tokens}
+	other.store, other.handler = newInstance(e.t, url, auth.DefaultThrottle, e.now, 0)
 	return other
 }
 

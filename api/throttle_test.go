@@ -35,7 +35,7 @@ func (c *stepClock) advance(d time.Duration) { c.ns.Add(int64(d)) }
 // clock (newInstance).
 func throttleInstance(t *testing.T, databaseURL string, throttle auth.Throttle, now func() time.Time) http.Handler {
 	t.Helper()
-	_, h := newInstance(t, databaseURL, throttle, now)
+	_, h := newInstance(t, databaseURL, throttle, now, 64<<10)
 	return h
 }
 
