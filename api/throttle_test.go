@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -163,6 +165,34 @@ func loginBody(email, password string) map[string]string {
 // TestLoginThrottleHoldsUnderConcurrency fires simultaneous logins at one
 // server: however many arrive together, at most the throttle's number of
 // passwords are checked (answered 200 or 401), and the others answer 429.
+// TestLoginThrottleHoldsWhateverTheServersIsolation runs the burst of 40
+// wrong guesses against a PostgreSQL whose default isolation is REPEATABLE
+// READ: a count taken in a snapshot older than the lock it waited for would
+// miss the attempts committed meanwhile (9 checks instead of 5 were seen).
+func TestLoginThrottleHoldsWhateverTheServersIsolation(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, databaseURL string) {
+		if !strings.HasPrefix(databaseURL, "postgres") {
+			t.Skip("SQLite has one isolation level")
+		}
+		u, err := url.Parse(databaseURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := u.Query()
+		q.Set("default_transaction_isolation", "repeatable read")
+		u.RawQuery = q.Encode()
+		clock := newStepClock()
+		h := throttleInstance(t, u.String(), auth.DefaultThrottle, clock.now)
+		clock.advance(time.Second)
+		calls := make([]call, 40)
+		for i := range calls {
+			calls[i] = call{handler: h, path: "/api/v1/auth/login", from: "192.0.2.1",
+				body: loginBody(adminEmail, fmt.Sprintf("wrong guess %03d", i))}
+		}
+		checkThrottled(t, burst(t, calls), 5, http.StatusOK, http.StatusUnauthorized)
+	})
+}
+
 func TestLoginThrottleHoldsUnderConcurrency(t *testing.T) {
 	small := auth.Throttle{MaxPerAccount: 5, MaxPerAddress: 10, Window: 15 * time.Minute}
 	tests := []struct {

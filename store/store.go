@@ -199,7 +199,17 @@ func (s *Store) forUpdate(tx *gorm.DB) *gorm.DB {
 }
 
 // transaction runs fn in one transaction; fn's error rolls it back.
+//
+// On PostgreSQL it asks for READ COMMITTED whatever the server's default:
+// the locks the service takes (the throttle's advisory locks, the share lock
+// on a campaign, FOR UPDATE on rows) make a statement that waited for one
+// see what the holder committed, which a snapshot taken at the first
+// statement (REPEATABLE READ, SERIALIZABLE) would hide. SQLite transactions
+// hold the database's write lock from BEGIN and need nothing.
 func (s *Store) transaction(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	if s.dialect == migrations.Postgres {
+		return s.db.WithContext(ctx).Transaction(fn, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
+	}
 	return s.db.WithContext(ctx).Transaction(fn)
 }
 
