@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -28,6 +29,9 @@ type auditAction struct {
 	// read marks a GET route recorded when it succeeds: the exports, which
 	// hand out data in bulk. Other GET routes are not recorded.
 	read bool
+	// throttled marks an anonymous route whose failures (401) the throttle
+	// counts and bounds, so that each is recorded.
+	throttled bool
 }
 
 // auditActions names the action of every route that changes state or
@@ -35,9 +39,9 @@ type auditAction struct {
 // recorded, under its method and route, but TestEveryWriteRouteHasAnAuditName
 // fails until it gets a name.
 var auditActions = map[string]auditAction{
-	"POST /api/v1/auth/login":   {name: "session.login"},
-	"POST /api/v1/auth/refresh": {name: "session.refresh"},
-	"POST /api/v1/auth/logout":  {name: "session.logout"},
+	"POST /api/v1/auth/login":   {name: "session.login", throttled: true},
+	"POST /api/v1/auth/refresh": {name: "session.refresh", throttled: true},
+	"POST /api/v1/auth/logout":  {name: "session.logout", throttled: true},
 
 	"POST /api/v1/administrations": {name: "administration.create", created: "/api/v1/administrations/:code"},
 	"POST /api/v1/users":           {name: "user.create", created: "/api/v1/users/:id"},
@@ -118,11 +122,15 @@ func (s *server) recordAudit(c *gin.Context, panicked bool) {
 		action.name = method + " " + route
 	}
 	_, authenticated := auth.PrincipalFrom(c.Request.Context())
-	if status == http.StatusTooManyRequests && !authenticated &&
-		!s.refusals.firstInWindow(action.name+" "+c.ClientIP(), s.now()) {
-		// An anonymous client hammering a throttled endpoint: its
-		// failures up to the limit and its first refusal are in the
-		// trail; the rest would only fill it.
+	counted := action.throttled && status == http.StatusUnauthorized
+	if !authenticated && status >= 400 && status < 500 && !counted &&
+		!s.refusals.firstInWindow(action.name+" "+strconv.Itoa(status)+" "+c.ClientIP(), s.now()) {
+		// An anonymous client sending refused requests (no or a forged
+		// token, bad bytes, a body that does not decode, or past the
+		// throttle): the first of each kind per window is in the trail,
+		// the rest would only fill it. The failures a throttle counts
+		// (a wrong password, an invalid refresh token) are bounded by it
+		// and recorded one by one.
 		return
 	}
 	ev := survey.AuditEvent{
@@ -154,9 +162,9 @@ func (s *server) recordAudit(c *gin.Context, panicked bool) {
 	}
 }
 
-// refusalLog remembers, per action and client address, when an anonymous
-// request refused by the throttle (429) was last recorded, so that such a
-// client adds one event per window to the audit trail rather than one per
+// refusalLog remembers, per action, status and client address, when an
+// anonymous refused request was last recorded, so that such a client adds
+// one event of each kind per window to the audit trail rather than one per
 // request. It holds at most max entries; when full of live entries it lets
 // events through rather than forget them.
 type refusalLog struct {

@@ -3,10 +3,52 @@ package api_test
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"testing"
 
 	"github.com/customs-survey/surveyd/internal/dbtest"
 )
+
+// TestAnonymousRefusalsDoNotFloodTheTrail: requests refused before anyone
+// is known (no token, a forged one, bad bytes, a body that does not decode)
+// add one event of each kind per client and window, not one per request.
+func TestAnonymousRefusalsDoNotFloodTheTrail(t *testing.T) {
+	tests := []struct {
+		action string
+		method string
+		path   string
+		token  string
+		body   any
+		status int
+	}{
+		{"user.create", "POST", "/api/v1/users", "", map[string]string{"email": "x@customs.example"}, 401},
+		{"campaign.close", "POST", "/api/v1/campaigns/customs-2023/close", "junk", nil, 401},
+		{"user.update", "PATCH", "/api/v1/users/%00", "", `{"disabled":true}`, 401},
+		{"session.login", "POST", "/api/v1/auth/login", "", `{"email":`, 400},
+		{"session.login", "POST", "/api/v1/auth/login", "", `{"email":"a\u0000b@customs.example","password":"p"}`, 422},
+	}
+	const calls = 200
+	dbtest.Each(t, func(t *testing.T, databaseURL string) {
+		e := newEnv(t, databaseURL)
+		for _, tt := range tests {
+			for range calls {
+				if res := e.request(tt.method, tt.path, tt.token, tt.body); res.Status != tt.status {
+					t.Fatalf("%s %s: status %d, want %d", tt.method, tt.path, res.Status, tt.status)
+				}
+			}
+		}
+		events := e.allAudit()
+		kinds := map[string]int{}
+		for _, ev := range events {
+			kinds[ev.Action+" "+strconv.Itoa(ev.Status)]++
+		}
+		for _, tt := range tests {
+			if got := kinds[tt.action+" "+strconv.Itoa(tt.status)]; got != 1 {
+				t.Errorf("%s %d: %d events for %d refused calls, want 1", tt.action, tt.status, got, calls)
+			}
+		}
+	})
+}
 
 // TestThrottledAnonymousRequestsDoNotFloodTheTrail: junk logins, refreshes
 // and logouts from one client are throttled, and once they are, the trail

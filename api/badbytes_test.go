@@ -67,6 +67,10 @@ func TestBadBytesAreRefusedBeforeTheDatabase(t *testing.T) {
 				if got.Action+" "+got.Target != tt.audit || got.Status != tt.status {
 					t.Errorf("latest event %s, want %q with status %d", got, tt.audit, tt.status)
 				}
+				// A refused write of a known caller is recorded with its actor.
+				if tt.token == "admin" && (got.Actor == nil || got.Actor.Email != adminEmail) {
+					t.Errorf("latest event %s: the actor is not the admin", got)
+				}
 			})
 		}
 		e.t = t

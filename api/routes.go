@@ -17,16 +17,20 @@ const (
 // routes lists every endpoint of the service, with the roles it allows.
 func (s *server) routes() http.Handler {
 	e := newEngine(s.cfg.TrustedProxies)
-	e.Use(s.recoverPanics, s.logRequests, s.audit, secureHeaders, checkParams, s.limitBody)
+	e.Use(s.recoverPanics, s.logRequests, s.audit, secureHeaders, s.limitBody)
 	e.NoRoute(func(c *gin.Context) { writeProblem(c, problemNotFound, "no such endpoint", nil) })
 	e.NoMethod(func(c *gin.Context) {
 		writeProblem(c, problemMethodNotAllowed, "this endpoint does not accept "+c.Request.Method, nil)
 	})
 
-	e.GET("/healthz", s.healthz)
-	e.GET("/readyz", s.readyz)
+	// checkParams runs on every route: before anything else on the
+	// anonymous ones, after authenticate on the others, so that a refused
+	// request is recorded with its actor.
+	root := e.Group("", checkParams)
+	root.GET("/healthz", s.healthz)
+	root.GET("/readyz", s.readyz)
 
-	v1 := e.Group("/api/v1")
+	v1 := root.Group("/api/v1")
 	v1.GET("/healthz", s.healthz)
 	v1.GET("/readyz", s.readyz)
 	v1.POST("/auth/login", s.login)
@@ -35,7 +39,7 @@ func (s *server) routes() http.Handler {
 	v1.GET("/openapi.yaml", s.serveOpenAPIYAML)
 	v1.GET("/openapi.json", s.serveOpenAPIJSON)
 
-	a := v1.Group("", s.authenticate, s.idempotent)
+	a := e.Group("/api/v1", s.authenticate, checkParams, s.idempotent)
 	a.GET("/me", s.me)
 	a.POST("/me/password", s.changePassword)
 
