@@ -6,13 +6,16 @@ import (
 	"fmt"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/customs-survey/surveyd/auth"
 	"github.com/customs-survey/surveyd/survey"
 )
 
 // Bounds of one batch of EachSubmittedBatch: at most exportBatchRows
-// responses, and about exportBatchBytes of answers (the next batch is made
-// smaller when the responses read so far were large).
+// responses, and the batch ends with the response that brings its answers
+// to exportBatchBytes or more: at most exportBatchBytes plus one response
+// (itself at most the body limit) is held at a time.
 const (
 	exportBatchRows  = 100
 	exportBatchBytes = 4 << 20
@@ -64,29 +67,16 @@ ORDER BY r.administration_code, r.id
 LIMIT ?`
 	scope := visibilityOf(p).administration
 	var afterAdministration, afterID string // the key of the last response passed
-	limit := exportBatchRows
 	for {
-		var rows []exportedRow
-		if err := db.Raw(query, campaign.ID, scope, scope, afterAdministration, afterID, limit).Scan(&rows).Error; err != nil {
+		batch, full, err := s.exportBatch(db, query, campaign.ID, scope, afterAdministration, afterID)
+		if err != nil {
 			return s.translate(ctx, "export responses", err)
 		}
-		if len(rows) == 0 {
+		if len(batch) == 0 {
 			return nil
 		}
-		batch := make([]survey.ExportedResponse, len(rows))
-		size := 0
-		for i, row := range rows {
-			out, err := toExportedResponse(row)
-			if err != nil {
-				return s.translate(ctx, "export responses", err)
-			}
-			batch[i] = out
-			size += len(row.Answers)
-		}
-		last := rows[len(rows)-1]
+		last := batch[len(batch)-1]
 		afterAdministration, afterID = last.Administration, last.ResponseID
-		full := len(rows) == limit
-		limit = nextBatchRows(size, len(rows))
 		if err := fn(batch); err != nil {
 			return err
 		}
@@ -96,11 +86,32 @@ LIMIT ?`
 	}
 }
 
-// nextBatchRows sizes the next batch after one of rows responses holding
-// size bytes of answers: as many responses of that average size as fit in
-// exportBatchBytes, at least 1 and at most exportBatchRows.
-func nextBatchRows(size, rows int) int {
-	return min(exportBatchRows, max(1, exportBatchBytes/(size/rows+1)))
+// exportBatch reads the responses after the given key, up to the bounds of
+// a batch, and returns them with whether more may follow. Its rows are
+// closed, and its connection back in the pool, when it returns.
+func (s *Store) exportBatch(db *gorm.DB, query string, campaignID int64, scope, afterAdministration, afterID string) ([]survey.ExportedResponse, bool, error) {
+	rows, err := db.Raw(query, campaignID, scope, scope, afterAdministration, afterID, exportBatchRows).Rows()
+	if err != nil {
+		return nil, false, err
+	}
+	defer rows.Close()
+	var batch []survey.ExportedResponse
+	size := 0
+	for rows.Next() {
+		var row exportedRow
+		if err := db.ScanRows(rows, &row); err != nil {
+			return nil, false, err
+		}
+		out, err := toExportedResponse(row)
+		if err != nil {
+			return nil, false, err
+		}
+		batch = append(batch, out)
+		if size += len(row.Answers); size >= exportBatchBytes {
+			return batch, true, nil // the rest in the next batch
+		}
+	}
+	return batch, len(batch) == exportBatchRows, rows.Err()
 }
 
 func toExportedResponse(row exportedRow) (survey.ExportedResponse, error) {

@@ -111,16 +111,45 @@ func TestEachSubmittedBatchPassesEachResponseOnce(t *testing.T) {
 	})
 }
 
-func TestNextBatchRows(t *testing.T) {
-	tests := []struct{ size, rows, want int }{
-		{0, 1, exportBatchRows},                                // empty answers
-		{100 * 2 << 10, 100, exportBatchRows},                  // 2 KiB each
-		{10 * 100 << 10, 10, exportBatchBytes / (100<<10 + 1)}, // 100 KiB each: fewer
-		{1 << 30, 1, 1},                                        // one huge response: one at a time
-	}
-	for _, tt := range tests {
-		if got := nextBatchRows(tt.size, tt.rows); got != tt.want {
-			t.Errorf("nextBatchRows(%d, %d) = %d, want %d", tt.size, tt.rows, got, tt.want)
+// TestExportBatchesAreBoundedInBytes: small responses, then large ones (100
+// KB of text each). A batch stops once it holds exportBatchBytes, so that an
+// export holds that much at a time whatever the answers' sizes (a batch
+// sized on the small ones would have taken 100 large ones, 10 MB), and none
+// is lost at the cut.
+func TestExportBatchesAreBoundedInBytes(t *testing.T) {
+	const doc = `{"key": "notes", "title": {"en": "Notes"}, "default_language": "en", "sections": [
+	  {"key": "s", "title": {"en": "Notes"}, "questions": [
+	    {"key": "note", "type": "text", "max_length": 200000, "text": {"en": "Your notes"}}]}]}`
+	dbtest.Each(t, func(t *testing.T, url string) {
+		s, _ := openCampaignOf(t, url, []byte(doc))
+		ctx := context.Background()
+		const small, large = exportBatchRows, 150
+		in := make([]survey.ImportedResponse, small+large)
+		for i := range in {
+			text := "short"
+			if i >= small {
+				text = strings.Repeat("x", 100_000)
+			}
+			in[i] = survey.ImportedResponse{Administration: "BE", Respondent: fmt.Sprintf("r%04d", i),
+				Answers: survey.Answers{"note": raw(`"` + text + `"`)}}
 		}
-	}
+		if err := s.ImportResponses(ctx, "c-2023", in); err != nil {
+			t.Fatal(err)
+		}
+		total := 0
+		err := s.EachSubmittedBatch(ctx, auth.Principal{Role: auth.RoleAdmin}, "c-2023", func(batch []survey.ExportedResponse) error {
+			size := 0
+			for _, r := range batch {
+				size += len(r.Answers["note"])
+			}
+			if size > exportBatchBytes+100_100 {
+				t.Errorf("a batch of %d responses holds %d bytes of answers, more than %d and one response", len(batch), size, exportBatchBytes)
+			}
+			total += len(batch)
+			return nil
+		})
+		if err != nil || total != small+large {
+			t.Fatalf("%d responses passed (%v), want %d", total, err, small+large)
+		}
+	})
 }

@@ -19,6 +19,16 @@ func TestMain(m *testing.M) { dbtest.Main(m) }
 // returns the store and a respondent of BE.
 func openCampaign(t testing.TB, url string) (*Store, auth.Principal) {
 	t.Helper()
+	raw, err := os.ReadFile("../testdata/questionnaires/customs_annual.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return openCampaignOf(t, url, raw)
+}
+
+// openCampaignOf is openCampaign for another questionnaire document.
+func openCampaignOf(t testing.TB, url string, raw []byte) (*Store, auth.Principal) {
+	t.Helper()
 	ctx := context.Background()
 	s, err := Open(ctx, url, Options{Migrate: true})
 	if err != nil {
@@ -30,10 +40,6 @@ func openCampaign(t testing.TB, url string) (*Store, auth.Principal) {
 		t.Fatal(err)
 	}
 	u, err := s.CreateUser(ctx, admin, survey.NewUser{Email: "r@be.example", Password: "a long password", Role: "respondent", Administration: "BE"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := os.ReadFile("../testdata/questionnaires/customs_annual.json")
 	if err != nil {
 		t.Fatal(err)
 	}
