@@ -474,3 +474,55 @@ func TestLargeExportsCarryTheirHeaders(t *testing.T) {
 		}
 	})
 }
+
+// TestSlowSteadyClientGetsTheWholeWorkbook downloads a workbook of several
+// megabytes over a connection with small buffers, reading steadily but
+// slowly, so that the download takes longer than the write deadline. Each
+// write has a deadline of its own, so the client gets the whole file: when
+// the finished workbook went out in one write, that write had to fit in one
+// deadline and the client got a truncated transfer.
+func TestSlowSteadyClientGetsTheWholeWorkbook(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, url string) {
+		e := newEnv(t, url)
+		e.world()
+		e.bigCampaign(2400, 4000)
+		ts := serveHTTP(t, e.withExports(api.ExportLimits{PerCaller: 1, WriteTimeout: time.Second}))
+		dialer := &net.Dialer{}
+		client := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			c, err := dialer.DialContext(ctx, network, addr)
+			if tc, ok := c.(*net.TCPConn); ok {
+				_ = tc.SetReadBuffer(64 << 10)
+			}
+			return c, err
+		}}}
+		req, _ := http.NewRequest("GET", ts.URL+exportPath+"?format=xlsx", nil)
+		req.Header.Set("Authorization", "Bearer "+e.tokens["admin"])
+		start := time.Now()
+		res, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var body bytes.Buffer
+		buf := make([]byte, 64<<10)
+		for {
+			n, err := io.ReadFull(res.Body, buf)
+			body.Write(buf[:n])
+			if err == io.EOF || err == io.ErrUnexpectedEOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("after %d bytes in %s: %v", body.Len(), time.Since(start), err)
+			}
+			time.Sleep(30 * time.Millisecond)
+		}
+		took, size := time.Since(start), body.Len()
+		if _, err := excelize.OpenReader(&body); err != nil {
+			t.Fatalf("a workbook of %d bytes, read in %s, does not open: %v", size, took, err)
+		}
+		if took < time.Second {
+			t.Logf("the download took %s, less than the write deadline: this run proves nothing", took)
+		}
+		t.Logf("%d bytes in %s with a write deadline of 1s", size, took)
+	})
+}

@@ -303,12 +303,27 @@ func (e *xlsxResponses) row(cells []cell) error {
 
 func (e *xlsxResponses) flush() error { return nil }
 
-// end completes the sheet and sends the workbook.
+// xlsxChunk is how much of the finished workbook one write sends: excelize
+// builds the whole file in memory, and writing it in chunks lets a slow but
+// steady client take as long as it needs, each write within the writer's
+// own deadline, where one write of the whole file would have to fit in one.
+const xlsxChunk = 256 << 10
+
+// end completes the sheet and sends the workbook, a chunk at a time.
 func (e *xlsxResponses) end() error {
 	if err := e.sw.Flush(); err != nil {
 		return err
 	}
-	return e.f.Write(e.w)
+	buf, err := e.f.WriteToBuffer()
+	if err != nil {
+		return err
+	}
+	for buf.Len() > 0 {
+		if _, err := e.w.Write(buf.Next(xlsxChunk)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (e *xlsxResponses) close() { e.f.Close() }
