@@ -145,7 +145,7 @@ func dialectorFor(databaseURL string) (gorm.Dialector, string, error) {
 		return sqlite.Open("file:" + path + "?" + query.Encode()), migrations.SQLite, nil
 	case strings.HasPrefix(databaseURL, "postgres://"), strings.HasPrefix(databaseURL, "postgresql://"):
 		// Parsed now, so that a URL that can never work (a host without
-		// its closing bracket, a bad port, an unknown parameter) fails at
+		// its closing bracket, a bad port, a bad sslmode) fails at
 		// start-up instead of being retried as if the server were down.
 		if _, err := pgconn.ParseConfig(databaseURL); err != nil {
 			return nil, "", fmt.Errorf("database URL: %w", redactErr(err))
