@@ -148,25 +148,29 @@ func (s *Store) campaign(ctx context.Context, sc scope, key string) (survey.Camp
 	return c, s.translate(ctx, "get campaign", err)
 }
 
-// scope is what a query may see of the campaigns: those inviting one
-// administration (a coordinator's or respondent's) or every one, and
-// whether campaigns still in draft are hidden (from respondents). It is
-// derived from the caller (visibilityOf) or, for the service's own work
-// such as scoring, everything: never by pretending to be an admin.
+// scope is what a query may see of the campaigns: every one, or those
+// inviting one administration (a coordinator's or respondent's), with or
+// without those still in draft (hidden from respondents). It is derived
+// from the caller (visibilityOf) or, for the service's own work such as
+// scoring, everything: never by pretending to be an admin. The zero scope
+// sees nothing.
 type scope struct {
-	administration string // "" for every administration
+	all            bool
+	administration string
 	hideDrafts     bool
 }
 
 // everything sees every campaign.
-var everything = scope{}
+var everything = scope{all: true}
 
-// visibilityOf is what p may see.
+// visibilityOf is what p may see: admins everything; anyone else the
+// campaigns of their administration (none without one), without drafts
+// unless they coordinate it.
 func visibilityOf(p auth.Principal) scope {
 	if p.Role == auth.RoleAdmin {
 		return everything
 	}
-	return scope{administration: p.Administration, hideDrafts: p.Role == auth.RoleRespondent}
+	return scope{administration: p.Administration, hideDrafts: p.Role != auth.RoleCoordinator}
 }
 
 // campaignRow loads a campaign that sc may see.
@@ -176,7 +180,7 @@ func (s *Store) campaignRow(tx *gorm.DB, sc scope, key string) (campaignRow, err
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return row, survey.Errorf(survey.ErrNotFound, "no campaign %s", key)
 	}
-	if err != nil || sc == everything {
+	if err != nil || sc.all {
 		return row, err
 	}
 	var n int64

@@ -356,7 +356,7 @@ func checkMembership(tx *gorm.DB, role, administration string, newAdministration
 	v := &survey.ValidationError{}
 	switch err := auth.CheckMembership(auth.Role(role), administration); {
 	case errors.Is(err, auth.ErrUnknownRole):
-		v.Add("role", survey.CodeNotAllowed, "must be one of: admin coordinator respondent")
+		v.Add("role", survey.CodeNotAllowed, "must be one of: admin, coordinator, respondent")
 	case errors.Is(err, auth.ErrAdministrationNotAllowed):
 		v.Add("administration", survey.CodeNotAllowed, "admins belong to no administration; send null")
 	case errors.Is(err, auth.ErrAdministrationRequired):
