@@ -80,6 +80,21 @@ func (s *server) createQuestionnaire(c *gin.Context) {
 	s.respondQuestionnaire(c, http.StatusCreated, q, err)
 }
 
+// questionnaireSummary is one element of GET /questionnaires: a version
+// without its document, titled in the document's default language.
+type questionnaireSummary struct {
+	Key       string    `json:"key"`
+	Version   int       `json:"version"`
+	Status    string    `json:"status"`
+	Title     string    `json:"title"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+func toQuestionnaireSummary(q survey.Questionnaire) questionnaireSummary {
+	return questionnaireSummary{Key: q.Key, Version: q.Version, Status: q.Status, UpdatedAt: q.UpdatedAt.UTC(),
+		Title: q.Document.Title.Resolve(q.Document.DefaultLanguage, q.Document.DefaultLanguage)}
+}
+
 // listQuestionnaires: GET /questionnaires, the latest version of each.
 func (s *server) listQuestionnaires(c *gin.Context) {
 	list, err := s.store.Questionnaires(c.Request.Context())
@@ -87,17 +102,9 @@ func (s *server) listQuestionnaires(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	type item struct {
-		Key       string    `json:"key"`
-		Version   int       `json:"version"`
-		Status    string    `json:"status"`
-		Title     string    `json:"title"`
-		UpdatedAt time.Time `json:"updated_at"`
-	}
-	out := make([]item, len(list))
+	out := make([]questionnaireSummary, len(list))
 	for i, q := range list {
-		out[i] = item{Key: q.Key, Version: q.Version, Status: q.Status, UpdatedAt: q.UpdatedAt.UTC(),
-			Title: q.Document.Title.Resolve(q.Document.DefaultLanguage, q.Document.DefaultLanguage)}
+		out[i] = toQuestionnaireSummary(q)
 	}
 	s.respond(c, http.StatusOK, out)
 }
