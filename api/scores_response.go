@@ -96,10 +96,9 @@ func toIndicatorResponse(res scoring.Result) indicatorResponse {
 		out.Previous = &previousResponse{Campaign: p.Campaign, Year: p.Year, Value: p.Value, DeltaPP: p.DeltaPP}
 	}
 	if b := res.Breakdown; b != nil {
-		rows := map[string][]scoring.Row{"options": b.Options, "questions": b.Questions, "administrations": b.Administrations}
 		kinds := breakdownResponse{}
 		for _, kind := range b.Kinds() {
-			kinds[kind] = toBreakdownRows(rows[kind])
+			kinds[kind] = toBreakdownRows(b.Rows(kind))
 		}
 		out.Breakdown = &kinds
 	}

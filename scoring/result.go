@@ -65,13 +65,26 @@ type Breakdown struct {
 // questions, administrations), in the indicator's order.
 func (b Breakdown) Kinds() []string { return slices.Clone(b.kinds) }
 
+// Rows returns the rows of one kind of breakdown: options, questions or
+// administrations.
+func (b Breakdown) Rows(kind string) []Row {
+	switch kind {
+	case "options":
+		return b.Options
+	case "questions":
+		return b.Questions
+	case "administrations":
+		return b.Administrations
+	}
+	return nil
+}
+
 // MarshalJSON writes every kind the indicator asked for, as an array even
 // when it has no rows (an empty campaign), and no other.
 func (b Breakdown) MarshalJSON() ([]byte, error) {
-	rows := map[string][]Row{"options": b.Options, "questions": b.Questions, "administrations": b.Administrations}
 	out := make(map[string][]Row, len(b.kinds))
 	for _, kind := range b.kinds {
-		if out[kind] = rows[kind]; out[kind] == nil {
+		if out[kind] = b.Rows(kind); out[kind] == nil {
 			out[kind] = []Row{}
 		}
 	}
