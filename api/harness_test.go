@@ -18,6 +18,7 @@ import (
 	"github.com/customs-survey/surveyd/auth"
 	"github.com/customs-survey/surveyd/internal/dbtest"
 	"github.com/customs-survey/surveyd/store"
+	"github.com/customs-survey/surveyd/users"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -63,7 +64,7 @@ func newInstance(t *testing.T, databaseURL string, throttle auth.Throttle, now f
 		t.Fatalf("open store: %v", err)
 	}
 	t.Cleanup(func() { st.Close() })
-	if _, err := st.EnsureAdmin(context.Background(), adminEmail, adminPassword); err != nil {
+	if _, err := users.New(st).EnsureAdmin(context.Background(), adminEmail, adminPassword); err != nil {
 		t.Fatalf("ensure admin: %v", err)
 	}
 	secret, err := st.JWTSecret(context.Background())

@@ -17,6 +17,7 @@ import (
 
 	"github.com/customs-survey/surveyd/auth"
 	"github.com/customs-survey/surveyd/store"
+	"github.com/customs-survey/surveyd/users"
 )
 
 // DefaultBodyLimit is the largest request body accepted unless configured.
@@ -51,6 +52,7 @@ type server struct {
 	cfg     Config
 	store   *store.Store
 	auth    *auth.Service
+	users   *users.Service
 	log     *slog.Logger
 	now     func() time.Time
 	exports *exportSlots
@@ -71,6 +73,7 @@ func NewServer(cfg Config, deps Deps) http.Handler {
 	}
 	cfg.Exports = cfg.Exports.withDefaults()
 	s := &server{cfg: cfg, store: deps.Store, auth: deps.Auth, log: cfg.Logger, now: cfg.Now,
+		users: users.New(deps.Store),
 		exports: newExportSlots(cfg.Exports), refusals: newRefusalLog()}
 	return withCORS(cfg.CORSOrigins, s.routes())
 }

@@ -14,7 +14,7 @@ import (
 type userRequest struct {
 	Email          string `json:"email" validate:"required,email,max=254"`
 	Password       string `json:"password" validate:"required"`
-	Role           string `json:"role" validate:"required,oneof=admin coordinator respondent"`
+	Role           string `json:"role" validate:"required,role"`
 	Administration string `json:"administration" validate:"omitempty,admin_code"`
 }
 
@@ -43,7 +43,7 @@ func (s *server) createUser(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	u, err := s.store.CreateUser(c.Request.Context(), principal(c), survey.NewUser{
+	u, err := s.users.Create(c.Request.Context(), principal(c), survey.NewUser{
 		Email: req.Email, Password: req.Password, Role: req.Role, Administration: req.Administration})
 	if err != nil {
 		s.writeError(c, err)
@@ -55,7 +55,7 @@ func (s *server) createUser(c *gin.Context) {
 
 // getUser: GET /users/{id} (coordinators: their administration's).
 func (s *server) getUser(c *gin.Context) {
-	u, err := s.store.User(c.Request.Context(), principal(c), c.Param("id"))
+	u, err := s.users.Get(c.Request.Context(), principal(c), c.Param("id"))
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -65,7 +65,7 @@ func (s *server) getUser(c *gin.Context) {
 
 // listUsers: GET /users (coordinators: their administration's).
 func (s *server) listUsers(c *gin.Context) {
-	list, err := s.store.Users(c.Request.Context(), principal(c))
+	list, err := s.users.List(c.Request.Context(), principal(c))
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -81,7 +81,7 @@ func (s *server) listUsers(c *gin.Context) {
 // as they are; "administration": null removes the administration (for a
 // promotion to admin).
 type userChangeRequest struct {
-	Role           *string        `json:"role" validate:"omitempty,oneof=admin coordinator respondent"`
+	Role           *string        `json:"role" validate:"omitempty,role"`
 	Administration nullableString `json:"administration"`
 	Disabled       *bool          `json:"disabled"`
 }
@@ -125,7 +125,7 @@ func (s *server) updateUser(c *gin.Context) {
 		}
 		change.Administration = &adm
 	}
-	u, err := s.store.UpdateUser(c.Request.Context(), principal(c), c.Param("id"), change)
+	u, err := s.users.Update(c.Request.Context(), principal(c), c.Param("id"), change)
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -135,7 +135,7 @@ func (s *server) updateUser(c *gin.Context) {
 
 // deleteUser: DELETE /users/{id}, for accounts without history.
 func (s *server) deleteUser(c *gin.Context) {
-	if err := s.store.DeleteUser(c.Request.Context(), principal(c), c.Param("id")); err != nil {
+	if err := s.users.Delete(c.Request.Context(), principal(c), c.Param("id")); err != nil {
 		s.writeError(c, err)
 		return
 	}

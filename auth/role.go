@@ -3,6 +3,8 @@ package auth
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 )
 
 // Role is what a user may do; see the Roles table of docs/api.md. It is
@@ -22,15 +24,23 @@ const (
 	RoleRespondent Role = "respondent"
 )
 
+// Roles lists every role, in the order the contract names them.
+var Roles = []Role{RoleAdmin, RoleCoordinator, RoleRespondent}
+
+// RoleNames is Roles as text for messages: "admin, coordinator, respondent".
+func RoleNames() string {
+	names := make([]string, len(Roles))
+	for i, r := range Roles {
+		names[i] = string(r)
+	}
+	return strings.Join(names, ", ")
+}
+
 // Valid reports whether r is one of the known roles. Values coming from a
 // token or a request body are untrusted strings and must pass this check
 // before any permission decision relies on them.
 func (r Role) Valid() bool {
-	switch r {
-	case RoleAdmin, RoleCoordinator, RoleRespondent:
-		return true
-	}
-	return false
+	return slices.Contains(Roles, r)
 }
 
 // NeedsAdministration reports whether a user of this role must belong to an

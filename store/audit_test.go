@@ -19,8 +19,7 @@ func TestAuditEvents(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { s.Close() })
-		u, err := s.CreateUser(ctx, auth.Principal{Role: auth.RoleAdmin},
-			survey.NewUser{Email: "Staff@Commission.example", Password: "a long password", Role: "admin"})
+		u, err := s.CreateUser(ctx, survey.NewAccount{Email: "staff@commission.example", PasswordHash: auth.NoPassword, Role: "admin"})
 		if err != nil {
 			t.Fatal(err)
 		}

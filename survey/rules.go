@@ -8,19 +8,22 @@ import (
 	"sync"
 
 	"github.com/go-playground/validator/v10"
+
+	"github.com/customs-survey/surveyd/auth"
 )
 
 // Validator is the service's one validator of struct tags, for questionnaire
 // documents and request bodies alike: JSON member names in its namespaces,
 // and the project's rules registered as tags: survey_key (IsKey),
-// campaign_key (IsCampaignKey), admin_code (IsAdministrationCode) and
-// iso639_1 (IsLanguage). DescribeRule turns its failures into codes. It is
+// campaign_key (IsCampaignKey), admin_code (IsAdministrationCode),
+// iso639_1 (IsLanguage) and role (auth.Role.Valid). DescribeRule turns its failures into codes. It is
 // built once because validator caches the parsed struct tags per type.
 var Validator = sync.OnceValue(func() *validator.Validate {
 	v := validator.New(validator.WithRequiredStructEnabled())
 	v.RegisterTagNameFunc(jsonName)
 	for tag, rule := range map[string]func(string) bool{
 		"survey_key": IsKey, "campaign_key": IsCampaignKey, "admin_code": IsAdministrationCode, "iso639_1": IsLanguage,
+		"role": func(s string) bool { return auth.Role(s).Valid() },
 	} {
 		// Registration only fails for an empty tag or a nil function, so
 		// an error here is a programming mistake that no input can
@@ -76,6 +79,8 @@ func DescribeRule(fe validator.FieldError) (code Code, message string) {
 		return CodeInvalidEmail, "must be an e-mail address"
 	case "iso639_1":
 		return CodeInvalidLanguage, "must be an ISO 639-1 two-letter language code"
+	case "role":
+		return CodeNotAllowed, "must be one of: " + auth.RoleNames()
 	case "oneof":
 		return CodeNotAllowed, "must be one of: " + strings.Join(strings.Fields(fe.Param()), ", ")
 	case "min", "gte":

@@ -15,6 +15,7 @@ import (
 	"github.com/customs-survey/surveyd/auth"
 	"github.com/customs-survey/surveyd/store"
 	"github.com/customs-survey/surveyd/survey"
+	"github.com/customs-survey/surveyd/users"
 )
 
 // migrate applies pending migrations and lists them.
@@ -66,7 +67,7 @@ func createUser(ctx context.Context, args []string, getenv func(string) string, 
 		return err
 	}
 	defer st.Close()
-	u, err := st.CreateUser(ctx, auth.Principal{Role: auth.RoleAdmin},
+	u, err := users.New(st).Create(ctx, auth.Operator,
 		survey.NewUser{Email: email, Password: password, Role: role, Administration: administration})
 	var invalid *survey.ValidationError
 	if errors.As(err, &invalid) {

@@ -15,6 +15,7 @@ import (
 	"github.com/customs-survey/surveyd/api"
 	"github.com/customs-survey/surveyd/auth"
 	"github.com/customs-survey/surveyd/store"
+	"github.com/customs-survey/surveyd/users"
 )
 
 // Token lifetimes and names; the access token is short-lived, the refresh
@@ -189,7 +190,7 @@ func start(ctx context.Context, cfg config, secret []byte, log *slog.Logger, han
 		}
 	}
 	if cfg.AdminEmail != "" {
-		created, err := st.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)
+		created, err := users.New(st).EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)
 		if err != nil {
 			return fail(err)
 		}
