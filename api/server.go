@@ -73,7 +73,7 @@ func NewServer(cfg Config, deps Deps) http.Handler {
 	}
 	cfg.Exports = cfg.Exports.withDefaults()
 	s := &server{cfg: cfg, store: deps.Store, auth: deps.Auth, log: cfg.Logger, now: cfg.Now,
-		users: users.New(deps.Store),
+		users:   users.New(deps.Store),
 		exports: newExportSlots(cfg.Exports), refusals: newRefusalLog()}
 	return withCORS(cfg.CORSOrigins, s.routes())
 }
