@@ -76,7 +76,7 @@ func (s *server) createQuestionnaire(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	q, err := s.store.CreateQuestionnaire(c.Request.Context(), principal(c).UserID, doc)
+	q, err := s.questionnaires.Create(c.Request.Context(), principal(c), doc)
 	s.respondQuestionnaire(c, http.StatusCreated, q, err)
 }
 
@@ -97,7 +97,7 @@ func toQuestionnaireSummary(q survey.Questionnaire) questionnaireSummary {
 
 // listQuestionnaires: GET /questionnaires, the latest version of each.
 func (s *server) listQuestionnaires(c *gin.Context) {
-	list, err := s.store.Questionnaires(c.Request.Context())
+	list, err := s.questionnaires.List(c.Request.Context())
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -111,7 +111,7 @@ func (s *server) listQuestionnaires(c *gin.Context) {
 
 // getQuestionnaire: GET /questionnaires/{key}, the latest version.
 func (s *server) getQuestionnaire(c *gin.Context) {
-	q, err := s.store.Questionnaire(c.Request.Context(), c.Param("key"), 0)
+	q, err := s.questionnaires.Get(c.Request.Context(), c.Param("key"), 0)
 	s.respondQuestionnaire(c, http.StatusOK, q, err)
 }
 
@@ -122,7 +122,7 @@ func (s *server) getQuestionnaireVersion(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	q, err := s.store.Questionnaire(c.Request.Context(), c.Param("key"), n)
+	q, err := s.questionnaires.Get(c.Request.Context(), c.Param("key"), n)
 	s.respondQuestionnaire(c, http.StatusOK, q, err)
 }
 
@@ -134,12 +134,8 @@ func (s *server) updateQuestionnaire(c *gin.Context) {
 		return
 	}
 	// A published version never changes, whatever the body: 409 before
-	// the document is even read (the store checks again, atomically).
-	current, err := s.store.Questionnaire(c.Request.Context(), c.Param("key"), n)
-	if err == nil && current.Status != survey.StatusDraft {
-		err = survey.Errorf(survey.ErrConflict, "questionnaire %s version %d is published and cannot change; add a version", current.Key, n)
-	}
-	if err != nil {
+	// the document is even read.
+	if err := s.questionnaires.CheckEditable(c.Request.Context(), c.Param("key"), n); err != nil {
 		s.writeError(c, err)
 		return
 	}
@@ -148,7 +144,7 @@ func (s *server) updateQuestionnaire(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	q, err := s.store.UpdateQuestionnaire(c.Request.Context(), c.Param("key"), n, doc)
+	q, err := s.questionnaires.Update(c.Request.Context(), c.Param("key"), n, doc)
 	s.respondQuestionnaire(c, http.StatusOK, q, err)
 }
 
@@ -159,13 +155,13 @@ func (s *server) publishQuestionnaire(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	q, err := s.store.PublishQuestionnaire(c.Request.Context(), c.Param("key"), n)
+	q, err := s.questionnaires.Publish(c.Request.Context(), c.Param("key"), n)
 	s.respondQuestionnaire(c, http.StatusOK, q, err)
 }
 
 // newQuestionnaireVersion: POST /questionnaires/{key}/versions, a draft
 // copied from the latest version.
 func (s *server) newQuestionnaireVersion(c *gin.Context) {
-	q, err := s.store.NewQuestionnaireVersion(c.Request.Context(), principal(c).UserID, c.Param("key"))
+	q, err := s.questionnaires.AddVersion(c.Request.Context(), principal(c), c.Param("key"))
 	s.respondQuestionnaire(c, http.StatusCreated, q, err)
 }

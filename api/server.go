@@ -16,6 +16,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/customs-survey/surveyd/auth"
+	"github.com/customs-survey/surveyd/questionnaires"
 	"github.com/customs-survey/surveyd/store"
 	"github.com/customs-survey/surveyd/users"
 )
@@ -49,13 +50,14 @@ type Deps struct {
 }
 
 type server struct {
-	cfg     Config
-	store   *store.Store
-	auth    *auth.Service
-	users   *users.Service
-	log     *slog.Logger
-	now     func() time.Time
-	exports *exportSlots
+	cfg            Config
+	store          *store.Store
+	auth           *auth.Service
+	users          *users.Service
+	questionnaires *questionnaires.Service
+	log            *slog.Logger
+	now            func() time.Time
+	exports        *exportSlots
 	// refusals thins out the audit events of throttled anonymous requests.
 	refusals *refusalLog
 }
@@ -73,7 +75,7 @@ func NewServer(cfg Config, deps Deps) http.Handler {
 	}
 	cfg.Exports = cfg.Exports.withDefaults()
 	s := &server{cfg: cfg, store: deps.Store, auth: deps.Auth, log: cfg.Logger, now: cfg.Now,
-		users:   users.New(deps.Store),
+		users: users.New(deps.Store), questionnaires: questionnaires.New(deps.Store),
 		exports: newExportSlots(cfg.Exports), refusals: newRefusalLog()}
 	return withCORS(cfg.CORSOrigins, s.routes())
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/customs-survey/surveyd/survey"
 )
 
-// CreateQuestionnaire stores a validated document as version 1, a draft.
+// CreateQuestionnaire stores a document as version 1 of its key, a draft.
 // Errors: ErrConflict when the key exists.
 func (s *Store) CreateQuestionnaire(ctx context.Context, by string, doc *survey.Document) (survey.Questionnaire, error) {
 	body, err := json.Marshal(doc)
@@ -86,83 +86,64 @@ func (s *Store) questionnaireRow(tx *gorm.DB, key string, version int) (question
 	return row, err
 }
 
-// UpdateQuestionnaire replaces the document of a draft version.
-// Errors: ErrNotFound, ErrConflict (published), *ValidationError (key
-// changed).
+// UpdateQuestionnaire replaces the document of a version that is still a
+// draft.
+// Errors: ErrNotFound, ErrConflict (not a draft).
 func (s *Store) UpdateQuestionnaire(ctx context.Context, key string, version int, doc *survey.Document) (survey.Questionnaire, error) {
-	if doc.Key != key {
-		return survey.Questionnaire{}, survey.Invalid("key", survey.CodeKeyMismatch, "the document's key must be %q, the key in the path", key)
-	}
 	body, err := json.Marshal(doc)
 	if err != nil {
 		return survey.Questionnaire{}, err
 	}
-	var row questionnaireRow
-	err = s.transaction(ctx, func(tx *gorm.DB) error {
-		var err error
-		if row, err = s.questionnaireRow(tx, key, version); err != nil {
-			return err
-		}
-		if row.Status != survey.StatusDraft {
-			return survey.Errorf(survey.ErrConflict, "questionnaire %s version %d is published and cannot change; add a version", key, version)
-		}
-		row.Document, row.UpdatedAt = string(body), s.now()
-		res := tx.Model(&questionnaireRow{}).Where("id = ? AND status = ?", row.ID, survey.StatusDraft).
-			Updates(map[string]any{"document": row.Document, "updated_at": row.UpdatedAt})
-		if res.Error == nil && res.RowsAffected != 1 {
-			return survey.Errorf(survey.ErrConflict, "questionnaire %s version %d was published meanwhile", key, version)
-		}
-		return res.Error
-	})
-	if err != nil {
-		return survey.Questionnaire{}, s.translate(ctx, "update questionnaire", err)
-	}
-	return toQuestionnaire(row)
+	now := s.now()
+	return s.changeDraft(ctx, "update questionnaire", key, version, "was published meanwhile",
+		map[string]any{"document": string(body), "updated_at": now})
 }
 
-// PublishQuestionnaire makes a draft version immutable.
-// Errors: ErrNotFound, ErrConflict (already published).
+// PublishQuestionnaire publishes a version that is still a draft.
+// Errors: ErrNotFound, ErrConflict (not a draft).
 func (s *Store) PublishQuestionnaire(ctx context.Context, key string, version int) (survey.Questionnaire, error) {
+	now := s.now()
+	return s.changeDraft(ctx, "publish questionnaire", key, version, "is already published",
+		map[string]any{"status": survey.StatusPublished, "published_at": now, "updated_at": now})
+}
+
+// changeDraft updates a version on condition that it is still a draft, and
+// returns it as written.
+func (s *Store) changeDraft(ctx context.Context, op, key string, version int, notDraft string, updates map[string]any) (survey.Questionnaire, error) {
 	var row questionnaireRow
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		var err error
 		if row, err = s.questionnaireRow(tx, key, version); err != nil {
 			return err
 		}
-		if row.Status != survey.StatusDraft {
-			return survey.Errorf(survey.ErrConflict, "questionnaire %s version %d is already published", key, version)
-		}
-		now := s.now()
-		row.Status, row.PublishedAt, row.UpdatedAt = survey.StatusPublished, &now, now
-		res := tx.Model(&questionnaireRow{}).Where("id = ? AND status = ?", row.ID, survey.StatusDraft).
-			Updates(map[string]any{"status": row.Status, "published_at": now, "updated_at": now})
+		res := tx.Model(&questionnaireRow{}).Where("id = ? AND status = ?", row.ID, survey.StatusDraft).Updates(updates)
 		if res.Error == nil && res.RowsAffected != 1 {
-			return survey.Errorf(survey.ErrConflict, "questionnaire %s version %d is already published", key, version)
+			return survey.Errorf(survey.ErrConflict, "questionnaire %s version %d %s", key, version, notDraft)
 		}
-		return res.Error
+		if res.Error != nil {
+			return res.Error
+		}
+		return tx.Where("id = ?", row.ID).Take(&row).Error
 	})
 	if err != nil {
-		return survey.Questionnaire{}, s.translate(ctx, "publish questionnaire", err)
+		return survey.Questionnaire{}, s.translate(ctx, op, err)
 	}
 	return toQuestionnaire(row)
 }
 
-// NewQuestionnaireVersion adds a draft version copied from the latest one,
-// which must be published (one draft at a time).
-// Errors: ErrNotFound, ErrConflict.
-func (s *Store) NewQuestionnaireVersion(ctx context.Context, by, key string) (survey.Questionnaire, error) {
+// AddQuestionnaireVersion stores a copy of version from as version from+1, a
+// draft.
+// Errors: ErrNotFound, ErrConflict (version from+1 exists).
+func (s *Store) AddQuestionnaireVersion(ctx context.Context, by, key string, from int) (survey.Questionnaire, error) {
 	var row questionnaireRow
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
-		latest, err := s.questionnaireRow(tx, key, 0)
+		source, err := s.questionnaireRow(tx, key, from)
 		if err != nil {
 			return err
 		}
-		if latest.Status == survey.StatusDraft {
-			return survey.Errorf(survey.ErrConflict, "version %d of questionnaire %s is still a draft: edit it instead", latest.Version, key)
-		}
 		now := s.now()
-		row = questionnaireRow{Key: key, Version: latest.Version + 1, Status: survey.StatusDraft,
-			Document: latest.Document, CreatedBy: nullString(by), CreatedAt: now, UpdatedAt: now}
+		row = questionnaireRow{Key: key, Version: from + 1, Status: survey.StatusDraft,
+			Document: source.Document, CreatedBy: nullString(by), CreatedAt: now, UpdatedAt: now}
 		return tx.Create(&row).Error
 	})
 	if errors.Is(err, gorm.ErrDuplicatedKey) {

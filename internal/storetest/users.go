@@ -1,0 +1,5 @@
+package storetest
+
+import "testing"
+
+func testUsers(t *testing.T, open Open) {}
