@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -78,7 +79,7 @@ func (s *server) createCampaign(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	camp, err := s.store.CreateCampaign(c.Request.Context(), in)
+	camp, err := s.campaigns.Create(c.Request.Context(), in)
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -90,7 +91,7 @@ func (s *server) createCampaign(c *gin.Context) {
 // listCampaigns: GET /campaigns, the campaigns the caller may see
 // (respondents: the open ones of their administration).
 func (s *server) listCampaigns(c *gin.Context) {
-	list, err := s.store.Campaigns(c.Request.Context(), principal(c))
+	list, err := s.campaigns.List(c.Request.Context(), principal(c))
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -104,7 +105,7 @@ func (s *server) listCampaigns(c *gin.Context) {
 
 // getCampaign: GET /campaigns/{key}.
 func (s *server) getCampaign(c *gin.Context) {
-	camp, err := s.store.Campaign(c.Request.Context(), principal(c), c.Param("key"))
+	camp, err := s.campaigns.Get(c.Request.Context(), principal(c), c.Param("key"))
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -113,13 +114,14 @@ func (s *server) getCampaign(c *gin.Context) {
 }
 
 // openCampaign: POST /campaigns/{key}/open.
-func (s *server) openCampaign(c *gin.Context) { s.setCampaignStatus(c, survey.StatusOpen) }
+func (s *server) openCampaign(c *gin.Context) { s.moveCampaign(c, s.campaigns.Open) }
 
 // closeCampaign: POST /campaigns/{key}/close.
-func (s *server) closeCampaign(c *gin.Context) { s.setCampaignStatus(c, survey.StatusClosed) }
+func (s *server) closeCampaign(c *gin.Context) { s.moveCampaign(c, s.campaigns.Close) }
 
-func (s *server) setCampaignStatus(c *gin.Context, status string) {
-	camp, err := s.store.SetCampaignStatus(c.Request.Context(), c.Param("key"), status)
+// moveCampaign answers a change of a campaign's status.
+func (s *server) moveCampaign(c *gin.Context, move func(context.Context, string) (survey.Campaign, error)) {
+	camp, err := move(c.Request.Context(), c.Param("key"))
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -153,7 +155,7 @@ func toProgressResponse(p survey.Progress) progressResponse {
 
 // progress: GET /campaigns/{key}/progress (coordinators: their own row).
 func (s *server) progress(c *gin.Context) {
-	p, err := s.store.Progress(c.Request.Context(), principal(c), c.Param("key"))
+	p, err := s.campaigns.Progress(c.Request.Context(), principal(c), c.Param("key"))
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -164,7 +166,7 @@ func (s *server) progress(c *gin.Context) {
 // campaignQuestionnaire: GET /campaigns/{key}/questionnaire?lang=xx, the
 // published document in one language.
 func (s *server) campaignQuestionnaire(c *gin.Context) {
-	q, err := s.store.CampaignQuestionnaire(c.Request.Context(), principal(c), c.Param("key"))
+	q, err := s.campaigns.Questionnaire(c.Request.Context(), principal(c), c.Param("key"))
 	if err != nil {
 		s.writeError(c, err)
 		return

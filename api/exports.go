@@ -65,7 +65,7 @@ func (s *server) exportResponses(c *gin.Context) {
 	}
 	defer release()
 	ctx := c.Request.Context()
-	qn, err := s.store.CampaignQuestionnaire(ctx, p, key)
+	qn, err := s.campaigns.Questionnaire(ctx, p, key)
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -79,7 +79,7 @@ func (s *server) exportResponses(c *gin.Context) {
 	c.Header("Content-Type", format.ContentType())
 	attachment(c, key, "responses", format)
 	c.Status(http.StatusOK)
-	err = s.store.EachSubmittedBatch(ctx, p, key, out.Write)
+	err = s.campaigns.SubmittedResponses(ctx, p, key, out.Write)
 	if err == nil {
 		err = out.Finish()
 	}

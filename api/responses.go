@@ -76,7 +76,7 @@ func ifMatch(c *gin.Context) (*int, error) {
 
 // getResponse: GET /campaigns/{key}/response, the caller's own.
 func (s *server) getResponse(c *gin.Context) {
-	r, err := s.store.MyResponse(c.Request.Context(), principal(c), c.Param("key"))
+	r, err := s.responding.Mine(c.Request.Context(), principal(c), c.Param("key"))
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -96,7 +96,7 @@ func (s *server) saveResponse(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	r, err := s.store.SaveDraft(c.Request.Context(), principal(c), c.Param("key"), req.Answers, match)
+	r, err := s.responding.SaveDraft(c.Request.Context(), principal(c), c.Param("key"), req.Answers, match)
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -111,7 +111,7 @@ func (s *server) submitResponse(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	r, err := s.store.Submit(c.Request.Context(), principal(c), c.Param("key"), match)
+	r, err := s.responding.Submit(c.Request.Context(), principal(c), c.Param("key"), match)
 	if err != nil {
 		s.writeError(c, err)
 		return

@@ -16,7 +16,10 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/customs-survey/surveyd/auth"
+	"github.com/customs-survey/surveyd/campaigns"
 	"github.com/customs-survey/surveyd/questionnaires"
+	"github.com/customs-survey/surveyd/responding"
+	"github.com/customs-survey/surveyd/scores"
 	"github.com/customs-survey/surveyd/store"
 	"github.com/customs-survey/surveyd/users"
 )
@@ -55,6 +58,9 @@ type server struct {
 	auth           *auth.Service
 	users          *users.Service
 	questionnaires *questionnaires.Service
+	campaigns      *campaigns.Service
+	responding     *responding.Service
+	reports        *scores.Service
 	log            *slog.Logger
 	now            func() time.Time
 	exports        *exportSlots
@@ -76,6 +82,7 @@ func NewServer(cfg Config, deps Deps) http.Handler {
 	cfg.Exports = cfg.Exports.withDefaults()
 	s := &server{cfg: cfg, store: deps.Store, auth: deps.Auth, log: cfg.Logger, now: cfg.Now,
 		users: users.New(deps.Store), questionnaires: questionnaires.New(deps.Store),
+		campaigns: campaigns.New(deps.Store), responding: responding.New(deps.Store, cfg.Now), reports: scores.New(deps.Store, cfg.Now),
 		exports: newExportSlots(cfg.Exports), refusals: newRefusalLog()}
 	return withCORS(cfg.CORSOrigins, s.routes())
 }

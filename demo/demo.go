@@ -16,6 +16,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/customs-survey/surveyd/auth"
+	"github.com/customs-survey/surveyd/campaigns"
+	"github.com/customs-survey/surveyd/questionnaires"
 	"github.com/customs-survey/surveyd/store"
 	"github.com/customs-survey/surveyd/survey"
 )
@@ -53,7 +56,10 @@ type Campaign struct {
 // Load puts a data set into an empty store: administrations, published
 // questionnaires, campaigns (in the order given, so that a previous
 // campaign comes first) with their responses, each left in its status.
+// It goes through the use cases as the operator (auth.Operator), so that the
+// data set passes every rule that a request would.
 func Load(ctx context.Context, st *store.Store, ds Dataset) error {
+	written, kept := questionnaires.New(st), campaigns.New(st)
 	for _, a := range ds.Administrations {
 		if _, err := st.CreateAdministration(ctx, a.Code, a.Name); err != nil {
 			return fmt.Errorf("administration %s: %w", a.Code, err)
@@ -64,28 +70,27 @@ func Load(ctx context.Context, st *store.Store, ds Dataset) error {
 		if err != nil {
 			return fmt.Errorf("questionnaire %d: %w", i, err)
 		}
-		if _, err := st.CreateQuestionnaire(ctx, "", doc); err != nil {
+		if _, err := written.Create(ctx, auth.Operator, doc); err != nil {
 			return fmt.Errorf("questionnaire %s: %w", doc.Key, err)
 		}
-		if _, err := st.PublishQuestionnaire(ctx, doc.Key, 1); err != nil {
+		if _, err := written.Publish(ctx, doc.Key, 1); err != nil {
 			return fmt.Errorf("questionnaire %s: %w", doc.Key, err)
 		}
 	}
 	for _, c := range ds.Campaigns {
-		_, err := st.CreateCampaign(ctx, survey.NewCampaign{Key: c.Key, Year: c.Year, Questionnaire: c.Questionnaire,
+		_, err := kept.Create(ctx, survey.NewCampaign{Key: c.Key, Year: c.Year, Questionnaire: c.Questionnaire,
 			Version: c.Version, OpensAt: c.OpensAt, ClosesAt: c.ClosesAt, Administrations: c.Administrations,
 			PreviousCampaign: c.PreviousCampaign, MinCellSize: c.MinCellSize})
 		if err != nil {
 			return fmt.Errorf("campaign %s: %w", c.Key, err)
 		}
-		if err := st.ImportResponses(ctx, c.Key, c.Responses); err != nil {
+		if err := kept.Import(ctx, auth.Operator, c.Key, c.Responses); err != nil {
 			return fmt.Errorf("campaign %s: %w", c.Key, err)
 		}
-		for _, status := range []string{survey.StatusOpen, survey.StatusClosed} {
-			if c.Status == survey.StatusDraft || (status == survey.StatusClosed && c.Status != survey.StatusClosed) {
-				break
-			}
-			if _, err := st.SetCampaignStatus(ctx, c.Key, status); err != nil {
+		moves := map[string][]func(context.Context, string) (survey.Campaign, error){
+			survey.StatusOpen: {kept.Open}, survey.StatusClosed: {kept.Open, kept.Close}}[c.Status]
+		for _, move := range moves {
+			if _, err := move(ctx, c.Key); err != nil {
 				return fmt.Errorf("campaign %s: %w", c.Key, err)
 			}
 		}

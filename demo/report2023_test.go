@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/customs-survey/surveyd/internal/dbtest"
+	"github.com/customs-survey/surveyd/scores"
 	"github.com/customs-survey/surveyd/scoring"
 	"github.com/customs-survey/surveyd/store"
 	"github.com/customs-survey/surveyd/survey"
@@ -100,7 +101,7 @@ func TestReport2023(t *testing.T) {
 
 		reports := map[string]scoring.Report{}
 		for _, key := range []string{"customs-2023", "participants-2023"} {
-			r, err := st.Scores(ctx, key, "en")
+			r, err := scores.New(st, nil).Report(ctx, key, "en")
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -29,22 +29,22 @@ func TestScoresExportsHoldFiniteNumbers(t *testing.T) {
 	tests := []struct {
 		name     string
 		unit     string
-		cells    []scoring.Cell
+		cells    []survey.Cell
 		previous float64
 	}{
-		{"numbers beyond the range", "", []scoring.Cell{
+		{"numbers beyond the range", "", []survey.Cell{
 			{Administration: "BE", N: 1, Sum: 3, Excluded: 2, OutOfRange: 2},
 			{Administration: "FR", N: 2, Sum: 8, Deviations: 0.5}}, 4},
-		{"one number beyond the range, by administration", survey.UnitAdministration, []scoring.Cell{
+		{"one number beyond the range, by administration", survey.UnitAdministration, []survey.Cell{
 			{Administration: "BE", N: 5, Sum: 20, Excluded: 1, OutOfRange: 1}}, math.NaN()},
-		{"an infinite sum", "", []scoring.Cell{
+		{"an infinite sum", "", []survey.Cell{
 			{Administration: "BE", N: 2, Sum: math.Inf(1), Deviations: 0},
 			{Administration: "FR", N: 2, Sum: 8, Deviations: 0.5}}, 4},
-		{"a NaN sum of squares", "", []scoring.Cell{
+		{"a NaN sum of squares", "", []survey.Cell{
 			{Administration: "BE", N: 2, Sum: 6, Deviations: math.NaN()}}, math.NaN()},
-		{"an infinite sum by administration", survey.UnitAdministration, []scoring.Cell{
+		{"an infinite sum by administration", survey.UnitAdministration, []survey.Cell{
 			{Administration: "BE", N: 6, Sum: math.Inf(-1)}, {Administration: "FR", N: 6, Sum: 30}}, math.NaN()},
-		{"an infinite previous value", "", []scoring.Cell{
+		{"an infinite previous value", "", []survey.Cell{
 			{Administration: "BE", N: 6, Sum: 24, Deviations: 1}}, math.Inf(1)},
 	}
 	for _, tt := range tests {
@@ -52,7 +52,7 @@ func TestScoresExportsHoldFiniteNumbers(t *testing.T) {
 			ind := rating
 			ind.Unit = tt.unit
 			in := scoring.Input{Indicator: ind, Document: doc, Language: "en", Year: 2024, Cells: tt.cells,
-				QuestionCells: map[string][]scoring.Cell{"rating": tt.cells}, MinCellSize: 1}
+				QuestionCells: map[string][]survey.Cell{"rating": tt.cells}, MinCellSize: 1}
 			if !math.IsNaN(tt.previous) {
 				in.Previous = &scoring.PreviousInput{Campaign: "c-2023", Year: 2023, Value: &tt.previous}
 			}

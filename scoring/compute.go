@@ -8,35 +8,6 @@ import (
 	"github.com/customs-survey/surveyd/survey"
 )
 
-// Cell is what the database returns for one administration and one
-// indicator (or one question of it): the respondent values of its submitted
-// responses that pass `where`, summarised.
-type Cell struct {
-	Administration string
-	N              int     // responses with a respondent value
-	Sum            float64 // Σ respondent values
-	// Deviations is Σ (value − cell mean)², the centred sum of squares.
-	// Centred in the database, it keeps the standard deviation exact where
-	// Σx² − n·mean² would cancel catastrophically (large or nearly equal
-	// values).
-	Deviations float64
-	Excluded   int // responses that answered but have no value
-	Missing    int // responses that answered none of the questions
-	// OutOfRange counts the responses, among Excluded, whose number lies
-	// beyond ±survey.MaxNumber. Only data stored before that range was
-	// enforced can hold one; the database leaves such numbers out of the
-	// sums, and the indicator shows no value, saying why.
-	OutOfRange int
-}
-
-// OptionCell counts, for one administration, the responses that chose one
-// option of the indicator's question.
-type OptionCell struct {
-	Administration string
-	Option         string
-	Count          int
-}
-
 // Input is everything needed to compute one indicator.
 type Input struct {
 	Indicator survey.Indicator
@@ -46,14 +17,14 @@ type Input struct {
 
 	// Cells has one row per administration with submitted responses that
 	// pass `where`.
-	Cells []Cell
+	Cells []survey.Cell
 	// QuestionCells holds the cells of each listed question alone, for the
 	// questions breakdown.
-	QuestionCells map[string][]Cell
+	QuestionCells map[string][]survey.Cell
 	// Options counts choices per administration and option; Answering
 	// counts, per administration, the responses that answered the
 	// question at all (the denominator of the options breakdown).
-	Options   []OptionCell
+	Options   []survey.OptionCell
 	Answering map[string]int
 
 	MinCellSize int
@@ -118,7 +89,7 @@ const notFinite = "its figures are not finite numbers"
 // unusable says why cells cannot give a value ("" when they can): a
 // response holding a number beyond the accepted range, or sums that are not
 // finite.
-func unusable(cells []Cell) string {
+func unusable(cells []survey.Cell) string {
 	outOfRange := 0
 	for _, c := range cells {
 		outOfRange += c.OutOfRange
@@ -158,7 +129,7 @@ type stats struct {
 // with unit respondent the units are the responses themselves, whose mean
 // and variance follow from the pooled sums; with unit administration each
 // administration's mean is one unit value.
-func summarise(cells []Cell, unit string) stats {
+func summarise(cells []survey.Cell, unit string) stats {
 	var st stats
 	for _, c := range cells {
 		st.excluded += c.Excluded
@@ -359,7 +330,7 @@ func administrationRows(in Input) []Row {
 			continue
 		}
 		row.N, row.Excluded, row.Missing = intPtr(c.N), intPtr(c.Excluded), intPtr(c.Missing)
-		if c.N > 0 && unusable([]Cell{c}) == "" {
+		if c.N > 0 && unusable([]survey.Cell{c}) == "" {
 			v := c.Sum / float64(c.N)
 			row.Value = finiteOrNil(&v)
 		}
@@ -374,7 +345,7 @@ func administrationRows(in Input) []Row {
 // the indicator's total and the cells shown would give away what the hidden
 // cells hold by subtraction, the smallest other cells until the hidden ones
 // together hold at least minCellSize responses (secondary suppression).
-func suppressedCells(cells []Cell, minCellSize int) map[int]bool {
+func suppressedCells(cells []survey.Cell, minCellSize int) map[int]bool {
 	hidden := map[int]bool{}
 	group := 0
 	for i, c := range cells {

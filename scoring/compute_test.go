@@ -42,14 +42,14 @@ func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 func TestComputeMethodsAndUnits(t *testing.T) {
 	// perf: BE answered 75 and 75, FR 25; one BE response said "don't
 	// know" (excluded) and one FR response skipped it (missing).
-	perfCells := []Cell{
+	perfCells := []survey.Cell{
 		{Administration: "BE", N: 2, Sum: 150, Deviations: 0, Excluded: 1},
 		{Administration: "FR", N: 1, Sum: 25, Deviations: 0, Missing: 1},
 	}
 	tests := []struct {
 		name       string
 		ind        survey.Indicator
-		cells      []Cell
+		cells      []survey.Cell
 		value      *float64
 		n, ex, mis int
 		ci         *[2]float64
@@ -71,14 +71,14 @@ func TestComputeMethodsAndUnits(t *testing.T) {
 		{
 			name:  "share over respondents: 3 of 4 said yes, Wilson interval",
 			ind:   survey.Indicator{Code: "B", Method: survey.MethodShare, Questions: []string{"used"}, Options: []string{"yes"}},
-			cells: []Cell{{Administration: "BE", N: 3, Sum: 200, Deviations: 20000 - 200.0*200/3}, {Administration: "FR", N: 1, Sum: 100}},
+			cells: []survey.Cell{{Administration: "BE", N: 3, Sum: 200, Deviations: 20000 - 200.0*200/3}, {Administration: "FR", N: 1, Sum: 100}},
 			value: f(75), n: 4,
 			ci: &[2]float64{30.06360524426366, 95.44139373553637},
 		},
 		{
 			name:  "share over administrations: BE 2/3, FR 1/1, normal interval",
 			ind:   survey.Indicator{Code: "B", Method: survey.MethodShare, Questions: []string{"used"}, Options: []string{"yes"}, Unit: survey.UnitAdministration},
-			cells: []Cell{{Administration: "BE", N: 3, Sum: 200, Deviations: 20000 - 200.0*200/3}, {Administration: "FR", N: 1, Sum: 100}},
+			cells: []survey.Cell{{Administration: "BE", N: 3, Sum: 200, Deviations: 20000 - 200.0*200/3}, {Administration: "FR", N: 1, Sum: 100}},
 			value: f((200.0/3 + 100) / 2), n: 2,
 			// values 66.67 and 100: s = 23.5702, half = 1.96·s/√2 = 32.6667, clipped at 100
 			ci: &[2]float64{50.666666666666664, 100},
@@ -86,7 +86,7 @@ func TestComputeMethodsAndUnits(t *testing.T) {
 		{
 			name:  "mean_value on its own scale, clipped to 1–5: 5, 5, 5, 4",
 			ind:   survey.Indicator{Code: "C", Method: survey.MethodMeanValue, Questions: []string{"rating"}},
-			cells: []Cell{{Administration: "BE", N: 4, Sum: 19, Deviations: 3*0.25*0.25 + 0.75*0.75}},
+			cells: []survey.Cell{{Administration: "BE", N: 4, Sum: 19, Deviations: 3*0.25*0.25 + 0.75*0.75}},
 			value: f(4.75), n: 4,
 			ci: &[2]float64{4.26, 5},
 		},
@@ -98,19 +98,19 @@ func TestComputeMethodsAndUnits(t *testing.T) {
 		{
 			name:  "everyone said don't know",
 			ind:   survey.Indicator{Code: "E", Method: survey.MethodMeanScore, Questions: []string{"perf"}},
-			cells: []Cell{{Administration: "BE", Excluded: 3}, {Administration: "FR", Excluded: 2}},
+			cells: []survey.Cell{{Administration: "BE", Excluded: 3}, {Administration: "FR", Excluded: 2}},
 			ex:    5,
 		},
 		{
 			name:  "a single administration: no interval",
 			ind:   survey.Indicator{Code: "F", Method: survey.MethodMeanScore, Questions: []string{"perf"}, Unit: survey.UnitAdministration},
-			cells: []Cell{{Administration: "BE", N: 3, Sum: 150, Deviations: 2*25*25 + 50*50}},
+			cells: []survey.Cell{{Administration: "BE", N: 3, Sum: 150, Deviations: 2*25*25 + 50*50}},
 			value: f(50), n: 1,
 		},
 		{
 			name:  "all equal: a zero-width interval",
 			ind:   survey.Indicator{Code: "G", Method: survey.MethodMeanScore, Questions: []string{"perf"}},
-			cells: []Cell{{Administration: "BE", N: 3, Sum: 225}},
+			cells: []survey.Cell{{Administration: "BE", N: 3, Sum: 225}},
 			value: f(75), n: 3, ci: &[2]float64{75, 75},
 		},
 	}
@@ -138,14 +138,14 @@ func deref(p *float64) any {
 }
 
 func TestTargetPreviousAndNarrative(t *testing.T) {
-	cells := func(sum float64, n int) []Cell {
-		return []Cell{{Administration: "BE", N: n, Sum: sum}}
+	cells := func(sum float64, n int) []survey.Cell {
+		return []survey.Cell{{Administration: "BE", N: n, Sum: sum}}
 	}
 	tests := []struct {
 		name      string
 		target    *survey.Target
 		method    string
-		cells     []Cell
+		cells     []survey.Cell
 		previous  *PreviousInput
 		status    string
 		delta     *float64
@@ -222,9 +222,9 @@ func TestTargetPreviousAndNarrative(t *testing.T) {
 
 func TestOptionsBreakdown(t *testing.T) {
 	ind := survey.Indicator{Code: "O", Method: survey.MethodMeanScore, Questions: []string{"perf"}, Breakdown: []string{"options"}}
-	options := []OptionCell{
-		{"BE", "large", 3}, {"BE", "dont_know", 1},
-		{"FR", "none", 1},
+	options := []survey.OptionCell{
+		{Administration: "BE", Option: "large", Count: 3}, {Administration: "BE", Option: "dont_know", Count: 1},
+		{Administration: "FR", Option: "none", Count: 1},
 	}
 	answering := map[string]int{"BE": 4, "FR": 1}
 	tests := []struct {
@@ -267,12 +267,12 @@ func TestQuestionsAndAdministrationsBreakdowns(t *testing.T) {
 		Breakdown: []string{"questions", "administrations"}}
 	in := Input{
 		Indicator: ind, Document: doc(), Year: 2023, MinCellSize: 5,
-		Cells: []Cell{
+		Cells: []survey.Cell{
 			{Administration: "FR", N: 5, Sum: 250}, // at the threshold, but the smallest other cell: hidden too
 			{Administration: "DE", N: 6, Sum: 450}, // shown
 			{Administration: "BE", N: 4, Sum: 300}, // below: suppressed
 		},
-		QuestionCells: map[string][]Cell{
+		QuestionCells: map[string][]survey.Cell{
 			"perf":  {{Administration: "BE", N: 4, Sum: 300}, {Administration: "FR", N: 4, Sum: 200, Excluded: 1}},
 			"innov": {{Administration: "BE", N: 2, Sum: 200, Missing: 2}},
 		},
@@ -300,13 +300,13 @@ func TestProperties(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	scores := []float64{0, 25, 50, 75, 100}
 	for i := range 500 {
-		var cells []Cell
-		var options []OptionCell
+		var cells []survey.Cell
+		var options []survey.OptionCell
 		answering := map[string]int{}
 		responses := 0
 		var all []float64 // every respondent value, to check the pooling
 		for _, adm := range []string{"AT", "BE", "FR"}[:1+rng.IntN(3)] {
-			c := Cell{Administration: adm}
+			c := survey.Cell{Administration: adm}
 			var values []float64
 			for range rng.IntN(8) {
 				responses++
@@ -315,11 +315,11 @@ func TestProperties(t *testing.T) {
 					c.N++
 					c.Sum += scores[k]
 					values = append(values, scores[k])
-					options = append(options, OptionCell{adm, []string{"none", "little", "moderate", "large", "full"}[k], 1})
+					options = append(options, survey.OptionCell{Administration: adm, Option: []string{"none", "little", "moderate", "large", "full"}[k], Count: 1})
 					answering[adm]++
 				case k == 5:
 					c.Excluded++
-					options = append(options, OptionCell{adm, "dont_know", 1})
+					options = append(options, survey.OptionCell{Administration: adm, Option: "dont_know", Count: 1})
 					answering[adm]++
 				default:
 					c.Missing++
@@ -370,7 +370,7 @@ func TestProperties(t *testing.T) {
 			}
 		}
 		r := Compute(Input{Indicator: ind, Document: doc(), Year: 2023,
-			Cells: []Cell{{Administration: "BE", N: n, Sum: 100 * float64(yes), Deviations: 10000 * float64(yes) * float64(n-yes) / float64(n)}}})
+			Cells: []survey.Cell{{Administration: "BE", N: n, Sum: 100 * float64(yes), Deviations: 10000 * float64(yes) * float64(n-yes) / float64(n)}}})
 		if r.CI95 != nil && (*r.Value < r.CI95[0]-1e-9 || *r.Value > r.CI95[1]+1e-9) {
 			t.Fatalf("case %d: share %v outside Wilson interval %v", i, *r.Value, r.CI95)
 		}
@@ -378,18 +378,18 @@ func TestProperties(t *testing.T) {
 }
 
 func TestSuppressedCells(t *testing.T) {
-	cell := func(adm string, n int) Cell { return Cell{Administration: adm, N: n} }
+	cell := func(adm string, n int) survey.Cell { return survey.Cell{Administration: adm, N: n} }
 	tests := []struct {
 		name  string
-		cells []Cell
+		cells []survey.Cell
 		want  []string
 	}{
-		{"all large enough", []Cell{cell("AT", 5), cell("BE", 9)}, nil},
-		{"one small: the smallest other goes too", []Cell{cell("AT", 3), cell("BE", 9), cell("FR", 6)}, []string{"AT", "FR"}},
-		{"two small ones hide each other", []Cell{cell("AT", 3), cell("BE", 2), cell("FR", 6)}, []string{"AT", "BE"}},
-		{"a cell of don't-knows only", []Cell{cell("AT", 0), cell("BE", 7), cell("FR", 8)}, []string{"AT", "BE"}},
-		{"ties go by code", []Cell{cell("FR", 1), cell("DE", 6), cell("BE", 6)}, []string{"BE", "FR"}},
-		{"everything small", []Cell{cell("AT", 1), cell("BE", 1)}, []string{"AT", "BE"}},
+		{"all large enough", []survey.Cell{cell("AT", 5), cell("BE", 9)}, nil},
+		{"one small: the smallest other goes too", []survey.Cell{cell("AT", 3), cell("BE", 9), cell("FR", 6)}, []string{"AT", "FR"}},
+		{"two small ones hide each other", []survey.Cell{cell("AT", 3), cell("BE", 2), cell("FR", 6)}, []string{"AT", "BE"}},
+		{"a cell of don't-knows only", []survey.Cell{cell("AT", 0), cell("BE", 7), cell("FR", 8)}, []string{"AT", "BE"}},
+		{"ties go by code", []survey.Cell{cell("FR", 1), cell("DE", 6), cell("BE", 6)}, []string{"BE", "FR"}},
+		{"everything small", []survey.Cell{cell("AT", 1), cell("BE", 1)}, []string{"AT", "BE"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

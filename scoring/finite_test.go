@@ -21,28 +21,28 @@ func TestComputeNeverEmitsNonFinite(t *testing.T) {
 	tests := []struct {
 		name      string
 		unit      string
-		cells     []Cell
+		cells     []survey.Cell
 		previous  *float64
 		narrative string
 	}{
-		{"numbers beyond the range", "", []Cell{
+		{"numbers beyond the range", "", []survey.Cell{
 			{Administration: "BE", N: 1, Sum: 3, Excluded: 2, OutOfRange: 2},
 			{Administration: "FR", N: 2, Sum: 8, Deviations: 0.5}},
 			f(4), "No value can be computed for 2024: 2 responses hold a number beyond ±1e15"},
-		{"one number beyond the range, by administration", survey.UnitAdministration, []Cell{
+		{"one number beyond the range, by administration", survey.UnitAdministration, []survey.Cell{
 			{Administration: "BE", N: 5, Sum: 20, Excluded: 1, OutOfRange: 1}},
 			nil, "No value can be computed for 2024: 1 response holds a number beyond ±1e15"},
-		{"an infinite sum", "", []Cell{
+		{"an infinite sum", "", []survey.Cell{
 			{Administration: "BE", N: 2, Sum: math.Inf(1), Deviations: 0},
 			{Administration: "FR", N: 2, Sum: 8, Deviations: 0.5}},
 			f(4), "No value can be computed for 2024: its figures are not finite numbers."},
-		{"a NaN sum of squares", "", []Cell{
+		{"a NaN sum of squares", "", []survey.Cell{
 			{Administration: "BE", N: 2, Sum: 6, Deviations: math.NaN()}},
 			nil, "No value can be computed for 2024: its figures are not finite numbers."},
-		{"an infinite sum by administration", survey.UnitAdministration, []Cell{
+		{"an infinite sum by administration", survey.UnitAdministration, []survey.Cell{
 			{Administration: "BE", N: 6, Sum: math.Inf(-1)}, {Administration: "FR", N: 6, Sum: 30}},
 			nil, "No value can be computed for 2024: its figures are not finite numbers."},
-		{"an infinite previous value", "", []Cell{
+		{"an infinite previous value", "", []survey.Cell{
 			{Administration: "BE", N: 6, Sum: 24, Deviations: 1}},
 			f(math.Inf(1)), "The value for 2024 meets the target of 4."},
 	}
@@ -51,7 +51,7 @@ func TestComputeNeverEmitsNonFinite(t *testing.T) {
 			ind := rating
 			ind.Unit = tt.unit
 			in := Input{Indicator: ind, Document: doc(), Language: "en", Year: 2024, Cells: tt.cells,
-				QuestionCells: map[string][]Cell{"rating": tt.cells}, MinCellSize: 1}
+				QuestionCells: map[string][]survey.Cell{"rating": tt.cells}, MinCellSize: 1}
 			if tt.previous != nil {
 				in.Previous = &PreviousInput{Campaign: "c-2023", Year: 2023, Value: tt.previous}
 			}

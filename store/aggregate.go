@@ -5,7 +5,6 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/customs-survey/surveyd/scoring"
 	"github.com/customs-survey/surveyd/survey"
 )
 
@@ -23,8 +22,7 @@ var aggregateLimits = struct {
 // aggregate computes, in one scan of a campaign's current submissions per
 // group of indicators, the per-administration rows of every indicator of
 // doc: its cells, the cells of each question of a questions breakdown, and
-// the option counts of an options breakdown (scoring.Input without the
-// indicator's own fields).
+// the option counts of an options breakdown (a survey.Tally per indicator).
 //
 // Each query has an inner level with one row per submitted response and,
 // per indicator, the columns of step 1 of docs/scoring.md: whether the response
@@ -37,13 +35,13 @@ var aggregateLimits = struct {
 // aggregateLimits, which covers any ordinary questionnaire; wider documents
 // take one scan per group (plan). The caller runs every query in one
 // read-only transaction, so that all groups see the same submissions.
-func aggregate(db *gorm.DB, campaignID int64, doc *survey.Document) ([]scoring.Input, error) {
+func aggregate(db *gorm.DB, campaignID int64, doc *survey.Document) ([]survey.Tally, error) {
 	if len(doc.Indicators) == 0 {
 		return nil, nil
 	}
-	inputs := make([]scoring.Input, len(doc.Indicators))
+	inputs := make([]survey.Tally, len(doc.Indicators))
 	for i := range inputs {
-		inputs[i].QuestionCells = map[string][]scoring.Cell{}
+		inputs[i].QuestionCells = map[string][]survey.Cell{}
 		inputs[i].Answering = map[string]int{}
 	}
 	for _, group := range plan(doc) {
@@ -180,7 +178,7 @@ type placed struct {
 
 // runGroup runs the query of one group of parts and adds its rows to
 // inputs.
-func runGroup(db *gorm.DB, campaignID int64, doc *survey.Document, group []part, inputs []scoring.Input) error {
+func runGroup(db *gorm.DB, campaignID int64, doc *survey.Document, group []part, inputs []survey.Tally) error {
 	var q scanQuery
 	var placedParts []placed
 	flagged := map[int]bool{}
@@ -232,12 +230,12 @@ func runGroup(db *gorm.DB, campaignID int64, doc *survey.Document, group []part,
 				}
 				for k, key := range p.options {
 					if n := int(num(col + k)); n > 0 {
-						in.Options = append(in.Options, scoring.OptionCell{Administration: administration, Option: key, Count: n})
+						in.Options = append(in.Options, survey.OptionCell{Administration: administration, Option: key, Count: n})
 					}
 				}
 				continue
 			}
-			c := scoring.Cell{Administration: administration, N: int(num(p.column)), Sum: num(p.column + 1),
+			c := survey.Cell{Administration: administration, N: int(num(p.column)), Sum: num(p.column + 1),
 				Deviations: num(p.column + 2), Excluded: int(num(p.column + 3)), Missing: int(num(p.column + 4))}
 			if p.oor {
 				c.OutOfRange = int(num(p.column + 5))

@@ -8,6 +8,7 @@ import (
 
 	"github.com/customs-survey/surveyd/demo"
 	"github.com/customs-survey/surveyd/internal/dbtest"
+	"github.com/customs-survey/surveyd/scores"
 	"github.com/customs-survey/surveyd/store"
 	"github.com/customs-survey/surveyd/survey"
 )
@@ -62,7 +63,7 @@ func TestAggregateSplitMatchesOneQuery(t *testing.T) {
 
 func scoresJSON(t *testing.T, st *store.Store, key string) string {
 	t.Helper()
-	r, err := st.Scores(context.Background(), key, "en")
+	r, err := scores.New(st, nil).Report(context.Background(), key, "en")
 	if err != nil {
 		t.Fatalf("%s: %v", key, err)
 	}

@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"errors"
-	"slices"
-	"strconv"
 	"time"
 
 	"gorm.io/gorm"
@@ -13,77 +11,27 @@ import (
 	"github.com/customs-survey/surveyd/survey"
 )
 
-// DefaultMinCellSize is the smallest number of responses a breakdown cell
-// may show (docs/scoring.md) when a campaign does not set its own.
-const DefaultMinCellSize = 5
-
-// CreateCampaign creates a campaign in the draft state.
-// Errors: *ValidationError, ErrConflict (duplicate key, questionnaire
-// version not published).
+// CreateCampaign stores a campaign in the draft state, of the named
+// questionnaire version and previous campaign, which must exist.
+// Errors: ErrConflict (the key exists).
 func (s *Store) CreateCampaign(ctx context.Context, in survey.NewCampaign) (survey.Campaign, error) {
-	if in.MinCellSize == 0 {
-		in.MinCellSize = DefaultMinCellSize
-	}
-	var row campaignRow
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
-		v := &survey.ValidationError{}
-		if !in.ClosesAt.After(in.OpensAt) {
-			v.Add("closes_at", survey.CodeOutOfRange, "closes_at must be after opens_at")
-		}
 		q, err := s.questionnaireRow(tx, in.Questionnaire, in.Version)
-		qFound := err == nil
-		if errors.Is(err, survey.ErrNotFound) {
-			v.Add("version", survey.CodeUnknownQuestionnaire, "questionnaire %s has no version %d", in.Questionnaire, in.Version)
-		} else if err != nil {
+		if err != nil {
 			return err
-		}
-		if len(in.Administrations) > 0 {
-			var known []string
-			if err := tx.Model(&administrationRow{}).Where("code IN ?", in.Administrations).Pluck("code", &known).Error; err != nil {
-				return err
-			}
-			seen := map[string]bool{}
-			for i, code := range in.Administrations {
-				switch {
-				case seen[code]:
-					v.Add(fieldIndex("administrations", i), survey.CodeDuplicate, "%s is listed twice", code)
-				case !slices.Contains(known, code):
-					v.Add(fieldIndex("administrations", i), survey.CodeUnknownAdministration, "no administration has code %q", code)
-				}
-				seen[code] = true
-			}
 		}
 		var previousID *int64
 		if in.PreviousCampaign != "" {
-			var prev campaignRow
-			err := tx.Where("key = ?", in.PreviousCampaign).Take(&prev).Error
-			switch {
-			case errors.Is(err, gorm.ErrRecordNotFound):
-				v.Add("previous_campaign", survey.CodeUnknownCampaign, "no campaign has key %q", in.PreviousCampaign)
-			case err != nil:
+			prev, err := s.campaignRow(tx, survey.Everything, in.PreviousCampaign)
+			if err != nil {
 				return err
-			case prev.Year >= in.Year:
-				v.Add("previous_campaign", survey.CodeOutOfRange, "the previous campaign is of %d, not before %d", prev.Year, in.Year)
-			default:
-				previousID = &prev.ID
 			}
-		}
-		if err := v.Err(); err != nil {
-			return err
-		}
-		if qFound && q.Status != survey.StatusPublished {
-			return survey.Errorf(survey.ErrConflict, "questionnaire %s version %d is not published", in.Questionnaire, in.Version)
-		}
-		var n int64
-		if err := tx.Model(&campaignRow{}).Where("key = ?", in.Key).Count(&n).Error; err != nil {
-			return err
-		}
-		if n > 0 {
-			return survey.Errorf(survey.ErrConflict, "campaign %s already exists", in.Key)
+			previousID = &prev.ID
 		}
 		now := s.now()
-		row = campaignRow{Key: in.Key, Year: in.Year, QuestionnaireID: q.ID, OpensAt: in.OpensAt.UTC().Truncate(time.Microsecond), ClosesAt: in.ClosesAt.UTC().Truncate(time.Microsecond),
-			PreviousCampaignID: previousID, MinCellSize: in.MinCellSize, Status: survey.StatusDraft, CreatedAt: now, UpdatedAt: now}
+		row := campaignRow{Key: in.Key, Year: in.Year, QuestionnaireID: q.ID, OpensAt: in.OpensAt.UTC().Truncate(time.Microsecond),
+			ClosesAt: in.ClosesAt.UTC().Truncate(time.Microsecond), PreviousCampaignID: previousID, MinCellSize: in.MinCellSize,
+			Status: survey.StatusDraft, CreatedAt: now, UpdatedAt: now}
 		if err := tx.Create(&row).Error; err != nil {
 			return err
 		}
@@ -100,21 +48,17 @@ func (s *Store) CreateCampaign(ctx context.Context, in survey.NewCampaign) (surv
 	if err != nil {
 		return survey.Campaign{}, s.translate(ctx, "create campaign", err)
 	}
-	return s.campaign(ctx, everything, in.Key)
+	return s.Campaign(ctx, survey.Everything, in.Key)
 }
 
-// Campaigns lists the campaigns p may see: every campaign for admins, those
-// of their administration for coordinators, and only the open ones of their
-// administration for respondents.
-func (s *Store) Campaigns(ctx context.Context, p auth.Principal) ([]survey.Campaign, error) {
+// Campaigns lists the campaigns sc sees, latest year first, then by key.
+func (s *Store) Campaigns(ctx context.Context, sc survey.Scope) ([]survey.Campaign, error) {
 	q := s.db.WithContext(ctx).Model(&campaignRow{}).Order("year DESC, key")
-	switch p.Role {
-	case auth.RoleAdmin:
-	case auth.RoleCoordinator:
-		q = q.Where("id IN (SELECT campaign_id FROM campaign_administrations WHERE administration_code = ?)", p.Administration)
-	default:
-		q = q.Where("status = ? AND id IN (SELECT campaign_id FROM campaign_administrations WHERE administration_code = ?)",
-			survey.StatusOpen, p.Administration)
+	if !sc.All {
+		q = q.Where("id IN (SELECT campaign_id FROM campaign_administrations WHERE administration_code = ?)", sc.Administration)
+		if sc.HideDrafts {
+			q = q.Where("status <> ?", survey.StatusDraft)
+		}
 	}
 	var rows []campaignRow
 	if err := q.Find(&rows).Error; err != nil {
@@ -131,15 +75,9 @@ func (s *Store) Campaigns(ctx context.Context, p auth.Principal) ([]survey.Campa
 	return out, nil
 }
 
-// Campaign returns one campaign if p may see it.
-// Errors: ErrNotFound (also for a campaign of another administration, or a
-// draft campaign asked for by a respondent).
-func (s *Store) Campaign(ctx context.Context, p auth.Principal, key string) (survey.Campaign, error) {
-	return s.campaign(ctx, visibilityOf(p), key)
-}
-
-// campaign returns a campaign that sc may see.
-func (s *Store) campaign(ctx context.Context, sc scope, key string) (survey.Campaign, error) {
+// Campaign returns one campaign that sc sees.
+// Errors: ErrNotFound (also for one that sc does not see).
+func (s *Store) Campaign(ctx context.Context, sc survey.Scope, key string) (survey.Campaign, error) {
 	row, err := s.campaignRow(s.db.WithContext(ctx), sc, key)
 	if err != nil {
 		return survey.Campaign{}, s.translate(ctx, "get campaign", err)
@@ -148,47 +86,22 @@ func (s *Store) campaign(ctx context.Context, sc scope, key string) (survey.Camp
 	return c, s.translate(ctx, "get campaign", err)
 }
 
-// scope is what a query may see of the campaigns: every one, or those
-// inviting one administration (a coordinator's or respondent's), with or
-// without those still in draft (hidden from respondents). It is derived
-// from the caller (visibilityOf) or, for the service's own work such as
-// scoring, everything: never by pretending to be an admin. The zero scope
-// sees nothing.
-type scope struct {
-	all            bool
-	administration string
-	hideDrafts     bool
-}
-
-// everything sees every campaign.
-var everything = scope{all: true}
-
-// visibilityOf is what p may see: admins everything; anyone else the
-// campaigns of their administration (none without one), without drafts
-// unless they coordinate it.
-func visibilityOf(p auth.Principal) scope {
-	if p.Role == auth.RoleAdmin {
-		return everything
-	}
-	return scope{administration: p.Administration, hideDrafts: p.Role != auth.RoleCoordinator}
-}
-
 // campaignRow loads a campaign that sc may see.
-func (s *Store) campaignRow(tx *gorm.DB, sc scope, key string) (campaignRow, error) {
+func (s *Store) campaignRow(tx *gorm.DB, sc survey.Scope, key string) (campaignRow, error) {
 	var row campaignRow
 	err := tx.Where("key = ?", key).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return row, survey.Errorf(survey.ErrNotFound, "no campaign %s", key)
 	}
-	if err != nil || sc.all {
+	if err != nil || sc.All {
 		return row, err
 	}
 	var n int64
 	if err := tx.Model(&campaignAdministrationRow{}).
-		Where("campaign_id = ? AND administration_code = ?", row.ID, sc.administration).Count(&n).Error; err != nil {
+		Where("campaign_id = ? AND administration_code = ?", row.ID, sc.Administration).Count(&n).Error; err != nil {
 		return row, err
 	}
-	if n == 0 || (sc.hideDrafts && row.Status == survey.StatusDraft) {
+	if n == 0 || (sc.HideDrafts && row.Status == survey.StatusDraft) {
 		return row, survey.Errorf(survey.ErrNotFound, "no campaign %s", key)
 	}
 	return row, nil
@@ -216,22 +129,18 @@ func (s *Store) toCampaign(tx *gorm.DB, r campaignRow) (survey.Campaign, error) 
 	return c, nil
 }
 
-// SetCampaignStatus moves a campaign draft → open → closed.
-// Errors: ErrNotFound, ErrConflict (any other transition).
-func (s *Store) SetCampaignStatus(ctx context.Context, key, status string) (survey.Campaign, error) {
-	from := map[string]string{survey.StatusOpen: survey.StatusDraft, survey.StatusClosed: survey.StatusOpen}[status]
+// SetCampaignStatus moves a campaign from one status to another on
+// condition that it is still in the first.
+// Errors: ErrNotFound, ErrConflict (no longer in status from).
+func (s *Store) SetCampaignStatus(ctx context.Context, key, from, to string) (survey.Campaign, error) {
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
-		row, err := s.campaignRow(tx, everything, key)
+		row, err := s.campaignRow(tx, survey.Everything, key)
 		if err != nil {
 			return err
 		}
-		if row.Status != from {
-			return survey.Errorf(survey.ErrConflict, "campaign %s is %s; only a %s campaign can become %s", key, row.Status, from, status)
-		}
 		res := tx.Model(&campaignRow{}).Where("id = ? AND status = ?", row.ID, from).
-			Updates(map[string]any{"status": status, "updated_at": s.now()})
+			Updates(map[string]any{"status": to, "updated_at": s.now()})
 		if res.Error == nil && res.RowsAffected != 1 {
-			// A concurrent request made the same transition first.
 			return survey.Errorf(survey.ErrConflict, "campaign %s is no longer %s", key, from)
 		}
 		return res.Error
@@ -239,65 +148,58 @@ func (s *Store) SetCampaignStatus(ctx context.Context, key, status string) (surv
 	if err != nil {
 		return survey.Campaign{}, s.translate(ctx, "set campaign status", err)
 	}
-	return s.campaign(ctx, everything, key)
+	return s.Campaign(ctx, survey.Everything, key)
 }
 
-// CampaignQuestionnaire returns the questionnaire version of a campaign that
-// p may see.
+// CampaignQuestionnaire returns the questionnaire version of a campaign
+// that sc sees.
 // Errors: ErrNotFound.
-func (s *Store) CampaignQuestionnaire(ctx context.Context, p auth.Principal, key string) (survey.Questionnaire, error) {
+func (s *Store) CampaignQuestionnaire(ctx context.Context, sc survey.Scope, key string) (survey.Questionnaire, error) {
 	db := s.db.WithContext(ctx)
-	row, err := s.campaignRow(db, visibilityOf(p), key)
+	row, err := s.campaignRow(db, sc, key)
 	if err != nil {
 		return survey.Questionnaire{}, s.translate(ctx, "get campaign questionnaire", err)
 	}
+	q, err := s.questionnaireOf(db, row)
+	return q, s.translate(ctx, "get campaign questionnaire", err)
+}
+
+// questionnaireOf reads the questionnaire version of a campaign.
+func (s *Store) questionnaireOf(db *gorm.DB, c campaignRow) (survey.Questionnaire, error) {
 	var q questionnaireRow
-	if err := db.Where("id = ?", row.QuestionnaireID).Take(&q).Error; err != nil {
-		return survey.Questionnaire{}, s.translate(ctx, "get campaign questionnaire", err)
+	if err := db.Where("id = ?", c.QuestionnaireID).Take(&q).Error; err != nil {
+		return survey.Questionnaire{}, err
 	}
 	return toQuestionnaire(q)
 }
 
-// Progress counts, per invited administration, its respondents and their
-// drafts and submissions. Coordinators see their own row only.
+// Progress counts, per invited administration that sc sees, its active
+// respondents and the campaign's drafts and submitted responses.
 // Errors: ErrNotFound.
-func (s *Store) Progress(ctx context.Context, p auth.Principal, key string) (survey.Progress, error) {
+func (s *Store) Progress(ctx context.Context, sc survey.Scope, key string) ([]survey.ProgressRow, error) {
 	db := s.db.WithContext(ctx)
-	row, err := s.campaignRow(db, visibilityOf(p), key)
+	row, err := s.campaignRow(db, sc, key)
 	if err != nil {
-		return survey.Progress{}, s.translate(ctx, "progress", err)
+		return nil, s.translate(ctx, "progress", err)
 	}
-	var rows []struct {
-		Administration string
-		Respondents    int
-		Drafts         int
-		Submitted      int
+	only := ""
+	if !sc.All {
+		only = sc.Administration
 	}
-	q := db.Raw(`
+	var rows []survey.ProgressRow
+	err = db.Raw(`
 SELECT ca.administration_code AS administration,
   (SELECT COUNT(*) FROM users u WHERE u.administration_code = ca.administration_code
-     AND u.role = 'respondent' AND u.disabled_at IS NULL) AS respondents,
+     AND u.role = ? AND u.disabled_at IS NULL) AS respondents,
   (SELECT COUNT(*) FROM responses r WHERE r.campaign_id = ca.campaign_id
      AND r.administration_code = ca.administration_code AND r.current_submission_id IS NULL) AS drafts,
   (SELECT COUNT(*) FROM responses r WHERE r.campaign_id = ca.campaign_id
      AND r.administration_code = ca.administration_code AND r.current_submission_id IS NOT NULL) AS submitted
 FROM campaign_administrations ca
 WHERE ca.campaign_id = ? AND (? = '' OR ca.administration_code = ?)
-ORDER BY ca.administration_code`, row.ID, visibilityOf(p).administration, visibilityOf(p).administration)
-	if err := q.Scan(&rows).Error; err != nil {
-		return survey.Progress{}, s.translate(ctx, "progress", err)
+ORDER BY ca.administration_code`, string(auth.RoleRespondent), row.ID, only, only).Scan(&rows).Error
+	if err != nil {
+		return nil, s.translate(ctx, "progress", err)
 	}
-	out := survey.Progress{Campaign: key, Rows: make([]survey.ProgressRow, 0, len(rows))}
-	for _, r := range rows {
-		pr := survey.ProgressRow{Administration: r.Administration, Respondents: r.Respondents, Drafts: r.Drafts, Submitted: r.Submitted}
-		out.Rows = append(out.Rows, pr)
-		out.Totals.Respondents += pr.Respondents
-		out.Totals.Drafts += pr.Drafts
-		out.Totals.Submitted += pr.Submitted
-	}
-	return out, nil
-}
-
-func fieldIndex(name string, i int) string {
-	return name + "[" + strconv.Itoa(i) + "]"
+	return rows, nil
 }

@@ -8,7 +8,6 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/customs-survey/surveyd/auth"
 	"github.com/customs-survey/surveyd/survey"
 )
 
@@ -43,14 +42,12 @@ type exportedRow struct {
 // latest submission as of the query of its batch. A response first
 // submitted during the call is passed at most once. An error of fn stops
 // the iteration and is returned as it is.
-// Errors: ErrNotFound (no such campaign, or one that does not invite p's
-// administration), ErrForbidden (respondents), and fn's errors.
-func (s *Store) EachSubmittedBatch(ctx context.Context, p auth.Principal, key string, fn func([]survey.ExportedResponse) error) error {
-	if p.Role != auth.RoleAdmin && p.Role != auth.RoleCoordinator {
-		return survey.Errorf(survey.ErrForbidden, "only admins and coordinators may export responses")
-	}
+// Only the responses of the administrations sc sees are passed.
+// Errors: ErrNotFound (no such campaign, or one that sc does not see), and
+// fn's errors.
+func (s *Store) EachSubmittedBatch(ctx context.Context, sc survey.Scope, key string, fn func([]survey.ExportedResponse) error) error {
 	db := s.db.WithContext(ctx)
-	campaign, err := s.campaignRow(db, visibilityOf(p), key)
+	campaign, err := s.campaignRow(db, sc, key)
 	if err != nil {
 		return s.translate(ctx, "export responses", err)
 	}
@@ -65,7 +62,10 @@ WHERE r.campaign_id = ? AND (? = '' OR r.administration_code = ?)
   AND (r.administration_code, r.id) > (?, ?)
 ORDER BY r.administration_code, r.id
 LIMIT ?`
-	scope := visibilityOf(p).administration
+	scope := "" // every administration
+	if !sc.All {
+		scope = sc.Administration
+	}
 	var afterAdministration, afterID string // the key of the last response passed
 	for {
 		batch, full, err := s.exportBatch(db, query, campaign.ID, scope, afterAdministration, afterID)

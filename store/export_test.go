@@ -9,7 +9,9 @@ import (
 	"testing"
 
 	"github.com/customs-survey/surveyd/auth"
+	"github.com/customs-survey/surveyd/campaigns"
 	"github.com/customs-survey/surveyd/internal/dbtest"
+	"github.com/customs-survey/surveyd/responding"
 	"github.com/customs-survey/surveyd/survey"
 )
 
@@ -34,7 +36,7 @@ func TestEachSubmittedBatchPassesEachResponseOnce(t *testing.T) {
 		for i := range in {
 			in[i] = survey.ImportedResponse{Administration: "BE", Respondent: fmt.Sprintf("r%03d", i), Answers: answers("imported")}
 		}
-		if err := s.ImportResponses(ctx, "c-2023", in); err != nil {
+		if err := campaigns.New(s).Import(ctx, auth.Operator, "c-2023", in); err != nil {
 			t.Fatal(err)
 		}
 		var existing []struct{ ID, RespondentID string }
@@ -44,10 +46,10 @@ func TestEachSubmittedBatchPassesEachResponseOnce(t *testing.T) {
 		amend := func(respondent string) {
 			t.Helper()
 			p := auth.Principal{UserID: respondent, Role: auth.RoleRespondent, Administration: "BE"}
-			if _, err := s.SaveDraft(ctx, p, "c-2023", answers("amended"), nil); err != nil {
+			if _, err := responding.New(s, nil).SaveDraft(ctx, p, "c-2023", answers("amended"), nil); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := s.Submit(ctx, p, "c-2023", nil); err != nil {
+			if _, err := responding.New(s, nil).Submit(ctx, p, "c-2023", nil); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -57,7 +59,7 @@ func TestEachSubmittedBatchPassesEachResponseOnce(t *testing.T) {
 		var order []string
 		comments := map[string]string{}
 		batches := 0
-		err := s.EachSubmittedBatch(ctx, auth.Principal{Role: auth.RoleAdmin}, "c-2023", func(batch []survey.ExportedResponse) error {
+		err := s.EachSubmittedBatch(ctx, survey.Everything, "c-2023", func(batch []survey.ExportedResponse) error {
 			batches++
 			if len(batch) > exportBatchRows {
 				t.Errorf("a batch of %d responses", len(batch))
@@ -133,11 +135,11 @@ func TestExportBatchesAreBoundedInBytes(t *testing.T) {
 			in[i] = survey.ImportedResponse{Administration: "BE", Respondent: fmt.Sprintf("r%04d", i),
 				Answers: survey.Answers{"note": raw(`"` + text + `"`)}}
 		}
-		if err := s.ImportResponses(ctx, "c-2023", in); err != nil {
+		if err := campaigns.New(s).Import(ctx, auth.Operator, "c-2023", in); err != nil {
 			t.Fatal(err)
 		}
 		total := 0
-		err := s.EachSubmittedBatch(ctx, auth.Principal{Role: auth.RoleAdmin}, "c-2023", func(batch []survey.ExportedResponse) error {
+		err := s.EachSubmittedBatch(ctx, survey.Everything, "c-2023", func(batch []survey.ExportedResponse) error {
 			size := 0
 			for _, r := range batch {
 				size += len(r.Answers["note"])

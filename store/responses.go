@@ -9,173 +9,101 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
-	"github.com/customs-survey/surveyd/auth"
 	"github.com/customs-survey/surveyd/migrations"
 	"github.com/customs-survey/surveyd/survey"
 )
 
-// maxSaveAttempts bounds the retries of a save without If-Match that lost a
-// race to a concurrent save; each attempt re-reads the revision.
-const maxSaveAttempts = 5
-
-// SaveDraft replaces the working copy of p's response to a campaign. With
-// ifMatch set, the save happens only if the response is at that revision
-// (0: no response yet). Saving after a submission starts a pending
-// amendment: the submitted answers keep counting until it is submitted.
-// Errors: ErrNotFound, ErrConflict (campaign not accepting answers),
-// ErrPreconditionFailed, *ValidationError.
-func (s *Store) SaveDraft(ctx context.Context, p auth.Principal, key string, answers survey.Answers, ifMatch *int) (survey.Response, error) {
-	if answers == nil {
-		answers = survey.Answers{}
-	}
-	body, err := json.Marshal(answers)
-	if err != nil {
-		return survey.Response{}, err
-	}
-	for attempt := 1; ; attempt++ {
-		var out survey.Response
-		err := s.transaction(ctx, func(tx *gorm.DB) error {
-			campaign, doc, err := s.answerableCampaign(tx, p, key)
-			if err != nil {
-				return err
-			}
-			if err := survey.CheckAnswers(doc, answers); err != nil {
-				return err
-			}
-			resp, found, err := s.responseRow(s.forUpdate(tx), campaign.ID, p.UserID)
-			if err != nil {
-				return err
-			}
-			now := s.now()
-			if !found {
-				if ifMatch != nil && *ifMatch != 0 {
-					return survey.Errorf(survey.ErrPreconditionFailed, "you have no response to campaign %s yet", key)
-				}
-				resp = responseRow{ID: uuid.NewString(), CampaignID: campaign.ID, RespondentID: p.UserID,
-					AdministrationCode: p.Administration, Revision: 1, DraftAnswers: string(body), Pending: true,
-					CreatedAt: now, UpdatedAt: now}
-				if err := tx.Create(&resp).Error; err != nil {
-					return err
-				}
-				out, err = s.loadResponse(tx, resp.ID, key)
-				return err
-			}
-			if ifMatch != nil && *ifMatch != survey.AnyRevision && *ifMatch != resp.Revision {
-				return survey.Errorf(survey.ErrPreconditionFailed, "the response is at revision %d, not %d", resp.Revision, *ifMatch)
-			}
-			res := tx.Model(&responseRow{}).Where("id = ? AND revision = ?", resp.ID, resp.Revision).
-				Updates(map[string]any{"draft_answers": string(body), "pending": true, "revision": resp.Revision + 1, "updated_at": now})
-			if res.Error != nil {
-				return res.Error
-			}
-			if res.RowsAffected != 1 {
-				return errLostRace
-			}
-			// Read back inside the transaction: after commit a concurrent
-			// save could already have moved the response on.
-			out, err = s.loadResponse(tx, resp.ID, key)
-			return err
-		})
-		if (errors.Is(err, errLostRace) || errors.Is(err, gorm.ErrDuplicatedKey)) && ifMatch == nil && attempt < maxSaveAttempts {
-			continue
-		}
-		if errors.Is(err, errLostRace) || errors.Is(err, gorm.ErrDuplicatedKey) {
-			return survey.Response{}, survey.Errorf(survey.ErrPreconditionFailed, "the response changed meanwhile; reload it and try again")
-		}
-		if err != nil {
-			return survey.Response{}, s.translate(ctx, "save draft", err)
-		}
-		return out, nil
-	}
-}
-
-// errLostRace means a conditional update found the row changed by a
-// concurrent request.
-var errLostRace = errors.New("lost a race with a concurrent update")
-
-// Submit submits the working copy of p's response: answers to hidden
-// questions are dropped, every visible required question must be answered,
-// and the submission is kept as an immutable revision. Submitting again
-// amends the response.
-// Errors: ErrNotFound, ErrConflict, ErrPreconditionFailed, *ValidationError.
-func (s *Store) Submit(ctx context.Context, p auth.Principal, key string, ifMatch *int) (survey.Response, error) {
+// ChangeResponse reads, in one transaction, the state of who's response to
+// a campaign that sc sees (the campaign's status and closing time, its
+// questionnaire document, the response locked for update), passes it to
+// decide, and writes what decide returns: a new response at revision 1, or
+// the next revision of the existing one, with a submission and its answer
+// rows when the change submits.
+// Errors: ErrNotFound, ErrChangedMeanwhile, and those of decide.
+func (s *Store) ChangeResponse(ctx context.Context, sc survey.Scope, key string, who survey.Respondent,
+	decide func(survey.ResponseState) (survey.ResponseChange, error)) (survey.Response, error) {
 	var out survey.Response
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
-		campaign, doc, err := s.answerableCampaign(tx, p, key)
+		campaign, doc, err := s.answerableCampaign(tx, sc, key)
 		if err != nil {
 			return err
 		}
-		resp, found, err := s.responseRow(s.forUpdate(tx), campaign.ID, p.UserID)
+		resp, found, err := s.responseRow(s.forUpdate(tx), campaign.ID, who.ID)
 		if err != nil {
 			return err
 		}
-		revision := 0
-		draft := survey.Answers{}
+		state := survey.ResponseState{CampaignStatus: campaign.Status, ClosesAt: campaign.ClosesAt, Document: doc,
+			Found: found, Revision: resp.Revision}
 		if found {
-			revision = resp.Revision
-			if err := json.Unmarshal([]byte(resp.DraftAnswers), &draft); err != nil {
+			if err := json.Unmarshal([]byte(resp.DraftAnswers), &state.Draft); err != nil {
 				return err
 			}
 		}
-		switch {
-		case ifMatch == nil:
-		case *ifMatch == survey.AnyRevision && !found:
-			return survey.Errorf(survey.ErrPreconditionFailed, "you have no response to campaign %s yet", key)
-		case *ifMatch != survey.AnyRevision && *ifMatch != revision:
-			return survey.Errorf(survey.ErrPreconditionFailed, "the response is at revision %d, not %d", revision, *ifMatch)
-		}
-		cleaned, rows, err := survey.PrepareSubmission(doc, draft)
+		change, err := decide(state)
 		if err != nil {
 			return err
 		}
-		body, err := json.Marshal(cleaned)
+		body, err := json.Marshal(change.Answers)
 		if err != nil {
 			return err
 		}
 		now := s.now()
 		if !found {
-			resp = responseRow{ID: uuid.NewString(), CampaignID: campaign.ID, RespondentID: p.UserID,
-				AdministrationCode: p.Administration, Revision: 0, DraftAnswers: string(body), CreatedAt: now, UpdatedAt: now}
+			// Revision 0 until the update below, which every change makes.
+			resp = responseRow{ID: uuid.NewString(), CampaignID: campaign.ID, RespondentID: who.ID,
+				AdministrationCode: who.Administration, DraftAnswers: string(body), CreatedAt: now, UpdatedAt: now}
 			if err := tx.Create(&resp).Error; err != nil {
 				return err
 			}
 		}
-		sub := submissionRow{ID: uuid.NewString(), ResponseID: resp.ID, Revision: revision + 1,
-			SubmittedBy: p.UserID, SubmittedAt: now, Answers: string(body)}
-		if err := tx.Create(&sub).Error; err != nil {
-			return err
-		}
-		if len(rows) > 0 {
-			stored := make([]answerRow, len(rows))
-			for i, r := range rows {
-				stored[i] = toAnswerRow(sub.ID, r)
-			}
-			if err := tx.CreateInBatches(stored, 500).Error; err != nil {
+		updates := map[string]any{"draft_answers": string(body), "pending": !change.Submit,
+			"revision": resp.Revision + 1, "updated_at": now}
+		if change.Submit {
+			sub := submissionRow{ID: uuid.NewString(), ResponseID: resp.ID, Revision: resp.Revision + 1,
+				SubmittedBy: who.ID, SubmittedAt: now, Answers: string(body)}
+			if err := s.insertSubmission(tx, sub, change.Rows); err != nil {
 				return err
 			}
-		}
-		updates := map[string]any{"draft_answers": string(body), "pending": false, "revision": revision + 1,
-			"current_submission_id": sub.ID, "updated_at": now}
-		if resp.FirstSubmittedAt == nil {
-			updates["first_submitted_at"] = now
+			updates["current_submission_id"] = sub.ID
+			if resp.FirstSubmittedAt == nil {
+				updates["first_submitted_at"] = now
+			}
 		}
 		res := tx.Model(&responseRow{}).Where("id = ? AND revision = ?", resp.ID, resp.Revision).Updates(updates)
 		if res.Error != nil {
 			return res.Error
 		}
 		if res.RowsAffected != 1 {
-			return errLostRace
+			return survey.ErrChangedMeanwhile
 		}
+		// Read back inside the transaction: after commit a concurrent
+		// change could already have moved the response on.
 		out, err = s.loadResponse(tx, resp.ID, key)
 		return err
 	})
-	if errors.Is(err, errLostRace) || errors.Is(err, gorm.ErrDuplicatedKey) {
-		return survey.Response{}, survey.Errorf(survey.ErrPreconditionFailed, "the response changed meanwhile; reload it and submit again")
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		// Two first changes of one response at once: the other one won.
+		return survey.Response{}, survey.ErrChangedMeanwhile
 	}
 	if err != nil {
-		return survey.Response{}, s.translate(ctx, "submit", err)
+		return survey.Response{}, s.translate(ctx, "change response", err)
 	}
 	return out, nil
+}
+
+// insertSubmission stores a submission and its answer rows.
+func (s *Store) insertSubmission(tx *gorm.DB, sub submissionRow, rows []survey.AnswerRow) error {
+	if err := tx.Create(&sub).Error; err != nil {
+		return err
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	stored := make([]answerRow, len(rows))
+	for i, r := range rows {
+		stored[i] = toAnswerRow(sub.ID, r)
+	}
+	return tx.CreateInBatches(stored, 500).Error
 }
 
 func toAnswerRow(submissionID string, r survey.AnswerRow) answerRow {
@@ -183,60 +111,45 @@ func toAnswerRow(submissionID string, r survey.AnswerRow) answerRow {
 		NullScore: r.NullScore, NumberValue: r.Number, TextValue: r.Text}
 }
 
-// MyResponse returns p's own response to a campaign.
-// Errors: ErrNotFound.
-func (s *Store) MyResponse(ctx context.Context, p auth.Principal, key string) (survey.Response, error) {
+// Response returns the response of a respondent to a campaign that sc
+// sees; found is false when there is none.
+// Errors: ErrNotFound (the campaign).
+func (s *Store) Response(ctx context.Context, sc survey.Scope, key, respondentID string) (survey.Response, bool, error) {
 	db := s.db.WithContext(ctx)
-	campaign, err := s.campaignRow(db, visibilityOf(p), key)
+	campaign, err := s.campaignRow(db, sc, key)
 	if err != nil {
-		return survey.Response{}, s.translate(ctx, "get response", err)
+		return survey.Response{}, false, s.translate(ctx, "get response", err)
 	}
-	resp, found, err := s.responseRow(db, campaign.ID, p.UserID)
-	if err != nil {
-		return survey.Response{}, s.translate(ctx, "get response", err)
-	}
-	if !found {
-		return survey.Response{}, survey.Errorf(survey.ErrNotFound, "you have not answered campaign %s yet", key)
+	resp, found, err := s.responseRow(db, campaign.ID, respondentID)
+	if err != nil || !found {
+		return survey.Response{}, false, s.translate(ctx, "get response", err)
 	}
 	r, err := s.toResponse(db, resp, key)
-	return r, s.translate(ctx, "get response", err)
+	return r, true, s.translate(ctx, "get response", err)
 }
 
-// answerableCampaign loads a campaign p may answer now, and its document.
-func (s *Store) answerableCampaign(tx *gorm.DB, p auth.Principal, key string) (campaignRow, *survey.Document, error) {
-	row, err := s.campaignRow(tx, visibilityOf(p), key)
+// answerableCampaign reads a campaign that sc sees, and its document, to
+// change a response. On PostgreSQL the status is read again under a share
+// lock held until the transaction ends: closing a campaign updates its
+// row, which waits for every change that read it open to commit, and a
+// change that starts while a close is under way waits for the close and
+// then reads closed. So once a close has answered, nothing more commits,
+// and what is exported or scored from then on is final. Share locks do not
+// wait for each other: respondents still write side by side. SQLite needs
+// nothing: every write transaction holds the database lock from BEGIN.
+func (s *Store) answerableCampaign(tx *gorm.DB, sc survey.Scope, key string) (campaignRow, *survey.Document, error) {
+	row, err := s.campaignRow(tx, sc, key)
 	if err != nil {
 		return row, nil, err
 	}
-	// Read the status again under a share lock held until this transaction
-	// ends. Closing a campaign updates its row, which waits for every save
-	// and submit that read it open to commit; one that starts while a close
-	// is under way waits for the close and then reads closed. So once a
-	// close has answered, nothing more commits, and what is exported or
-	// scored from then on is final. Share locks do not wait for each other:
-	// respondents still write side by side. SQLite needs nothing: every
-	// write transaction holds the database lock from BEGIN.
 	if s.dialect == migrations.Postgres {
 		if err := tx.Clauses(clause.Locking{Strength: "SHARE"}).Select("status", "closes_at").
 			Where("id = ?", row.ID).Take(&row).Error; err != nil {
 			return row, nil, err
 		}
 	}
-	if row.Status != survey.StatusOpen {
-		return row, nil, survey.Errorf(survey.ErrConflict, "campaign %s is %s and accepts no answers", key, row.Status)
-	}
-	if !s.now().Before(row.ClosesAt) {
-		return row, nil, survey.Errorf(survey.ErrConflict, "campaign %s closed at %s", key, row.ClosesAt.Format("2006-01-02T15:04:05Z07:00"))
-	}
-	var q questionnaireRow
-	if err := tx.Where("id = ?", row.QuestionnaireID).Take(&q).Error; err != nil {
-		return row, nil, err
-	}
-	qn, err := toQuestionnaire(q)
-	if err != nil {
-		return row, nil, err
-	}
-	return row, qn.Document, nil
+	q, err := s.questionnaireOf(tx, row)
+	return row, q.Document, err
 }
 
 func (s *Store) responseRow(tx *gorm.DB, campaignID int64, respondentID string) (responseRow, bool, error) {

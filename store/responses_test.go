@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/customs-survey/surveyd/auth"
+	"github.com/customs-survey/surveyd/campaigns"
 	"github.com/customs-survey/surveyd/internal/dbtest"
+	"github.com/customs-survey/surveyd/responding"
 	"github.com/customs-survey/surveyd/survey"
 )
 
@@ -56,7 +58,7 @@ func openCampaignOf(t testing.TB, url string, raw []byte) (*Store, auth.Principa
 		OpensAt: time.Now().Add(-time.Hour), ClosesAt: time.Now().Add(time.Hour), Administrations: []string{"BE"}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.SetCampaignStatus(ctx, "c-2023", survey.StatusOpen); err != nil {
+	if _, err := campaigns.New(s).Open(ctx, "c-2023"); err != nil {
 		t.Fatal(err)
 	}
 	return s, auth.Principal{UserID: u.ID, Role: auth.RoleRespondent, Administration: "BE"}
@@ -75,19 +77,19 @@ func TestSubmissionStoresOneRowPerAnswer(t *testing.T) {
 			"why_not": raw(`["no_outputs_yet","other"]`), "why_not_other": raw(`"budget"`),
 			"support_satisfaction": raw(`4`), "comments": raw(`"fine"`),
 		}
-		if _, err := s.SaveDraft(ctx, p, "c-2023", answers, nil); err != nil {
+		if _, err := responding.New(s, nil).SaveDraft(ctx, p, "c-2023", answers, nil); err != nil {
 			t.Fatal(err)
 		}
-		first, err := s.Submit(ctx, p, "c-2023", nil)
+		first, err := responding.New(s, nil).Submit(ctx, p, "c-2023", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		// An amendment replaces the rows that count, and keeps the old ones.
 		answers["ees_perf"] = raw(`"large"`)
-		if _, err := s.SaveDraft(ctx, p, "c-2023", answers, nil); err != nil {
+		if _, err := responding.New(s, nil).SaveDraft(ctx, p, "c-2023", answers, nil); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Submit(ctx, p, "c-2023", nil); err != nil {
+		if _, err := responding.New(s, nil).Submit(ctx, p, "c-2023", nil); err != nil {
 			t.Fatal(err)
 		}
 

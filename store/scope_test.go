@@ -30,7 +30,7 @@ func TestCampaignVisibility(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, url string) {
 		s, _ := openCampaign(t, url)
 		for _, tt := range tests {
-			_, err := s.Campaign(context.Background(), tt.p, "c-2023")
+			_, err := s.Campaign(context.Background(), survey.ScopeOf(tt.p), "c-2023")
 			if tt.visible && err != nil || !tt.visible && !errors.Is(err, survey.ErrNotFound) {
 				t.Errorf("%s: %v, want visible=%v", tt.name, err, tt.visible)
 			}

@@ -8,16 +8,16 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/customs-survey/surveyd/migrations"
-	"github.com/customs-survey/surveyd/scoring"
 	"github.com/customs-survey/surveyd/survey"
 )
 
-// Scores computes every indicator of a campaign (docs/scoring.md). The database
-// aggregates the submitted answers into a few rows per indicator and
-// administration; package scoring turns those rows into results. No answer
-// is loaded into memory.
+// Tallies reads what scoring needs of a campaign and, if it names one, of
+// its previous campaign: the campaign, its questionnaire document, who
+// answered, and the aggregate of every indicator (aggregate.go). The
+// database aggregates the submitted answers into a few rows per indicator
+// and administration; no answer is loaded into memory.
 // Errors: ErrNotFound.
-func (s *Store) Scores(ctx context.Context, key, lang string) (scoring.Report, error) {
+func (s *Store) Tallies(ctx context.Context, key string) (survey.CampaignTally, *survey.CampaignTally, error) {
 	// One read-only transaction, so that the coverage, the indicators and
 	// the previous campaign all see the same submissions even while
 	// respondents keep submitting (a snapshot: REPEATABLE READ on
@@ -26,69 +26,62 @@ func (s *Store) Scores(ctx context.Context, key, lang string) (scoring.Report, e
 	if s.dialect == migrations.Postgres {
 		opts.Isolation = sql.LevelRepeatableRead
 	}
-	var report scoring.Report
+	var current survey.CampaignTally
+	var previous *survey.CampaignTally
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var err error
-		report, err = s.scores(tx, key, lang, true)
-		return err
+		row, err := s.campaignRow(tx, survey.Everything, key)
+		if err != nil {
+			return err
+		}
+		if current, err = s.tally(tx, row); err != nil {
+			return err
+		}
+		if row.PreviousCampaignID == nil {
+			return nil
+		}
+		var prev campaignRow
+		if err := tx.Where("id = ?", *row.PreviousCampaignID).Take(&prev).Error; err != nil {
+			return err
+		}
+		t, err := s.tally(tx, prev)
+		if err != nil {
+			return fmt.Errorf("previous campaign %s: %w", prev.Key, err)
+		}
+		previous = &t
+		return nil
 	}, opts)
-	return report, s.translate(ctx, "scores", err)
+	return current, previous, s.translate(ctx, "scores", err)
 }
 
-func (s *Store) scores(db *gorm.DB, key, lang string, withPrevious bool) (scoring.Report, error) {
-	row, err := s.campaignRow(db, everything, key)
+// tally reads one campaign's part of Tallies.
+func (s *Store) tally(db *gorm.DB, row campaignRow) (survey.CampaignTally, error) {
+	var t survey.CampaignTally
+	var err error
+	if t.Campaign, err = s.toCampaign(db, row); err != nil {
+		return t, err
+	}
+	q, err := s.questionnaireOf(db, row)
 	if err != nil {
-		return scoring.Report{}, err
+		return t, err
 	}
-	var q questionnaireRow
-	if err := db.Where("id = ?", row.QuestionnaireID).Take(&q).Error; err != nil {
-		return scoring.Report{}, err
+	t.Document = q.Document
+	// The invited administrations with their submitted responses, and
+	// every submitted response (those of administrations no longer
+	// invited still count).
+	if err := db.Raw(`
+SELECT ca.administration_code AS administration,
+  (SELECT COUNT(*) FROM responses r WHERE r.campaign_id = ca.campaign_id
+     AND r.administration_code = ca.administration_code AND r.current_submission_id IS NOT NULL) AS responses
+FROM campaign_administrations ca WHERE ca.campaign_id = ? ORDER BY ca.administration_code`, row.ID).Scan(&t.Invited).Error; err != nil {
+		return t, err
 	}
-	qn, err := toQuestionnaire(q)
-	if err != nil {
-		return scoring.Report{}, err
+	var n int64
+	if err := db.Model(&responseRow{}).Where("campaign_id = ? AND current_submission_id IS NOT NULL", row.ID).Count(&n).Error; err != nil {
+		return t, err
 	}
-	doc := qn.Document
-	if lang == "" {
-		lang = doc.DefaultLanguage
-	}
-	report := scoring.Report{Campaign: key, Year: row.Year, ComputedAt: s.now(), Indicators: []scoring.Result{}}
-	if report.Coverage, err = s.coverage(db, row.ID); err != nil {
-		return report, err
-	}
-
-	var previous map[string]scoring.Result
-	var previousKey string
-	var previousYear int
-	if withPrevious && row.PreviousCampaignID != nil {
-		var prev campaignRow
-		if err := db.Where("id = ?", *row.PreviousCampaignID).Take(&prev).Error; err != nil {
-			return report, err
-		}
-		prevReport, err := s.scores(db, prev.Key, lang, false)
-		if err != nil {
-			return report, fmt.Errorf("previous campaign %s: %w", prev.Key, err)
-		}
-		previousKey, previousYear = prev.Key, prev.Year
-		previous = map[string]scoring.Result{}
-		for _, r := range prevReport.Indicators {
-			previous[r.Code] = r
-		}
-	}
-
-	inputs, err := aggregate(db, row.ID, doc)
-	if err != nil {
-		return report, err
-	}
-	for i, ind := range doc.Indicators {
-		in := inputs[i]
-		in.Indicator, in.Document, in.Language, in.Year, in.MinCellSize = ind, doc, lang, row.Year, row.MinCellSize
-		if p, ok := previous[ind.Code]; ok {
-			in.Previous = &scoring.PreviousInput{Campaign: previousKey, Year: previousYear, Value: p.Value}
-		}
-		report.Indicators = append(report.Indicators, scoring.Compute(in))
-	}
-	return report, nil
+	t.Responses = int(n)
+	t.Tallies, err = aggregate(db, row.ID, t.Document)
+	return t, err
 }
 
 func breaksDown(ind survey.Indicator, kind string) bool {
@@ -98,37 +91,4 @@ func breaksDown(ind survey.Indicator, kind string) bool {
 		}
 	}
 	return false
-}
-
-// coverage counts the invited administrations, those with at least one
-// submitted response, and the submitted responses.
-func (s *Store) coverage(db *gorm.DB, campaignID int64) (scoring.Coverage, error) {
-	var rows []struct {
-		Code      string
-		Responses int
-	}
-	err := db.Raw(`
-SELECT ca.administration_code AS code,
-  (SELECT COUNT(*) FROM responses r WHERE r.campaign_id = ca.campaign_id
-     AND r.administration_code = ca.administration_code AND r.current_submission_id IS NOT NULL) AS responses
-FROM campaign_administrations ca WHERE ca.campaign_id = ? ORDER BY ca.administration_code`, campaignID).Scan(&rows).Error
-	if err != nil {
-		return scoring.Coverage{}, err
-	}
-	cov := scoring.Coverage{Missing: []string{}}
-	for _, r := range rows {
-		cov.AdministrationsInvited++
-		if r.Responses > 0 {
-			cov.AdministrationsResponded++
-		} else {
-			cov.Missing = append(cov.Missing, r.Code)
-		}
-	}
-	// Responses of administrations no longer invited still count.
-	var n int64
-	if err := db.Model(&responseRow{}).Where("campaign_id = ? AND current_submission_id IS NOT NULL", campaignID).Count(&n).Error; err != nil {
-		return cov, err
-	}
-	cov.Responses = int(n)
-	return cov, nil
 }

@@ -41,6 +41,11 @@ func (e *Error) Error() string { return e.Message }
 // Unwrap lets errors.Is match the sentinel.
 func (e *Error) Unwrap() error { return e.Kind }
 
+// ErrChangedMeanwhile means a conditional write found its row changed by a
+// concurrent request since it was read. It is a precondition failure, so
+// that a client that sees it reloads; a use case may try again instead.
+var ErrChangedMeanwhile = &Error{Kind: ErrPreconditionFailed, Message: "the response changed meanwhile; reload it and try again"}
+
 // Errorf returns an *Error of the given kind with a formatted, client-safe
 // message.
 func Errorf(kind error, format string, args ...any) error {

@@ -112,6 +112,34 @@ func (r *Response) Status() string {
 	return StatusDraft
 }
 
+// Respondent is the account answering a campaign: its id and its
+// administration, which its response keeps.
+type Respondent struct {
+	ID             string
+	Administration string
+}
+
+// ResponseState is what a change of a response is decided on, read in the
+// transaction that writes it: the campaign's state, its questionnaire
+// document, and the respondent's response as it is (Found false: none yet).
+type ResponseState struct {
+	CampaignStatus string
+	ClosesAt       time.Time
+	Document       *Document
+	Found          bool
+	Revision       int
+	Draft          Answers
+}
+
+// ResponseChange is what a change of a response writes: the new working
+// copy at the next revision; with Submit, also a submission of it, whose
+// answer rows are Rows.
+type ResponseChange struct {
+	Answers Answers
+	Submit  bool
+	Rows    []AnswerRow
+}
+
 // AnyRevision is the If-Match "*": any current revision will do, but the
 // response must exist (RFC 9110, section 13.1.1).
 const AnyRevision = -1
@@ -148,6 +176,16 @@ type ImportedResponse struct {
 	Respondent     string    `json:"respondent"`
 	SubmittedAt    time.Time `json:"submitted_at"`
 	Answers        Answers   `json:"answers"`
+}
+
+// PreparedImport is an imported response checked like a submission and
+// ready to be stored: its cleaned answers and their answer rows.
+type PreparedImport struct {
+	Administration string
+	Respondent     string
+	SubmittedAt    time.Time
+	Answers        Answers
+	Rows           []AnswerRow
 }
 
 // StoredAnswer is the answer to a request made with an Idempotency-Key, kept

@@ -1,0 +1,226 @@
+// Package campaigns holds the rules of the yearly campaigns: how one is
+// created (of a published questionnaire version, for known administrations,
+// after its previous campaign), how it moves draft → open → closed, who
+// sees which campaign and which part of its progress and responses, and how
+// responses of an earlier survey tool are brought in. Campaigns are kept
+// through a Store, which package store implements and internal/memstore
+// fakes.
+package campaigns
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/customs-survey/surveyd/auth"
+	"github.com/customs-survey/surveyd/survey"
+)
+
+// DefaultMinCellSize is the smallest number of responses a breakdown cell
+// may show (docs/scoring.md) when a campaign does not set its own.
+const DefaultMinCellSize = 5
+
+// Service is the campaigns on behalf of a caller.
+type Service struct {
+	store Store
+}
+
+// New returns the service over st.
+func New(st Store) *Service { return &Service{store: st} }
+
+// Create creates a campaign in the draft state.
+// Errors: *ValidationError, ErrConflict (duplicate key, questionnaire
+// version not published).
+func (s *Service) Create(ctx context.Context, in survey.NewCampaign) (survey.Campaign, error) {
+	if in.MinCellSize == 0 {
+		in.MinCellSize = DefaultMinCellSize
+	}
+	v := &survey.ValidationError{}
+	if !in.ClosesAt.After(in.OpensAt) {
+		v.Add("closes_at", survey.CodeOutOfRange, "closes_at must be after opens_at")
+	}
+	q, err := s.store.Questionnaire(ctx, in.Questionnaire, in.Version)
+	qFound := err == nil
+	if errors.Is(err, survey.ErrNotFound) {
+		v.Add("version", survey.CodeUnknownQuestionnaire, "questionnaire %s has no version %d", in.Questionnaire, in.Version)
+	} else if err != nil {
+		return survey.Campaign{}, err
+	}
+	if err := s.checkAdministrations(ctx, in.Administrations, v); err != nil {
+		return survey.Campaign{}, err
+	}
+	if in.PreviousCampaign != "" {
+		prev, err := s.store.Campaign(ctx, survey.Everything, in.PreviousCampaign)
+		switch {
+		case errors.Is(err, survey.ErrNotFound):
+			v.Add("previous_campaign", survey.CodeUnknownCampaign, "no campaign has key %q", in.PreviousCampaign)
+		case err != nil:
+			return survey.Campaign{}, err
+		case prev.Year >= in.Year:
+			v.Add("previous_campaign", survey.CodeOutOfRange, "the previous campaign is of %d, not before %d", prev.Year, in.Year)
+		}
+	}
+	if err := v.Err(); err != nil {
+		return survey.Campaign{}, err
+	}
+	if qFound && q.Status != survey.StatusPublished {
+		return survey.Campaign{}, survey.Errorf(survey.ErrConflict, "questionnaire %s version %d is not published", in.Questionnaire, in.Version)
+	}
+	return s.store.CreateCampaign(ctx, in)
+}
+
+// checkAdministrations adds to v a problem for each administration listed
+// twice or unknown.
+func (s *Service) checkAdministrations(ctx context.Context, codes []string, v *survey.ValidationError) error {
+	if len(codes) == 0 {
+		return nil
+	}
+	all, err := s.store.Administrations(ctx)
+	if err != nil {
+		return err
+	}
+	known := map[string]bool{}
+	for _, a := range all {
+		known[a.Code] = true
+	}
+	seen := map[string]bool{}
+	for i, code := range codes {
+		field := fmt.Sprintf("administrations[%d]", i)
+		switch {
+		case seen[code]:
+			v.Add(field, survey.CodeDuplicate, "%s is listed twice", code)
+		case !known[code]:
+			v.Add(field, survey.CodeUnknownAdministration, "no administration has code %q", code)
+		}
+		seen[code] = true
+	}
+	return nil
+}
+
+// List returns the campaigns p may see: every campaign for admins, those
+// of their administration for coordinators, and only the open ones of their
+// administration for respondents.
+func (s *Service) List(ctx context.Context, p auth.Principal) ([]survey.Campaign, error) {
+	list, err := s.store.Campaigns(ctx, survey.ScopeOf(p))
+	if err != nil || p.Role != auth.RoleRespondent {
+		return list, err
+	}
+	return slices.DeleteFunc(list, func(c survey.Campaign) bool { return c.Status != survey.StatusOpen }), nil
+}
+
+// Get returns one campaign if p may see it.
+// Errors: ErrNotFound (also for a campaign of another administration, or a
+// draft campaign asked for by a respondent).
+func (s *Service) Get(ctx context.Context, p auth.Principal, key string) (survey.Campaign, error) {
+	return s.store.Campaign(ctx, survey.ScopeOf(p), key)
+}
+
+// Open opens a draft campaign; Close closes an open one.
+// Errors: ErrNotFound, ErrConflict (any other transition, or the same
+// transition made meanwhile by another request).
+func (s *Service) Open(ctx context.Context, key string) (survey.Campaign, error) {
+	return s.move(ctx, key, survey.StatusDraft, survey.StatusOpen)
+}
+
+// Close closes an open campaign: from then on no answer is accepted, and
+// what is scored and exported is final.
+func (s *Service) Close(ctx context.Context, key string) (survey.Campaign, error) {
+	return s.move(ctx, key, survey.StatusOpen, survey.StatusClosed)
+}
+
+func (s *Service) move(ctx context.Context, key, from, to string) (survey.Campaign, error) {
+	c, err := s.store.Campaign(ctx, survey.Everything, key)
+	if err != nil {
+		return c, err
+	}
+	if c.Status != from {
+		return survey.Campaign{}, survey.Errorf(survey.ErrConflict, "campaign %s is %s; only a %s campaign can become %s", key, c.Status, from, to)
+	}
+	return s.store.SetCampaignStatus(ctx, key, from, to)
+}
+
+// Questionnaire returns the questionnaire version of a campaign that p may
+// see. Errors: ErrNotFound.
+func (s *Service) Questionnaire(ctx context.Context, p auth.Principal, key string) (survey.Questionnaire, error) {
+	return s.store.CampaignQuestionnaire(ctx, survey.ScopeOf(p), key)
+}
+
+// Progress counts, per invited administration, its respondents and their
+// drafts and submissions, with totals. Coordinators see their own row only.
+// Errors: ErrNotFound.
+func (s *Service) Progress(ctx context.Context, p auth.Principal, key string) (survey.Progress, error) {
+	rows, err := s.store.Progress(ctx, survey.ScopeOf(p), key)
+	if err != nil {
+		return survey.Progress{}, err
+	}
+	out := survey.Progress{Campaign: key, Rows: rows}
+	if out.Rows == nil {
+		out.Rows = []survey.ProgressRow{}
+	}
+	for _, r := range rows {
+		out.Totals.Respondents += r.Respondents
+		out.Totals.Drafts += r.Drafts
+		out.Totals.Submitted += r.Submitted
+	}
+	return out, nil
+}
+
+// SubmittedResponses calls fn with the submitted responses of a campaign
+// that p may see (coordinators: their administration's), in batches.
+// Errors: ErrNotFound, ErrForbidden (respondents), and any error of fn.
+func (s *Service) SubmittedResponses(ctx context.Context, p auth.Principal, key string, fn func([]survey.ExportedResponse) error) error {
+	if p.Role != auth.RoleAdmin && p.Role != auth.RoleCoordinator {
+		return survey.Errorf(survey.ErrForbidden, "only admins and coordinators may export responses")
+	}
+	return s.store.EachSubmittedBatch(ctx, survey.ScopeOf(p), key, fn)
+}
+
+// Import stores submitted responses of a campaign brought in from
+// elsewhere, all or none. Each is checked like a submission (hidden
+// answers dropped, required questions checked, scores copied from the
+// campaign's questionnaire), whatever the campaign's state, so that a past
+// campaign can be loaded after it closed. Every problem of every response
+// is reported at once, under "responses[i]…".
+// Errors: ErrNotFound, ErrConflict (a respondent already answered),
+// *ValidationError.
+func (s *Service) Import(ctx context.Context, p auth.Principal, key string, responses []survey.ImportedResponse) error {
+	sc := survey.ScopeOf(p)
+	c, err := s.store.Campaign(ctx, sc, key)
+	if err != nil {
+		return err
+	}
+	q, err := s.store.CampaignQuestionnaire(ctx, sc, key)
+	if err != nil {
+		return err
+	}
+	v := &survey.ValidationError{}
+	prepared := make([]survey.PreparedImport, 0, len(responses))
+	for i, in := range responses {
+		prefix := fmt.Sprintf("responses[%d]", i)
+		if !slices.Contains(c.Administrations, in.Administration) {
+			v.Add(prefix+".administration", survey.CodeNotInvited, "administration %q is not invited to campaign %s", in.Administration, key)
+			continue
+		}
+		if in.Respondent == "" {
+			v.Add(prefix+".respondent", survey.CodeRequired, "name the respondent")
+			continue
+		}
+		cleaned, rows, err := survey.PrepareSubmission(q.Document, in.Answers)
+		var invalid *survey.ValidationError
+		if errors.As(err, &invalid) {
+			for _, fe := range invalid.Errors {
+				v.Add(prefix+"."+fe.Field, fe.Code, "%s", fe.Message)
+			}
+			continue
+		} else if err != nil {
+			return err
+		}
+		prepared = append(prepared, survey.PreparedImport{Administration: in.Administration, Respondent: in.Respondent,
+			SubmittedAt: in.SubmittedAt, Answers: cleaned, Rows: rows})
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	return s.store.ImportResponses(ctx, key, prepared)
+}

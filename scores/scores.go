@@ -1,0 +1,102 @@
+// Package scores assembles the scores report of a campaign: it reads what
+// the database aggregates (survey.CampaignTally, for the campaign and its
+// previous one) through a Store and has package scoring compute every
+// indicator, its coverage and its change on the previous year. Package
+// store implements the Store and internal/memstore fakes it.
+package scores
+
+import (
+	"context"
+	"time"
+
+	"github.com/customs-survey/surveyd/scoring"
+	"github.com/customs-survey/surveyd/survey"
+)
+
+// Store is what scoring reads. It may also return an error of the store
+// (unavailable database, ...).
+type Store interface {
+	// Tallies reads, in one snapshot, a campaign's tally and that of its
+	// previous campaign (nil if it names none).
+	// Errors: ErrNotFound.
+	Tallies(ctx context.Context, key string) (current survey.CampaignTally, previous *survey.CampaignTally, err error)
+}
+
+// Service computes scores reports.
+type Service struct {
+	store Store
+	now   func() time.Time
+}
+
+// New returns the service over st with the clock now (time.Now if nil),
+// which dates the reports.
+func New(st Store, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{store: st, now: now}
+}
+
+// Report computes every indicator of a campaign (docs/scoring.md), with
+// labels and narratives in lang (the document's default language if
+// empty), and the change on the previous campaign where it has one.
+// Errors: ErrNotFound.
+func (s *Service) Report(ctx context.Context, key, lang string) (scoring.Report, error) {
+	current, previous, err := s.store.Tallies(ctx, key)
+	if err != nil {
+		return scoring.Report{}, err
+	}
+	if lang == "" {
+		lang = current.Document.DefaultLanguage
+	}
+	var before func(survey.Indicator) *scoring.PreviousInput
+	if previous != nil {
+		values := map[string]*float64{}
+		for _, r := range compute(*previous, lang, nil).Indicators {
+			values[r.Code] = r.Value
+		}
+		before = func(ind survey.Indicator) *scoring.PreviousInput {
+			v, ok := values[ind.Code]
+			if !ok {
+				return nil
+			}
+			return &scoring.PreviousInput{Campaign: previous.Campaign.Key, Year: previous.Campaign.Year, Value: v}
+		}
+	}
+	report := compute(current, lang, before)
+	report.ComputedAt = s.now().UTC().Truncate(time.Microsecond)
+	return report, nil
+}
+
+// compute scores every indicator of one campaign's tally; before, if not
+// nil, gives an indicator's value in the previous campaign.
+func compute(t survey.CampaignTally, lang string, before func(survey.Indicator) *scoring.PreviousInput) scoring.Report {
+	report := scoring.Report{Campaign: t.Campaign.Key, Year: t.Campaign.Year, Coverage: coverage(t),
+		Indicators: make([]scoring.Result, 0, len(t.Document.Indicators))}
+	for i, ind := range t.Document.Indicators {
+		tally := t.Tallies[i]
+		in := scoring.Input{Indicator: ind, Document: t.Document, Language: lang, Year: t.Campaign.Year,
+			MinCellSize: t.Campaign.MinCellSize, Cells: tally.Cells, QuestionCells: tally.QuestionCells,
+			Options: tally.Options, Answering: tally.Answering}
+		if before != nil {
+			in.Previous = before(ind)
+		}
+		report.Indicators = append(report.Indicators, scoring.Compute(in))
+	}
+	return report
+}
+
+// coverage counts the invited administrations, those with at least one
+// submitted response, and the submitted responses.
+func coverage(t survey.CampaignTally) scoring.Coverage {
+	cov := scoring.Coverage{Missing: []string{}, Responses: t.Responses}
+	for _, a := range t.Invited {
+		cov.AdministrationsInvited++
+		if a.Responses > 0 {
+			cov.AdministrationsResponded++
+		} else {
+			cov.Missing = append(cov.Missing, a.Administration)
+		}
+	}
+	return cov
+}

@@ -1,0 +1,68 @@
+package survey
+
+// Cell is what the database returns for one administration and one
+// indicator (or one question of it): the respondent values of its submitted
+// responses that pass `where`, summarised.
+type Cell struct {
+	Administration string
+	N              int     // responses with a respondent value
+	Sum            float64 // Σ respondent values
+	// Deviations is Σ (value − cell mean)², the centred sum of squares.
+	// Centred in the database, it keeps the standard deviation exact where
+	// Σx² − n·mean² would cancel catastrophically (large or nearly equal
+	// values).
+	Deviations float64
+	Excluded   int // responses that answered but have no value
+	Missing    int // responses that answered none of the questions
+	// OutOfRange counts the responses, among Excluded, whose number lies
+	// beyond ±MaxNumber. Only data stored before that range was
+	// enforced can hold one; the database leaves such numbers out of the
+	// sums, and the indicator shows no value, saying why.
+	OutOfRange int
+}
+
+// OptionCell counts, for one administration, the responses that chose one
+// option of the indicator's question.
+type OptionCell struct {
+	Administration string
+	Option         string
+	Count          int
+}
+
+// Tally is what the database aggregates for one indicator of a campaign
+// (step 1 of docs/scoring.md), the input of scoring besides the indicator
+// itself.
+type Tally struct {
+	// Cells has one row per administration with submitted responses that
+	// pass the indicator's where.
+	Cells []Cell
+	// QuestionCells holds the cells of each listed question alone, for
+	// the questions breakdown.
+	QuestionCells map[string][]Cell
+	// Options counts choices per administration and option; Answering
+	// counts, per administration, the responses that answered the
+	// question at all (the denominator of the options breakdown).
+	Options   []OptionCell
+	Answering map[string]int
+}
+
+// CampaignTally is everything scoring reads of one campaign, read in one
+// snapshot: the campaign, its questionnaire document, who answered, and
+// one Tally per indicator of the document, in order.
+type CampaignTally struct {
+	Campaign Campaign
+	Document *Document
+	// Invited counts the submitted responses of each invited
+	// administration, by code.
+	Invited []AdministrationCount
+	// Responses counts every submitted response, also those of
+	// administrations no longer invited.
+	Responses int
+	Tallies   []Tally
+}
+
+// AdministrationCount is a number of responses of one administration.
+type AdministrationCount struct {
+	Administration string
+	Responses      int
+}
