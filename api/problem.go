@@ -40,26 +40,31 @@ type problemKind struct {
 
 // The problem types of the service, documented in docs/problems.md.
 var (
-	problemMalformed          = problemKind{"malformed", http.StatusBadRequest, "Malformed request"}
-	problemUnauthorized       = problemKind{"unauthorized", http.StatusUnauthorized, "Unauthorized"}
-	problemForbidden          = problemKind{"forbidden", http.StatusForbidden, "Forbidden"}
-	problemNotFound           = problemKind{"not-found", http.StatusNotFound, "Not found"}
-	problemMethodNotAllowed   = problemKind{"method-not-allowed", http.StatusMethodNotAllowed, "Method not allowed"}
-	problemConflict           = problemKind{"conflict", http.StatusConflict, "Conflict"}
-	problemPreconditionFailed = problemKind{"precondition-failed", http.StatusPreconditionFailed, "Precondition failed"}
-	problemTooLarge           = problemKind{"too-large", http.StatusRequestEntityTooLarge, "Request body too large"}
-	problemUnsupportedMedia   = problemKind{"unsupported-media", http.StatusUnsupportedMediaType, "Unsupported media type"}
-	problemValidation         = problemKind{"validation", http.StatusUnprocessableEntity, "Validation failed"}
-	problemTooManyRequests    = problemKind{"too-many-requests", http.StatusTooManyRequests, "Too many requests"}
-	problemInternal           = problemKind{"internal", http.StatusInternalServerError, "Internal error"}
-	problemUnavailable        = problemKind{"unavailable", http.StatusServiceUnavailable, "Service unavailable"}
+	problemMalformed          = newProblemKind("malformed", http.StatusBadRequest, "Malformed request")
+	problemUnauthorized       = newProblemKind("unauthorized", http.StatusUnauthorized, "Unauthorized")
+	problemForbidden          = newProblemKind("forbidden", http.StatusForbidden, "Forbidden")
+	problemNotFound           = newProblemKind("not-found", http.StatusNotFound, "Not found")
+	problemMethodNotAllowed   = newProblemKind("method-not-allowed", http.StatusMethodNotAllowed, "Method not allowed")
+	problemConflict           = newProblemKind("conflict", http.StatusConflict, "Conflict")
+	problemPreconditionFailed = newProblemKind("precondition-failed", http.StatusPreconditionFailed, "Precondition failed")
+	problemTooLarge           = newProblemKind("too-large", http.StatusRequestEntityTooLarge, "Request body too large")
+	problemUnsupportedMedia   = newProblemKind("unsupported-media", http.StatusUnsupportedMediaType, "Unsupported media type")
+	problemValidation         = newProblemKind("validation", http.StatusUnprocessableEntity, "Validation failed")
+	problemTooManyRequests    = newProblemKind("too-many-requests", http.StatusTooManyRequests, "Too many requests")
+	problemInternal           = newProblemKind("internal", http.StatusInternalServerError, "Internal error")
+	problemUnavailable        = newProblemKind("unavailable", http.StatusServiceUnavailable, "Service unavailable")
 )
 
-// problemKinds lists every problem type, for the test that checks each is
-// documented.
-var problemKinds = []problemKind{problemMalformed, problemUnauthorized, problemForbidden, problemNotFound,
-	problemMethodNotAllowed, problemConflict, problemPreconditionFailed, problemTooLarge, problemUnsupportedMedia,
-	problemValidation, problemTooManyRequests, problemInternal, problemUnavailable}
+// problemKinds lists every problem type, in the order declared, for the
+// test that checks each is documented: newProblemKind adds to it, so that
+// no type can be left out.
+var problemKinds []problemKind
+
+func newProblemKind(name string, status int, title string) problemKind {
+	k := problemKind{name: name, status: status, title: title}
+	problemKinds = append(problemKinds, k)
+	return k
+}
 
 // writeProblem sends a problem of the given type and aborts the chain.
 func writeProblem(c *gin.Context, kind problemKind, detail string, fieldErrors []survey.FieldError) {
