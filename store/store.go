@@ -1,7 +1,12 @@
 // Package store keeps the service's state in a relational database through
-// GORM: an embedded SQLite file by default, PostgreSQL in production. It
-// implements the use cases of the survey and auth packages, one transaction
-// per write, and translates driver errors into the domain's sentinels.
+// GORM: an embedded SQLite file by default, PostgreSQL in production. It is
+// persistence only: it implements the storage interfaces that the use cases
+// define (auth.Store, users.Store, questionnaires.Store, campaigns.Store,
+// responding.Store, scores.Store), reads and writes by the explicit scope
+// they pass, runs one transaction per write, aggregates answers for scoring
+// in SQL, and translates driver errors into the domain's sentinels. Where a
+// rule must be decided inside a transaction, the use case passes it in as
+// a function (decide) and the store writes what it returns.
 //
 // GORM row types stay in this package; every crossing to the domain goes
 // through a named converter (toUser, toCampaign, ...).

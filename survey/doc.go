@@ -1,7 +1,10 @@
-// Package survey is the domain of the Customs programme survey service:
-// questionnaires as Commission staff write them, the answers national customs
-// administrations give to them, and the rules that decide whether either is
-// acceptable.
+// Package survey is the vocabulary of the Customs programme survey service,
+// shared by the use case packages (users, questionnaires, campaigns,
+// responding, scores), the store and the api: questionnaires as Commission
+// staff write them, the answers national customs administrations give to
+// them, the rules that decide whether either is acceptable, the domain's
+// types and errors, what a caller may see (Scope) and what scoring reads of
+// a campaign (Tally).
 //
 // A questionnaire is a JSON document (docs/api.md, "Questionnaire document")
 // of sections, questions, option sets and the indicators (docs/scoring.md)

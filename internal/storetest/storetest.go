@@ -11,6 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/customs-survey/surveyd/campaigns"
+	"github.com/customs-survey/surveyd/questionnaires"
+	"github.com/customs-survey/surveyd/responding"
+	"github.com/customs-survey/surveyd/scores"
 	"github.com/customs-survey/surveyd/survey"
 	"github.com/customs-survey/surveyd/users"
 )
@@ -19,6 +23,10 @@ import (
 // needs to set up its data.
 type Store interface {
 	users.Store
+	questionnaires.Store
+	campaigns.Store
+	responding.Store
+	scores.Store
 	CreateAdministration(ctx context.Context, code, name string) (survey.Administration, error)
 }
 
@@ -28,4 +36,8 @@ type Open func(t *testing.T, now func() time.Time) Store
 // Run runs the whole contract, each part on a store of its own.
 func Run(t *testing.T, open Open) {
 	t.Run("users", func(t *testing.T) { testUsers(t, open) })
+	t.Run("questionnaires", func(t *testing.T) { testQuestionnaires(t, open) })
+	t.Run("campaigns", func(t *testing.T) { testCampaigns(t, open) })
+	t.Run("responding", func(t *testing.T) { testResponding(t, open) })
+	t.Run("scores", func(t *testing.T) { testScores(t, open) })
 }
