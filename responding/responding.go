@@ -45,14 +45,9 @@ type Service struct {
 	now   func() time.Time
 }
 
-// New returns the service over st with the clock now (time.Now if nil),
-// against which closing times are checked.
-func New(st Store, now func() time.Time) *Service {
-	if now == nil {
-		now = time.Now
-	}
-	return &Service{store: st, now: now}
-}
+// New returns the service over st with the clock now (time.Now in
+// production), against which closing times are checked.
+func New(st Store, now func() time.Time) *Service { return &Service{store: st, now: now} }
 
 // Mine returns p's own response to a campaign.
 // Errors: ErrNotFound.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/customs-survey/surveyd/internal/dbtest"
 	"github.com/customs-survey/surveyd/responding"
@@ -58,7 +59,7 @@ func BenchmarkSQLiteSynchronous(b *testing.B) {
 				"ees_cooperation": raw(`"none"`), "ees_innovation": raw(`"little"`), "used_outputs": raw(`"yes"`),
 				"support_satisfaction": raw(`4`),
 			}
-			respond := responding.New(s, nil)
+			respond := responding.New(s, time.Now)
 			b.ResetTimer()
 			for i := range b.N {
 				answers["comments"] = raw(fmt.Sprintf(`"run %d"`, i))

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/customs-survey/surveyd/auth"
 	"github.com/customs-survey/surveyd/campaigns"
@@ -46,10 +47,10 @@ func TestEachSubmittedBatchPassesEachResponseOnce(t *testing.T) {
 		amend := func(respondent string) {
 			t.Helper()
 			p := auth.Principal{UserID: respondent, Role: auth.RoleRespondent, Administration: "BE"}
-			if _, err := responding.New(s, nil).SaveDraft(ctx, p, "c-2023", answers("amended"), nil); err != nil {
+			if _, err := responding.New(s, time.Now).SaveDraft(ctx, p, "c-2023", answers("amended"), nil); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := responding.New(s, nil).Submit(ctx, p, "c-2023", nil); err != nil {
+			if _, err := responding.New(s, time.Now).Submit(ctx, p, "c-2023", nil); err != nil {
 				t.Fatal(err)
 			}
 		}

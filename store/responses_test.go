@@ -77,19 +77,19 @@ func TestSubmissionStoresOneRowPerAnswer(t *testing.T) {
 			"why_not": raw(`["no_outputs_yet","other"]`), "why_not_other": raw(`"budget"`),
 			"support_satisfaction": raw(`4`), "comments": raw(`"fine"`),
 		}
-		if _, err := responding.New(s, nil).SaveDraft(ctx, p, "c-2023", answers, nil); err != nil {
+		if _, err := responding.New(s, time.Now).SaveDraft(ctx, p, "c-2023", answers, nil); err != nil {
 			t.Fatal(err)
 		}
-		first, err := responding.New(s, nil).Submit(ctx, p, "c-2023", nil)
+		first, err := responding.New(s, time.Now).Submit(ctx, p, "c-2023", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		// An amendment replaces the rows that count, and keeps the old ones.
 		answers["ees_perf"] = raw(`"large"`)
-		if _, err := responding.New(s, nil).SaveDraft(ctx, p, "c-2023", answers, nil); err != nil {
+		if _, err := responding.New(s, time.Now).SaveDraft(ctx, p, "c-2023", answers, nil); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := responding.New(s, nil).Submit(ctx, p, "c-2023", nil); err != nil {
+		if _, err := responding.New(s, time.Now).Submit(ctx, p, "c-2023", nil); err != nil {
 			t.Fatal(err)
 		}
 
