@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/customs-survey/surveyd/auth/passwords"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -28,7 +29,7 @@ func TestProblemsOfTheAuthLimits(t *testing.T) {
 		retryAfter string
 		detail     string
 	}{
-		{"password hashing at capacity", fmt.Errorf("create user: %w", auth.ErrBusy), 503, "unavailable", "1", "busy checking passwords"},
+		{"password hashing at capacity", fmt.Errorf("create user: %w", passwords.ErrBusy), 503, "unavailable", "1", "busy checking passwords"},
 		{"too many failed logins", fmt.Errorf("login: %w", &auth.ThrottledError{RetryAfter: 90*time.Second + time.Millisecond, Attempts: "logins"}),
 			429, "too-many-requests", "91", "too many failed logins"},
 		{"too many failed token requests", &auth.ThrottledError{RetryAfter: time.Millisecond, Attempts: "token requests"},

@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"github.com/customs-survey/surveyd/auth/passwords"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -24,7 +25,7 @@ func (s *server) changePassword(c *gin.Context) {
 		return
 	}
 	tokens, err := s.auth.ChangePassword(c.Request.Context(), principal(c).UserID, req.CurrentPassword, req.NewPassword, c.ClientIP())
-	var weak *auth.PasswordPolicyError
+	var weak *passwords.PolicyError
 	switch {
 	case errors.Is(err, auth.ErrWrongPassword):
 		s.writeError(c, survey.Invalid("current_password", survey.CodeWrongPassword, "is not the account's password"))

@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"errors"
+	"github.com/customs-survey/surveyd/auth/passwords"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -121,7 +122,7 @@ func (s *server) writeError(c *gin.Context, err error) {
 			what = "logins"
 		}
 		writeProblem(c, problemTooManyRequests, "too many failed "+what+"; retry in "+strconv.Itoa(secs)+" seconds", nil)
-	case errors.Is(err, auth.ErrBusy):
+	case errors.Is(err, passwords.ErrBusy):
 		// Password hashing is at its memory budget: the password was not
 		// checked, and a retry a moment later will likely be.
 		s.log.LogAttrs(c.Request.Context(), slog.LevelWarn, "password hashing at capacity",

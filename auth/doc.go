@@ -1,7 +1,6 @@
 // Package auth holds authentication: roles, the authenticated Principal
-// carried in a context, argon2id password hashing within a memory budget,
-// HS256 access tokens, opaque refresh tokens, and the session use cases of
-// Service (log in, refresh, log out, authenticate a request, change a
+// carried in a context, HS256 access tokens, opaque refresh tokens, and the
+// session use cases of Service (log in, refresh, log out, authenticate a request, change a
 // password).
 //
 // Service also throttles the attempts that can fail (throttle.go): logins
@@ -14,6 +13,7 @@
 // through the Store interface it defines, which the store package
 // implements, so that every security decision here can be tested in
 // isolation and no import cycle arises. Mapping its errors to HTTP answers
-// (ErrInvalidToken to 401, *ThrottledError to 429 with Retry-After, ErrBusy
-// to 503) is the api package's job.
+// (ErrInvalidToken to 401, *ThrottledError to 429 with Retry-After,
+// passwords.ErrBusy to 503) is the api package's job. Hashing and the
+// password policy live in the subpackage passwords.
 package auth

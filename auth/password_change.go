@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/customs-survey/surveyd/auth/passwords"
 
 	"github.com/google/uuid"
 )
@@ -24,8 +25,8 @@ var ErrWrongPassword = errors.New("the current password is wrong")
 // address is the client's address, checked against the throttle as at login
 // (but a wrong current password is not counted against it: the caller is
 // authenticated). Errors: ErrInvalidToken (account gone or disabled),
-// *ThrottledError, ErrWrongPassword, *PasswordPolicyError (the new
-// password), ErrBusy.
+// *ThrottledError, ErrWrongPassword, *passwords.PolicyError (the new
+// password), passwords.ErrBusy.
 func (s *Service) ChangePassword(ctx context.Context, userID, current, next, address string) (Tokens, error) {
 	account, found, err := s.store.AccountByID(ctx, userID)
 	if err != nil {
@@ -41,13 +42,13 @@ func (s *Service) ChangePassword(ctx context.Context, userID, current, next, add
 		return Tokens{}, err
 	}
 	usable := account.PasswordHash != NoPassword
-	encoded := dummyHash()
+	encoded := passwords.DummyHash()
 	if usable {
 		encoded = account.PasswordHash
 	}
-	ok, err := VerifyPasswordContext(ctx, encoded, current)
+	ok, err := passwords.VerifyContext(ctx, encoded, current)
 	if err != nil {
-		if !errors.Is(err, ErrMalformedHash) {
+		if !errors.Is(err, passwords.ErrMalformedHash) {
 			a.release(ctx)
 		}
 		return Tokens{}, fmt.Errorf("change password: %w", err)
@@ -58,11 +59,11 @@ func (s *Service) ChangePassword(ctx context.Context, userID, current, next, add
 	}
 	// The current password was right: this attempt is no failure, whatever
 	// happens to the new password.
-	if err := CheckPasswordPolicy(next); err != nil {
+	if err := passwords.CheckPolicy(next); err != nil {
 		_ = a.forgive(ctx, "")
 		return Tokens{}, err
 	}
-	hash, err := HashPasswordContext(ctx, next)
+	hash, err := passwords.HashContext(ctx, next)
 	if err != nil {
 		_ = a.forgive(ctx, "")
 		return Tokens{}, fmt.Errorf("change password: %w", err)

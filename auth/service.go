@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/customs-survey/surveyd/auth/passwords"
 	"strings"
 	"time"
 
@@ -12,7 +13,7 @@ import (
 
 // Errors of the session use cases. The api package answers 401 for
 // ErrInvalidCredentials, ErrInvalidToken and ErrTokenReused, 429 for a
-// *ThrottledError and 503 for ErrBusy.
+// *ThrottledError and 503 for passwords.ErrBusy.
 var (
 	// ErrInvalidCredentials means the e-mail or the password is wrong; which
 	// one is never told.
@@ -133,7 +134,7 @@ func NewService(store Store, issuer *Issuer, throttle Throttle, refreshTTL time.
 
 // Login checks an e-mail and password and returns a token pair. The
 // attempt is counted by the throttle before the password is checked.
-// Errors: ErrInvalidCredentials, *ThrottledError, ErrBusy.
+// Errors: ErrInvalidCredentials, *ThrottledError, passwords.ErrBusy.
 func (s *Service) Login(ctx context.Context, email, password, address string) (Tokens, error) {
 	email = NormalizeEmail(email)
 	a, err := s.reserve(ctx, "logins",
@@ -151,13 +152,13 @@ func (s *Service) Login(ctx context.Context, email, password, address string) (T
 	// An unknown e-mail is checked against a dummy hash, which costs the
 	// same time and memory as a real check: answers must not tell which
 	// e-mails exist.
-	encoded := dummyHash()
+	encoded := passwords.DummyHash()
 	if usable {
 		encoded = account.PasswordHash
 	}
-	ok, err := VerifyPasswordContext(ctx, encoded, password)
+	ok, err := passwords.VerifyContext(ctx, encoded, password)
 	if err != nil {
-		if !errors.Is(err, ErrMalformedHash) {
+		if !errors.Is(err, passwords.ErrMalformedHash) {
 			// Not checked: hashing at capacity, or the client went away.
 			a.release(ctx)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/customs-survey/surveyd/auth/passwords"
 
 	"github.com/customs-survey/surveyd/auth"
 	"github.com/customs-survey/surveyd/survey"
@@ -35,7 +36,7 @@ func (s *Service) Create(ctx context.Context, by auth.Principal, in survey.NewUs
 		return survey.User{}, survey.Errorf(survey.ErrForbidden, "your role may not create users")
 	}
 	v := &survey.ValidationError{}
-	if err := auth.CheckPasswordPolicy(in.Password); err != nil {
+	if err := passwords.CheckPolicy(in.Password); err != nil {
 		v.Add("password", survey.CodeWeakPassword, "%s", err.Error())
 	}
 	// The role/administration rule is the one Update applies too.
@@ -49,7 +50,7 @@ func (s *Service) Create(ctx context.Context, by auth.Principal, in survey.NewUs
 	if err := v.Err(); err != nil {
 		return survey.User{}, err
 	}
-	hash, err := auth.HashPasswordContext(ctx, in.Password)
+	hash, err := passwords.HashContext(ctx, in.Password)
 	if err != nil {
 		return survey.User{}, fmt.Errorf("create user: %w", err)
 	}
@@ -65,10 +66,10 @@ func (s *Service) EnsureAdmin(ctx context.Context, email, password string) (bool
 	if exists, err := s.store.HasAdmin(ctx); err != nil || exists {
 		return false, err
 	}
-	if err := auth.CheckPasswordPolicy(password); err != nil {
+	if err := passwords.CheckPolicy(password); err != nil {
 		return false, fmt.Errorf("first admin: %w", err)
 	}
-	hash, err := auth.HashPasswordContext(ctx, password)
+	hash, err := passwords.HashContext(ctx, password)
 	if err != nil {
 		return false, err
 	}
@@ -78,14 +79,30 @@ func (s *Service) EnsureAdmin(ctx context.Context, email, password string) (bool
 
 // List returns the accounts by may see: all for admins, their own
 // administration's for coordinators.
+// Errors: ErrForbidden (any other role).
 func (s *Service) List(ctx context.Context, by auth.Principal) ([]survey.User, error) {
+	if err := mayReadAccounts(by); err != nil {
+		return nil, err
+	}
 	return s.store.Users(ctx, survey.ScopeOf(by))
 }
 
 // Get returns one account if by may see it.
-// Errors: ErrNotFound (also for another administration's account).
+// Errors: ErrNotFound (also for another administration's account),
+// ErrForbidden (a role other than admin or coordinator).
 func (s *Service) Get(ctx context.Context, by auth.Principal, id string) (survey.User, error) {
+	if err := mayReadAccounts(by); err != nil {
+		return survey.User{}, err
+	}
 	return s.store.User(ctx, survey.ScopeOf(by), id)
+}
+
+// mayReadAccounts lets admins and coordinators read accounts.
+func mayReadAccounts(by auth.Principal) error {
+	if by.Role != auth.RoleAdmin && by.Role != auth.RoleCoordinator {
+		return survey.Errorf(survey.ErrForbidden, "your role may not read accounts")
+	}
+	return nil
 }
 
 // checkMembership applies the role/administration rule to a role and

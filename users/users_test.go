@@ -3,6 +3,7 @@ package users_test
 import (
 	"context"
 	"errors"
+	"github.com/customs-survey/surveyd/auth/passwords"
 	"slices"
 	"strings"
 	"testing"
@@ -219,7 +220,7 @@ func TestCreate(t *testing.T) {
 			if !ok || stored.User != want {
 				t.Fatalf("stored %+v, want %+v", stored.User, want)
 			}
-			if ok, err := auth.VerifyPassword(stored.PasswordHash, c.in.Password); err != nil || !ok {
+			if ok, err := passwords.Verify(stored.PasswordHash, c.in.Password); err != nil || !ok {
 				t.Fatalf("the stored hash does not verify the password: %v, %v", ok, err)
 			}
 		})
@@ -237,7 +238,7 @@ func TestEnsureAdmin(t *testing.T) {
 	}{
 		{name: "no account", accounts: []string{}, password: strongPassword, created: true},
 		{name: "no admin", accounts: []string{"coord", "resp"}, password: strongPassword, created: true},
-		{name: "no admin, weak password", accounts: []string{"coord"}, password: "short", err: auth.ErrPasswordPolicy},
+		{name: "no admin, weak password", accounts: []string{"coord"}, password: "short", err: passwords.ErrPolicy},
 		{name: "an admin, weak password", accounts: []string{"admin", "coord"}, password: "short"},
 		{name: "a disabled admin", accounts: []string{"admin"}, disabled: []string{"admin"}, password: strongPassword},
 	} {
@@ -273,7 +274,7 @@ func TestEnsureAdmin(t *testing.T) {
 			if first.Role != "admin" || first.Administration != "" || first.Disabled {
 				t.Fatalf("first admin stored as %+v", first)
 			}
-			if ok, err := auth.VerifyPassword(stored.PasswordHash, c.password); err != nil || !ok {
+			if ok, err := passwords.Verify(stored.PasswordHash, c.password); err != nil || !ok {
 				t.Fatalf("the stored hash does not verify the password: %v, %v", ok, err)
 			}
 			// Once there is an admin, neither the password is checked
@@ -295,18 +296,19 @@ func TestList(t *testing.T) {
 		name string
 		by   auth.Principal
 		want []string
+		err  error
 	}{
 		{name: "admin", by: f.as("admin"),
 			want: []string{"admin2@hq.test", "admin@hq.test", "coord2@aa.test", "coord@aa.test", "resp@aa.test", "resp@bb.test"}},
 		{name: "coordinator", by: f.as("coord"), want: []string{"coord2@aa.test", "coord@aa.test", "resp@aa.test"}},
-		{name: "respondent", by: f.as("respB"), want: []string{"resp@bb.test"}},
+		{name: "respondent", by: f.as("respB"), err: survey.ErrForbidden},
 		{name: "coordinator of no administration", by: auth.Principal{UserID: f.ids["coord"], Role: auth.RoleCoordinator}},
-		{name: "nobody", by: auth.Principal{}},
+		{name: "nobody", by: auth.Principal{}, err: survey.ErrForbidden},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			list, err := f.svc.List(t.Context(), c.by)
-			if err != nil {
-				t.Fatal(err)
+			if !errors.Is(err, c.err) || (err != nil) != (c.err != nil) {
+				t.Fatalf("List: %v, want %v", err, c.err)
 			}
 			var got []string
 			for _, u := range list {
@@ -330,7 +332,8 @@ func TestGet(t *testing.T) {
 		{name: "coordinator, own administration's account", by: "coord", target: "resp"},
 		{name: "coordinator, another administration's account", by: "coord", target: "respB", err: survey.ErrNotFound},
 		{name: "coordinator, an admin", by: "coord", target: "admin", err: survey.ErrNotFound},
-		{name: "nobody", by: "", target: "resp", err: survey.ErrNotFound},
+		{name: "respondent, own account", by: "resp", target: "resp", err: survey.ErrForbidden},
+		{name: "nobody", by: "", target: "resp", err: survey.ErrForbidden},
 		{name: "unknown account", by: "admin", target: "", err: survey.ErrNotFound},
 	} {
 		t.Run(c.name, func(t *testing.T) {

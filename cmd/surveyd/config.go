@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/customs-survey/surveyd/auth/passwords"
 	"io"
 	"net"
 	"strconv"
@@ -11,7 +12,6 @@ import (
 	"time"
 
 	"github.com/customs-survey/surveyd/api"
-	"github.com/customs-survey/surveyd/auth"
 )
 
 // config is the service's configuration, read from the environment and
@@ -39,7 +39,7 @@ type config struct {
 	AuditRetention time.Duration
 	// PasswordHashMemory is the memory budget of password hashing, in bytes
 	// (SURVEY_PASSWORD_HASH_MEMORY, default 64MiB): it bounds how many
-	// argon2id computations run at once (see auth.SetHashMemoryBudget).
+	// argon2id computations run at once (see passwords.SetMemoryBudget).
 	PasswordHashMemory int64
 }
 
@@ -97,7 +97,7 @@ func loadConfig(name string, args []string, getenv func(string) string, extra fu
 		}
 		cfg.AuditRetention = d
 	}
-	cfg.PasswordHashMemory = auth.DefaultHashMemoryBudget
+	cfg.PasswordHashMemory = passwords.DefaultMemoryBudget
 	if v := getenv("SURVEY_PASSWORD_HASH_MEMORY"); v != "" {
 		n, err := parseSize(v)
 		if err != nil {

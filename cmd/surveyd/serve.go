@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/customs-survey/surveyd/auth/passwords"
 	"io"
 	"log/slog"
 	"net"
@@ -61,7 +62,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// Concurrent password hashing stays within its memory budget
 	// (SURVEY_PASSWORD_HASH_MEMORY); beyond it, logins wait briefly, then
 	// answer 503.
-	slots := auth.SetHashMemoryBudget(cfg.PasswordHashMemory)
+	slots := passwords.SetMemoryBudget(cfg.PasswordHashMemory)
 	log.Info("password hashing", "memory_budget_bytes", cfg.PasswordHashMemory, "concurrent_hashes", slots)
 
 	handler := &switchable{}
@@ -164,7 +165,7 @@ func bootstrap(ctx context.Context, cfg config, secret []byte, log *slog.Logger,
 		if err == nil {
 			return st, nil
 		}
-		if errors.Is(err, auth.ErrPasswordPolicy) {
+		if errors.Is(err, passwords.ErrPolicy) {
 			return nil, fmt.Errorf("SURVEY_ADMIN_PASSWORD: %w", err)
 		}
 		log.Warn("database not ready; retrying", "error", err.Error(), "in", delay.String())

@@ -1,4 +1,4 @@
-package auth
+package passwords
 
 import (
 	"context"
@@ -20,20 +20,20 @@ func TestHashPasswordRoundTrip(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			encoded, err := HashPassword(tt.password)
+			encoded, err := Hash(tt.password)
 			if err != nil {
-				t.Fatalf("HashPassword: %v", err)
+				t.Fatalf("Hash: %v", err)
 			}
 			if !strings.HasPrefix(encoded, "$argon2id$v=19$m=19456,t=2,p=1$") {
 				t.Fatalf("encoded = %q, want OWASP argon2id parameters", encoded)
 			}
-			ok, err := VerifyPassword(encoded, tt.password)
+			ok, err := Verify(encoded, tt.password)
 			if err != nil || !ok {
-				t.Fatalf("VerifyPassword(right) = %v, %v; want true, nil", ok, err)
+				t.Fatalf("Verify(right) = %v, %v; want true, nil", ok, err)
 			}
-			ok, err = VerifyPassword(encoded, tt.password+"x")
+			ok, err = Verify(encoded, tt.password+"x")
 			if err != nil || ok {
-				t.Fatalf("VerifyPassword(wrong) = %v, %v; want false, nil", ok, err)
+				t.Fatalf("Verify(wrong) = %v, %v; want false, nil", ok, err)
 			}
 			if NeedsRehash(encoded) {
 				t.Error("NeedsRehash of a fresh hash = true")
@@ -43,11 +43,11 @@ func TestHashPasswordRoundTrip(t *testing.T) {
 }
 
 func TestHashPasswordSaltsDiffer(t *testing.T) {
-	a, err := HashPassword("same password twice")
+	a, err := Hash("same password twice")
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := HashPassword("same password twice")
+	b, err := Hash("same password twice")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,9 +62,9 @@ func TestVerifyPasswordOtherParameters(t *testing.T) {
 	p := argonParams{memory: 64, time: 1, threads: 2, saltLen: 8, keyLen: 16}
 	salt := []byte("saltsalt")
 	encoded := encodeHash(p, salt, argon2.IDKey([]byte("old password"), salt, p.time, p.memory, p.threads, p.keyLen))
-	ok, err := VerifyPassword(encoded, "old password")
+	ok, err := Verify(encoded, "old password")
 	if err != nil || !ok {
-		t.Fatalf("VerifyPassword = %v, %v; want true, nil", ok, err)
+		t.Fatalf("Verify = %v, %v; want true, nil", ok, err)
 	}
 	if !NeedsRehash(encoded) {
 		t.Error("NeedsRehash of a hash with old parameters = false")
@@ -75,7 +75,7 @@ func TestVerifyPasswordMalformed(t *testing.T) {
 	const salt = "c2FsdHNhbHRzYWx0c2FsdA"                     // 16 bytes
 	const key = "a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2U" // 32 bytes
 	valid := "$argon2id$v=19$m=19456,t=2,p=1$" + salt + "$" + key
-	if _, err := VerifyPassword(valid, "x"); err != nil {
+	if _, err := Verify(valid, "x"); err != nil {
 		t.Fatalf("fixture is not well-formed: %v", err)
 	}
 	tests := []struct {
@@ -114,9 +114,9 @@ func TestVerifyPasswordMalformed(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ok, err := VerifyPassword(tt.encoded, "x")
+			ok, err := Verify(tt.encoded, "x")
 			if ok {
-				t.Fatal("VerifyPassword = true for a malformed hash")
+				t.Fatal("Verify = true for a malformed hash")
 			}
 			if !errors.Is(err, ErrMalformedHash) {
 				t.Fatalf("err = %v, want ErrMalformedHash", err)
@@ -130,19 +130,19 @@ func TestVerifyPasswordMalformed(t *testing.T) {
 
 func TestDummyVerify(t *testing.T) {
 	// DummyVerify must really run argon2 with the current parameters: its
-	// hash has to be well-formed, or VerifyPassword would return early and
+	// hash has to be well-formed, or Verify would return early and
 	// unknown e-mails would answer faster than wrong passwords.
 	if err := DummyVerify(context.Background(), "anything"); err != nil {
 		t.Fatalf("DummyVerify: %v", err)
 	}
-	p, _, _, err := decodeHash(dummyHash())
+	p, _, _, err := decodeHash(DummyHash())
 	if err != nil {
 		t.Fatalf("dummy hash is malformed: %v", err)
 	}
 	if p != defaultParams {
 		t.Fatalf("dummy hash parameters = %+v, want %+v", p, defaultParams)
 	}
-	if ok, _ := VerifyPassword(dummyHash(), "anything"); ok {
+	if ok, _ := Verify(DummyHash(), "anything"); ok {
 		t.Fatal("dummy hash matched a password")
 	}
 }
@@ -171,16 +171,16 @@ func TestCheckPasswordPolicy(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := CheckPasswordPolicy(tt.password)
+			err := CheckPolicy(tt.password)
 			if tt.wantCode == "" {
 				if err != nil {
-					t.Fatalf("CheckPasswordPolicy = %v, want nil", err)
+					t.Fatalf("CheckPolicy = %v, want nil", err)
 				}
 				return
 			}
-			var pe *PasswordPolicyError
+			var pe *PolicyError
 			if !errors.As(err, &pe) {
-				t.Fatalf("CheckPasswordPolicy = %v, want *PasswordPolicyError", err)
+				t.Fatalf("CheckPolicy = %v, want *PolicyError", err)
 			}
 			if pe.Code != tt.wantCode {
 				t.Errorf("Code = %q, want %q", pe.Code, tt.wantCode)
@@ -188,8 +188,8 @@ func TestCheckPasswordPolicy(t *testing.T) {
 			if pe.Message == "" {
 				t.Error("Message is empty")
 			}
-			if !errors.Is(err, ErrPasswordPolicy) {
-				t.Error("errors.Is(err, ErrPasswordPolicy) = false")
+			if !errors.Is(err, ErrPolicy) {
+				t.Error("errors.Is(err, ErrPolicy) = false")
 			}
 		})
 	}

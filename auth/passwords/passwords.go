@@ -1,4 +1,4 @@
-package auth
+package passwords
 
 import (
 	"context"
@@ -19,19 +19,19 @@ import (
 // so that a passphrase in Greek or Bulgarian is held to the same rule as one
 // in English.
 const (
-	// MinPasswordLength follows OWASP's minimum for passwords without
+	// MinLength follows OWASP's minimum for passwords without
 	// composition rules.
-	MinPasswordLength = 12
-	// MaxPasswordLength allows long passphrases while bounding the work a
+	MinLength = 12
+	// MaxLength allows long passphrases while bounding the work a
 	// single request can cause.
-	MaxPasswordLength = 1024
+	MaxLength = 1024
 )
 
-// Codes of PasswordPolicyError, in the style of the API's validation codes.
+// Codes of PolicyError, in the style of the API's validation codes.
 const (
-	// PolicyTooShort means fewer than MinPasswordLength characters.
+	// PolicyTooShort means fewer than MinLength characters.
 	PolicyTooShort = "too_short"
-	// PolicyTooLong means more than MaxPasswordLength characters.
+	// PolicyTooLong means more than MaxLength characters.
 	PolicyTooLong = "too_long"
 	// PolicyInvalidCharacter means the password contains NUL.
 	PolicyInvalidCharacter = "invalid_character"
@@ -39,44 +39,44 @@ const (
 	PolicyInvalidEncoding = "invalid_encoding"
 )
 
-// ErrPasswordPolicy is matched (with errors.Is) by every error of
-// CheckPasswordPolicy, so callers can tell a rejected password from a
+// ErrPolicy is matched (with errors.Is) by every error of
+// CheckPolicy, so callers can tell a rejected password from a
 // failure of the system.
-var ErrPasswordPolicy = errors.New("password does not meet the policy")
+var ErrPolicy = errors.New("password does not meet the policy")
 
-// PasswordPolicyError says why a password was rejected. Its Message is safe
+// PolicyError says why a password was rejected. Its Message is safe
 // to show to the user and its Code is meant for a validation error entry.
-type PasswordPolicyError struct {
+type PolicyError struct {
 	Code    string
 	Message string
 }
 
 // Error returns the message, which is written for the user.
-func (e *PasswordPolicyError) Error() string { return e.Message }
+func (e *PolicyError) Error() string { return e.Message }
 
-// Unwrap makes errors.Is(err, ErrPasswordPolicy) true.
-func (e *PasswordPolicyError) Unwrap() error { return ErrPasswordPolicy }
+// Unwrap makes errors.Is(err, ErrPolicy) true.
+func (e *PolicyError) Unwrap() error { return ErrPolicy }
 
-// CheckPasswordPolicy returns a *PasswordPolicyError when password may not be
+// CheckPolicy returns a *PolicyError when password may not be
 // set as a new password, and nil otherwise. It is applied when a password is
 // chosen, never at login, so tightening it later does not lock anyone out.
 // There are no composition rules, following NIST SP 800-63B: length is what
 // makes a password strong.
-func CheckPasswordPolicy(password string) error {
+func CheckPolicy(password string) error {
 	if !utf8.ValidString(password) {
-		return &PasswordPolicyError{Code: PolicyInvalidEncoding, Message: "password must be valid UTF-8"}
+		return &PolicyError{Code: PolicyInvalidEncoding, Message: "password must be valid UTF-8"}
 	}
 	// NUL is refused because C-based tools and some drivers truncate at it,
 	// which would silently shorten the password.
 	if strings.ContainsRune(password, 0) {
-		return &PasswordPolicyError{Code: PolicyInvalidCharacter, Message: "password must not contain the NUL character"}
+		return &PolicyError{Code: PolicyInvalidCharacter, Message: "password must not contain the NUL character"}
 	}
 	n := utf8.RuneCountInString(password)
-	if n < MinPasswordLength {
-		return &PasswordPolicyError{Code: PolicyTooShort, Message: fmt.Sprintf("password must be at least %d characters long", MinPasswordLength)}
+	if n < MinLength {
+		return &PolicyError{Code: PolicyTooShort, Message: fmt.Sprintf("password must be at least %d characters long", MinLength)}
 	}
-	if n > MaxPasswordLength {
-		return &PasswordPolicyError{Code: PolicyTooLong, Message: fmt.Sprintf("password must be at most %d characters long", MaxPasswordLength)}
+	if n > MaxLength {
+		return &PolicyError{Code: PolicyTooLong, Message: fmt.Sprintf("password must be at most %d characters long", MaxLength)}
 	}
 	return nil
 }
@@ -108,7 +108,7 @@ const (
 	maxKeyLen  = 64
 )
 
-// ErrMalformedHash is returned by VerifyPassword when the stored hash is not
+// ErrMalformedHash is returned by Verify when the stored hash is not
 // an argon2id PHC string it can check. It points at bad data, not at a wrong
 // password.
 var ErrMalformedHash = errors.New("malformed password hash")
@@ -118,19 +118,19 @@ var ErrMalformedHash = errors.New("malformed password hash")
 // spelling.
 var b64 = base64.RawStdEncoding.Strict()
 
-// HashPassword returns the argon2id hash of password as a PHC string,
+// Hash returns the argon2id hash of password as a PHC string,
 // $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>, with a fresh random salt.
-// It does not apply CheckPasswordPolicy; callers check the policy first.
+// It does not apply CheckPolicy; callers check the policy first.
 // It waits for room in the memory budget of password hashing, and fails
-// with ErrBusy when there is none for HashWaitLimit (see
-// HashPasswordContext).
-func HashPassword(password string) (string, error) {
-	return HashPasswordContext(context.Background(), password)
+// with ErrBusy when there is none for WaitLimit (see
+// HashContext).
+func Hash(password string) (string, error) {
+	return HashContext(context.Background(), password)
 }
 
-// HashPasswordContext is HashPassword, giving up also when ctx ends (the
+// HashContext is Hash, giving up also when ctx ends (the
 // client went away).
-func HashPasswordContext(ctx context.Context, password string) (string, error) {
+func HashContext(ctx context.Context, password string) (string, error) {
 	p := defaultParams
 	salt := make([]byte, p.saltLen)
 	if _, err := rand.Read(salt); err != nil {
@@ -145,19 +145,19 @@ func HashPasswordContext(ctx context.Context, password string) (string, error) {
 	return encodeHash(p, salt, key), nil
 }
 
-// VerifyPassword reports whether password matches the PHC string encoded. A
+// Verify reports whether password matches the PHC string encoded. A
 // mismatch is (false, nil); an error wrapping ErrMalformedHash means the
 // stored hash itself is unusable and should be logged; ErrBusy means the
-// password was not checked for want of memory (see VerifyPasswordContext).
+// password was not checked for want of memory (see VerifyContext).
 // The comparison takes constant time so it leaks nothing about how much of
 // the hash matched.
-func VerifyPassword(encoded, password string) (bool, error) {
-	return VerifyPasswordContext(context.Background(), encoded, password)
+func Verify(encoded, password string) (bool, error) {
+	return VerifyContext(context.Background(), encoded, password)
 }
 
-// VerifyPasswordContext is VerifyPassword, giving up also when ctx ends
+// VerifyContext is Verify, giving up also when ctx ends
 // before the check could start.
-func VerifyPasswordContext(ctx context.Context, encoded, password string) (bool, error) {
+func VerifyContext(ctx context.Context, encoded, password string) (bool, error) {
 	p, salt, key, err := decodeHash(encoded)
 	if err != nil {
 		return false, err
@@ -172,7 +172,7 @@ func VerifyPasswordContext(ctx context.Context, encoded, password string) (bool,
 }
 
 // NeedsRehash reports whether encoded was made with other parameters than
-// HashPassword uses today (or cannot be read). After a successful login the
+// Hash uses today (or cannot be read). After a successful login the
 // caller can then store a fresh hash, so that raising the cost reaches every
 // account over time.
 func NeedsRehash(encoded string) bool {
@@ -180,22 +180,22 @@ func NeedsRehash(encoded string) bool {
 	return err != nil || p != defaultParams
 }
 
-// DummyVerify spends the time and memory of one VerifyPassword and discards
+// DummyVerify spends the time and memory of one Verify and discards
 // the result. The login handler calls it when the e-mail is unknown, so that
 // response time does not reveal which addresses have accounts. It goes
 // through the memory budget like a real check, and fails like one with
 // ErrBusy or ctx's error.
 func DummyVerify(ctx context.Context, password string) error {
-	_, err := VerifyPasswordContext(ctx, dummyHash(), password)
+	_, err := VerifyContext(ctx, DummyHash(), password)
 	return err
 }
 
-// dummyHash is a well-formed hash with the current parameters that no
+// DummyHash is a well-formed hash with the current parameters that no
 // password has to match, only cost the same to check: a fixed salt and an
 // all-zero key serve, so building it needs no hashing, which keeps the first
-// dummy check as fast as the later ones. It tracks HashPassword's parameters
+// dummy check as fast as the later ones. It tracks Hash's parameters
 // if they change.
-var dummyHash = sync.OnceValue(func() string {
+var DummyHash = sync.OnceValue(func() string {
 	p := defaultParams
 	return encodeHash(p, make([]byte, p.saltLen), make([]byte, p.keyLen))
 })
@@ -206,7 +206,7 @@ func encodeHash(p argonParams, salt, key []byte) string {
 		b64.EncodeToString(salt), b64.EncodeToString(key))
 }
 
-// decodeHash parses a PHC string strictly: exactly the fields HashPassword
+// decodeHash parses a PHC string strictly: exactly the fields Hash
 // writes, in its order, with canonical numbers and base64, and parameters
 // within the bounds above.
 func decodeHash(encoded string) (argonParams, []byte, []byte, error) {

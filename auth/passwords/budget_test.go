@@ -1,4 +1,4 @@
-package auth
+package passwords
 
 import (
 	"context"
@@ -13,27 +13,27 @@ import (
 // function of the package that runs argon2id waits for room and gives up
 // with ErrBusy, or when its caller goes away.
 func TestHashMemoryBudget(t *testing.T) {
-	t.Cleanup(func() { SetHashMemoryBudget(DefaultHashMemoryBudget) })
+	t.Cleanup(func() { SetMemoryBudget(DefaultMemoryBudget) })
 
 	t.Run("slots are the budget divided by one computation, at least one", func(t *testing.T) {
 		for _, tt := range []struct {
 			budget int64
 			want   int
 		}{
-			{DefaultHashMemoryBudget, 3},
+			{DefaultMemoryBudget, 3},
 			{128 << 20, 6},
-			{3*HashMemory() + HashMemory()/2, 3},
-			{HashMemory(), 1},
+			{3*Memory() + Memory()/2, 3},
+			{Memory(), 1},
 			{1, 1},
 		} {
-			if got := SetHashMemoryBudget(tt.budget); got != tt.want || HashSlots() != tt.want {
-				t.Errorf("SetHashMemoryBudget(%d) = %d (HashSlots %d), want %d", tt.budget, got, HashSlots(), tt.want)
+			if got := SetMemoryBudget(tt.budget); got != tt.want || Slots() != tt.want {
+				t.Errorf("SetMemoryBudget(%d) = %d (Slots %d), want %d", tt.budget, got, Slots(), tt.want)
 			}
 		}
 	})
 
 	t.Run("no more computations run at once than fit", func(t *testing.T) {
-		SetHashMemoryBudget(3 * HashMemory())
+		SetMemoryBudget(3 * Memory())
 		var running, peak atomic.Int32
 		started, stop := make(chan struct{}), make(chan struct{})
 		var wg sync.WaitGroup
@@ -72,7 +72,7 @@ func TestHashMemoryBudget(t *testing.T) {
 	})
 
 	// The budget is held by one computation for the rest of the test.
-	SetHashMemoryBudget(HashMemory())
+	SetMemoryBudget(Memory())
 	held, stop := make(chan struct{}), make(chan struct{})
 	holder := make(chan error)
 	go func() {
@@ -89,11 +89,11 @@ func TestHashMemoryBudget(t *testing.T) {
 		name string
 		run  func(ctx context.Context) error
 	}{
-		{"HashPassword", func(context.Context) error { _, err := HashPassword("a new password"); return err }},
-		{"HashPasswordContext", func(ctx context.Context) error { _, err := HashPasswordContext(ctx, "a new password"); return err }},
-		{"VerifyPassword", func(context.Context) error { _, err := VerifyPassword(dummyHash(), "a password"); return err }},
-		{"VerifyPasswordContext", func(ctx context.Context) error {
-			_, err := VerifyPasswordContext(ctx, dummyHash(), "a password")
+		{"Hash", func(context.Context) error { _, err := Hash("a new password"); return err }},
+		{"HashContext", func(ctx context.Context) error { _, err := HashContext(ctx, "a new password"); return err }},
+		{"Verify", func(context.Context) error { _, err := Verify(DummyHash(), "a password"); return err }},
+		{"VerifyContext", func(ctx context.Context) error {
+			_, err := VerifyContext(ctx, DummyHash(), "a password")
 			return err
 		}},
 		{"DummyVerify", func(ctx context.Context) error { return DummyVerify(ctx, "a password") }},
@@ -118,7 +118,7 @@ func TestHashMemoryBudget(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
 		for _, c := range calls {
-			if c.name == "HashPassword" || c.name == "VerifyPassword" {
+			if c.name == "Hash" || c.name == "Verify" {
 				continue // no context
 			}
 			if err := c.run(ctx); !errors.Is(err, context.Canceled) || errors.Is(err, ErrBusy) {
@@ -131,8 +131,8 @@ func TestHashMemoryBudget(t *testing.T) {
 // TestHashLargerThanTheBudgetRunsAlone: a hash stored with more memory than
 // the whole budget is still checked, alone.
 func TestHashLargerThanTheBudgetRunsAlone(t *testing.T) {
-	t.Cleanup(func() { SetHashMemoryBudget(DefaultHashMemoryBudget) })
-	SetHashMemoryBudget(HashMemory())
+	t.Cleanup(func() { SetMemoryBudget(DefaultMemoryBudget) })
+	SetMemoryBudget(Memory())
 	p := defaultParams
 	p.memory *= 2
 	ran := false

@@ -1,4 +1,4 @@
-package auth
+package passwords
 
 import (
 	"context"
@@ -15,22 +15,22 @@ import (
 // e-mail, the hash of a new password) allocates its whole memory parameter
 // at once, 19 MiB with the current parameters. Concurrent computations share
 // one memory budget per process: a computation that does not fit waits, for
-// at most HashWaitLimit and only while its context lives, and then fails
+// at most WaitLimit and only while its context lives, and then fails
 // with ErrBusy. Every function of this package that runs argon2id goes
 // through the budget.
 
-// DefaultHashMemoryBudget is the memory budget of password hashing unless
-// SetHashMemoryBudget sets another: 64 MiB, three computations at once with
+// DefaultMemoryBudget is the memory budget of password hashing unless
+// SetMemoryBudget sets another: 64 MiB, three computations at once with
 // the current parameters, which is as many as two cores can run without
 // making each one slower. The Go runtime may hold up to about twice the
 // budget before it collects the memory of finished computations.
-const DefaultHashMemoryBudget int64 = 64 << 20
+const DefaultMemoryBudget int64 = 64 << 20
 
-// HashWaitLimit is the longest a computation waits for room in the budget.
-const HashWaitLimit = 2 * time.Second
+// WaitLimit is the longest a computation waits for room in the budget.
+const WaitLimit = 2 * time.Second
 
 // ErrBusy means the memory budget of password hashing stayed full for
-// HashWaitLimit: the password was not checked (or hashed), and the request
+// WaitLimit: the password was not checked (or hashed), and the request
 // may be retried shortly. The api package answers 503 with Retry-After.
 var ErrBusy = errors.New("password hashing is at capacity; try again shortly")
 
@@ -42,37 +42,37 @@ type memoryBudget struct {
 	size int64 // bytes
 }
 
-func init() { SetHashMemoryBudget(DefaultHashMemoryBudget) }
+func init() { SetMemoryBudget(DefaultMemoryBudget) }
 
-// HashMemory is the memory, in bytes, that one argon2id computation with the
+// Memory is the memory, in bytes, that one argon2id computation with the
 // current parameters takes.
-func HashMemory() int64 { return hashMemory(defaultParams) }
+func Memory() int64 { return hashMemory(defaultParams) }
 
 func hashMemory(p argonParams) int64 { return int64(p.memory) << 10 }
 
-// SetHashMemoryBudget sets the memory budget of password hashing, in bytes,
+// SetMemoryBudget sets the memory budget of password hashing, in bytes,
 // and returns how many computations with the current parameters fit in it.
 // A budget smaller than one computation is raised to one. It is meant to be
 // called once at start-up: computations already running or waiting keep the
 // budget they started with.
-func SetHashMemoryBudget(bytes int64) int {
-	size := max(bytes, HashMemory())
+func SetMemoryBudget(bytes int64) int {
+	size := max(bytes, Memory())
 	hashBudget.Store(&memoryBudget{sem: semaphore.NewWeighted(size), size: size})
-	return int(size / HashMemory())
+	return int(size / Memory())
 }
 
-// HashSlots is how many computations with the current parameters fit in the
+// Slots is how many computations with the current parameters fit in the
 // budget.
-func HashSlots() int { return int(hashBudget.Load().size / HashMemory()) }
+func Slots() int { return int(hashBudget.Load().size / Memory()) }
 
 // withHashMemory runs fn, an argon2id computation with parameters p, once
 // the budget has room for it. A computation larger than the whole budget
 // (a hash stored with larger parameters) runs alone. It fails with ErrBusy
-// after HashWaitLimit, or with ctx's error when ctx ends first.
+// after WaitLimit, or with ctx's error when ctx ends first.
 func withHashMemory(ctx context.Context, p argonParams, fn func()) error {
 	b := hashBudget.Load()
 	need := min(hashMemory(p), b.size)
-	wait, cancel := context.WithTimeout(ctx, HashWaitLimit)
+	wait, cancel := context.WithTimeout(ctx, WaitLimit)
 	defer cancel()
 	if err := b.sem.Acquire(wait, need); err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
