@@ -1,6 +1,7 @@
 package api
 
 import (
+	"slices"
 	"time"
 
 	"github.com/customs-survey/surveyd/scoring"
@@ -56,9 +57,14 @@ type previousResponse struct {
 }
 
 // breakdownResponse holds the rows of each kind of disaggregation the
-// indicator asks for (options, questions, administrations), an empty array
-// for a kind without rows; it is absent when the indicator asks for none.
-type breakdownResponse map[string][]breakdownRowResponse
+// indicator asks for, an empty array for a kind without rows; a kind it
+// does not ask for is absent, and so is the breakdown when it asks for
+// none.
+type breakdownResponse struct {
+	Options         *[]breakdownRowResponse `json:"options,omitempty"`
+	Questions       *[]breakdownRowResponse `json:"questions,omitempty"`
+	Administrations *[]breakdownRowResponse `json:"administrations,omitempty"`
+}
 
 // breakdownRowResponse is one line of a breakdown.
 type breakdownRowResponse struct {
@@ -96,11 +102,16 @@ func toIndicatorResponse(res scoring.Result) indicatorResponse {
 		out.Previous = &previousResponse{Campaign: p.Campaign, Year: p.Year, Value: p.Value, DeltaPP: p.DeltaPP}
 	}
 	if b := res.Breakdown; b != nil {
-		kinds := breakdownResponse{}
-		for _, kind := range b.Kinds() {
-			kinds[kind] = toBreakdownRows(b.Rows(kind))
+		kinds := b.Kinds()
+		rowsOf := func(kind string) *[]breakdownRowResponse {
+			if !slices.Contains(kinds, kind) {
+				return nil
+			}
+			rows := toBreakdownRows(b.Rows(kind))
+			return &rows
 		}
-		out.Breakdown = &kinds
+		out.Breakdown = &breakdownResponse{Options: rowsOf("options"), Questions: rowsOf("questions"),
+			Administrations: rowsOf("administrations")}
 	}
 	return out
 }

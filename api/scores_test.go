@@ -3,6 +3,7 @@ package api_test
 import (
 	"encoding/json"
 	"math"
+	"net/http"
 	"testing"
 	"time"
 
@@ -252,6 +253,53 @@ func TestScoresKeepPrecision(t *testing.T) {
 		if got.Value == nil || math.Abs(*got.Value-(1e9+0.25)) > 1e-6 || got.CI95 == nil ||
 			math.Abs(got.CI95[0]-(1e9+0.25-half)) > 1e-6 || math.Abs(got.CI95[1]-(1e9+0.25+half)) > 1e-6 {
 			t.Errorf("value %v ci %v, want %v ± %v", deref(got.Value), got.CI95, 1e9+0.25, half)
+		}
+	})
+}
+
+// TestScoresWithoutSubmissions: before anyone submits, each breakdown kind
+// an indicator asks for is an array, empty where it has no rows (no
+// administration has answered), never null or absent, and a kind it does
+// not ask for is absent.
+func TestScoresWithoutSubmissions(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, url string) {
+		e := newEnv(t, url)
+		e.world()
+		res := e.request("GET", "/api/v1/campaigns/customs-2023/scores", e.tokens["admin"], nil)
+		if res.Status != http.StatusOK {
+			t.Fatalf("scores: %d %s", res.Status, res.Body)
+		}
+		var body struct {
+			Indicators []struct {
+				Code      string                      `json:"code"`
+				Breakdown map[string]*json.RawMessage `json:"breakdown"`
+			} `json:"indicators"`
+		}
+		if err := json.Unmarshal(res.Body, &body); err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]map[string]string{
+			"OP 3.1":             {"options": "rows"},
+			"RES 2.2.6 contacts": {"options": "rows", "administrations": "[]"},
+			"RES 3.2.1":          {"options": "rows"},
+			"EES overall":        {"questions": "rows", "administrations": "[]"},
+		}
+		for _, ind := range body.Indicators {
+			kinds := want[ind.Code]
+			if len(ind.Breakdown) != len(kinds) {
+				t.Errorf("%s: breakdown %v, want the kinds %v", ind.Code, ind.Breakdown, kinds)
+			}
+			for kind, shape := range kinds {
+				raw := ind.Breakdown[kind]
+				var rows []json.RawMessage
+				if raw == nil || json.Unmarshal(*raw, &rows) != nil || rows == nil {
+					t.Errorf("%s: %s is not an array", ind.Code, kind)
+					continue
+				}
+				if (shape == "[]") != (len(rows) == 0) {
+					t.Errorf("%s: %s has %d rows, want %s", ind.Code, kind, len(rows), shape)
+				}
+			}
 		}
 	})
 }

@@ -11,9 +11,10 @@ import (
 	"github.com/customs-survey/surveyd/survey"
 )
 
-// update rewrites the golden files of testdata/report2023 instead of
-// comparing with them: go test ./demo -update.
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/report2023")
+// update rewrites testdata/report2023/dataset.json instead of comparing
+// with it: go test ./demo -update. (The scores golden files are written by
+// go test ./api -run TestReport2023Golden -update.)
+var update = flag.Bool("update", false, "rewrite testdata/report2023/dataset.json")
 
 // goldenDir holds the data set and the scores computed from it.
 const goldenDir = "../testdata/report2023"

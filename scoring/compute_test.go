@@ -1,7 +1,6 @@
 package scoring
 
 import (
-	"encoding/json"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -408,28 +407,50 @@ func TestSuppressedCells(t *testing.T) {
 	}
 }
 
-// TestEmptyBreakdownsAreArrays: with no submission, every breakdown the
-// indicator asks for is still there, as an empty array (or as rows with
-// no value), so that clients can read it without special cases.
-func TestEmptyBreakdownsAreArrays(t *testing.T) {
-	ind := survey.Indicator{Code: "E", Method: survey.MethodMeanScore, Questions: []string{"perf"},
-		Breakdown: []string{"administrations", "options"}}
-	r := Compute(Input{Indicator: ind, Document: doc(), Year: 2023, MinCellSize: 5})
-	raw, err := json.Marshal(r.Breakdown)
-	if err != nil {
-		t.Fatal(err)
+// TestEmptyBreakdowns: with no submission, every breakdown the indicator
+// asks for is still there, in the indicator's order, and no other: the
+// administrations breakdown without rows, the options and questions
+// breakdowns with a row per option or question that has no value and n 0,
+// so that a reader finds every kind it asked for without special cases.
+func TestEmptyBreakdowns(t *testing.T) {
+	tests := []struct {
+		name      string
+		questions []string
+		kinds     []string
+		rows      map[string]int // rows of each kind; none of a kind not listed
+	}{
+		{"administrations and options", []string{"perf"}, []string{"administrations", "options"},
+			map[string]int{"options": 6}},
+		{"options and administrations", []string{"perf"}, []string{"options", "administrations"},
+			map[string]int{"options": 6}},
+		{"questions", []string{"perf", "innov"}, []string{"questions"}, map[string]int{"questions": 2}},
+		{"every kind", []string{"perf"}, []string{"questions", "administrations", "options"},
+			map[string]int{"questions": 1, "options": 6}},
 	}
-	var got map[string][]map[string]any
-	if err := json.Unmarshal(raw, &got); err != nil {
-		t.Fatal(err)
-	}
-	if a, ok := got["administrations"]; !ok || len(a) != 0 {
-		t.Errorf("administrations: %s", raw)
-	}
-	if _, ok := got["questions"]; ok {
-		t.Errorf("questions was not asked for: %s", raw)
-	}
-	if o := got["options"]; len(o) != 6 || o[0]["n"] != float64(0) || o[0]["value"] != nil {
-		t.Errorf("options: %s", raw)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ind := survey.Indicator{Code: "E", Method: survey.MethodMeanScore, Questions: tt.questions, Breakdown: tt.kinds}
+			r := Compute(Input{Indicator: ind, Document: doc(), Year: 2023, MinCellSize: 5})
+			if r.Breakdown == nil {
+				t.Fatal("no breakdown")
+			}
+			if got := r.Breakdown.Kinds(); !slices.Equal(got, tt.kinds) {
+				t.Errorf("kinds %v, want %v", got, tt.kinds)
+			}
+			for _, kind := range []string{"options", "questions", "administrations"} {
+				rows := r.Breakdown.Rows(kind)
+				if len(rows) != tt.rows[kind] {
+					t.Errorf("%s: %d rows, want %d", kind, len(rows), tt.rows[kind])
+				}
+				for _, row := range rows {
+					if row.Value != nil || row.N == nil || *row.N != 0 || row.Suppressed {
+						t.Errorf("%s %s: value %v, n %v, suppressed %v; want no value, n 0", kind, row.Key, row.Value, row.N, row.Suppressed)
+					}
+					if kind == "options" && (row.Count == nil || *row.Count != 0) {
+						t.Errorf("options %s: count %v, want 0", row.Key, row.Count)
+					}
+				}
+			}
+		})
 	}
 }

@@ -1,8 +1,9 @@
 package scoring
 
 import (
-	"encoding/json"
+	"fmt"
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -12,9 +13,9 @@ import (
 // TestComputeNeverEmitsNonFinite feeds Compute cells that only data stored
 // before the number range was enforced could give (numbers beyond it, and
 // sums that are not finite) and checks that the result has no value, says
-// why in its narrative, and encodes as JSON (which refuses a number that is
-// not finite). exports.TestScoresExportsHoldFiniteNumbers checks the CSV
-// and XLSX of such results.
+// why in its narrative, and holds no number that is not finite anywhere
+// (JSON cannot carry one). exports.TestScoresExportsHoldFiniteNumbers checks
+// the CSV and XLSX of such results, api.TestScoresAlwaysFinite the JSON.
 func TestComputeNeverEmitsNonFinite(t *testing.T) {
 	rating := survey.Indicator{Code: "R", Method: survey.MethodMeanValue, Questions: []string{"rating"},
 		Breakdown: []string{"questions", "administrations"}, Target: &survey.Target{Value: f(4)}}
@@ -59,14 +60,41 @@ func TestComputeNeverEmitsNonFinite(t *testing.T) {
 			if !strings.HasPrefix(res.Narrative, tt.narrative) {
 				t.Errorf("narrative %q, want it to start with %q", res.Narrative, tt.narrative)
 			}
-			report := Report{Campaign: "c", Year: 2024, Indicators: []Result{res}}
-			body, err := json.Marshal(report)
-			if err != nil {
-				t.Fatalf("the report does not encode as JSON: %v", err)
+			for _, bad := range nonFinite("result", reflect.ValueOf(res)) {
+				t.Errorf("%s is not finite", bad)
 			}
 			if tt.narrative[:8] == "No value" && (res.Value != nil || res.CI95 != nil) {
-				t.Errorf("value %v, interval %v; want neither: %s", res.Value, res.CI95, body)
+				t.Errorf("value %v, interval %v; want neither", res.Value, res.CI95)
 			}
 		})
 	}
+}
+
+// nonFinite lists the paths of the numbers held in v, through pointers,
+// structs (unexported fields included), arrays and slices, that are NaN or
+// infinite.
+func nonFinite(path string, v reflect.Value) []string {
+	switch v.Kind() {
+	case reflect.Float32, reflect.Float64:
+		if f := v.Float(); math.IsNaN(f) || math.IsInf(f, 0) {
+			return []string{fmt.Sprintf("%s (%v)", path, f)}
+		}
+	case reflect.Pointer:
+		if !v.IsNil() {
+			return nonFinite(path, v.Elem())
+		}
+	case reflect.Struct:
+		var out []string
+		for i := range v.NumField() {
+			out = append(out, nonFinite(path+"."+v.Type().Field(i).Name, v.Field(i))...)
+		}
+		return out
+	case reflect.Array, reflect.Slice:
+		var out []string
+		for i := range v.Len() {
+			out = append(out, nonFinite(fmt.Sprintf("%s[%d]", path, i), v.Index(i))...)
+		}
+		return out
+	}
+	return nil
 }

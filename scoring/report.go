@@ -2,20 +2,21 @@ package scoring
 
 import "time"
 
-// Report is every indicator of one campaign, as GET /campaigns/{key}/scores
-// returns it.
+// Report is every indicator of one campaign, from which the api builds the
+// body of GET /campaigns/{key}/scores and package exports its CSV and XLSX
+// tables.
 type Report struct {
-	Campaign   string    `json:"campaign"`
-	Year       int       `json:"year"`
-	ComputedAt time.Time `json:"computed_at"`
-	Coverage   Coverage  `json:"coverage"`
-	Indicators []Result  `json:"indicators"`
+	Campaign   string
+	Year       int
+	ComputedAt time.Time // when the figures were computed from the responses
+	Coverage   Coverage
+	Indicators []Result // one per indicator of the questionnaire, in its order
 }
 
 // Coverage tells who answered.
 type Coverage struct {
-	AdministrationsInvited   int      `json:"administrations_invited"`
-	AdministrationsResponded int      `json:"administrations_responded"`
-	Missing                  []string `json:"missing"`
-	Responses                int      `json:"responses"`
+	AdministrationsInvited   int
+	AdministrationsResponded int      // invited administrations with a submitted response
+	Missing                  []string // codes of the invited administrations without one
+	Responses                int      // submitted responses, of every administration
 }

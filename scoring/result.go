@@ -1,30 +1,29 @@
 package scoring
 
-import (
-	"encoding/json"
-	"slices"
-)
+import "slices"
 
-// Result is one computed indicator, as GET /campaigns/{key}/scores shows it
-// (docs/scoring.md, "The result of one indicator").
+// Result is one computed indicator (docs/scoring.md, "The result of one
+// indicator").
 type Result struct {
-	Code      string      `json:"code"`
-	Title     string      `json:"title"`
-	Method    string      `json:"method"`
-	Unit      string      `json:"unit"`
-	Value     *float64    `json:"value"`
-	N         int         `json:"n"`
-	Excluded  int         `json:"excluded"`
-	Missing   int         `json:"missing"`
-	CI95      *[2]float64 `json:"ci95,omitempty"`
-	Target    *Target     `json:"target,omitempty"`
-	Previous  *Previous   `json:"previous,omitempty"`
-	Breakdown *Breakdown  `json:"breakdown,omitempty"`
-	Narrative string      `json:"narrative"`
+	Code   string
+	Title  string // in the language asked for, else the default language
+	Method string
+	Unit   string // respondent when the definition sets none
+	// Value is the indicator's value at full precision; nil when no unit
+	// gave one, or when it cannot be computed (the narrative says why).
+	Value     *float64
+	N         int
+	Excluded  int
+	Missing   int
+	CI95      *[2]float64 // the 95% confidence interval; nil below two units
+	Target    *Target     // nil when no target applies to the campaign's year
+	Previous  *Previous   // nil unless the previous campaign has an indicator with this code
+	Breakdown *Breakdown  // nil unless the indicator asks for one
+	Narrative string
 
 	// Scale is the range of the value: 0–100 for percentages, the number
 	// question's own range for mean_value.
-	Scale Scale `json:"-"`
+	Scale Scale
 
 	// noValue says why Value is withheld although responses have one (see
 	// unusable); the narrative gives it.
@@ -34,8 +33,8 @@ type Result struct {
 // Target is an indicator's target for the campaign's year and whether the
 // value meets it.
 type Target struct {
-	Value  float64 `json:"value"`
-	Status string  `json:"status"` // met or not_met
+	Value  float64
+	Status string // TargetMet or TargetNotMet (also when there is no value)
 }
 
 // Target statuses.
@@ -46,17 +45,19 @@ const (
 
 // Previous is the same indicator in the previous campaign.
 type Previous struct {
-	Campaign string   `json:"campaign"`
-	Year     int      `json:"year"`
-	Value    *float64 `json:"value"`
-	DeltaPP  *float64 `json:"delta_pp"`
+	Campaign string
+	Year     int
+	Value    *float64 // nil when the previous campaign has no value
+	DeltaPP  *float64 // Value now minus Value then; nil when either is missing
 }
 
-// Breakdown holds the disaggregations an indicator asks for.
+// Breakdown holds the disaggregations an indicator asks for. Kinds says
+// which were asked for: a kind asked for may have no rows (a campaign
+// without responses), and one not asked for has none.
 type Breakdown struct {
-	Options         []Row `json:"options,omitempty"`
-	Questions       []Row `json:"questions,omitempty"`
-	Administrations []Row `json:"administrations,omitempty"`
+	Options         []Row
+	Questions       []Row
+	Administrations []Row
 
 	kinds []string // the kinds asked for, in the indicator's order
 }
@@ -79,28 +80,16 @@ func (b Breakdown) Rows(kind string) []Row {
 	return nil
 }
 
-// MarshalJSON writes every kind the indicator asked for, as an array even
-// when it has no rows (an empty campaign), and no other.
-func (b Breakdown) MarshalJSON() ([]byte, error) {
-	out := make(map[string][]Row, len(b.kinds))
-	for _, kind := range b.kinds {
-		if out[kind] = b.Rows(kind); out[kind] == nil {
-			out[kind] = []Row{}
-		}
-	}
-	return json.Marshal(out)
-}
-
 // Row is one line of a breakdown.
 type Row struct {
-	Key        string   `json:"key"`
-	Label      string   `json:"label"`
-	Value      *float64 `json:"value"`
-	N          *int     `json:"n"`                    // null in suppressed rows
-	Count      *int     `json:"count,omitempty"`      // options: responses that chose it
-	Excluded   *int     `json:"excluded,omitempty"`   // questions and administrations
-	Missing    *int     `json:"missing,omitempty"`    // questions and administrations
-	Suppressed bool     `json:"suppressed,omitempty"` // administrations below min_cell_size
+	Key        string // option key, question key or administration code
+	Label      string // option label or question text; the code for administrations
+	Value      *float64
+	N          *int // nil in suppressed rows
+	Count      *int // options rows: responses that chose the option
+	Excluded   *int // questions rows and administrations rows not suppressed
+	Missing    *int // questions rows and administrations rows not suppressed
+	Suppressed bool // administrations rows below min_cell_size: Value, N and the counts are withheld
 }
 
 // Scale is the closed range a value lives in, used to clip intervals.

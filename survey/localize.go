@@ -5,45 +5,45 @@ package survey
 // nothing a respondent does not need (indicators and option scores stay with
 // Commission staff, so that the scale cannot steer the answers).
 type LocalizedDocument struct {
-	Key string `json:"key"`
+	Key string
 	// Language is the language the texts were resolved to: the requested
 	// one when the questionnaire's title is translated into it, else the
 	// default language. Single texts missing a translation still fall
 	// back to the default language.
-	Language        string             `json:"language"`
-	DefaultLanguage string             `json:"default_language"`
-	Title           string             `json:"title"`
-	Sections        []LocalizedSection `json:"sections"`
+	Language        string
+	DefaultLanguage string
+	Title           string
+	Sections        []LocalizedSection
 }
 
 // LocalizedSection is a section of a LocalizedDocument.
 type LocalizedSection struct {
-	Key       string              `json:"key"`
-	Title     string              `json:"title"`
-	Questions []LocalizedQuestion `json:"questions"`
+	Key       string
+	Title     string
+	Questions []LocalizedQuestion
 }
 
 // LocalizedQuestion is a question of a LocalizedDocument. MaxLength of a text
 // question is the limit actually enforced, DefaultMaxTextLength when the
 // questionnaire sets none, so that a form can show it.
 type LocalizedQuestion struct {
-	Key       string            `json:"key"`
-	Type      string            `json:"type"`
-	Required  bool              `json:"required"`
-	Text      string            `json:"text"`
-	Help      string            `json:"help,omitempty"`
-	Options   []LocalizedOption `json:"options,omitempty"`
-	ShowIf    *Condition        `json:"show_if,omitempty"`
-	Min       *float64          `json:"min,omitempty"`
-	Max       *float64          `json:"max,omitempty"`
-	Integer   bool              `json:"integer,omitempty"`
-	MaxLength *int              `json:"max_length,omitempty"`
+	Key       string
+	Type      string
+	Required  bool
+	Text      string
+	Help      string
+	Options   []LocalizedOption
+	ShowIf    *Condition
+	Min       *float64
+	Max       *float64
+	Integer   bool
+	MaxLength *int
 }
 
 // LocalizedOption is an option of a LocalizedQuestion, without its score.
 type LocalizedOption struct {
-	Key   string `json:"key"`
-	Label string `json:"label"`
+	Key   string
+	Label string
 }
 
 // Localize returns the document with every text resolved to lang, falling

@@ -1,7 +1,7 @@
 package survey
 
 import (
-	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -105,20 +105,30 @@ func TestLocalizeStructure(t *testing.T) {
 		t.Errorf("help falls back to English: %q", got)
 	}
 
-	// Respondents see neither indicators nor scores.
-	raw := string(mustJSON(t, l))
-	for _, hidden := range []string{`"score"`, `"indicators"`, `"options_ref"`, "RES 3.2.1"} {
-		if strings.Contains(raw, hidden) {
-			t.Errorf("localized JSON contains %s", hidden)
+	// Respondents see neither indicators nor scores: the view has no field
+	// for them, and none of its texts is an indicator's code or title.
+	fields, texts := map[string]bool{}, []string{}
+	collectContents(reflect.ValueOf(l), fields, &texts)
+	for _, hidden := range []string{"Score", "Indicators", "OptionsRef", "OptionSets"} {
+		if fields[hidden] {
+			t.Errorf("the localized view has a field %s", hidden)
 		}
 	}
-	var generic map[string]any
-	if err := json.Unmarshal([]byte(raw), &generic); err != nil {
-		t.Fatal(err)
+	var secrets []string
+	for _, ind := range doc.Indicators {
+		secrets = append(secrets, ind.Code)
+		for _, title := range ind.Title {
+			secrets = append(secrets, title)
+		}
 	}
-	for _, member := range []string{"key", "language", "default_language", "title", "sections"} {
-		if _, ok := generic[member]; !ok {
-			t.Errorf("localized JSON lacks %q", member)
+	if len(secrets) == 0 {
+		t.Fatal("customs_annual has no indicators to hide")
+	}
+	for _, text := range texts {
+		for _, secret := range secrets {
+			if strings.Contains(text, secret) {
+				t.Errorf("the localized view shows %q in %q", secret, text)
+			}
 		}
 	}
 
@@ -149,4 +159,27 @@ func localizedQuestion(t *testing.T, l LocalizedDocument, key string) *Localized
 	}
 	t.Fatalf("no question %q", key)
 	return nil
+}
+
+// collectContents records the names of the struct fields that v holds,
+// through pointers, structs and slices, in fields, and its strings in
+// texts.
+func collectContents(v reflect.Value, fields map[string]bool, texts *[]string) {
+	switch v.Kind() {
+	case reflect.String:
+		*texts = append(*texts, v.String())
+	case reflect.Pointer:
+		if !v.IsNil() {
+			collectContents(v.Elem(), fields, texts)
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			fields[v.Type().Field(i).Name] = true
+			collectContents(v.Field(i), fields, texts)
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			collectContents(v.Index(i), fields, texts)
+		}
+	}
 }
