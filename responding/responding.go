@@ -65,9 +65,13 @@ func (s *Service) Mine(ctx context.Context, p auth.Principal, key string) (surve
 // a submission starts a pending amendment: the submitted answers keep
 // counting until it is submitted. Every answer given is type-checked, also
 // those to questions hidden for now.
-// Errors: ErrNotFound, ErrConflict (campaign not accepting answers),
-// ErrPreconditionFailed, *ValidationError.
+// Errors: ErrForbidden (not a respondent), ErrNotFound, ErrConflict
+// (campaign not accepting answers), ErrPreconditionFailed,
+// *ValidationError.
 func (s *Service) SaveDraft(ctx context.Context, p auth.Principal, key string, answers survey.Answers, ifMatch *int) (survey.Response, error) {
+	if err := mayAnswer(p); err != nil {
+		return survey.Response{}, err
+	}
 	if answers == nil {
 		answers = survey.Answers{}
 	}
@@ -96,8 +100,12 @@ func (s *Service) SaveDraft(ctx context.Context, p auth.Principal, key string, a
 // questions are dropped, every visible required question must be answered,
 // and the submission is kept as an immutable revision. Submitting again,
 // even without a change, amends the response.
-// Errors: ErrNotFound, ErrConflict, ErrPreconditionFailed, *ValidationError.
+// Errors: ErrForbidden, ErrNotFound, ErrConflict, ErrPreconditionFailed,
+// *ValidationError.
 func (s *Service) Submit(ctx context.Context, p auth.Principal, key string, ifMatch *int) (survey.Response, error) {
+	if err := mayAnswer(p); err != nil {
+		return survey.Response{}, err
+	}
 	r, err := s.store.ChangeResponse(ctx, survey.ScopeOf(p), key, respondent(p), func(st survey.ResponseState) (survey.ResponseChange, error) {
 		if err := s.checkAnswerable(key, st); err != nil {
 			return survey.ResponseChange{}, err
@@ -123,6 +131,15 @@ func (s *Service) Submit(ctx context.Context, p auth.Principal, key string, ifMa
 
 func respondent(p auth.Principal) survey.Respondent {
 	return survey.Respondent{ID: p.UserID, Administration: p.Administration}
+}
+
+// mayAnswer lets respondents, and only them, answer: a response belongs to
+// an account of one administration.
+func mayAnswer(p auth.Principal) error {
+	if p.Role != auth.RoleRespondent || p.Administration == "" {
+		return survey.Errorf(survey.ErrForbidden, "only respondents answer campaigns")
+	}
+	return nil
 }
 
 // checkAnswerable fails with ErrConflict unless the campaign is open and
