@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -14,11 +15,23 @@ const (
 	respondent  = auth.RoleRespondent
 )
 
+// noRoute answers a path that no route takes: the web pages outside /api/
+// when they are served, else a 404 problem.
+func (s *server) noRoute(c *gin.Context) {
+	path := c.Request.URL.Path
+	if s.pages == nil || path == "/api" || strings.HasPrefix(path, "/api/") {
+		writeProblem(c, problemNotFound, "no such endpoint", nil)
+		return
+	}
+	c.Request = c.Request.WithContext(auth.WithClientAddress(c.Request.Context(), c.ClientIP()))
+	s.pages.ServeHTTP(c.Writer, c.Request)
+}
+
 // routes lists every endpoint of the service, with the roles it allows.
 func (s *server) routes() http.Handler {
 	e := newEngine(s.cfg.TrustedProxies)
 	e.Use(s.recoverPanics, s.logRequests, s.audit, secureHeaders, s.limitBody)
-	e.NoRoute(func(c *gin.Context) { writeProblem(c, problemNotFound, "no such endpoint", nil) })
+	e.NoRoute(s.noRoute)
 	e.NoMethod(func(c *gin.Context) {
 		writeProblem(c, problemMethodNotAllowed, "this endpoint does not accept "+c.Request.Method, nil)
 	})

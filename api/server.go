@@ -46,16 +46,22 @@ type Config struct {
 	Exports ExportLimits
 }
 
-// Deps are the use cases the handlers call.
+// Deps are the use cases the handlers call, and the web pages.
 type Deps struct {
 	Store *store.Store
 	Auth  *auth.Service
+	// Pages, if not nil, answers every path outside /api/ that no route
+	// of the API takes (the web pages), behind the same logging, request
+	// ids, panic recovery and body limit, with the client's address in
+	// the request's context (auth.ClientAddress).
+	Pages http.Handler
 }
 
 type server struct {
 	cfg            Config
 	store          *store.Store
 	auth           *auth.Service
+	pages          http.Handler
 	users          *users.Service
 	questionnaires *questionnaires.Service
 	campaigns      *campaigns.Service
@@ -80,7 +86,7 @@ func NewServer(cfg Config, deps Deps) http.Handler {
 		cfg.Now = time.Now
 	}
 	cfg.Exports = cfg.Exports.withDefaults()
-	s := &server{cfg: cfg, store: deps.Store, auth: deps.Auth, log: cfg.Logger, now: cfg.Now,
+	s := &server{cfg: cfg, store: deps.Store, auth: deps.Auth, pages: deps.Pages, log: cfg.Logger, now: cfg.Now,
 		users: users.New(deps.Store), questionnaires: questionnaires.New(deps.Store),
 		campaigns: campaigns.New(deps.Store), responding: responding.New(deps.Store, cfg.Now), reports: scores.New(deps.Store, cfg.Now),
 		exports: newExportSlots(cfg.Exports), refusals: newRefusalLog()}

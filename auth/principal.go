@@ -40,3 +40,19 @@ func PrincipalFrom(ctx context.Context) (Principal, bool) {
 // server (surveyd user create, serve --demo): they hold the database, so
 // they act with an admin's rights, as no account.
 var Operator = Principal{Role: RoleAdmin}
+
+// clientAddressKey is the context key of the client's address.
+type clientAddressKey struct{}
+
+// WithClientAddress returns a copy of ctx that carries the client's address
+// as the HTTP layer established it (trusting only the configured proxies),
+// for the throttle and the audit trail of handlers outside that layer.
+func WithClientAddress(ctx context.Context, address string) context.Context {
+	return context.WithValue(ctx, clientAddressKey{}, address)
+}
+
+// ClientAddress returns the address stored by WithClientAddress, or "".
+func ClientAddress(ctx context.Context) string {
+	a, _ := ctx.Value(clientAddressKey{}).(string)
+	return a
+}

@@ -79,6 +79,14 @@ type Store interface {
 	// revokes every refresh token of the user, in one transaction.
 	// Errors: ErrInvalidToken (account gone or disabled).
 	SetPassword(ctx context.Context, userID, hash string) error
+	// CreateBrowserSession stores a browser session; BrowserSession reads
+	// one by the hash of its token (found=false: none); TouchBrowserSession
+	// moves its last_seen on; DeleteBrowserSession ends it (none is no
+	// error).
+	CreateBrowserSession(ctx context.Context, b StoredBrowserSession) error
+	BrowserSession(ctx context.Context, tokenHash string) (b StoredBrowserSession, found bool, err error)
+	TouchBrowserSession(ctx context.Context, tokenHash string, at time.Time) error
+	DeleteBrowserSession(ctx context.Context, tokenHash string) error
 	// RevokeAccessToken denies the access token with that id until it
 	// expires; AccessTokenRevoked tells whether it was.
 	RevokeAccessToken(ctx context.Context, jti string, expiresAt time.Time) error
@@ -136,17 +144,29 @@ func NewService(store Store, issuer *Issuer, throttle Throttle, refreshTTL time.
 // attempt is counted by the throttle before the password is checked.
 // Errors: ErrInvalidCredentials, *ThrottledError, passwords.ErrBusy.
 func (s *Service) Login(ctx context.Context, email, password, address string) (Tokens, error) {
+	account, err := s.checkCredentials(ctx, email, password, address)
+	if err != nil {
+		return Tokens{}, err
+	}
+	return s.issue(ctx, account, uuid.NewString())
+}
+
+// checkCredentials is the check of a login, for the API's tokens and the
+// pages' sessions alike: the attempt is counted by the throttle before the
+// password is checked, an unknown e-mail costs what a known one does, and a
+// success forgives the account's earlier failures.
+func (s *Service) checkCredentials(ctx context.Context, email, password, address string) (Account, error) {
 	email = NormalizeEmail(email)
 	a, err := s.reserve(ctx, "logins",
 		ThrottleLimit{Scope: accountScope(email), Max: s.throttle.MaxPerAccount, Record: true},
 		ThrottleLimit{Scope: addressScope(address), Max: s.throttle.MaxPerAddress, Record: true})
 	if err != nil {
-		return Tokens{}, err
+		return Account{}, err
 	}
 	account, found, err := s.store.AccountByEmail(ctx, email)
 	if err != nil {
 		a.release(ctx)
-		return Tokens{}, err
+		return Account{}, err
 	}
 	usable := found && account.PasswordHash != NoPassword
 	// An unknown e-mail is checked against a dummy hash, which costs the
@@ -162,16 +182,16 @@ func (s *Service) Login(ctx context.Context, email, password, address string) (T
 			// Not checked: hashing at capacity, or the client went away.
 			a.release(ctx)
 		}
-		return Tokens{}, fmt.Errorf("login: %w", err)
+		return Account{}, fmt.Errorf("login: %w", err)
 	}
 	if !ok || !usable || account.Disabled {
 		// The attempt stays recorded: a failure.
-		return Tokens{}, ErrInvalidCredentials
+		return Account{}, ErrInvalidCredentials
 	}
 	if err := a.forgive(ctx, accountScope(email)); err != nil {
-		return Tokens{}, err
+		return Account{}, err
 	}
-	return s.issue(ctx, account, uuid.NewString())
+	return account, nil
 }
 
 func (s *Service) issue(ctx context.Context, account Account, family string) (Tokens, error) {
@@ -179,7 +199,7 @@ func (s *Service) issue(ctx context.Context, account Account, family string) (To
 	if err != nil {
 		return Tokens{}, err
 	}
-	plain, hash, err := NewRefreshToken()
+	plain, hash, err := NewOpaqueToken()
 	if err != nil {
 		return Tokens{}, err
 	}
@@ -193,11 +213,11 @@ func (s *Service) issue(ctx context.Context, account Account, family string) (To
 // Refresh exchanges a refresh token for a new pair; the old one stops
 // working. Errors: ErrInvalidToken, ErrTokenReused.
 func (s *Service) Refresh(ctx context.Context, refreshToken string) (Tokens, error) {
-	plain, hash, err := NewRefreshToken()
+	plain, hash, err := NewOpaqueToken()
 	if err != nil {
 		return Tokens{}, err
 	}
-	account, err := s.store.RotateRefreshToken(ctx, HashRefreshToken(refreshToken),
+	account, err := s.store.RotateRefreshToken(ctx, HashOpaqueToken(refreshToken),
 		RefreshToken{Hash: hash, ExpiresAt: s.now().Add(s.refreshTTL)})
 	if err != nil {
 		return Tokens{}, err
@@ -229,7 +249,7 @@ func (s *Service) Logout(ctx context.Context, accessToken, refreshToken string) 
 		}
 	}
 	if refreshToken != "" {
-		_, found, err := s.store.RevokeRefreshFamily(ctx, HashRefreshToken(refreshToken))
+		_, found, err := s.store.RevokeRefreshFamily(ctx, HashOpaqueToken(refreshToken))
 		return found || accessToken != "", err
 	}
 	return false, ErrInvalidToken

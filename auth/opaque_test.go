@@ -5,10 +5,10 @@ import (
 	"testing"
 )
 
-func TestNewRefreshToken(t *testing.T) {
+func TestNewOpaqueToken(t *testing.T) {
 	seen := map[string]bool{}
 	for i := 0; i < 3; i++ {
-		plain, hash, err := NewRefreshToken()
+		plain, hash, err := NewOpaqueToken()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -16,8 +16,8 @@ func TestNewRefreshToken(t *testing.T) {
 		if err != nil || len(b) != 32 {
 			t.Fatalf("plain %q is not 32 bytes of unpadded base64url (err %v)", plain, err)
 		}
-		if hash != HashRefreshToken(plain) {
-			t.Fatalf("hash %q != HashRefreshToken(plain) %q", hash, HashRefreshToken(plain))
+		if hash != HashOpaqueToken(plain) {
+			t.Fatalf("hash %q != HashOpaqueToken(plain) %q", hash, HashOpaqueToken(plain))
 		}
 		if seen[plain] {
 			t.Fatalf("token %q repeated", plain)
@@ -26,7 +26,7 @@ func TestNewRefreshToken(t *testing.T) {
 	}
 }
 
-func TestHashRefreshToken(t *testing.T) {
+func TestHashOpaqueToken(t *testing.T) {
 	tests := []struct {
 		plain, want string
 	}{
@@ -36,8 +36,8 @@ func TestHashRefreshToken(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.plain, func(t *testing.T) {
-			if got := HashRefreshToken(tt.plain); got != tt.want {
-				t.Fatalf("HashRefreshToken(%q) = %s, want %s", tt.plain, got, tt.want)
+			if got := HashOpaqueToken(tt.plain); got != tt.want {
+				t.Fatalf("HashOpaqueToken(%q) = %s, want %s", tt.plain, got, tt.want)
 			}
 		})
 	}

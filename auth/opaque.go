@@ -1,0 +1,34 @@
+package auth
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+)
+
+// opaqueTokenBytes is the entropy of an opaque token (a refresh token, a
+// browser session's cookie, a form's CSRF token): 256 bits makes guessing
+// hopeless, so a fast hash is enough to store it (unlike passwords).
+const opaqueTokenBytes = 32
+
+// NewOpaqueToken returns a new opaque token and the hash to store.
+// Only the hash goes to the database, so a leaked table cannot be replayed;
+// the plain token is given to the client once and never kept.
+func NewOpaqueToken() (plain string, hash string, err error) {
+	b := make([]byte, opaqueTokenBytes)
+	if _, err := rand.Read(b); err != nil {
+		return "", "", fmt.Errorf("generate token: %w", err)
+	}
+	plain = base64.RawURLEncoding.EncodeToString(b)
+	return plain, HashOpaqueToken(plain), nil
+}
+
+// HashOpaqueToken returns the hex SHA-256 of a token as presented by a
+// client, to look up the stored one. The token is random and long, so an
+// unsalted fast hash is safe here and allows an indexed lookup.
+func HashOpaqueToken(plain string) string {
+	sum := sha256.Sum256([]byte(plain))
+	return hex.EncodeToString(sum[:])
+}
