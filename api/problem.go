@@ -112,16 +112,12 @@ func (s *server) writeError(c *gin.Context, err error) {
 		}
 		writeProblem(c, problemValidation, msg, list)
 	case errors.As(err, &throttled):
-		secs := int(throttled.RetryAfter.Seconds() + 0.999)
-		if secs < 1 {
-			secs = 1
-		}
-		c.Header("Retry-After", strconv.Itoa(secs))
+		c.Header("Retry-After", throttled.RetryAfterSeconds())
 		what := throttled.Attempts
 		if what == "" {
 			what = "logins"
 		}
-		writeProblem(c, problemTooManyRequests, "too many failed "+what+"; retry in "+strconv.Itoa(secs)+" seconds", nil)
+		writeProblem(c, problemTooManyRequests, "too many failed "+what+"; retry in "+throttled.RetryAfterSeconds()+" seconds", nil)
 	case errors.Is(err, passwords.ErrBusy):
 		// Password hashing is at its memory budget: the password was not
 		// checked, and a retry a moment later will likely be.

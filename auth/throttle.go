@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"strconv"
 	"time"
 )
 
@@ -61,6 +63,12 @@ type ThrottledError struct {
 	RetryAfter time.Duration
 	// Attempts names what was refused: "logins" or "token requests".
 	Attempts string
+}
+
+// RetryAfterSeconds is RetryAfter in whole seconds, rounded up, at least
+// one: the value of a Retry-After header.
+func (e *ThrottledError) RetryAfterSeconds() string {
+	return strconv.Itoa(max(1, int(math.Ceil(e.RetryAfter.Seconds()))))
 }
 
 func (e *ThrottledError) Error() string {

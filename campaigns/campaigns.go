@@ -135,7 +135,7 @@ func (s *Service) move(ctx context.Context, key, from, to string) (survey.Campai
 		return c, err
 	}
 	if c.Status != from {
-		return survey.Campaign{}, survey.Errorf(survey.ErrConflict, "campaign %s is %s; only a %s campaign can become %s", key, c.Status, from, to)
+		return survey.Campaign{}, survey.Errorf(survey.ErrConflict, "campaign %s is %s; only a campaign that is %s can become %s", key, c.Status, from, to)
 	}
 	return s.store.SetCampaignStatus(ctx, key, from, to)
 }

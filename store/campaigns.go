@@ -36,7 +36,11 @@ func (s *Store) CreateCampaign(ctx context.Context, in survey.NewCampaign) (surv
 			return err
 		}
 		for _, code := range in.Administrations {
-			if err := tx.Create(&campaignAdministrationRow{CampaignID: row.ID, AdministrationCode: code}).Error; err != nil {
+			err := tx.Create(&campaignAdministrationRow{CampaignID: row.ID, AdministrationCode: code}).Error
+			if errors.Is(err, gorm.ErrDuplicatedKey) {
+				return survey.Errorf(survey.ErrConflict, "administration %s is listed twice", code)
+			}
+			if err != nil {
 				return err
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
@@ -35,7 +36,7 @@ func (s *Store) ImportResponses(ctx context.Context, key string, responses []sur
 			if err != nil {
 				return err
 			}
-			at := in.SubmittedAt.UTC()
+			at := in.SubmittedAt.UTC().Truncate(time.Microsecond)
 			if at.IsZero() {
 				at = now
 			}

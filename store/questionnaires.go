@@ -142,7 +142,7 @@ func (s *Store) AddQuestionnaireVersion(ctx context.Context, by, key string, fro
 			return err
 		}
 		now := s.now()
-		row = questionnaireRow{Key: key, Version: from + 1, Status: survey.StatusDraft,
+		row = questionnaireRow{Key: key, Version: source.Version + 1, Status: survey.StatusDraft,
 			Document: source.Document, CreatedBy: nullString(by), CreatedAt: now, UpdatedAt: now}
 		return tx.Create(&row).Error
 	})
