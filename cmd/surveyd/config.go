@@ -41,6 +41,14 @@ type config struct {
 	// (SURVEY_PASSWORD_HASH_MEMORY, default 64MiB): it bounds how many
 	// argon2id computations run at once (see passwords.SetMemoryBudget).
 	PasswordHashMemory int64
+	// Pages serves the web pages at / (SURVEY_PAGES, on by default; off
+	// for an API-only deployment).
+	Pages bool
+	// SecureCookies marks the pages' cookies Secure even on plain HTTP
+	// requests (SURVEY_COOKIE_SECURE, off by default): set it when a proxy
+	// terminates TLS in front of the service. Requests that arrive over
+	// TLS get Secure cookies anyway.
+	SecureCookies bool
 }
 
 // defaultAuditRetention covers a campaign year, the next year's report that
@@ -88,6 +96,13 @@ func loadConfig(name string, args []string, getenv func(string) string, extra fu
 			return cfg, fs, fmt.Errorf("SURVEY_READ_TIMEOUT: want a duration such as 30s")
 		}
 		cfg.ReadTimeout = d
+	}
+	var err error
+	if cfg.Pages, err = parseSwitch(getenv("SURVEY_PAGES"), true); err != nil {
+		return cfg, fs, fmt.Errorf("SURVEY_PAGES: %w", err)
+	}
+	if cfg.SecureCookies, err = parseSwitch(getenv("SURVEY_COOKIE_SECURE"), false); err != nil {
+		return cfg, fs, fmt.Errorf("SURVEY_COOKIE_SECURE: %w", err)
 	}
 	cfg.AuditRetention = defaultAuditRetention
 	if v := getenv("SURVEY_AUDIT_RETENTION"); v != "" {
@@ -157,4 +172,17 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// parseSwitch reads an on/off setting; empty means def.
+func parseSwitch(v string, def bool) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "":
+		return def, nil
+	case "on", "true", "1", "yes":
+		return true, nil
+	case "off", "false", "0", "no":
+		return false, nil
+	}
+	return false, fmt.Errorf("want on or off, not %q", v)
 }

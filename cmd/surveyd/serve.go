@@ -17,6 +17,7 @@ import (
 	"github.com/customs-survey/surveyd/auth"
 	"github.com/customs-survey/surveyd/store"
 	"github.com/customs-survey/surveyd/users"
+	"github.com/customs-survey/surveyd/web"
 )
 
 // Token lifetimes and names; the access token is short-lived, the refresh
@@ -209,8 +210,12 @@ func start(ctx context.Context, cfg config, secret []byte, log *slog.Logger, han
 		return fail(err)
 	}
 	sessions := auth.NewService(st, issuer, auth.DefaultThrottle, refreshTTL, nil)
+	deps := api.Deps{Store: st, Auth: sessions}
+	if cfg.Pages {
+		deps.Pages = web.NewHandler(web.Config{Logger: log, SecureCookies: cfg.SecureCookies}, web.Deps{Store: st, Auth: sessions})
+	}
 	handler.set(api.NewServer(api.Config{BodyLimit: cfg.BodyLimit, Logger: log, TrustedProxies: cfg.TrustedProxies,
-		CORSOrigins: cfg.CORSOrigins}, api.Deps{Store: st, Auth: sessions}))
+		CORSOrigins: cfg.CORSOrigins}, deps))
 	log.Info("ready", "database", st.Dialect())
 	return st, nil
 }
