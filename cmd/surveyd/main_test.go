@@ -34,6 +34,7 @@ type server struct {
 	cancel context.CancelFunc
 	done   chan error
 	logs   *lockedBuffer // what serve wrote to stderr
+	stdout lockedBuffer  // what serve wrote to stdout after its address
 }
 
 // lockedBuffer is a bytes.Buffer safe for the server's concurrent writes.
@@ -68,7 +69,7 @@ func startServer(t *testing.T, env map[string]string, flags ...string) *server {
 	if err != nil {
 		t.Fatalf("serve printed no address: %v", err)
 	}
-	go io.Copy(io.Discard, out)
+	go io.Copy(&s.stdout, out)
 	s.base = "http://" + strings.TrimSpace(strings.TrimPrefix(line, "surveyd listening on "))
 	deadline := time.Now().Add(20 * time.Second)
 	for {

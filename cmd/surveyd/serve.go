@@ -84,6 +84,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	log.Info("listening", "addr", ln.Addr().String())
 	fmt.Fprintf(stdout, "surveyd listening on %s\n", ln.Addr())
+	// The port actually bound (for --addr :0), for what the demo prints.
+	if host, _, err := net.SplitHostPort(cfg.Addr); err == nil {
+		if _, port, err := net.SplitHostPort(ln.Addr().String()); err == nil {
+			cfg.Addr = net.JoinHostPort(host, port)
+		}
+	}
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
