@@ -181,6 +181,8 @@ func TestServeRefusesBadConfiguration(t *testing.T) {
 			"SURVEY_ADDR": "127.0.0.1:0"}, "sslmode"},
 		{"bad audit retention", map[string]string{"SURVEY_AUDIT_RETENTION": "forever"}, "SURVEY_AUDIT_RETENTION"},
 		{"bad password hash memory", map[string]string{"SURVEY_PASSWORD_HASH_MEMORY": "lots"}, "SURVEY_PASSWORD_HASH_MEMORY"},
+		{"pages neither on nor off", map[string]string{"SURVEY_PAGES": "maybe"}, "SURVEY_PAGES"},
+		{"secure cookies neither on nor off", map[string]string{"SURVEY_COOKIE_SECURE": "sometimes"}, "SURVEY_COOKIE_SECURE"},
 		{"bad SQLite parameters", map[string]string{"SURVEY_DATABASE_URL": "sqlite://x.db?%zz", "SURVEY_ADDR": "127.0.0.1:0"},
 			"SURVEY_DATABASE_URL"},
 	}

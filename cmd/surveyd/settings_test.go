@@ -37,6 +37,8 @@ func settingValues(t *testing.T, databaseURL, addr string) map[string]string {
 		"SURVEY_CORS_ORIGINS":         "https://survey.example.eu, https://admin.example.eu",
 		"SURVEY_AUDIT_RETENTION":      "400d",
 		"SURVEY_PASSWORD_HASH_MEMORY": "40MiB",
+		"SURVEY_PAGES":                "off",
+		"SURVEY_COOKIE_SECURE":        "on",
 	}
 }
 
@@ -145,6 +147,16 @@ func TestServeWithEverySetting(t *testing.T) {
 		res.Body.Close()
 		if res.StatusCode != http.StatusOK || res.Header.Get("Access-Control-Allow-Origin") != "https://survey.example.eu" {
 			t.Errorf("login: %d, Access-Control-Allow-Origin %q", res.StatusCode, res.Header.Get("Access-Control-Allow-Origin"))
+		}
+
+		// SURVEY_PAGES=off: no pages, the API's 404 problem instead.
+		res, err = http.Get(base + "/login")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusNotFound || res.Header.Get("Content-Type") != "application/problem+json" {
+			t.Errorf("GET /login with the pages off: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
 		}
 
 		// SIGTERM: a clean exit.
