@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -10,7 +9,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -65,11 +63,8 @@ var auditActions = map[string]auditAction{
 	"GET /api/v1/campaigns/:key/responses": {name: "export.responses", read: true},
 }
 
-// Bounds of what one event keeps of client-chosen text.
-const (
-	maxAuditEmail  = 254
-	maxAuditTarget = 512
-)
+// maxAuditEmail bounds the e-mail an event keeps of a login attempt.
+const maxAuditEmail = 254
 
 // auditWriteTimeout bounds the write of one event, which no longer depends
 // on the client staying connected.
@@ -82,7 +77,7 @@ type loginEmailKey struct{}
 // event. It is the only part of any request body the trail records; the
 // password never is.
 func noteLoginEmail(c *gin.Context, email string) {
-	c.Set(loginEmailKey{}, clip(auth.NormalizeEmail(email), maxAuditEmail))
+	c.Set(loginEmailKey{}, survey.ClipRunes(auth.NormalizeEmail(email), maxAuditEmail))
 }
 
 // audit records an event in the audit trail for every request to a route
@@ -216,32 +211,11 @@ func auditTarget(c *gin.Context, action auditAction, status int) string {
 			params = p
 		}
 	}
-	parts := make([]string, len(params))
-	for i, p := range params {
-		parts[i] = p.Key + "=" + auditEscape(p.Value)
+	pairs := make([]string, 0, 2*len(params))
+	for _, p := range params {
+		pairs = append(pairs, p.Key, p.Value)
 	}
-	return clip(strings.Join(parts, ","), maxAuditTarget)
-}
-
-// auditEscape percent-encodes, in a value of an audit target, the bytes
-// that would make the target ambiguous or unstorable: "%", ",", "=",
-// control characters (NUL among them) and bytes that are not valid UTF-8.
-// Every other character, non-ASCII letters included, is kept as it is, so
-// the targets of ordinary keys and codes read as they always have.
-func auditEscape(v string) string {
-	var b strings.Builder
-	for i := 0; i < len(v); {
-		r, size := utf8.DecodeRuneInString(v[i:])
-		if (r == utf8.RuneError && size == 1) || r < 0x20 || r == 0x7f || r == '%' || r == ',' || r == '=' {
-			for _, c := range []byte(v[i : i+size]) {
-				fmt.Fprintf(&b, "%%%02X", c)
-			}
-		} else {
-			b.WriteString(v[i : i+size])
-		}
-		i += size
-	}
-	return b.String()
+	return survey.AuditTarget(pairs...)
 }
 
 // matchRoute matches a path against a route such as /api/v1/users/:id and
@@ -264,12 +238,4 @@ func matchRoute(route, path string) (gin.Params, bool) {
 		}
 	}
 	return params, true
-}
-
-// clip shortens s to at most n characters.
-func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n])
 }

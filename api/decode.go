@@ -12,7 +12,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
-	"github.com/go-playground/validator/v10"
 
 	"github.com/customs-survey/surveyd/survey"
 )
@@ -82,25 +81,8 @@ func (s *server) decodeBytes(body []byte, dst any) error {
 	return s.check(dst)
 }
 
-// check runs the validate tags of a decoded request, with the service's one
-// validator (survey.Validator) and its one description of each rule.
-func (s *server) check(dst any) error {
-	err := survey.Validator().Struct(dst)
-	var verrs validator.ValidationErrors
-	if !errors.As(err, &verrs) {
-		return err
-	}
-	out := &survey.ValidationError{}
-	for _, fe := range verrs {
-		field := fe.Namespace()
-		if _, rest, ok := strings.Cut(field, "."); ok {
-			field = rest
-		}
-		code, msg := survey.DescribeRule(fe)
-		out.Add(field, code, "%s", msg)
-	}
-	return out
-}
+// check runs the validate tags of a decoded request (survey.CheckRules).
+func (s *server) check(dst any) error { return survey.CheckRules(dst) }
 
 func jsonKind(t reflect.Type) string {
 	switch t.Kind() {

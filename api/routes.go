@@ -18,13 +18,19 @@ const (
 // noRoute answers a path that no route takes: the web pages outside /api/
 // when they are served, else a 404 problem.
 func (s *server) noRoute(c *gin.Context) {
-	path := c.Request.URL.Path
-	if s.pages == nil || path == "/api" || strings.HasPrefix(path, "/api/") {
+	if !s.servesPage(c.Request.URL.Path) {
 		writeProblem(c, problemNotFound, "no such endpoint", nil)
 		return
 	}
 	c.Request = c.Request.WithContext(auth.WithClientAddress(c.Request.Context(), c.ClientIP()))
 	s.pages.ServeHTTP(c.Writer, c.Request)
+}
+
+// servesPage reports whether a path is the pages' (when they are served):
+// anything outside /api/ that no route of the API takes.
+func (s *server) servesPage(path string) bool {
+	return s.pages != nil && path != "/api" && !strings.HasPrefix(path, "/api/") &&
+		path != "/healthz" && path != "/readyz"
 }
 
 // routes lists every endpoint of the service, with the roles it allows.

@@ -10,7 +10,7 @@ import (
 )
 
 // scores: GET /campaigns/{key}/scores[?format=json|csv|xlsx][&lang=xx]. The
-// JSON body is toScoresResponse of the report; the CSV and XLSX tables
+// JSON body is exports.NewScoresDocument of the report; the CSV and XLSX tables
 // (exports.WriteScores) are downloads named <campaign>-scores.csv|xlsx. A
 // report holds a few rows per indicator, so it is rendered into memory
 // first: a failure is still a problem document, never half a file.
@@ -26,7 +26,7 @@ func (s *server) scores(c *gin.Context) {
 		return
 	}
 	if format == exports.JSON {
-		s.respond(c, http.StatusOK, toScoresResponse(report))
+		s.respond(c, http.StatusOK, exports.NewScoresDocument(report))
 		return
 	}
 	var body bytes.Buffer

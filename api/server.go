@@ -179,8 +179,13 @@ func secureHeaders(c *gin.Context) {
 	c.Next()
 }
 
-// limitBody caps every request body at the configured size.
+// limitBody caps every request body at the configured size. The pages
+// apply the same limit themselves, to answer it with a page.
 func (s *server) limitBody(c *gin.Context) {
+	if s.servesPage(c.Request.URL.Path) {
+		c.Next()
+		return
+	}
 	if c.Request.ContentLength > s.cfg.BodyLimit {
 		s.writeError(c, errBodyTooLarge)
 		return

@@ -11,12 +11,9 @@ import (
 	"github.com/customs-survey/surveyd/survey"
 )
 
-type userRequest struct {
-	Email          string `json:"email" validate:"required,email,max=254"`
-	Password       string `json:"password" validate:"required"`
-	Role           string `json:"role" validate:"required,role"`
-	Administration string `json:"administration" validate:"omitempty,admin_code"`
-}
+// userRequest is the body of POST /users: survey.NewUser, whose rules
+// users.Service.Create applies.
+type userRequest = survey.NewUser
 
 type userResponse struct {
 	ID             string    `json:"id"`
@@ -43,8 +40,7 @@ func (s *server) createUser(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	u, err := s.users.Create(c.Request.Context(), principal(c), survey.NewUser{
-		Email: req.Email, Password: req.Password, Role: req.Role, Administration: req.Administration})
+	u, err := s.users.Create(c.Request.Context(), principal(c), req)
 	if err != nil {
 		s.writeError(c, err)
 		return

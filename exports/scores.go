@@ -9,15 +9,17 @@ import (
 	"github.com/customs-survey/surveyd/survey"
 )
 
-// WriteScores writes a scores report as a CSV table or an Excel workbook
-// (WriteScoresCSV, WriteScoresXLSX). The report's JSON is the API's own
-// answer, not an export.
+// WriteScores writes a scores report in a format: a CSV table, an Excel
+// workbook or the JSON document of the API (WriteScoresCSV, WriteScoresXLSX,
+// WriteScoresJSON).
 func WriteScores(w io.Writer, format Format, r scoring.Report) error {
 	switch format {
 	case CSV:
 		return WriteScoresCSV(w, r)
 	case XLSX:
 		return WriteScoresXLSX(w, r)
+	case JSON:
+		return WriteScoresJSON(w, r)
 	}
 	return fmt.Errorf("exports: no scores writer for format %q", format)
 }

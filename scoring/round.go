@@ -41,7 +41,9 @@ func Round(x float64, decimals int) float64 {
 	// which would be inexact for large numbers.
 	cut := len(digits) - decimals
 	r, _ := strconv.ParseFloat(string(digits[:cut])+"."+string(digits[cut:]), 64)
-	if x < 0 {
+	if x < 0 && r != 0 {
+		// A negative number that rounds to zero is zero, not -0, which
+		// would be written "-0.00".
 		r = -r
 	}
 	return r

@@ -32,6 +32,14 @@ func TestRound(t *testing.T) {
 			t.Errorf("Round(%v, 2) = %v, want %v", tt.x, got, tt.want)
 		}
 	}
+	for x, want := range map[float64]string{-0.004: "0.00", -0.005: "-0.01", -0.0: "0.00"} {
+		if got := Fixed2(x); got != want {
+			t.Errorf("Fixed2(%v) = %q, want %q", x, got, want)
+		}
+	}
+	if got := Format(-0.001); got != "0" {
+		t.Errorf("Format(-0.001) = %q", got)
+	}
 	if got := Fixed2(70); got != "70.00" {
 		t.Errorf("Fixed2(70) = %q", got)
 	}

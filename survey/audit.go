@@ -1,6 +1,11 @@
 package survey
 
-import "time"
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
 
 // AuditEvent is one entry of the audit trail: who did what to which
 // resource, when, from where, and how it ended. It holds no request body,
@@ -47,4 +52,49 @@ type AuditFilter struct {
 	Before int64
 	// Limit is the most events returned.
 	Limit int
+}
+
+// MaxAuditTarget is the most characters of a target an event keeps.
+const MaxAuditTarget = 512
+
+// AuditTarget names the resource of an event by its keys, given as pairs
+// of name and value ("key", "customs_annual", "version", "1" →
+// "key=customs_annual,version=1"), each value escaped (EscapeAuditValue),
+// the whole clipped to MaxAuditTarget characters. The API and the pages
+// name targets alike through it.
+func AuditTarget(pairs ...string) string {
+	parts := make([]string, 0, len(pairs)/2)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		parts = append(parts, pairs[i]+"="+EscapeAuditValue(pairs[i+1]))
+	}
+	return ClipRunes(strings.Join(parts, ","), MaxAuditTarget)
+}
+
+// EscapeAuditValue percent-encodes, in a value of an audit target, the
+// bytes that would make the target ambiguous or unstorable: "%", ",", "=",
+// control characters (NUL among them) and bytes that are not valid UTF-8.
+// Every other character, non-ASCII letters included, is kept as it is, so
+// the targets of ordinary keys and codes read as they always have.
+func EscapeAuditValue(v string) string {
+	var b strings.Builder
+	for i := 0; i < len(v); {
+		r, size := utf8.DecodeRuneInString(v[i:])
+		if (r == utf8.RuneError && size == 1) || r < 0x20 || r == 0x7f || r == '%' || r == ',' || r == '=' {
+			for _, c := range []byte(v[i : i+size]) {
+				fmt.Fprintf(&b, "%%%02X", c)
+			}
+		} else {
+			b.WriteString(v[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// ClipRunes keeps at most n characters of s.
+func ClipRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
 }

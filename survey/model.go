@@ -29,12 +29,14 @@ type User struct {
 	Disabled       bool
 }
 
-// NewUser is what an admin or coordinator asks to create.
+// NewUser is what an admin or coordinator asks to create. Its validate
+// tags are the rules of its fields (CheckRules), named as the API's
+// request names them; users.Service.Create applies them.
 type NewUser struct {
-	Email          string
-	Password       string
-	Role           string
-	Administration string
+	Email          string `json:"email" validate:"required,email,max=254"`
+	Password       string `json:"password" validate:"required"`
+	Role           string `json:"role" validate:"required,role"`
+	Administration string `json:"administration" validate:"omitempty,admin_code"`
 }
 
 // UserChange is what an admin or coordinator asks to change in an account.

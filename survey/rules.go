@@ -48,6 +48,27 @@ func jsonName(f reflect.StructField) string {
 	return name
 }
 
+// CheckRules applies the validate tags of a struct (a request, a NewUser)
+// and returns every failure as a *ValidationError, each under its JSON path
+// without the struct's own name, or nil.
+func CheckRules(dst any) error {
+	err := Validator().Struct(dst)
+	var failed validator.ValidationErrors
+	if !errors.As(err, &failed) {
+		return err
+	}
+	out := &ValidationError{}
+	for _, fe := range failed {
+		field := fe.Namespace()
+		if _, rest, ok := strings.Cut(field, "."); ok {
+			field = rest
+		}
+		code, msg := DescribeRule(fe)
+		out.Add(field, code, "%s", msg)
+	}
+	return out
+}
+
 // checkFieldRules applies the validate tags of Document and records each
 // failure under its JSON path.
 func checkFieldRules(d *Document, v *ValidationError) {

@@ -21,8 +21,13 @@ func New(st Store) *Service { return &Service{store: st} }
 // Create creates an account on behalf of by. Admins may create any
 // account; coordinators only respondents of their own administration
 // (which is also the default administration of what they create).
+// The rules of the fields (survey.NewUser's tags) are checked first, so
+// that every client gets the same problems with the same codes.
 // Errors: ErrForbidden, ErrConflict (e-mail taken), *ValidationError.
 func (s *Service) Create(ctx context.Context, by auth.Principal, in survey.NewUser) (survey.User, error) {
+	if err := survey.CheckRules(in); err != nil {
+		return survey.User{}, err
+	}
 	switch by.Role {
 	case auth.RoleAdmin:
 	case auth.RoleCoordinator:

@@ -152,7 +152,7 @@ func TestCreate(t *testing.T) {
 		invalid []survey.FieldError
 	}{
 		{name: "admin creates a coordinator", by: "admin",
-			in:   survey.NewUser{Email: "  New@AA.Test ", Password: strongPassword, Role: "coordinator", Administration: "AA"},
+			in:   survey.NewUser{Email: "New@AA.Test", Password: strongPassword, Role: "coordinator", Administration: "AA"},
 			want: survey.User{Email: "new@aa.test", Role: "coordinator", Administration: "AA"}},
 		{name: "admin creates an admin", by: "admin",
 			in:   survey.NewUser{Email: "new@hq.test", Password: strongPassword, Role: "admin"},
@@ -197,8 +197,14 @@ func TestCreate(t *testing.T) {
 			in: survey.NewUser{Email: "new@zz.test", Password: "short", Role: "respondent", Administration: "ZZ"},
 			invalid: []survey.FieldError{{Field: "password", Code: survey.CodeWeakPassword},
 				{Field: "administration", Code: survey.CodeUnknownAdministration}}},
+		{name: "not an e-mail address", by: "admin",
+			in:      survey.NewUser{Email: "not an address", Password: strongPassword, Role: "admin"},
+			invalid: invalid("email", survey.CodeInvalidEmail)},
+		{name: "an unknown role, by a coordinator: the fields' rules first", by: "coord",
+			in:      survey.NewUser{Email: "new@aa.test", Password: strongPassword, Role: "auditor"},
+			invalid: invalid("role", survey.CodeNotAllowed)},
 		{name: "e-mail taken, differently written", by: "admin",
-			in: survey.NewUser{Email: " ADMIN@hq.test", Password: strongPassword, Role: "admin"}, err: survey.ErrConflict},
+			in: survey.NewUser{Email: "ADMIN@hq.test", Password: strongPassword, Role: "admin"}, err: survey.ErrConflict},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f := newFixture(t, nil)

@@ -69,8 +69,9 @@ func (s *server) page(for_ audience, fn pageFunc) http.Handler {
 			return
 		}
 		if r.Method == http.MethodPost {
+			r.Body = http.MaxBytesReader(w, r.Body, s.cfg.BodyLimit)
 			if err := s.checkForm(r, v); err != nil {
-				s.fail(w, r, v, err)
+				s.refuse(w, r, v, err)
 				return
 			}
 		}
@@ -83,13 +84,26 @@ func (s *server) page(for_ audience, fn pageFunc) http.Handler {
 			return
 		}
 		if !for_.admits(v.principal()) {
-			s.fail(w, r, v, survey.Errorf(survey.ErrForbidden, "this page is not for your role"))
+			s.refuse(w, r, v, survey.Errorf(survey.ErrForbidden, "this page is not for your role"))
 			return
 		}
 		if err := fn(w, r, v); err != nil {
 			s.fail(w, r, v, err)
 		}
 	})
+}
+
+// refuse shows the error page of a request refused before its page ran,
+// and records a refused form post of a signed-in visitor in the audit trail
+// under its route ("POST /campaigns/{key}/open"), as the API records its
+// refusals. Those of visitors
+// not signed in are not recorded: anyone can send them, and the trail would
+// only fill.
+func (s *server) refuse(w http.ResponseWriter, r *http.Request, v *visitor, err error) {
+	s.fail(w, r, v, err)
+	if r.Method == http.MethodPost && v.session != nil {
+		s.audit(r, v, r.Pattern, "", statusOf(err))
+	}
 }
 
 // errSignedOut is a form posted by a browser whose session has ended.

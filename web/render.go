@@ -115,23 +115,14 @@ type errorView struct {
 // not the visitor's to see (the two are not told apart), 403, 409, 503,
 // and a logged 500 for anything unexpected.
 func (s *server) fail(w http.ResponseWriter, r *http.Request, v *visitor, err error) {
-	status, title, message := http.StatusInternalServerError, "error.internal", ""
+	status := statusOf(err)
+	title := errorTitles[status]
+	message := ""
 	var domain *survey.Error
-	switch {
-	case errors.Is(err, errSignedOut):
-		status, title = http.StatusUnauthorized, "error.signed_out"
-	case errors.Is(err, survey.ErrNotFound):
-		status, title = http.StatusNotFound, "error.not_found"
-	case errors.Is(err, survey.ErrForbidden):
-		status, title = http.StatusForbidden, "error.forbidden"
-	case errors.Is(err, survey.ErrConflict):
-		status, title = http.StatusConflict, "error.conflict"
-	case errors.Is(err, survey.ErrPreconditionFailed):
-		status, title = http.StatusPreconditionFailed, "error.conflict"
-	case errors.Is(err, survey.ErrUnavailable):
-		status, title = http.StatusServiceUnavailable, "error.unavailable"
+	switch status {
+	case http.StatusServiceUnavailable:
 		w.Header().Set("Retry-After", "5")
-	default:
+	case http.StatusInternalServerError:
 		s.log.Error("page failed", "path", r.URL.Path, "request_id", v.requestID, "err", err)
 	}
 	if status != http.StatusInternalServerError && errors.As(err, &domain) {
@@ -141,6 +132,39 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, v *visitor, err er
 		s.log.Error("error page failed", "request_id", v.requestID, "err", rerr)
 		http.Error(w, http.StatusText(status), status)
 	}
+}
+
+// statusOf is the status of the error page for err.
+func statusOf(err error) int {
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.Is(err, errSignedOut):
+		return http.StatusUnauthorized
+	case errors.As(err, &tooLarge):
+		return http.StatusRequestEntityTooLarge
+	case errors.Is(err, survey.ErrMalformed):
+		return http.StatusBadRequest
+	case errors.Is(err, survey.ErrNotFound):
+		return http.StatusNotFound
+	case errors.Is(err, survey.ErrForbidden):
+		return http.StatusForbidden
+	case errors.Is(err, survey.ErrConflict):
+		return http.StatusConflict
+	case errors.Is(err, survey.ErrPreconditionFailed):
+		return http.StatusPreconditionFailed
+	case errors.Is(err, survey.ErrUnavailable):
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+// errorTitles are the headings of the error pages, by status.
+var errorTitles = map[int]string{
+	http.StatusBadRequest: "error.malformed", http.StatusUnauthorized: "error.signed_out",
+	http.StatusForbidden: "error.forbidden", http.StatusNotFound: "error.not_found",
+	http.StatusConflict: "error.conflict", http.StatusPreconditionFailed: "error.conflict",
+	http.StatusRequestEntityTooLarge: "error.too_large", http.StatusInternalServerError: "error.internal",
+	http.StatusServiceUnavailable: "error.unavailable",
 }
 
 // notFound is the page of every path no page takes.

@@ -1,10 +1,467 @@
 package web
 
-import "net/http"
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"path"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
 
-var scoresWords = map[string]map[string]string{"en": {}, "fr": {}}
+	"github.com/customs-survey/surveyd/exports"
+	"github.com/customs-survey/surveyd/scoring"
+	"github.com/customs-survey/surveyd/survey"
+)
 
-func (s *server) scoresPage(w http.ResponseWriter, r *http.Request, v *visitor) error { return errTodo }
+// The scores page (/campaigns/{key}/scores, admins) shows every indicator
+// of a campaign as Annex 4 of the programme's annual progress report does:
+// its value, n, the 95% interval, the target and whether it is met, the
+// previous year's value and the change, the narrative, and charts of its
+// breakdowns and of the change (charts.go), each with its data table. The
+// figures are those of GET /api/v1/campaigns/{key}/scores (scores.Service),
+// rounded for presentation as the exports round them (two decimals, "%"
+// after percentages). ?lang= picks the language of the questionnaire's
+// texts (titles, option labels, question texts), as in the API.
+//
+// The downloads (/campaigns/{key}/scores/{key}.csv or .xlsx) are the API's
+// exports of the same report, written by package exports and recorded in
+// the audit trail as export.scores.
+
+// scoresView is the data of the scores page.
+type scoresView struct {
+	Campaign   string
+	Year       int
+	Title      string // the questionnaire's title
+	TitleLang  string // its language, when not the page's
+	Open       bool   // the campaign still takes answers: the figures may change
+	Coverage   string
+	Missing    string // the invited administrations without a response, or ""
+	ComputedAt string
+	Languages  []textLanguage
+	Downloads  []download
+	Indicators []indicatorView
+}
+
+// textLanguage is a language of the questionnaire's texts.
+type textLanguage struct {
+	Code     string
+	Selected bool
+}
+
+// download is a link to a file of the scores.
+type download struct {
+	Href, Text string
+}
+
+// indicatorView is one indicator of the page, every figure as written.
+type indicatorView struct {
+	ID            string // the id of its heading; its figures' ids start with it
+	Code          string
+	Title         string
+	TitleLang     string
+	Value         string
+	N             string
+	Interval      string
+	Target        string
+	HasTarget     bool
+	Met           bool
+	Status        string
+	HasPrevious   bool
+	PreviousYear  int
+	Previous      string
+	Change        string
+	Narrative     string
+	NarrativeLang string
+	Charts        []*chart
+	Questions     *dataTable // the questions breakdown, a table only
+}
+
+// scoresPage: GET /campaigns/{key}/scores.
+func (s *server) scoresPage(w http.ResponseWriter, r *http.Request, v *visitor) error {
+	ctx, p, key := r.Context(), v.principal(), r.PathValue("key")
+	campaign, err := s.campaigns.Get(ctx, p, key)
+	if err != nil {
+		return err
+	}
+	qn, err := s.campaigns.Questionnaire(ctx, p, key)
+	if err != nil {
+		return err
+	}
+	asked := r.URL.Query().Get("lang")
+	report, err := s.reports.Report(ctx, key, asked)
+	if err != nil {
+		return err
+	}
+	doc := qn.Document
+	if !documentSpeaks(doc, asked) {
+		asked = doc.DefaultLanguage
+	}
+	f := figures{lang: v.lang}
+	texts := texts{doc: doc, asked: asked, page: v.lang}
+	view := scoresView{Campaign: report.Campaign, Year: report.Year, Title: doc.Title.Resolve(asked, doc.DefaultLanguage),
+		TitleLang: texts.lang(doc.Title), Open: campaign.Status == survey.StatusOpen,
+		Coverage: f.t("scores.coverage", report.Coverage.AdministrationsResponded, report.Coverage.AdministrationsInvited,
+			report.Coverage.Responses),
+		ComputedAt: report.ComputedAt.UTC().Format("2006-01-02 15:04 UTC")}
+	if len(report.Coverage.Missing) > 0 {
+		view.Missing = f.t("scores.missing", strings.Join(report.Coverage.Missing, ", "))
+	}
+	for _, code := range documentLanguages(doc) {
+		view.Languages = append(view.Languages, textLanguage{Code: code, Selected: code == asked})
+	}
+	query := ""
+	if l := r.URL.Query().Get("lang"); l != "" {
+		query = "?lang=" + url.QueryEscape(l)
+	}
+	for _, format := range exports.Formats {
+		view.Downloads = append(view.Downloads, download{
+			Href: "/campaigns/" + report.Campaign + "/scores/" + report.Campaign + "." + string(format) + query,
+			Text: f.t("scores.download." + string(format))})
+	}
+	for i, res := range report.Indicators {
+		var def *survey.Indicator
+		if i < len(doc.Indicators) && doc.Indicators[i].Code == res.Code {
+			def = &doc.Indicators[i]
+		}
+		view.Indicators = append(view.Indicators, indicatorFigures(f, texts, def, res, report.Year, campaign.MinCellSize,
+			"indicator-"+strconv.Itoa(i+1)))
+	}
+	return s.render(w, r, v, http.StatusOK, "scores", view)
+}
+
+// indicatorFigures writes one indicator's figures, charts and tables.
+func indicatorFigures(f figures, texts texts, def *survey.Indicator, res scoring.Result, year, minCell int, id string) indicatorView {
+	p := percent(res)
+	out := indicatorView{ID: id, Code: res.Code, Title: res.Title, Value: f.optional(res.Value, p), N: f.units(res.Unit, res.N),
+		Interval: f.t("scores.no_interval"), Target: f.t("scores.no_target", year), Narrative: res.Narrative}
+	if def != nil {
+		out.TitleLang = texts.lang(def.Title)
+	}
+	// Narratives are written in English (scoring.Narrative).
+	if f.lang != "en" {
+		out.NarrativeLang = "en"
+	}
+	if ci := res.CI95; ci != nil {
+		out.Interval = f.t("scores.interval_range", f.value(ci[0], p), f.value(ci[1], p))
+	}
+	if t := res.Target; t != nil {
+		out.HasTarget, out.Target, out.Met = true, f.value(t.Value, p), t.Status == scoring.TargetMet
+		out.Status = f.t("scores.status." + t.Status)
+	}
+	if prev := res.Previous; prev != nil {
+		out.HasPrevious, out.PreviousYear, out.Previous = true, prev.Year, f.optional(prev.Value, p)
+		out.Change = f.t("scores.no_change")
+		if prev.DeltaPP != nil {
+			out.Change = f.change(*prev.DeltaPP, p)
+		}
+	}
+	in := chartInput{id: id, f: f, labelLang: map[string]string{}, minCell: minCell}
+	if def != nil && len(def.Questions) > 0 {
+		if q := texts.doc.Question(def.Questions[0]); q != nil {
+			for _, o := range texts.doc.OptionsOf(q) {
+				in.labelLang[o.Key] = texts.lang(o.Label)
+			}
+		}
+	}
+	for _, c := range []*chart{optionsChart(in, res), administrationsChart(in, res), changeChart(in, res, year)} {
+		if c != nil {
+			out.Charts = append(out.Charts, c)
+		}
+	}
+	if b := res.Breakdown; b != nil && len(b.Questions) > 0 {
+		t := &dataTable{ID: id + "-questions", Caption: f.t("scores.table.questions", res.Code),
+			Head: []string{f.t("scores.col.question"), f.t("scores.col.value"), f.t("scores.col.n")}}
+		for _, row := range b.Questions {
+			lang := ""
+			if q := texts.doc.Question(row.Key); q != nil {
+				lang = texts.lang(q.Text)
+			}
+			t.Rows = append(t.Rows, dataRow{Label: row.Label, Lang: lang,
+				Cells: []string{f.optional(row.Value, p), f.optionalCount(row.N)}})
+		}
+		out.Questions = t
+	}
+	return out
+}
+
+// scoresDownload: GET /campaigns/{key}/scores/{key}.csv, .xlsx or .json, the
+// API's exports of the report (GET /api/v1/campaigns/{key}/scores?format=),
+// recorded in the audit trail as the API records them. The report is
+// written into memory first, so that a failure is an error page, never
+// half a file.
 func (s *server) scoresDownload(w http.ResponseWriter, r *http.Request, v *visitor) error {
-	return errTodo
+	key, file := r.PathValue("key"), r.PathValue("file")
+	ext := path.Ext(file)
+	format := exports.Format(strings.TrimPrefix(ext, "."))
+	if strings.TrimSuffix(file, ext) != key || !slices.Contains(exports.Formats, format) {
+		return survey.Errorf(survey.ErrNotFound, "%s", v.T("error.no_page"))
+	}
+	report, err := s.reports.Report(r.Context(), key, r.URL.Query().Get("lang"))
+	if err != nil {
+		return err
+	}
+	var body bytes.Buffer
+	if err := exports.WriteScores(&body, format, report); err != nil {
+		return err
+	}
+	// The answer is decided: it is recorded before it is sent, so that the
+	// trail holds every export a client may have received.
+	s.audit(r, v, "export.scores", survey.AuditTarget("key", report.Campaign), http.StatusOK)
+	w.Header().Set("Content-Type", format.ContentType())
+	// Campaign keys match ^[a-z0-9][a-z0-9-]*$: the name needs no quoting.
+	w.Header().Set("Content-Disposition", `attachment; filename="`+report.Campaign+"-scores."+string(format)+`"`)
+	w.WriteHeader(http.StatusOK)
+	if _, err := body.WriteTo(w); err != nil {
+		s.log.Warn("scores download cut short", "request_id", v.requestID, "err", err)
+	}
+	return nil
+}
+
+// texts tells the language in which the report gives each of the
+// questionnaire's texts: the one asked for where the text has it, else the
+// document's default language, as scoring resolves them.
+type texts struct {
+	doc   *survey.Document
+	asked string // the language asked for, or the default one
+	page  string // the page's language
+}
+
+// lang is the language of t as shown, or "" when it is the page's.
+func (x texts) lang(t survey.Text) string {
+	l := x.doc.DefaultLanguage
+	if _, ok := t[x.asked]; ok {
+		l = x.asked
+	}
+	if l == x.page {
+		return ""
+	}
+	return l
+}
+
+// documentLanguages lists the languages of a document's texts, the default
+// language first.
+func documentLanguages(doc *survey.Document) []string {
+	seen := map[string]bool{}
+	add := func(t survey.Text) {
+		for l := range t {
+			seen[l] = true
+		}
+	}
+	add(doc.Title)
+	for _, sec := range doc.Sections {
+		add(sec.Title)
+		for _, q := range sec.Questions {
+			add(q.Text)
+		}
+	}
+	for _, ind := range doc.Indicators {
+		add(ind.Title)
+	}
+	delete(seen, doc.DefaultLanguage)
+	out := make([]string, 0, len(seen)+1)
+	for l := range seen {
+		out = append(out, l)
+	}
+	sort.Strings(out)
+	return append([]string{doc.DefaultLanguage}, out...)
+}
+
+// documentSpeaks reports whether some text of the document is in lang.
+func documentSpeaks(doc *survey.Document, lang string) bool {
+	return slices.Contains(documentLanguages(doc), lang)
+}
+
+// figures writes numbers and the words around them in the page's
+// language. Values are rounded half away from zero to two decimals, as the
+// exports show them (scoring.Fixed2), percentages followed by "%".
+type figures struct{ lang string }
+
+func (f figures) t(key string, args ...any) string { return translate(f.lang, key, args...) }
+
+// number is x with two decimals, in the page's decimal notation.
+func (f figures) number(x float64) string {
+	r := scoring.Round(x, 2)
+	if r == 0 {
+		r = 0 // a small negative x is written "0.00", not "-0.00"
+	}
+	return strings.Replace(scoring.Fixed2(r), ".", f.t("scores.decimal_mark"), 1)
+}
+
+// value is a value of an indicator: a percentage, or a value of its
+// question's scale.
+func (f figures) value(x float64, percent bool) string {
+	if percent {
+		return f.t("scores.percent", f.number(x))
+	}
+	return f.number(x)
+}
+
+// optional is a value, or "no value".
+func (f figures) optional(x *float64, percent bool) string {
+	if x == nil {
+		return f.t("scores.no_value")
+	}
+	return f.value(*x, percent)
+}
+
+// axisValue is the value at an end of a chart's axis, without trailing
+// zeros ("0%", "100%", "5").
+func (f figures) axisValue(x float64, percent bool) string {
+	s := strings.Replace(scoring.Format(x), ".", f.t("scores.decimal_mark"), 1)
+	if percent {
+		return f.t("scores.percent", s)
+	}
+	return s
+}
+
+// change is a year-on-year change, signed, in percentage points for
+// percentages and in points of the scale otherwise.
+func (f figures) change(d float64, percent bool) string {
+	s := f.number(d)
+	if scoring.Round(d, 2) > 0 {
+		s = "+" + s
+	}
+	if percent {
+		return f.t("scores.change_pp", s)
+	}
+	return f.t("scores.change_points", s)
+}
+
+// units is n with its unit: administrations or responses.
+func (f figures) units(unit string, n int) string {
+	key := "scores.n_responses"
+	if unit == survey.UnitAdministration {
+		key = "scores.n_administrations"
+	}
+	if n == 1 {
+		key += "_one"
+	}
+	return f.t(key, n)
+}
+
+// optionalCount is a count, or "not shown" when withheld.
+func (f figures) optionalCount(n *int) string {
+	if n == nil {
+		return f.t("scores.not_shown")
+	}
+	return strconv.Itoa(*n)
+}
+
+var scoresWords = map[string]map[string]string{
+	"en": {
+		"scores.title":                 "Scores: %s",
+		"scores.back":                  "Back to the campaign",
+		"scores.year":                  "year %d",
+		"scores.open":                  "The campaign is open: these figures will change as responses are submitted.",
+		"scores.coverage":              "%d of %d invited administrations responded, with %d submitted responses in all.",
+		"scores.missing":               "Without a response: %s.",
+		"scores.computed_at":           "Computed at %s.",
+		"scores.text_language":         "Language of the questionnaire's texts",
+		"scores.show":                  "Show",
+		"scores.downloads":             "Downloads",
+		"scores.download.json":         "The API's scores document (JSON)",
+		"scores.download.csv":          "Scores table (CSV)",
+		"scores.download.xlsx":         "Workbook laid out like Annex 4 (Excel)",
+		"scores.no_indicators":         "The questionnaire of this campaign defines no indicators.",
+		"scores.value":                 "Value %d",
+		"scores.n":                     "With a value (n)",
+		"scores.interval":              "95% confidence interval",
+		"scores.interval_range":        "%s to %s",
+		"scores.no_interval":           "none (fewer than two units with a value)",
+		"scores.target":                "Target",
+		"scores.no_target":             "no target for %d",
+		"scores.status":                "Status",
+		"scores.status.met":            "Target met",
+		"scores.status.not_met":        "Target not met",
+		"scores.change":                "Change on %d",
+		"scores.no_change":             "cannot be computed (a value is missing)",
+		"scores.change_pp":             "%s percentage points",
+		"scores.change_points":         "%s points",
+		"scores.no_value":              "no value",
+		"scores.suppressed":            "suppressed",
+		"scores.not_shown":             "not shown",
+		"scores.suppressed_note":       "Suppressed: fewer than %d responses with a value, or hidden together with such a cell so that it cannot be worked out from the total.",
+		"scores.decimal_mark":          ".",
+		"scores.percent":               "%s%%",
+		"scores.n_administrations":     "%d administrations",
+		"scores.n_administrations_one": "%d administration",
+		"scores.n_responses":           "%d responses",
+		"scores.n_responses_one":       "%d response",
+		"scores.chart.options":         "%s: share of answers per option",
+		"scores.chart.administrations": "%s: value per administration",
+		"scores.chart.change":          "%s: %d compared with %d",
+		"scores.desc.options":          "Of %s that answered, the share that chose each option: %s.",
+		"scores.desc.administrations":  "Value per administration: %s.",
+		"scores.desc.item":             "%s: %s",
+		"scores.table.questions":       "%s: value per question",
+		"scores.col.option":            "Option",
+		"scores.col.share":             "Share",
+		"scores.col.chose":             "Responses that chose it",
+		"scores.col.administration":    "Administration",
+		"scores.col.value":             "Value",
+		"scores.col.n_responses":       "Responses with a value",
+		"scores.col.n":                 "With a value (n)",
+		"scores.col.question":          "Question",
+		"scores.col.year":              "Year",
+		"scores.col.change":            "Change",
+	},
+	"fr": {
+		"scores.title":                 "Résultats : %s",
+		"scores.back":                  "Retour à la campagne",
+		"scores.year":                  "année %d",
+		"scores.open":                  "La campagne est ouverte : ces chiffres changeront à mesure que des réponses seront soumises.",
+		"scores.coverage":              "%d administrations invitées sur %d ont répondu, avec %d réponses soumises au total.",
+		"scores.missing":               "Sans réponse : %s.",
+		"scores.computed_at":           "Calculé le %s.",
+		"scores.text_language":         "Langue des textes du questionnaire",
+		"scores.show":                  "Afficher",
+		"scores.downloads":             "Téléchargements",
+		"scores.download.json":         "Le document des résultats de l'API (JSON)",
+		"scores.download.csv":          "Tableau des résultats (CSV)",
+		"scores.download.xlsx":         "Classeur présenté comme l'annexe 4 (Excel)",
+		"scores.no_indicators":         "Le questionnaire de cette campagne ne définit aucun indicateur.",
+		"scores.value":                 "Valeur %d",
+		"scores.n":                     "Avec une valeur (n)",
+		"scores.interval":              "Intervalle de confiance à 95 %",
+		"scores.interval_range":        "de %s à %s",
+		"scores.no_interval":           "aucun (moins de deux unités avec une valeur)",
+		"scores.target":                "Cible",
+		"scores.no_target":             "pas de cible pour %d",
+		"scores.status":                "Statut",
+		"scores.status.met":            "Cible atteinte",
+		"scores.status.not_met":        "Cible non atteinte",
+		"scores.change":                "Évolution par rapport à %d",
+		"scores.no_change":             "non calculable (une valeur manque)",
+		"scores.change_pp":             "%s points de pourcentage",
+		"scores.change_points":         "%s points",
+		"scores.no_value":              "pas de valeur",
+		"scores.suppressed":            "masqué",
+		"scores.not_shown":             "non affiché",
+		"scores.suppressed_note":       "Masqué : moins de %d réponses avec une valeur, ou masqué avec une telle cellule pour qu'elle ne puisse pas être déduite du total.",
+		"scores.decimal_mark":          ",",
+		"scores.percent":               "%s\u00a0%%",
+		"scores.n_administrations":     "%d administrations",
+		"scores.n_administrations_one": "%d administration",
+		"scores.n_responses":           "%d réponses",
+		"scores.n_responses_one":       "%d réponse",
+		"scores.chart.options":         "%s : part des réponses par option",
+		"scores.chart.administrations": "%s : valeur par administration",
+		"scores.chart.change":          "%s : %d comparé à %d",
+		"scores.desc.options":          "Sur %s ayant répondu, part ayant choisi chaque option : %s.",
+		"scores.desc.administrations":  "Valeur par administration : %s.",
+		"scores.desc.item":             "%s : %s",
+		"scores.table.questions":       "%s : valeur par question",
+		"scores.col.option":            "Option",
+		"scores.col.share":             "Part",
+		"scores.col.chose":             "Réponses l'ayant choisie",
+		"scores.col.administration":    "Administration",
+		"scores.col.value":             "Valeur",
+		"scores.col.n_responses":       "Réponses avec une valeur",
+		"scores.col.n":                 "Avec une valeur (n)",
+		"scores.col.question":          "Question",
+		"scores.col.year":              "Année",
+		"scores.col.change":            "Évolution",
+	},
 }

@@ -26,6 +26,9 @@ type Config struct {
 	// terminates TLS in front of the service. Requests that arrive over
 	// TLS get Secure cookies anyway.
 	SecureCookies bool
+	// BodyLimit is the largest form post in bytes (the API's default if
+	// zero); beyond it the page answers 413.
+	BodyLimit int64
 }
 
 // Deps are the use cases the pages call.
@@ -55,6 +58,9 @@ func NewHandler(cfg Config, deps Deps) http.Handler {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.BodyLimit <= 0 {
+		cfg.BodyLimit = 1 << 20
 	}
 	s := &server{cfg: cfg, log: cfg.Logger, now: cfg.Now, store: deps.Store, auth: deps.Auth,
 		users: users.New(deps.Store), questionnaires: questionnaires.New(deps.Store), campaigns: campaigns.New(deps.Store),
@@ -89,6 +95,7 @@ func (s *server) routes() http.Handler {
 	mux.Handle("GET /campaigns/{key}/progress", s.page(staff, s.progress))
 	mux.Handle("GET /questionnaires", s.page(admins, s.questionnaireList))
 	mux.Handle("POST /questionnaires", s.page(admins, s.uploadQuestionnaire))
+	mux.Handle("POST /questionnaires/{key}/versions/{version}/publish", s.page(admins, s.publishQuestionnaire))
 	mux.Handle("GET /users", s.page(staff, s.userList))
 	mux.Handle("POST /users", s.page(staff, s.createUser))
 

@@ -64,6 +64,9 @@ func (s *server) checkForm(r *http.Request, v *visitor) error {
 	} else if origin == "null" || r.Header.Get("Sec-Fetch-Site") == "cross-site" {
 		return errCrossSite
 	}
+	if err := parseForm(r); err != nil {
+		return err
+	}
 	token := r.PostFormValue(csrfField)
 	if v.session != nil {
 		if !v.session.CheckCSRF(token) {
@@ -79,6 +82,22 @@ func (s *server) checkForm(r *http.Request, v *visitor) error {
 		return errCrossSite
 	}
 	return nil
+}
+
+// parseForm reads the body of a form post, within the body limit (an
+// *http.MaxBytesError beyond it: a 413 page).
+func parseForm(r *http.Request) error {
+	var err error
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		err = r.ParseMultipartForm(1 << 20)
+	} else {
+		err = r.ParseForm()
+	}
+	var tooLarge *http.MaxBytesError
+	if err != nil && !errors.As(err, &tooLarge) {
+		return survey.Errorf(survey.ErrMalformed, "the form could not be read: %v", err)
+	}
+	return err
 }
 
 // errCrossSite is a form post without the token of this browser's forms.

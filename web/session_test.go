@@ -1,13 +1,17 @@
 package web_test
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/customs-survey/surveyd/auth"
+	"github.com/customs-survey/surveyd/survey"
 )
 
 // TestSignInAndOut: the login page signs in with a new session id behind
@@ -123,6 +127,55 @@ func TestSessionTimeouts(t *testing.T) {
 		e.advance(auth.BrowserIdleTimeout)
 		if p := busy.get("/campaigns"); p.Status != http.StatusSeeOther {
 			t.Fatalf("a session outlived its lifetime: %d", p.Status)
+		}
+	})
+}
+
+// TestRefusedFormsAreAudited: a form post refused before its page runs
+// (wrong role, no CSRF token) is in the audit trail under its route, with
+// its actor, as the API records its refusals; one from a visitor not
+// signed in is not.
+func TestRefusedFormsAreAudited(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.world()
+		b := e.browser()
+		b.login("resp_be@customs.example", userPassword)
+		b.get("/campaigns")
+		if p := b.post("/campaigns/customs-2023/close", nil); p.Status != http.StatusForbidden {
+			t.Fatalf("a respondent closing a campaign: %d", p.Status)
+		}
+		if p := b.post("/logout", url.Values{"csrf": {"forged"}}); p.Status != http.StatusForbidden {
+			t.Fatalf("a forged token: %d", p.Status)
+		}
+		anonymous := e.browser()
+		anonymous.post("/campaigns/customs-2023/close", nil)
+		events, err := e.store.AuditEvents(context.Background(), survey.AuditFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, ev := range events {
+			if ev.Status == http.StatusForbidden || ev.Status == http.StatusUnauthorized {
+				got = append(got, fmt.Sprintf("%s %d %s", ev.Action, ev.Status, ev.ActorEmail))
+			}
+		}
+		want := []string{"POST /logout 403 resp_be@customs.example", "POST /campaigns/{key}/close 403 resp_be@customs.example"}
+		if !slices.Equal(got, want) {
+			t.Errorf("refusals in the trail: %q, want %q", got, want)
+		}
+	})
+}
+
+// TestTooLargeFormsGetAPage: a form post beyond the body limit is answered
+// with a page (413), not with the API's JSON problem.
+func TestTooLargeFormsGetAPage(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		b := e.browser()
+		b.login(adminEmail, adminPassword)
+		b.get("/questionnaires")
+		p := b.post("/questionnaires", url.Values{"document": {strings.Repeat("x", 2<<20)}})
+		if p.Status != http.StatusRequestEntityTooLarge || !strings.HasPrefix(p.Header.Get("Content-Type"), "text/html") {
+			t.Fatalf("a 2 MiB form: %d %s", p.Status, p.Header.Get("Content-Type"))
 		}
 	})
 }

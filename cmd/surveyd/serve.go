@@ -218,7 +218,7 @@ func start(ctx context.Context, cfg config, secret []byte, log *slog.Logger, han
 	sessions := auth.NewService(st, issuer, auth.DefaultThrottle, refreshTTL, nil)
 	deps := api.Deps{Store: st, Auth: sessions}
 	if cfg.Pages {
-		deps.Pages = web.NewHandler(web.Config{Logger: log, SecureCookies: cfg.SecureCookies}, web.Deps{Store: st, Auth: sessions})
+		deps.Pages = web.NewHandler(web.Config{Logger: log, SecureCookies: cfg.SecureCookies, BodyLimit: cfg.BodyLimit}, web.Deps{Store: st, Auth: sessions})
 	}
 	handler.set(api.NewServer(api.Config{BodyLimit: cfg.BodyLimit, Logger: log, TrustedProxies: cfg.TrustedProxies,
 		CORSOrigins: cfg.CORSOrigins}, deps))

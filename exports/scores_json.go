@@ -1,0 +1,141 @@
+package exports
+
+import (
+	"encoding/json"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/customs-survey/surveyd/scoring"
+)
+
+// ScoresDocument is a scores report as JSON: the body of GET
+// /api/v1/campaigns/{key}/scores and the pages' JSON download, one shape
+// for both (docs/openapi.yaml, ScoresReport).
+type ScoresDocument struct {
+	Campaign   string          `json:"campaign"`
+	Year       int             `json:"year"`
+	ComputedAt time.Time       `json:"computed_at"`
+	Coverage   jsonCoverage    `json:"coverage"`
+	Indicators []jsonIndicator `json:"indicators"`
+}
+
+// jsonCoverage tells who answered.
+type jsonCoverage struct {
+	AdministrationsInvited   int      `json:"administrations_invited"`
+	AdministrationsResponded int      `json:"administrations_responded"`
+	Missing                  []string `json:"missing"`
+	Responses                int      `json:"responses"`
+}
+
+// jsonIndicator is one computed indicator.
+type jsonIndicator struct {
+	Code      string         `json:"code"`
+	Title     string         `json:"title"`
+	Method    string         `json:"method"`
+	Unit      string         `json:"unit"`
+	Value     *float64       `json:"value"`
+	N         int            `json:"n"`
+	Excluded  int            `json:"excluded"`
+	Missing   int            `json:"missing"`
+	CI95      *[2]float64    `json:"ci95,omitempty"`
+	Target    *jsonTarget    `json:"target,omitempty"`
+	Previous  *jsonPrevious  `json:"previous,omitempty"`
+	Breakdown *jsonBreakdown `json:"breakdown,omitempty"`
+	Narrative string         `json:"narrative"`
+}
+
+// jsonTarget is an indicator's target for the campaign's year and
+// whether the value meets it (met or not_met).
+type jsonTarget struct {
+	Value  float64 `json:"value"`
+	Status string  `json:"status"`
+}
+
+// jsonPrevious is the same indicator in the previous campaign.
+type jsonPrevious struct {
+	Campaign string   `json:"campaign"`
+	Year     int      `json:"year"`
+	Value    *float64 `json:"value"`
+	DeltaPP  *float64 `json:"delta_pp"`
+}
+
+// jsonBreakdown holds the rows of each kind of disaggregation the
+// indicator asks for, an empty array for a kind without rows; a kind it
+// does not ask for is absent, and so is the breakdown when it asks for
+// none.
+type jsonBreakdown struct {
+	Options         *[]jsonBreakdownRow `json:"options,omitempty"`
+	Questions       *[]jsonBreakdownRow `json:"questions,omitempty"`
+	Administrations *[]jsonBreakdownRow `json:"administrations,omitempty"`
+}
+
+// jsonBreakdownRow is one line of a breakdown.
+type jsonBreakdownRow struct {
+	Key        string   `json:"key"`
+	Label      string   `json:"label"`
+	Value      *float64 `json:"value"`
+	N          *int     `json:"n"`                    // null in suppressed rows
+	Count      *int     `json:"count,omitempty"`      // options: responses that chose it
+	Excluded   *int     `json:"excluded,omitempty"`   // questions and administrations
+	Missing    *int     `json:"missing,omitempty"`    // questions and administrations
+	Suppressed bool     `json:"suppressed,omitempty"` // administrations below min_cell_size
+}
+
+func NewScoresDocument(r scoring.Report) ScoresDocument {
+	out := ScoresDocument{Campaign: r.Campaign, Year: r.Year, ComputedAt: r.ComputedAt,
+		Coverage: jsonCoverage{AdministrationsInvited: r.Coverage.AdministrationsInvited,
+			AdministrationsResponded: r.Coverage.AdministrationsResponded, Missing: r.Coverage.Missing,
+			Responses: r.Coverage.Responses}}
+	if r.Indicators != nil {
+		out.Indicators = make([]jsonIndicator, len(r.Indicators))
+	}
+	for i, res := range r.Indicators {
+		out.Indicators[i] = toJSONIndicator(res)
+	}
+	return out
+}
+
+func toJSONIndicator(res scoring.Result) jsonIndicator {
+	out := jsonIndicator{Code: res.Code, Title: res.Title, Method: res.Method, Unit: res.Unit, Value: res.Value,
+		N: res.N, Excluded: res.Excluded, Missing: res.Missing, CI95: res.CI95, Narrative: res.Narrative}
+	if t := res.Target; t != nil {
+		out.Target = &jsonTarget{Value: t.Value, Status: t.Status}
+	}
+	if p := res.Previous; p != nil {
+		out.Previous = &jsonPrevious{Campaign: p.Campaign, Year: p.Year, Value: p.Value, DeltaPP: p.DeltaPP}
+	}
+	if b := res.Breakdown; b != nil {
+		kinds := b.Kinds()
+		rowsOf := func(kind string) *[]jsonBreakdownRow {
+			if !slices.Contains(kinds, kind) {
+				return nil
+			}
+			rows := toJSONBreakdownRows(b.Rows(kind))
+			return &rows
+		}
+		out.Breakdown = &jsonBreakdown{Options: rowsOf("options"), Questions: rowsOf("questions"),
+			Administrations: rowsOf("administrations")}
+	}
+	return out
+}
+
+func toJSONBreakdownRows(rows []scoring.Row) []jsonBreakdownRow {
+	out := make([]jsonBreakdownRow, len(rows))
+	for i, r := range rows {
+		out[i] = jsonBreakdownRow{Key: r.Key, Label: r.Label, Value: r.Value, N: r.N, Count: r.Count,
+			Excluded: r.Excluded, Missing: r.Missing, Suppressed: r.Suppressed}
+	}
+	return out
+}
+
+// WriteScoresJSON writes the report as JSON (ScoresDocument), as the API
+// answers it.
+func WriteScoresJSON(w io.Writer, r scoring.Report) error {
+	body, err := json.Marshal(NewScoresDocument(r))
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(body)
+	return err
+}
