@@ -26,7 +26,13 @@ func TestSignInAndOut(t *testing.T) {
 		if p := b.get("/campaigns"); p.Status != http.StatusSeeOther || !strings.HasPrefix(p.Location, "/login?next=") {
 			t.Fatalf("/campaigns signed out: %d %s", p.Status, p.Location)
 		}
-		b.get("/login")
+		form := b.get("/login")
+		csp := form.Header.Get("Content-Security-Policy")
+		if !strings.Contains(csp, "default-src 'self'") || strings.Contains(csp, "unsafe-inline") ||
+			form.Header.Get("Cache-Control") != "no-store" || form.Header.Get("X-Frame-Options") != "DENY" {
+			t.Errorf("page headers: CSP %q, Cache-Control %q, X-Frame-Options %q", csp,
+				form.Header.Get("Cache-Control"), form.Header.Get("X-Frame-Options"))
+		}
 		p := b.post("/login", url.Values{"email": {adminEmail}, "password": {adminPassword}, "next": {"/campaigns"}})
 		if p.Status != http.StatusSeeOther || p.Location != "/campaigns" {
 			t.Fatalf("login: %d %s\n%s", p.Status, p.Location, p.Body)
