@@ -23,6 +23,8 @@ func (s *server) noRoute(c *gin.Context) {
 		return
 	}
 	c.Request = c.Request.WithContext(auth.WithClientAddress(c.Request.Context(), c.ClientIP()))
+	// gin answers 404 from here unless told otherwise; the pages decide.
+	c.Status(http.StatusOK)
 	s.pages.ServeHTTP(c.Writer, c.Request)
 }
 

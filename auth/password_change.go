@@ -41,19 +41,11 @@ func (s *Service) ChangePassword(ctx context.Context, userID, current, next, add
 	if err != nil {
 		return Tokens{}, err
 	}
-	usable := account.PasswordHash != NoPassword
-	encoded := passwords.DummyHash()
-	if usable {
-		encoded = account.PasswordHash
-	}
-	ok, err := passwords.VerifyContext(ctx, encoded, current)
+	ok, err := checkPassword(ctx, a, account, true, current)
 	if err != nil {
-		if !errors.Is(err, passwords.ErrMalformedHash) {
-			a.release(ctx)
-		}
 		return Tokens{}, fmt.Errorf("change password: %w", err)
 	}
-	if !ok || !usable {
+	if !ok {
 		// The attempt stays recorded: a failure.
 		return Tokens{}, ErrWrongPassword
 	}

@@ -168,23 +168,11 @@ func (s *Service) checkCredentials(ctx context.Context, email, password, address
 		a.release(ctx)
 		return Account{}, err
 	}
-	usable := found && account.PasswordHash != NoPassword
-	// An unknown e-mail is checked against a dummy hash, which costs the
-	// same time and memory as a real check: answers must not tell which
-	// e-mails exist.
-	encoded := passwords.DummyHash()
-	if usable {
-		encoded = account.PasswordHash
-	}
-	ok, err := passwords.VerifyContext(ctx, encoded, password)
+	ok, err := checkPassword(ctx, a, account, found, password)
 	if err != nil {
-		if !errors.Is(err, passwords.ErrMalformedHash) {
-			// Not checked: hashing at capacity, or the client went away.
-			a.release(ctx)
-		}
 		return Account{}, fmt.Errorf("login: %w", err)
 	}
-	if !ok || !usable || account.Disabled {
+	if !ok || account.Disabled {
 		// The attempt stays recorded: a failure.
 		return Account{}, ErrInvalidCredentials
 	}
@@ -192,6 +180,25 @@ func (s *Service) checkCredentials(ctx context.Context, email, password, address
 		return Account{}, err
 	}
 	return account, nil
+}
+
+// checkPassword checks password against the account's hash, or, for no
+// account (found false) or one that cannot log in, against a dummy hash
+// that costs the same time and memory: answers must not tell which
+// e-mails exist. A check that did not happen (hashing at capacity, the
+// client gone) releases the throttle's reservation, a malformed stored
+// hash does not: it counts as a failure.
+func checkPassword(ctx context.Context, a *attempt, account Account, found bool, password string) (bool, error) {
+	usable := found && account.PasswordHash != NoPassword
+	encoded := passwords.DummyHash()
+	if usable {
+		encoded = account.PasswordHash
+	}
+	ok, err := passwords.VerifyContext(ctx, encoded, password)
+	if err != nil && !errors.Is(err, passwords.ErrMalformedHash) {
+		a.release(ctx)
+	}
+	return ok && usable, err
 }
 
 func (s *Service) issue(ctx context.Context, account Account, family string) (Tokens, error) {

@@ -225,13 +225,8 @@ func (s *Store) translate(ctx context.Context, op string, err error) error {
 	if err == nil {
 		return nil
 	}
-	var domain *survey.Error
-	var invalid *survey.ValidationError
 	switch {
-	case errors.As(err, &domain), errors.As(err, &invalid),
-		errors.Is(err, survey.ErrNotFound), errors.Is(err, survey.ErrConflict),
-		errors.Is(err, survey.ErrPreconditionFailed), errors.Is(err, survey.ErrForbidden),
-		errors.Is(err, survey.ErrUnavailable), errors.Is(err, survey.ErrMalformed):
+	case survey.IsDomainError(err):
 		return err
 	case errors.Is(err, gorm.ErrRecordNotFound):
 		return fmt.Errorf("%s: %w", op, survey.ErrNotFound)

@@ -94,3 +94,20 @@ func Invalid(field string, code Code, format string, args ...any) error {
 	v.Add(field, code, format, args...)
 	return v
 }
+
+// IsDomainError reports whether err is one of the domain's own: of a kind
+// above (or an *Error), or a *ValidationError. Such errors pass through
+// stores unchanged; anything else is the store's to explain.
+func IsDomainError(err error) bool {
+	var domain *Error
+	var invalid *ValidationError
+	if errors.As(err, &domain) || errors.As(err, &invalid) {
+		return true
+	}
+	for _, kind := range []error{ErrNotFound, ErrConflict, ErrPreconditionFailed, ErrForbidden, ErrUnavailable, ErrMalformed} {
+		if errors.Is(err, kind) {
+			return true
+		}
+	}
+	return false
+}

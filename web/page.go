@@ -95,15 +95,37 @@ func (s *server) page(for_ audience, fn pageFunc) http.Handler {
 
 // refuse shows the error page of a request refused before its page ran,
 // and records a refused form post of a signed-in visitor in the audit trail
-// under its route ("POST /campaigns/{key}/open"), as the API records its
+// under the API's name for the change (formActions), as the API records its
 // refusals. Those of visitors
 // not signed in are not recorded: anyone can send them, and the trail would
 // only fill.
 func (s *server) refuse(w http.ResponseWriter, r *http.Request, v *visitor, err error) {
 	s.fail(w, r, v, err)
 	if r.Method == http.MethodPost && v.session != nil {
-		s.audit(r, v, r.Pattern, "", statusOf(err))
+		action, ok := formActions[r.Pattern]
+		if !ok {
+			action = r.Pattern
+		}
+		target := ""
+		if key := r.PathValue("key"); key != "" {
+			target = survey.AuditTarget("key", key)
+		}
+		s.audit(r, v, action, target, statusOf(err))
 	}
+}
+
+// formActions are the audit trail's names of the pages' form posts, those
+// of the API for the same changes.
+var formActions = map[string]string{
+	"POST /login":                                           "session.login",
+	"POST /logout":                                          "session.logout",
+	"POST /campaigns/{key}/response":                        "response.save",
+	"POST /campaigns/{key}/submit":                          "response.submit",
+	"POST /campaigns/{key}/open":                            "campaign.open",
+	"POST /campaigns/{key}/close":                           "campaign.close",
+	"POST /questionnaires":                                  "questionnaire.create",
+	"POST /questionnaires/{key}/versions/{version}/publish": "questionnaire.publish",
+	"POST /users":                                           "user.create",
 }
 
 // errSignedOut is a form posted by a browser whose session has ended.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -165,7 +166,7 @@ func TestRefusedFormsAreAudited(t *testing.T) {
 				got = append(got, fmt.Sprintf("%s %d %s", ev.Action, ev.Status, ev.ActorEmail))
 			}
 		}
-		want := []string{"POST /logout 403 resp_be@customs.example", "POST /campaigns/{key}/close 403 resp_be@customs.example"}
+		want := []string{"session.logout 403 resp_be@customs.example", "campaign.close 403 resp_be@customs.example"}
 		if !slices.Equal(got, want) {
 			t.Errorf("refusals in the trail: %q, want %q", got, want)
 		}
@@ -182,6 +183,30 @@ func TestTooLargeFormsGetAPage(t *testing.T) {
 		p := b.post("/questionnaires", url.Values{"document": {strings.Repeat("x", 2<<20)}})
 		if p.Status != http.StatusRequestEntityTooLarge || !strings.HasPrefix(p.Header.Get("Content-Type"), "text/html") {
 			t.Fatalf("a 2 MiB form: %d %s", p.Status, p.Header.Get("Content-Type"))
+		}
+	})
+}
+
+// TestStaticFiles: the stylesheet and script a page links are served (200,
+// their type, cached for a year) under names holding a hash of their
+// content; any other name under /static/ is not.
+func TestStaticFiles(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		b := e.browser()
+		page := b.get("/login")
+		links := regexp.MustCompile(`(?:href|src)="(/static/[^"]+)"`).FindAllStringSubmatch(page.Body, -1)
+		if len(links) < 2 {
+			t.Fatalf("the login page links %d static files", len(links))
+		}
+		for _, l := range links {
+			p := b.get(l[1])
+			if p.Status != http.StatusOK || p.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" ||
+				!(strings.HasPrefix(p.Header.Get("Content-Type"), "text/css") || strings.HasPrefix(p.Header.Get("Content-Type"), "text/javascript")) {
+				t.Errorf("%s: %d %q %q", l[1], p.Status, p.Header.Get("Content-Type"), p.Header.Get("Cache-Control"))
+			}
+		}
+		if p := b.get("/static/app.css"); p.Status != http.StatusNotFound {
+			t.Errorf("/static/app.css without its hash: %d", p.Status)
 		}
 	})
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/customs-survey/surveyd/survey"
 )
 
-
 // CreateQuestionnaire stores a copy of doc as version 1 of its key, a
 // draft.
 // Errors: ErrConflict (the key exists, or by is not an account, which the

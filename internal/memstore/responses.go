@@ -3,7 +3,6 @@ package memstore
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/google/uuid"
@@ -177,13 +176,7 @@ func cloneAnswers(answers survey.Answers) (survey.Answers, error) {
 // errors (of a kind, or a validation error) as they are, anything else
 // with the name of the operation in front.
 func passOn(op string, err error) error {
-	var domain *survey.Error
-	var invalid *survey.ValidationError
-	switch {
-	case errors.As(err, &domain), errors.As(err, &invalid),
-		errors.Is(err, survey.ErrNotFound), errors.Is(err, survey.ErrConflict),
-		errors.Is(err, survey.ErrPreconditionFailed), errors.Is(err, survey.ErrForbidden),
-		errors.Is(err, survey.ErrUnavailable), errors.Is(err, survey.ErrMalformed):
+	if survey.IsDomainError(err) {
 		return err
 	}
 	return fmt.Errorf("%s: %w", op, err)
