@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/customs-survey/surveyd/auth"
 	"github.com/customs-survey/surveyd/survey"
 )
 
@@ -79,7 +80,7 @@ func (s *server) createCampaign(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	camp, err := s.campaigns.Create(c.Request.Context(), in)
+	camp, err := s.campaigns.Create(c.Request.Context(), principal(c), in)
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -120,8 +121,8 @@ func (s *server) openCampaign(c *gin.Context) { s.moveCampaign(c, s.campaigns.Op
 func (s *server) closeCampaign(c *gin.Context) { s.moveCampaign(c, s.campaigns.Close) }
 
 // moveCampaign answers a change of a campaign's status.
-func (s *server) moveCampaign(c *gin.Context, move func(context.Context, string) (survey.Campaign, error)) {
-	camp, err := move(c.Request.Context(), c.Param("key"))
+func (s *server) moveCampaign(c *gin.Context, move func(context.Context, auth.Principal, string) (survey.Campaign, error)) {
+	camp, err := move(c.Request.Context(), principal(c), c.Param("key"))
 	if err != nil {
 		s.writeError(c, err)
 		return

@@ -97,7 +97,7 @@ func toQuestionnaireSummary(q survey.Questionnaire) questionnaireSummary {
 
 // listQuestionnaires: GET /questionnaires, the latest version of each.
 func (s *server) listQuestionnaires(c *gin.Context) {
-	list, err := s.questionnaires.List(c.Request.Context())
+	list, err := s.questionnaires.List(c.Request.Context(), principal(c))
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -111,7 +111,7 @@ func (s *server) listQuestionnaires(c *gin.Context) {
 
 // getQuestionnaire: GET /questionnaires/{key}, the latest version.
 func (s *server) getQuestionnaire(c *gin.Context) {
-	q, err := s.questionnaires.Get(c.Request.Context(), c.Param("key"), 0)
+	q, err := s.questionnaires.Get(c.Request.Context(), principal(c), c.Param("key"), 0)
 	s.respondQuestionnaire(c, http.StatusOK, q, err)
 }
 
@@ -122,7 +122,7 @@ func (s *server) getQuestionnaireVersion(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	q, err := s.questionnaires.Get(c.Request.Context(), c.Param("key"), n)
+	q, err := s.questionnaires.Get(c.Request.Context(), principal(c), c.Param("key"), n)
 	s.respondQuestionnaire(c, http.StatusOK, q, err)
 }
 
@@ -135,7 +135,7 @@ func (s *server) updateQuestionnaire(c *gin.Context) {
 	}
 	// A published version never changes, whatever the body: 409 before
 	// the document is even read.
-	if err := s.questionnaires.CheckEditable(c.Request.Context(), c.Param("key"), n); err != nil {
+	if err := s.questionnaires.CheckEditable(c.Request.Context(), principal(c), c.Param("key"), n); err != nil {
 		s.writeError(c, err)
 		return
 	}
@@ -144,7 +144,7 @@ func (s *server) updateQuestionnaire(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	q, err := s.questionnaires.Update(c.Request.Context(), c.Param("key"), n, doc)
+	q, err := s.questionnaires.Update(c.Request.Context(), principal(c), c.Param("key"), n, doc)
 	s.respondQuestionnaire(c, http.StatusOK, q, err)
 }
 
@@ -155,7 +155,7 @@ func (s *server) publishQuestionnaire(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	q, err := s.questionnaires.Publish(c.Request.Context(), c.Param("key"), n)
+	q, err := s.questionnaires.Publish(c.Request.Context(), principal(c), c.Param("key"), n)
 	s.respondQuestionnaire(c, http.StatusOK, q, err)
 }
 

@@ -20,7 +20,7 @@ func (s *server) scores(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	report, err := s.reports.Report(c.Request.Context(), c.Param("key"), c.Query("lang"))
+	report, err := s.reports.Report(c.Request.Context(), principal(c), c.Param("key"), c.Query("lang"))
 	if err != nil {
 		s.writeError(c, err)
 		return

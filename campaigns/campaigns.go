@@ -30,9 +30,12 @@ type Service struct {
 func New(st Store) *Service { return &Service{store: st} }
 
 // Create creates a campaign in the draft state.
-// Errors: *ValidationError, ErrConflict (duplicate key, questionnaire
-// version not published).
-func (s *Service) Create(ctx context.Context, in survey.NewCampaign) (survey.Campaign, error) {
+// Errors: ErrForbidden (not an admin), *ValidationError, ErrConflict
+// (duplicate key, questionnaire version not published).
+func (s *Service) Create(ctx context.Context, by auth.Principal, in survey.NewCampaign) (survey.Campaign, error) {
+	if err := adminsOnly(by); err != nil {
+		return survey.Campaign{}, err
+	}
 	if in.MinCellSize == 0 {
 		in.MinCellSize = DefaultMinCellSize
 	}
@@ -117,19 +120,23 @@ func (s *Service) Get(ctx context.Context, p auth.Principal, key string) (survey
 }
 
 // Open opens a draft campaign; Close closes an open one.
-// Errors: ErrNotFound, ErrConflict (any other transition, or the same
-// transition made meanwhile by another request).
-func (s *Service) Open(ctx context.Context, key string) (survey.Campaign, error) {
-	return s.move(ctx, key, survey.StatusDraft, survey.StatusOpen)
+// Errors: ErrForbidden (not an admin), ErrNotFound, ErrConflict (any
+// other transition, or the same transition made meanwhile by another
+// request).
+func (s *Service) Open(ctx context.Context, by auth.Principal, key string) (survey.Campaign, error) {
+	return s.move(ctx, by, key, survey.StatusDraft, survey.StatusOpen)
 }
 
 // Close closes an open campaign: from then on no answer is accepted, and
 // what is scored and exported is final.
-func (s *Service) Close(ctx context.Context, key string) (survey.Campaign, error) {
-	return s.move(ctx, key, survey.StatusOpen, survey.StatusClosed)
+func (s *Service) Close(ctx context.Context, by auth.Principal, key string) (survey.Campaign, error) {
+	return s.move(ctx, by, key, survey.StatusOpen, survey.StatusClosed)
 }
 
-func (s *Service) move(ctx context.Context, key, from, to string) (survey.Campaign, error) {
+func (s *Service) move(ctx context.Context, by auth.Principal, key, from, to string) (survey.Campaign, error) {
+	if err := adminsOnly(by); err != nil {
+		return survey.Campaign{}, err
+	}
 	c, err := s.store.Campaign(ctx, survey.Everything, key)
 	if err != nil {
 		return c, err
@@ -148,8 +155,11 @@ func (s *Service) Questionnaire(ctx context.Context, p auth.Principal, key strin
 
 // Progress counts, per invited administration, its respondents and their
 // drafts and submissions, with totals. Coordinators see their own row only.
-// Errors: ErrNotFound.
+// Errors: ErrForbidden (respondents), ErrNotFound.
 func (s *Service) Progress(ctx context.Context, p auth.Principal, key string) (survey.Progress, error) {
+	if err := staffOnly(p); err != nil {
+		return survey.Progress{}, err
+	}
 	rows, err := s.store.Progress(ctx, survey.ScopeOf(p), key)
 	if err != nil {
 		return survey.Progress{}, err
@@ -170,8 +180,8 @@ func (s *Service) Progress(ctx context.Context, p auth.Principal, key string) (s
 // that p may see (coordinators: their administration's), in batches.
 // Errors: ErrNotFound, ErrForbidden (respondents), and any error of fn.
 func (s *Service) SubmittedResponses(ctx context.Context, p auth.Principal, key string, fn func([]survey.ExportedResponse) error) error {
-	if p.Role != auth.RoleAdmin && p.Role != auth.RoleCoordinator {
-		return survey.Errorf(survey.ErrForbidden, "only admins and coordinators may export responses")
+	if err := staffOnly(p); err != nil {
+		return err
 	}
 	return s.store.EachSubmittedBatch(ctx, survey.ScopeOf(p), key, fn)
 }
@@ -182,9 +192,12 @@ func (s *Service) SubmittedResponses(ctx context.Context, p auth.Principal, key 
 // campaign's questionnaire), whatever the campaign's state, so that a past
 // campaign can be loaded after it closed. Every problem of every response
 // is reported at once, under "responses[i]…".
-// Errors: ErrNotFound, ErrConflict (a respondent already answered),
-// *ValidationError.
+// Errors: ErrForbidden (not an admin), ErrNotFound, ErrConflict (a
+// respondent already answered), *ValidationError.
 func (s *Service) Import(ctx context.Context, p auth.Principal, key string, responses []survey.ImportedResponse) error {
+	if err := adminsOnly(p); err != nil {
+		return err
+	}
 	sc := survey.ScopeOf(p)
 	c, err := s.store.Campaign(ctx, sc, key)
 	if err != nil {
@@ -223,4 +236,20 @@ func (s *Service) Import(ctx context.Context, p auth.Principal, key string, resp
 		return err
 	}
 	return s.store.ImportResponses(ctx, key, prepared)
+}
+
+// adminsOnly lets Commission staff run campaigns.
+func adminsOnly(p auth.Principal) error {
+	if p.Role != auth.RoleAdmin {
+		return survey.Errorf(survey.ErrForbidden, "only admins run campaigns")
+	}
+	return nil
+}
+
+// staffOnly lets admins and coordinators follow campaigns.
+func staffOnly(p auth.Principal) error {
+	if p.Role != auth.RoleAdmin && p.Role != auth.RoleCoordinator {
+		return survey.Errorf(survey.ErrForbidden, "only admins and coordinators follow campaigns")
+	}
+	return nil
 }

@@ -259,7 +259,7 @@ func TestCreate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := f.svc.Create(t.Context(), c.in)
+			got, err := f.svc.Create(t.Context(), f.who["admin"], c.in)
 			checkErr(t, err, c.err, c.invalid, c.msg)
 			after, err := f.st.Campaigns(t.Context(), survey.Everything)
 			if err != nil {
@@ -361,10 +361,10 @@ func (m meanwhile) SetCampaignStatus(ctx context.Context, key, from, to string) 
 
 func TestOpenAndClose(t *testing.T) {
 	open := func(s *campaigns.Service, key string) (survey.Campaign, error) {
-		return s.Open(context.Background(), key)
+		return s.Open(context.Background(), auth.Operator, key)
 	}
 	closeIt := func(s *campaigns.Service, key string) (survey.Campaign, error) {
-		return s.Close(context.Background(), key)
+		return s.Close(context.Background(), auth.Operator, key)
 	}
 	for _, c := range []struct {
 		name string
@@ -541,10 +541,8 @@ func TestImport(t *testing.T) {
 		{name: "a respondent who answered", who: "admin", key: "c2024",
 			in:  []survey.ImportedResponse{valid("BB", "r4"), valid("AA", "r5"), valid("AA", "r5")},
 			err: survey.ErrConflict, msg: "responses[2]: respondent r5 of AA has already answered campaign c2024"},
-		{name: "a coordinator, a campaign of the administration", who: "coordAA", key: "c2024",
-			in: []survey.ImportedResponse{valid("AA", "r1")}, want: []string{`{"q1":"a"}`}},
-		{name: "a coordinator, a campaign of another administration", who: "coordCC", key: "c2024",
-			in: []survey.ImportedResponse{valid("AA", "r1")}, err: survey.ErrNotFound},
+		{name: "a coordinator, even of the administration", who: "coordAA", key: "c2024",
+			in: []survey.ImportedResponse{valid("AA", "r1")}, err: survey.ErrForbidden},
 		{name: "an unknown campaign", who: "admin", key: "nope", in: []survey.ImportedResponse{valid("AA", "r1")}, err: survey.ErrNotFound},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -583,5 +581,39 @@ func TestImport(t *testing.T) {
 				t.Fatalf("%d accounts added, want %d", added, len(c.want))
 			}
 		})
+	}
+}
+
+// TestRolesThatMayNot: running campaigns is for admins, following them for
+// admins and coordinators; any other caller is refused before anything is
+// read or written.
+func TestRolesThatMayNot(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	next := survey.NewCampaign{Key: "z2026", Year: 2026, Questionnaire: "q", Version: 1, OpensAt: seeded,
+		ClosesAt: seeded.Add(time.Hour), Administrations: []string{"AA"}}
+	for _, c := range []struct {
+		name string
+		who  string
+		call func(p auth.Principal) error
+	}{
+		{"a coordinator creates", "coordAA", func(p auth.Principal) error { _, err := f.svc.Create(ctx, p, next); return err }},
+		{"a coordinator opens", "coordAA", func(p auth.Principal) error { _, err := f.svc.Open(ctx, p, "d2024"); return err }},
+		{"a coordinator closes", "coordAA", func(p auth.Principal) error { _, err := f.svc.Close(ctx, p, "c2024"); return err }},
+		{"a coordinator imports", "coordAA", func(p auth.Principal) error { return f.svc.Import(ctx, p, "c2024", nil) }},
+		{"a respondent reads the progress", "respAA", func(p auth.Principal) error { _, err := f.svc.Progress(ctx, p, "c2024"); return err }},
+		{"a respondent exports", "respAA", func(p auth.Principal) error {
+			return f.svc.SubmittedResponses(ctx, p, "c2024", func([]survey.ExportedResponse) error { return nil })
+		}},
+		{"nobody reads the progress", "", func(p auth.Principal) error { _, err := f.svc.Progress(ctx, p, "c2024"); return err }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if err := c.call(f.who[c.who]); !errors.Is(err, survey.ErrForbidden) {
+				t.Fatalf("error %v, want forbidden", err)
+			}
+		})
+	}
+	if c, err := f.svc.Get(ctx, f.who["admin"], "c2024"); err != nil || c.Status != survey.StatusOpen {
+		t.Fatalf("a refused close changed the campaign: %+v %v", c, err)
 	}
 }

@@ -73,12 +73,12 @@ func Load(ctx context.Context, st *store.Store, ds Dataset) error {
 		if _, err := written.Create(ctx, auth.Operator, doc); err != nil {
 			return fmt.Errorf("questionnaire %s: %w", doc.Key, err)
 		}
-		if _, err := written.Publish(ctx, doc.Key, 1); err != nil {
+		if _, err := written.Publish(ctx, auth.Operator, doc.Key, 1); err != nil {
 			return fmt.Errorf("questionnaire %s: %w", doc.Key, err)
 		}
 	}
 	for _, c := range ds.Campaigns {
-		_, err := kept.Create(ctx, survey.NewCampaign{Key: c.Key, Year: c.Year, Questionnaire: c.Questionnaire,
+		_, err := kept.Create(ctx, auth.Operator, survey.NewCampaign{Key: c.Key, Year: c.Year, Questionnaire: c.Questionnaire,
 			Version: c.Version, OpensAt: c.OpensAt, ClosesAt: c.ClosesAt, Administrations: c.Administrations,
 			PreviousCampaign: c.PreviousCampaign, MinCellSize: c.MinCellSize})
 		if err != nil {
@@ -87,10 +87,10 @@ func Load(ctx context.Context, st *store.Store, ds Dataset) error {
 		if err := kept.Import(ctx, auth.Operator, c.Key, c.Responses); err != nil {
 			return fmt.Errorf("campaign %s: %w", c.Key, err)
 		}
-		moves := map[string][]func(context.Context, string) (survey.Campaign, error){
+		moves := map[string][]func(context.Context, auth.Principal, string) (survey.Campaign, error){
 			survey.StatusOpen: {kept.Open}, survey.StatusClosed: {kept.Open, kept.Close}}[c.Status]
 		for _, move := range moves {
-			if _, err := move(ctx, c.Key); err != nil {
+			if _, err := move(ctx, auth.Operator, c.Key); err != nil {
 				return fmt.Errorf("campaign %s: %w", c.Key, err)
 			}
 		}

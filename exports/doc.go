@@ -1,6 +1,7 @@
 // Package exports writes the service's downloads: the scores report of a
-// campaign as CSV and as an Excel workbook, and the responses of a campaign
-// as CSV, JSON or an Excel workbook.
+// campaign as the API's JSON document (ScoresDocument), as CSV and as an
+// Excel workbook, and the responses of a campaign as CSV, JSON or an Excel
+// workbook.
 //
 // Each table is described once, as a list of columns (a header and how to
 // get a row's cell), and every format writes that same list: CSV and XLSX

@@ -36,8 +36,8 @@ type Store interface {
 	AddQuestionnaireVersion(ctx context.Context, by, key string, from int) (survey.Questionnaire, error)
 }
 
-// Service is the writing of questionnaires on behalf of Commission staff
-// (the routes let admins only in).
+// Service is the writing of questionnaires on behalf of Commission staff:
+// every method refuses any other role (ErrForbidden).
 type Service struct {
 	store Store
 }
@@ -46,19 +46,28 @@ type Service struct {
 func New(st Store) *Service { return &Service{store: st} }
 
 // Create stores a new questionnaire's document as version 1, a draft.
-// Errors: ErrConflict when the key exists.
+// Errors: ErrForbidden, ErrConflict when the key exists.
 func (s *Service) Create(ctx context.Context, by auth.Principal, doc *survey.Document) (survey.Questionnaire, error) {
+	if err := staffOnly(by); err != nil {
+		return survey.Questionnaire{}, err
+	}
 	return s.store.CreateQuestionnaire(ctx, by.UserID, doc)
 }
 
 // List returns the latest version of every questionnaire.
-func (s *Service) List(ctx context.Context) ([]survey.Questionnaire, error) {
+func (s *Service) List(ctx context.Context, by auth.Principal) ([]survey.Questionnaire, error) {
+	if err := staffOnly(by); err != nil {
+		return nil, err
+	}
 	return s.store.Questionnaires(ctx)
 }
 
 // Get returns one version; version 0 means the latest.
 // Errors: ErrNotFound.
-func (s *Service) Get(ctx context.Context, key string, version int) (survey.Questionnaire, error) {
+func (s *Service) Get(ctx context.Context, by auth.Principal, key string, version int) (survey.Questionnaire, error) {
+	if err := staffOnly(by); err != nil {
+		return survey.Questionnaire{}, err
+	}
 	return s.store.Questionnaire(ctx, key, version)
 }
 
@@ -66,8 +75,8 @@ func (s *Service) Get(ctx context.Context, key string, version int) (survey.Ques
 // version never changes, whatever the new document would be, so this is
 // asked before the document is read.
 // Errors: ErrNotFound, ErrConflict.
-func (s *Service) CheckEditable(ctx context.Context, key string, version int) error {
-	q, err := s.store.Questionnaire(ctx, key, version)
+func (s *Service) CheckEditable(ctx context.Context, by auth.Principal, key string, version int) error {
+	q, err := s.Get(ctx, by, key, version)
 	if err != nil {
 		return err
 	}
@@ -81,11 +90,14 @@ func (s *Service) CheckEditable(ctx context.Context, key string, version int) er
 // key of the path.
 // Errors: *ValidationError (key changed), ErrNotFound, ErrConflict
 // (published, also if it was published meanwhile).
-func (s *Service) Update(ctx context.Context, key string, version int, doc *survey.Document) (survey.Questionnaire, error) {
+func (s *Service) Update(ctx context.Context, by auth.Principal, key string, version int, doc *survey.Document) (survey.Questionnaire, error) {
+	if err := staffOnly(by); err != nil {
+		return survey.Questionnaire{}, err
+	}
 	if doc.Key != key {
 		return survey.Questionnaire{}, survey.Invalid("key", survey.CodeKeyMismatch, "the document's key must be %q, the key in the path", key)
 	}
-	if err := s.CheckEditable(ctx, key, version); err != nil {
+	if err := s.CheckEditable(ctx, by, key, version); err != nil {
 		return survey.Questionnaire{}, err
 	}
 	return s.store.UpdateQuestionnaire(ctx, key, version, doc)
@@ -93,8 +105,8 @@ func (s *Service) Update(ctx context.Context, key string, version int, doc *surv
 
 // Publish makes a draft version immutable.
 // Errors: ErrNotFound, ErrConflict (already published).
-func (s *Service) Publish(ctx context.Context, key string, version int) (survey.Questionnaire, error) {
-	q, err := s.store.Questionnaire(ctx, key, version)
+func (s *Service) Publish(ctx context.Context, by auth.Principal, key string, version int) (survey.Questionnaire, error) {
+	q, err := s.Get(ctx, by, key, version)
 	if err != nil {
 		return q, err
 	}
@@ -108,7 +120,7 @@ func (s *Service) Publish(ctx context.Context, key string, version int) (survey.
 // published: there is one draft at a time.
 // Errors: ErrNotFound, ErrConflict.
 func (s *Service) AddVersion(ctx context.Context, by auth.Principal, key string) (survey.Questionnaire, error) {
-	latest, err := s.store.Questionnaire(ctx, key, 0)
+	latest, err := s.Get(ctx, by, key, 0)
 	if err != nil {
 		return latest, err
 	}
@@ -116,4 +128,12 @@ func (s *Service) AddVersion(ctx context.Context, by auth.Principal, key string)
 		return survey.Questionnaire{}, survey.Errorf(survey.ErrConflict, "version %d of questionnaire %s is still a draft: edit it instead", latest.Version, key)
 	}
 	return s.store.AddQuestionnaireVersion(ctx, by.UserID, key, latest.Version)
+}
+
+// staffOnly lets admins, Commission staff, write and read questionnaires.
+func staffOnly(by auth.Principal) error {
+	if by.Role != auth.RoleAdmin {
+		return survey.Errorf(survey.ErrForbidden, "only admins work on questionnaires")
+	}
+	return nil
 }

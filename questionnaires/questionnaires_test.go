@@ -158,7 +158,7 @@ func TestCreate(t *testing.T) {
 
 func TestListAndGet(t *testing.T) {
 	f := newFixture(t)
-	list, err := f.svc.List(t.Context())
+	list, err := f.svc.List(t.Context(), f.admin)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +182,7 @@ func TestListAndGet(t *testing.T) {
 		{name: "an unknown key", key: "nope", number: 0, err: survey.ErrNotFound},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			q, err := f.svc.Get(t.Context(), c.key, c.number)
+			q, err := f.svc.Get(t.Context(), f.admin, c.key, c.number)
 			checkErr(t, err, c.err, "")
 			if err == nil && versionOf(q) != c.want {
 				t.Fatalf("Get = %+v, want %+v", versionOf(q), c.want)
@@ -208,7 +208,7 @@ func TestCheckEditable(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f := newFixture(t)
-			checkErr(t, f.svc.CheckEditable(t.Context(), c.key, c.number), c.err, c.msg)
+			checkErr(t, f.svc.CheckEditable(t.Context(), f.admin, c.key, c.number), c.err, c.msg)
 		})
 	}
 }
@@ -237,8 +237,8 @@ func TestUpdate(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f := newFixture(t)
-			before, _ := f.svc.List(t.Context())
-			got, err := f.svc.Update(t.Context(), c.key, c.number, document(t, c.docKey, "edited"))
+			before, _ := f.svc.List(t.Context(), f.admin)
+			got, err := f.svc.Update(t.Context(), f.admin, c.key, c.number, document(t, c.docKey, "edited"))
 			if c.invalid != "" {
 				checkInvalid(t, err, c.invalid, survey.CodeKeyMismatch)
 			} else {
@@ -246,7 +246,7 @@ func TestUpdate(t *testing.T) {
 			}
 			if err != nil {
 				// Nothing changed.
-				after, _ := f.svc.List(t.Context())
+				after, _ := f.svc.List(t.Context(), f.admin)
 				if !slices.EqualFunc(after, before, func(a, b survey.Questionnaire) bool { return versionOf(a) == versionOf(b) }) {
 					t.Fatalf("a refused update changed the questionnaires")
 				}
@@ -279,7 +279,7 @@ func TestPublish(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f := newFixture(t)
-			got, err := f.svc.Publish(t.Context(), c.key, c.number)
+			got, err := f.svc.Publish(t.Context(), f.admin, c.key, c.number)
 			checkErr(t, err, c.err, c.msg)
 			if err != nil {
 				return
@@ -311,11 +311,11 @@ func TestAddVersion(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f := newFixture(t)
-			before, _ := f.svc.List(t.Context())
+			before, _ := f.svc.List(t.Context(), f.admin)
 			got, err := f.svc.AddVersion(t.Context(), f.admin, c.key)
 			checkErr(t, err, c.err, c.msg)
 			if err != nil {
-				after, _ := f.svc.List(t.Context())
+				after, _ := f.svc.List(t.Context(), f.admin)
 				if !slices.EqualFunc(after, before, func(a, b survey.Questionnaire) bool { return versionOf(a) == versionOf(b) }) {
 					t.Fatalf("a refused version changed the questionnaires")
 				}
@@ -328,5 +328,32 @@ func TestAddVersion(t *testing.T) {
 				t.Fatalf("latest %+v, want %+v", latest, c.want)
 			}
 		})
+	}
+}
+
+// TestOnlyAdmins: every use case of questionnaires refuses any role but
+// admin, and a refused call changes nothing.
+func TestOnlyAdmins(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	for _, role := range []auth.Role{auth.RoleCoordinator, auth.RoleRespondent, ""} {
+		p := auth.Principal{UserID: f.admin.UserID, Role: role, Administration: "AA"}
+		calls := map[string]func() error{
+			"create":     func() error { _, err := f.svc.Create(ctx, p, document(t, "delta", "d")); return err },
+			"list":       func() error { _, err := f.svc.List(ctx, p); return err },
+			"get":        func() error { _, err := f.svc.Get(ctx, p, "alpha", 0); return err },
+			"check":      func() error { return f.svc.CheckEditable(ctx, p, "alpha", 1) },
+			"update":     func() error { _, err := f.svc.Update(ctx, p, "alpha", 1, document(t, "alpha", "x")); return err },
+			"publish":    func() error { _, err := f.svc.Publish(ctx, p, "alpha", 1); return err },
+			"addVersion": func() error { _, err := f.svc.AddVersion(ctx, p, "alpha"); return err },
+		}
+		for name, call := range calls {
+			if err := call(); !errors.Is(err, survey.ErrForbidden) {
+				t.Errorf("%s by %q: %v, want forbidden", name, role, err)
+			}
+		}
+	}
+	if _, err := f.st.Questionnaire(ctx, "delta", 0); !errors.Is(err, survey.ErrNotFound) {
+		t.Errorf("a refused create stored a questionnaire: %v", err)
 	}
 }

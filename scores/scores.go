@@ -9,6 +9,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/customs-survey/surveyd/auth"
 	"github.com/customs-survey/surveyd/scoring"
 	"github.com/customs-survey/surveyd/survey"
 )
@@ -19,7 +20,9 @@ type Store interface {
 	// Tallies reads, in one snapshot, a campaign's tally and that of its
 	// previous campaign (nil if it names none).
 	// Errors: ErrNotFound.
-	Tallies(ctx context.Context, key string) (current survey.CampaignTally, previous *survey.CampaignTally, err error)
+	// The campaign must be one that sc sees; its tally covers every
+	// administration.
+	Tallies(ctx context.Context, sc survey.Scope, key string) (current survey.CampaignTally, previous *survey.CampaignTally, err error)
 }
 
 // Service computes scores reports.
@@ -35,9 +38,14 @@ func New(st Store, now func() time.Time) *Service { return &Service{store: st, n
 // Report computes every indicator of a campaign (docs/scoring.md), with
 // labels and narratives in lang (the document's default language if
 // empty), and the change on the previous campaign where it has one.
-// Errors: ErrNotFound.
-func (s *Service) Report(ctx context.Context, key, lang string) (scoring.Report, error) {
-	current, previous, err := s.store.Tallies(ctx, key)
+// The indicators are the programme's, over every administration: only
+// admins, Commission staff, read them.
+// Errors: ErrForbidden, ErrNotFound.
+func (s *Service) Report(ctx context.Context, by auth.Principal, key, lang string) (scoring.Report, error) {
+	if by.Role != auth.RoleAdmin {
+		return scoring.Report{}, survey.Errorf(survey.ErrForbidden, "only admins read the scores")
+	}
+	current, previous, err := s.store.Tallies(ctx, survey.ScopeOf(by), key)
 	if err != nil {
 		return scoring.Report{}, err
 	}

@@ -168,7 +168,7 @@ func TestReport(t *testing.T) {
 		{name: "unknown campaign", key: "c2099", err: survey.ErrNotFound},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			r, err := svc.Report(t.Context(), c.key, c.lang)
+			r, err := svc.Report(t.Context(), auth.Operator, c.key, c.lang)
 			if c.err != nil || err != nil {
 				if !errors.Is(err, c.err) || c.err == nil {
 					t.Fatalf("error %v, want %v", err, c.err)
@@ -233,4 +233,16 @@ func show(v *float64) any {
 		return nil
 	}
 	return *v
+}
+
+// TestOnlyAdminsReadScores: the indicators are the programme's, over every
+// administration; coordinators and respondents are refused.
+func TestOnlyAdminsReadScores(t *testing.T) {
+	svc := newService(t)
+	for _, role := range []auth.Role{auth.RoleCoordinator, auth.RoleRespondent, ""} {
+		_, err := svc.Report(t.Context(), auth.Principal{UserID: "u", Role: role, Administration: "AA"}, "c2024", "")
+		if !errors.Is(err, survey.ErrForbidden) {
+			t.Errorf("%q: %v, want forbidden", role, err)
+		}
+	}
 }

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"github.com/customs-survey/surveyd/auth"
 	"reflect"
 	"testing"
 	"time"
@@ -76,7 +77,7 @@ func TestAggregateSplitMatchesOneQuery(t *testing.T) {
 // report scores a campaign, computed_at zeroed.
 func report(t *testing.T, st *store.Store, key string) scoring.Report {
 	t.Helper()
-	r, err := scores.New(st, time.Now).Report(context.Background(), key, "en")
+	r, err := scores.New(st, time.Now).Report(context.Background(), auth.Operator, key, "en")
 	if err != nil {
 		t.Fatalf("%s: %v", key, err)
 	}

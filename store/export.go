@@ -29,9 +29,10 @@ type exportedRow struct {
 }
 
 // EachSubmittedBatch calls fn with the submitted responses of a campaign
-// that p may see, with the answers of their latest submission, a batch at a
-// time, ordered by administration code, then response id. Admins get every
-// administration's responses, coordinators their own administration's only.
+// that sc sees, with the answers of their latest submission, a batch at a
+// time, ordered by administration code, then response id: every
+// administration's responses for a scope of everything, else those of the
+// scope's administration only.
 //
 // Each batch is one query (keyset pagination on administration code and
 // response id), read completely before fn runs: no database connection is

@@ -11,13 +11,13 @@ import (
 	"github.com/customs-survey/surveyd/survey"
 )
 
-// Tallies reads what scoring needs of a campaign and, if it names one, of
-// its previous campaign: the campaign, its questionnaire document, who
+// Tallies reads what scoring needs of a campaign that sc sees and, if it
+// names one, of its previous campaign: the campaign, its questionnaire document, who
 // answered, and the aggregate of every indicator (aggregate.go). The
 // database aggregates the submitted answers into a few rows per indicator
 // and administration; no answer is loaded into memory.
 // Errors: ErrNotFound.
-func (s *Store) Tallies(ctx context.Context, key string) (survey.CampaignTally, *survey.CampaignTally, error) {
+func (s *Store) Tallies(ctx context.Context, sc survey.Scope, key string) (survey.CampaignTally, *survey.CampaignTally, error) {
 	// One read-only transaction, so that the coverage, the indicators and
 	// the previous campaign all see the same submissions even while
 	// respondents keep submitting (a snapshot: REPEATABLE READ on
@@ -29,7 +29,7 @@ func (s *Store) Tallies(ctx context.Context, key string) (survey.CampaignTally, 
 	var current survey.CampaignTally
 	var previous *survey.CampaignTally
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		row, err := s.campaignRow(tx, survey.Everything, key)
+		row, err := s.campaignRow(tx, sc, key)
 		if err != nil {
 			return err
 		}

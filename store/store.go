@@ -3,13 +3,15 @@
 // persistence only: it implements the storage interfaces that the use cases
 // define (auth.Store, users.Store, questionnaires.Store, campaigns.Store,
 // responding.Store, scores.Store), reads and writes by the explicit scope
-// they pass, runs one transaction per write, aggregates answers for scoring
-// in SQL, and translates driver errors into the domain's sentinels. Where a
+// they pass, runs each write that changes more than one row in one
+// transaction, aggregates answers for scoring in SQL, and translates driver errors into the domain's sentinels. Where a
 // rule must be decided inside a transaction, the use case passes it in as
 // a function (decide) and the store writes what it returns.
 //
 // GORM row types stay in this package; every crossing to the domain goes
-// through a named converter (toUser, toCampaign, ...).
+// through a named converter (toUser, toCampaign, ...), or is scanned
+// straight into a survey type where the query's columns are the type's
+// (progress rows, coverage counts).
 package store
 
 import (

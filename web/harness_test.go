@@ -120,16 +120,16 @@ func (e *env) world() {
 	if _, err := written.Create(ctx, auth.Operator, doc); err != nil {
 		e.t.Fatal(err)
 	}
-	if _, err := written.Publish(ctx, doc.Key, 1); err != nil {
+	if _, err := written.Publish(ctx, auth.Operator, doc.Key, 1); err != nil {
 		e.t.Fatal(err)
 	}
 	run := campaigns.New(e.store)
-	if _, err := run.Create(ctx, survey.NewCampaign{Key: "customs-2023", Year: 2023, Questionnaire: doc.Key, Version: 1,
+	if _, err := run.Create(ctx, auth.Operator, survey.NewCampaign{Key: "customs-2023", Year: 2023, Questionnaire: doc.Key, Version: 1,
 		OpensAt: time.Now().Add(-time.Hour), ClosesAt: time.Now().Add(24 * time.Hour), Administrations: []string{"BE", "FR"},
 		MinCellSize: 1}); err != nil {
 		e.t.Fatal(err)
 	}
-	if _, err := run.Open(ctx, "customs-2023"); err != nil {
+	if _, err := run.Open(ctx, auth.Operator, "customs-2023"); err != nil {
 		e.t.Fatal(err)
 	}
 }

@@ -937,12 +937,12 @@ func TestAnotherAdministrationsCampaign(t *testing.T) {
 		e.world()
 		ctx := context.Background()
 		run := campaigns.New(e.store)
-		if _, err := run.Create(ctx, survey.NewCampaign{Key: "customs-2023-be", Year: 2023, Questionnaire: "customs_annual", Version: 1,
+		if _, err := run.Create(ctx, auth.Operator, survey.NewCampaign{Key: "customs-2023-be", Year: 2023, Questionnaire: "customs_annual", Version: 1,
 			OpensAt: time.Now().Add(-time.Hour), ClosesAt: time.Now().Add(24 * time.Hour), Administrations: []string{"BE"},
 			MinCellSize: 1}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := run.Open(ctx, "customs-2023-be"); err != nil {
+		if _, err := run.Open(ctx, auth.Operator, "customs-2023-be"); err != nil {
 			t.Fatal(err)
 		}
 		if list := e.respSignIn(respBE).get("/campaigns"); !strings.Contains(list.Body, `href="/campaigns/customs-2023-be"`) {

@@ -90,7 +90,7 @@ func (s *server) scoresPage(w http.ResponseWriter, r *http.Request, v *visitor) 
 		return err
 	}
 	asked := r.URL.Query().Get("lang")
-	report, err := s.reports.Report(ctx, key, asked)
+	report, err := s.reports.Report(ctx, v.principal(), key, asked)
 	if err != nil {
 		return err
 	}
@@ -198,7 +198,7 @@ func (s *server) scoresDownload(w http.ResponseWriter, r *http.Request, v *visit
 	if strings.TrimSuffix(file, ext) != key || !slices.Contains(exports.Formats, format) {
 		return survey.Errorf(survey.ErrNotFound, "%s", v.T("error.no_page"))
 	}
-	report, err := s.reports.Report(r.Context(), key, r.URL.Query().Get("lang"))
+	report, err := s.reports.Report(r.Context(), v.principal(), key, r.URL.Query().Get("lang"))
 	if err != nil {
 		return err
 	}

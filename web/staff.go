@@ -139,7 +139,7 @@ func (s *server) showOverview(w http.ResponseWriter, r *http.Request, v *visitor
 // draft any more is shown again with the reason, 409.
 func (s *server) openCampaign(w http.ResponseWriter, r *http.Request, v *visitor) error {
 	key := r.PathValue("key")
-	_, err := s.campaigns.Open(r.Context(), key)
+	_, err := s.campaigns.Open(r.Context(), v.principal(), key)
 	return s.afterMove(w, r, v, "campaign.open", "opened", "staff.overview.open_conflict", err)
 }
 
@@ -148,7 +148,7 @@ func (s *server) openCampaign(w http.ResponseWriter, r *http.Request, v *visitor
 func (s *server) closeCampaign(w http.ResponseWriter, r *http.Request, v *visitor) error {
 	key := r.PathValue("key")
 	if r.PostFormValue("confirm") == "yes" {
-		_, err := s.campaigns.Close(r.Context(), key)
+		_, err := s.campaigns.Close(r.Context(), v.principal(), key)
 		return s.afterMove(w, r, v, "campaign.close", "closed", "staff.overview.close_conflict", err)
 	}
 	// Not confirmed: nothing is closed. The page asks for the box, or, if

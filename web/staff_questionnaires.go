@@ -68,7 +68,7 @@ func (s *server) questionnaireList(w http.ResponseWriter, r *http.Request, v *vi
 }
 
 func (s *server) showQuestionnaires(w http.ResponseWriter, r *http.Request, v *visitor, status int, view staffQuestionnairesView) error {
-	list, err := s.questionnaires.List(r.Context())
+	list, err := s.questionnaires.List(r.Context(), v.principal())
 	if err != nil {
 		return err
 	}
@@ -257,7 +257,7 @@ func (s *server) publishQuestionnaire(w http.ResponseWriter, r *http.Request, v 
 		s.audit(r, v, "questionnaire.publish", target, http.StatusNotFound)
 		return survey.Errorf(survey.ErrNotFound, "no version %q", raw)
 	}
-	_, err = s.questionnaires.Publish(r.Context(), key, n)
+	_, err = s.questionnaires.Publish(r.Context(), v.principal(), key, n)
 	if err == nil {
 		s.audit(r, v, "questionnaire.publish", target, http.StatusSeeOther)
 		http.Redirect(w, r, "/questionnaires?published="+url.QueryEscape(key)+"&version="+raw, http.StatusSeeOther)

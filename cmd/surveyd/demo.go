@@ -122,12 +122,12 @@ func openDemoYear(ctx context.Context, st *store.Store) (demoPeople, error) {
 		return demoPeople{}, err
 	}
 	now := time.Now()
-	if _, err := kept.Create(ctx, survey.NewCampaign{Key: demoOpenCampaign, Year: 2024, Questionnaire: last.Questionnaire,
+	if _, err := kept.Create(ctx, auth.Operator, survey.NewCampaign{Key: demoOpenCampaign, Year: 2024, Questionnaire: last.Questionnaire,
 		Version: last.Version, OpensAt: now, ClosesAt: now.Add(30 * 24 * time.Hour), Administrations: last.Administrations,
 		PreviousCampaign: last.Key, MinCellSize: last.MinCellSize}); err != nil {
 		return demoPeople{}, err
 	}
-	if _, err := kept.Open(ctx, demoOpenCampaign); err != nil {
+	if _, err := kept.Open(ctx, auth.Operator, demoOpenCampaign); err != nil {
 		return demoPeople{}, err
 	}
 	people := demoPeople{coordinator: "coordinator@be.demo.example", respondent: "respondent@be.demo.example"}

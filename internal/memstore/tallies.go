@@ -13,7 +13,7 @@ import (
 // Tallies reads a campaign's tally and that of its previous campaign (nil
 // if it names none), under the lock that stands for the store's snapshot.
 // Errors: ErrNotFound.
-func (s *Store) Tallies(ctx context.Context, key string) (survey.CampaignTally, *survey.CampaignTally, error) {
+func (s *Store) Tallies(ctx context.Context, sc survey.Scope, key string) (survey.CampaignTally, *survey.CampaignTally, error) {
 	if err := ctx.Err(); err != nil {
 		return survey.CampaignTally{}, nil, fmt.Errorf("scores: %w", err)
 	}

@@ -247,7 +247,7 @@ func testTallies(t *testing.T, open Open) {
 	cc2 := f.respondent(t, "CC")
 	f.change(t, "now", cc2, doc, scoreAnswers(t, `{"rating": "low", "yes_no": "yes", "count": 1}`), false)
 
-	current, previous, err := f.st.Tallies(ctx, "now")
+	current, previous, err := f.st.Tallies(ctx, survey.Everything, "now")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -357,7 +357,7 @@ func testTallies(t *testing.T, open Open) {
 		}
 	})
 	t.Run("no previous", func(t *testing.T) {
-		got, previous, err := f.st.Tallies(ctx, "before")
+		got, previous, err := f.st.Tallies(ctx, survey.Everything, "before")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -369,7 +369,7 @@ func testTallies(t *testing.T, open Open) {
 		}
 	})
 	t.Run("not found", func(t *testing.T) {
-		if _, _, err := f.st.Tallies(ctx, "nowhere"); !errors.Is(err, survey.ErrNotFound) {
+		if _, _, err := f.st.Tallies(ctx, survey.Everything, "nowhere"); !errors.Is(err, survey.ErrNotFound) {
 			t.Errorf("error %v, want ErrNotFound", err)
 		}
 	})
@@ -526,7 +526,7 @@ func testTalliesRandom(t *testing.T, open Open) {
 			}
 		}
 
-		current, previous, err := f.st.Tallies(ctx, key)
+		current, previous, err := f.st.Tallies(ctx, survey.Everything, key)
 		if err != nil {
 			t.Fatal(err)
 		}
