@@ -36,7 +36,7 @@ func (s *Service) ChangePassword(ctx context.Context, userID, current, next, add
 		return Tokens{}, fmt.Errorf("%w: account gone or disabled", ErrInvalidToken)
 	}
 	a, err := s.reserve(ctx, "logins",
-		ThrottleLimit{Scope: accountScope(account.Email), Max: s.throttle.MaxPerAccount, Record: true},
+		ThrottleLimit{Scope: AccountScope(account.Email), Max: s.throttle.MaxPerAccount, Record: true},
 		ThrottleLimit{Scope: addressScope(address), Max: s.throttle.MaxPerAddress})
 	if err != nil {
 		return Tokens{}, err
@@ -64,7 +64,7 @@ func (s *Service) ChangePassword(ctx context.Context, userID, current, next, add
 		_ = a.forgive(ctx, "")
 		return Tokens{}, err
 	}
-	if err := a.forgive(ctx, accountScope(account.Email)); err != nil {
+	if err := a.forgive(ctx, AccountScope(account.Email)); err != nil {
 		return Tokens{}, err
 	}
 	return s.issue(ctx, account, uuid.NewString())

@@ -158,7 +158,7 @@ func (s *Service) Login(ctx context.Context, email, password, address string) (T
 func (s *Service) checkCredentials(ctx context.Context, email, password, address string) (Account, error) {
 	email = NormalizeEmail(email)
 	a, err := s.reserve(ctx, "logins",
-		ThrottleLimit{Scope: accountScope(email), Max: s.throttle.MaxPerAccount, Record: true},
+		ThrottleLimit{Scope: AccountScope(email), Max: s.throttle.MaxPerAccount, Record: true},
 		ThrottleLimit{Scope: addressScope(address), Max: s.throttle.MaxPerAddress, Record: true})
 	if err != nil {
 		return Account{}, err
@@ -176,7 +176,7 @@ func (s *Service) checkCredentials(ctx context.Context, email, password, address
 		// The attempt stays recorded: a failure.
 		return Account{}, ErrInvalidCredentials
 	}
-	if err := a.forgive(ctx, accountScope(email)); err != nil {
+	if err := a.forgive(ctx, AccountScope(email)); err != nil {
 		return Account{}, err
 	}
 	return account, nil

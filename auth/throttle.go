@@ -79,8 +79,11 @@ func (e *ThrottledError) Error() string {
 	return fmt.Sprintf("too many failed %s, retry after %s", what, e.RetryAfter)
 }
 
-// The scopes of the throttle's counters.
-func accountScope(email string) string   { return "account:" + email }
+// AccountScope is the scope of the throttle's counters of the account with
+// that (normalised) e-mail, whose attempts go with the account.
+func AccountScope(email string) string { return "account:" + email }
+
+// The scopes of the throttle's counters of a client address.
 func addressScope(address string) string { return "address:" + address }
 func tokenScope(address string) string   { return "token:" + address }
 

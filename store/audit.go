@@ -26,12 +26,6 @@ type auditEventRow struct {
 
 func (auditEventRow) TableName() string { return "audit_events" }
 
-// Bounds of AuditFilter.Limit.
-const (
-	defaultAuditLimit = 100
-	maxAuditLimit     = 1000
-)
-
 // RecordAudit appends one event to the audit trail. A zero At means now.
 // An event with an actor id but no e-mail gets the e-mail of that user
 // (access tokens do not carry it), in the same statement.
@@ -49,13 +43,9 @@ func (s *Store) RecordAudit(ctx context.Context, e survey.AuditEvent) error {
 }
 
 // AuditEvents returns the events that f selects, newest (greatest id)
-// first, at most f.Limit of them (100 when zero, never more than 1000).
+// first, at most f.Limit of them when it is set (the API decides how many a
+// page holds).
 func (s *Store) AuditEvents(ctx context.Context, f survey.AuditFilter) ([]survey.AuditEvent, error) {
-	limit := f.Limit
-	if limit <= 0 {
-		limit = defaultAuditLimit
-	}
-	limit = min(limit, maxAuditLimit)
 	q := s.db.WithContext(ctx).Model(&auditEventRow{})
 	if f.Actor != "" {
 		q = q.Where("(actor_id = ? OR actor_email = ?)", f.Actor, auth.NormalizeEmail(f.Actor))
@@ -82,7 +72,10 @@ func (s *Store) AuditEvents(ctx context.Context, f survey.AuditFilter) ([]survey
 		q = q.Where("id < ?", f.Before)
 	}
 	var rows []auditEventRow
-	if err := q.Order("id DESC").Limit(limit).Find(&rows).Error; err != nil {
+	if f.Limit > 0 {
+		q = q.Limit(f.Limit)
+	}
+	if err := q.Order("id DESC").Find(&rows).Error; err != nil {
 		return nil, s.translate(ctx, "list audit events", err)
 	}
 	out := make([]survey.AuditEvent, len(rows))

@@ -158,7 +158,7 @@ func (s *Store) DeleteUser(ctx context.Context, sc survey.Scope, id string, deci
 		if err := tx.Where("user_id = ?", row.ID).Delete(&refreshTokenRow{}).Error; err != nil {
 			return err
 		}
-		if err := tx.Where("scope = ?", "account:"+row.Email).Delete(&loginFailureRow{}).Error; err != nil {
+		if err := tx.Where("scope = ?", auth.AccountScope(row.Email)).Delete(&loginFailureRow{}).Error; err != nil {
 			return err
 		}
 		return tx.Where("id = ?", row.ID).Delete(&userRow{}).Error
