@@ -3,7 +3,6 @@ package api
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/customs-survey/surveyd/auth/passwords"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/customs-survey/surveyd/auth"
+	"github.com/customs-survey/surveyd/auth/passwords"
 )
 
 // TestProblemsOfTheAuthLimits checks the answers to the errors of the

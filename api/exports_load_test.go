@@ -82,7 +82,7 @@ func (e *env) bigCampaign(n, commentLen int) []string {
 			in = append(in, survey.ImportedResponse{Administration: []string{"BE", "FR"}[i%2],
 				Respondent: fmt.Sprintf("bulk%05d", i), Answers: answers})
 		}
-		if err := campaigns.New(e.store).Import(context.Background(), auth.Operator, "customs-2023", in); err != nil {
+		if err := campaigns.New(e.store).Import(context.Background(), auth.Operator(), "customs-2023", in); err != nil {
 			e.t.Fatalf("import responses: %v", err)
 		}
 	}

@@ -2,12 +2,12 @@ package api
 
 import (
 	"errors"
-	"github.com/customs-survey/surveyd/auth/passwords"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/customs-survey/surveyd/auth"
+	"github.com/customs-survey/surveyd/auth/passwords"
 	"github.com/customs-survey/surveyd/survey"
 )
 

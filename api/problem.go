@@ -3,7 +3,6 @@ package api
 import (
 	"encoding/json"
 	"errors"
-	"github.com/customs-survey/surveyd/auth/passwords"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/customs-survey/surveyd/auth"
+	"github.com/customs-survey/surveyd/auth/passwords"
 	"github.com/customs-survey/surveyd/survey"
 )
 

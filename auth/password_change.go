@@ -4,9 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/customs-survey/surveyd/auth/passwords"
 
 	"github.com/google/uuid"
+
+	"github.com/customs-survey/surveyd/auth/passwords"
 )
 
 // ErrWrongPassword means the current password given to ChangePassword is

@@ -38,8 +38,10 @@ func PrincipalFrom(ctx context.Context) (Principal, bool) {
 
 // Operator is the principal of whoever runs surveyd's subcommands on the
 // server (surveyd user create, serve --demo): they hold the database, so
-// they act with an admin's rights, as no account.
-var Operator = Principal{Role: RoleAdmin}
+// they act with an admin's rights, as no account. No request is ever served
+// as the operator: the HTTP layers take the principal from a token or a
+// session only.
+func Operator() Principal { return Principal{Role: RoleAdmin} }
 
 // clientAddressKey is the context key of the client's address.
 type clientAddressKey struct{}

@@ -4,11 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/customs-survey/surveyd/auth/passwords"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/customs-survey/surveyd/auth/passwords"
 )
 
 // Errors of the session use cases. The api package answers 401 for

@@ -361,10 +361,10 @@ func (m meanwhile) SetCampaignStatus(ctx context.Context, key, from, to string) 
 
 func TestOpenAndClose(t *testing.T) {
 	open := func(s *campaigns.Service, key string) (survey.Campaign, error) {
-		return s.Open(context.Background(), auth.Operator, key)
+		return s.Open(context.Background(), auth.Operator(), key)
 	}
 	closeIt := func(s *campaigns.Service, key string) (survey.Campaign, error) {
-		return s.Close(context.Background(), auth.Operator, key)
+		return s.Close(context.Background(), auth.Operator(), key)
 	}
 	for _, c := range []struct {
 		name string

@@ -56,7 +56,7 @@ type Campaign struct {
 // Load puts a data set into an empty store: administrations, published
 // questionnaires, campaigns (in the order given, so that a previous
 // campaign comes first) with their responses, each left in its status.
-// It goes through the use cases as the operator (auth.Operator), so that the
+// It goes through the use cases as the operator (auth.Operator()), so that the
 // data set passes every rule that a request would.
 func Load(ctx context.Context, st *store.Store, ds Dataset) error {
 	written, kept := questionnaires.New(st), campaigns.New(st)
@@ -70,27 +70,27 @@ func Load(ctx context.Context, st *store.Store, ds Dataset) error {
 		if err != nil {
 			return fmt.Errorf("questionnaire %d: %w", i, err)
 		}
-		if _, err := written.Create(ctx, auth.Operator, doc); err != nil {
+		if _, err := written.Create(ctx, auth.Operator(), doc); err != nil {
 			return fmt.Errorf("questionnaire %s: %w", doc.Key, err)
 		}
-		if _, err := written.Publish(ctx, auth.Operator, doc.Key, 1); err != nil {
+		if _, err := written.Publish(ctx, auth.Operator(), doc.Key, 1); err != nil {
 			return fmt.Errorf("questionnaire %s: %w", doc.Key, err)
 		}
 	}
 	for _, c := range ds.Campaigns {
-		_, err := kept.Create(ctx, auth.Operator, survey.NewCampaign{Key: c.Key, Year: c.Year, Questionnaire: c.Questionnaire,
+		_, err := kept.Create(ctx, auth.Operator(), survey.NewCampaign{Key: c.Key, Year: c.Year, Questionnaire: c.Questionnaire,
 			Version: c.Version, OpensAt: c.OpensAt, ClosesAt: c.ClosesAt, Administrations: c.Administrations,
 			PreviousCampaign: c.PreviousCampaign, MinCellSize: c.MinCellSize})
 		if err != nil {
 			return fmt.Errorf("campaign %s: %w", c.Key, err)
 		}
-		if err := kept.Import(ctx, auth.Operator, c.Key, c.Responses); err != nil {
+		if err := kept.Import(ctx, auth.Operator(), c.Key, c.Responses); err != nil {
 			return fmt.Errorf("campaign %s: %w", c.Key, err)
 		}
 		moves := map[string][]func(context.Context, auth.Principal, string) (survey.Campaign, error){
 			survey.StatusOpen: {kept.Open}, survey.StatusClosed: {kept.Open, kept.Close}}[c.Status]
 		for _, move := range moves {
-			if _, err := move(ctx, auth.Operator, c.Key); err != nil {
+			if _, err := move(ctx, auth.Operator(), c.Key); err != nil {
 				return fmt.Errorf("campaign %s: %w", c.Key, err)
 			}
 		}

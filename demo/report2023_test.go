@@ -99,7 +99,7 @@ func TestReport2023(t *testing.T) {
 
 		reports := map[string]scoring.Report{}
 		for _, key := range []string{"customs-2023", "participants-2023"} {
-			r, err := scores.New(st, time.Now).Report(ctx, auth.Operator, key, "en")
+			r, err := scores.New(st, time.Now).Report(ctx, auth.Operator(), key, "en")
 			if err != nil {
 				t.Fatal(err)
 			}

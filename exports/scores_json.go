@@ -2,6 +2,7 @@ package exports
 
 import (
 	"encoding/json"
+	"github.com/customs-survey/surveyd/survey"
 	"io"
 	"slices"
 	"time"
@@ -114,8 +115,8 @@ func toJSONIndicator(res scoring.Result) jsonIndicator {
 			rows := toJSONBreakdownRows(b.Rows(kind))
 			return &rows
 		}
-		out.Breakdown = &jsonBreakdown{Options: rowsOf("options"), Questions: rowsOf("questions"),
-			Administrations: rowsOf("administrations")}
+		out.Breakdown = &jsonBreakdown{Options: rowsOf(survey.BreakdownOptions), Questions: rowsOf(survey.BreakdownQuestions),
+			Administrations: rowsOf(survey.BreakdownAdministrations)}
 	}
 	return out
 }

@@ -168,7 +168,7 @@ func TestReport(t *testing.T) {
 		{name: "unknown campaign", key: "c2099", err: survey.ErrNotFound},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			r, err := svc.Report(t.Context(), auth.Operator, c.key, c.lang)
+			r, err := svc.Report(t.Context(), auth.Operator(), c.key, c.lang)
 			if c.err != nil || err != nil {
 				if !errors.Is(err, c.err) || c.err == nil {
 					t.Fatalf("error %v, want %v", err, c.err)

@@ -236,11 +236,11 @@ func breakdown(in Input, unit string) *Breakdown {
 	b := &Breakdown{kinds: in.Indicator.Breakdown}
 	for _, kind := range in.Indicator.Breakdown {
 		switch kind {
-		case "options":
+		case survey.BreakdownOptions:
 			b.Options = optionRows(in, unit)
-		case "questions":
+		case survey.BreakdownQuestions:
 			b.Questions = questionRows(in, unit)
-		case "administrations":
+		case survey.BreakdownAdministrations:
 			b.Administrations = administrationRows(in)
 		}
 	}

@@ -1,6 +1,10 @@
 package scoring
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/customs-survey/surveyd/survey"
+)
 
 // Result is one computed indicator (docs/scoring.md, "The result of one
 // indicator").
@@ -70,11 +74,11 @@ func (b Breakdown) Kinds() []string { return slices.Clone(b.kinds) }
 // administrations.
 func (b Breakdown) Rows(kind string) []Row {
 	switch kind {
-	case "options":
+	case survey.BreakdownOptions:
 		return b.Options
-	case "questions":
+	case survey.BreakdownQuestions:
 		return b.Questions
-	case "administrations":
+	case survey.BreakdownAdministrations:
 		return b.Administrations
 	}
 	return nil

@@ -77,12 +77,12 @@ func parts(doc *survey.Document) []part {
 	var out []part
 	for i, ind := range doc.Indicators {
 		out = append(out, part{indicator: i, questions: ind.Questions})
-		if breaksDown(ind, "questions") {
+		if ind.BreaksDown(survey.BreakdownQuestions) {
 			for _, question := range ind.Questions {
 				out = append(out, part{indicator: i, question: question, questions: []string{question}})
 			}
 		}
-		if breaksDown(ind, "options") {
+		if ind.BreaksDown(survey.BreakdownOptions) {
 			var keys []string
 			for _, o := range doc.OptionsOf(doc.Question(ind.Questions[0])) {
 				keys = append(keys, o.Key)

@@ -77,7 +77,7 @@ func TestAggregateSplitMatchesOneQuery(t *testing.T) {
 // report scores a campaign, computed_at zeroed.
 func report(t *testing.T, st *store.Store, key string) scoring.Report {
 	t.Helper()
-	r, err := scores.New(st, time.Now).Report(context.Background(), auth.Operator, key, "en")
+	r, err := scores.New(st, time.Now).Report(context.Background(), auth.Operator(), key, "en")
 	if err != nil {
 		t.Fatalf("%s: %v", key, err)
 	}

@@ -37,7 +37,7 @@ func TestEachSubmittedBatchPassesEachResponseOnce(t *testing.T) {
 		for i := range in {
 			in[i] = survey.ImportedResponse{Administration: "BE", Respondent: fmt.Sprintf("r%03d", i), Answers: answers("imported")}
 		}
-		if err := campaigns.New(s).Import(ctx, auth.Operator, "c-2023", in); err != nil {
+		if err := campaigns.New(s).Import(ctx, auth.Operator(), "c-2023", in); err != nil {
 			t.Fatal(err)
 		}
 		var existing []struct{ ID, RespondentID string }
@@ -136,7 +136,7 @@ func TestExportBatchesAreBoundedInBytes(t *testing.T) {
 			in[i] = survey.ImportedResponse{Administration: "BE", Respondent: fmt.Sprintf("r%04d", i),
 				Answers: survey.Answers{"note": raw(`"` + text + `"`)}}
 		}
-		if err := campaigns.New(s).Import(ctx, auth.Operator, "c-2023", in); err != nil {
+		if err := campaigns.New(s).Import(ctx, auth.Operator(), "c-2023", in); err != nil {
 			t.Fatal(err)
 		}
 		total := 0

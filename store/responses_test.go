@@ -58,7 +58,7 @@ func openCampaignOf(t testing.TB, url string, raw []byte) (*Store, auth.Principa
 		OpensAt: time.Now().Add(-time.Hour), ClosesAt: time.Now().Add(time.Hour), Administrations: []string{"BE"}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := campaigns.New(s).Open(ctx, auth.Operator, "c-2023"); err != nil {
+	if _, err := campaigns.New(s).Open(ctx, auth.Operator(), "c-2023"); err != nil {
 		t.Fatal(err)
 	}
 	return s, auth.Principal{UserID: u.ID, Role: auth.RoleRespondent, Administration: "BE"}

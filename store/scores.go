@@ -83,12 +83,3 @@ FROM campaign_administrations ca WHERE ca.campaign_id = ? ORDER BY ca.administra
 	t.Tallies, err = aggregate(db, row.ID, t.Document)
 	return t, err
 }
-
-func breaksDown(ind survey.Indicator, kind string) bool {
-	for _, k := range ind.Breakdown {
-		if k == kind {
-			return true
-		}
-	}
-	return false
-}

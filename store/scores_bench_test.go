@@ -47,7 +47,7 @@ func BenchmarkScores(b *testing.B) {
 		b.Logf("%s: seeded %d responses in %s", dialect, benchResponses, time.Since(start).Round(time.Millisecond))
 
 		// Both paths must agree before their speed means anything.
-		report, err := scores.New(s, time.Now).Report(ctx, auth.Operator, "bench", "en")
+		report, err := scores.New(s, time.Now).Report(ctx, auth.Operator(), "bench", "en")
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -63,7 +63,7 @@ func BenchmarkScores(b *testing.B) {
 			b.ResetTimer()
 			for range b.N {
 				t0 := time.Now()
-				if _, err := scores.New(s, time.Now).Report(ctx, auth.Operator, "bench", "en"); err != nil {
+				if _, err := scores.New(s, time.Now).Report(ctx, auth.Operator(), "bench", "en"); err != nil {
 					b.Fatal(err)
 				}
 				t1 := time.Now()

@@ -23,6 +23,24 @@ const (
 	UnitAdministration = "administration"
 )
 
+// Kinds of breakdown an indicator may ask for (docs/scoring.md).
+const (
+	BreakdownOptions         = "options"
+	BreakdownQuestions       = "questions"
+	BreakdownAdministrations = "administrations"
+)
+
+// BreaksDown reports whether the indicator asks for a breakdown of that
+// kind.
+func (ind Indicator) BreaksDown(kind string) bool {
+	for _, k := range ind.Breakdown {
+		if k == kind {
+			return true
+		}
+	}
+	return false
+}
+
 // Text is a text in several languages, keyed by ISO 639-1 code.
 type Text map[string]string
 

@@ -165,7 +165,7 @@ func (c *documentChecker) checkBreakdown(path string, ind *Indicator, questions 
 		seen[b] = true
 		// An options breakdown is a distribution over one question's
 		// options; with several questions there is no single list.
-		if b == "options" && allKnown && (len(questions) != 1 || !isChoice(questions[0])) {
+		if b == BreakdownOptions && allKnown && (len(questions) != 1 || !isChoice(questions[0])) {
 			c.v.Add(p, CodeNotAllowed, "the options breakdown needs exactly one single_choice or multi_choice question")
 		}
 	}

@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/customs-survey/surveyd/auth/passwords"
 
 	"github.com/customs-survey/surveyd/auth"
+	"github.com/customs-survey/surveyd/auth/passwords"
 	"github.com/customs-survey/surveyd/survey"
 )
 

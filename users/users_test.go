@@ -3,13 +3,13 @@ package users_test
 import (
 	"context"
 	"errors"
-	"github.com/customs-survey/surveyd/auth/passwords"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/customs-survey/surveyd/auth"
+	"github.com/customs-survey/surveyd/auth/passwords"
 	"github.com/customs-survey/surveyd/internal/memstore"
 	"github.com/customs-survey/surveyd/survey"
 	"github.com/customs-survey/surveyd/users"

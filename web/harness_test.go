@@ -103,7 +103,7 @@ func (e *env) world() {
 		{"coord_be", "coordinator", "BE"}, {"resp_be", "respondent", "BE"}, {"resp_be2", "respondent", "BE"},
 		{"resp_fr", "respondent", "FR"},
 	} {
-		if _, err := accounts.Create(ctx, auth.Operator, survey.NewUser{Email: u.name + "@customs.example",
+		if _, err := accounts.Create(ctx, auth.Operator(), survey.NewUser{Email: u.name + "@customs.example",
 			Password: userPassword, Role: u.role, Administration: u.adm}); err != nil {
 			e.t.Fatal(err)
 		}
@@ -117,19 +117,19 @@ func (e *env) world() {
 		e.t.Fatal(err)
 	}
 	written := questionnaires.New(e.store)
-	if _, err := written.Create(ctx, auth.Operator, doc); err != nil {
+	if _, err := written.Create(ctx, auth.Operator(), doc); err != nil {
 		e.t.Fatal(err)
 	}
-	if _, err := written.Publish(ctx, auth.Operator, doc.Key, 1); err != nil {
+	if _, err := written.Publish(ctx, auth.Operator(), doc.Key, 1); err != nil {
 		e.t.Fatal(err)
 	}
 	run := campaigns.New(e.store)
-	if _, err := run.Create(ctx, auth.Operator, survey.NewCampaign{Key: "customs-2023", Year: 2023, Questionnaire: doc.Key, Version: 1,
+	if _, err := run.Create(ctx, auth.Operator(), survey.NewCampaign{Key: "customs-2023", Year: 2023, Questionnaire: doc.Key, Version: 1,
 		OpensAt: time.Now().Add(-time.Hour), ClosesAt: time.Now().Add(24 * time.Hour), Administrations: []string{"BE", "FR"},
 		MinCellSize: 1}); err != nil {
 		e.t.Fatal(err)
 	}
-	if _, err := run.Open(ctx, auth.Operator, "customs-2023"); err != nil {
+	if _, err := run.Open(ctx, auth.Operator(), "customs-2023"); err != nil {
 		e.t.Fatal(err)
 	}
 }

@@ -937,12 +937,12 @@ func TestAnotherAdministrationsCampaign(t *testing.T) {
 		e.world()
 		ctx := context.Background()
 		run := campaigns.New(e.store)
-		if _, err := run.Create(ctx, auth.Operator, survey.NewCampaign{Key: "customs-2023-be", Year: 2023, Questionnaire: "customs_annual", Version: 1,
+		if _, err := run.Create(ctx, auth.Operator(), survey.NewCampaign{Key: "customs-2023-be", Year: 2023, Questionnaire: "customs_annual", Version: 1,
 			OpensAt: time.Now().Add(-time.Hour), ClosesAt: time.Now().Add(24 * time.Hour), Administrations: []string{"BE"},
 			MinCellSize: 1}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := run.Open(ctx, auth.Operator, "customs-2023-be"); err != nil {
+		if _, err := run.Open(ctx, auth.Operator(), "customs-2023-be"); err != nil {
 			t.Fatal(err)
 		}
 		if list := e.respSignIn(respBE).get("/campaigns"); !strings.Contains(list.Body, `href="/campaigns/customs-2023-be"`) {
@@ -969,7 +969,7 @@ func TestAnotherAdministrationsCampaign(t *testing.T) {
 				t.Errorf("%s %s: %d, want 404 showing nothing of the campaign", tt.method, tt.path, p.Status)
 			}
 		}
-		progress, err := run.Progress(ctx, auth.Operator, "customs-2023-be")
+		progress, err := run.Progress(ctx, auth.Operator(), "customs-2023-be")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -1004,7 +1004,7 @@ func TestStaffCannotUseRespondentPages(t *testing.T) {
 				}
 			}
 		}
-		progress, err := campaigns.New(e.store).Progress(context.Background(), auth.Operator, respKey)
+		progress, err := campaigns.New(e.store).Progress(context.Background(), auth.Operator(), respKey)
 		if err != nil {
 			t.Fatal(err)
 		}

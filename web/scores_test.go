@@ -116,7 +116,7 @@ func loadScoresReport2023(t *testing.T, e *env) {
 		t.Fatalf("load the 2023 data set: %v", err)
 	}
 	for _, u := range []struct{ name, role string }{{"coord_be", "coordinator"}, {"resp_be", "respondent"}} {
-		if _, err := users.New(e.store).Create(ctx, auth.Operator, survey.NewUser{Email: u.name + "@customs.example",
+		if _, err := users.New(e.store).Create(ctx, auth.Operator(), survey.NewUser{Email: u.name + "@customs.example",
 			Password: userPassword, Role: u.role, Administration: "BE"}); err != nil {
 			t.Fatal(err)
 		}
@@ -578,7 +578,7 @@ func TestScoresTextLanguage(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		e.world()
 		ctx := context.Background()
-		accounts, err := users.New(e.store).List(ctx, auth.Operator)
+		accounts, err := users.New(e.store).List(ctx, auth.Operator())
 		if err != nil {
 			t.Fatal(err)
 		}

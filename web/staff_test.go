@@ -52,10 +52,10 @@ func staffWorld(t *testing.T, e *env) {
 		t.Fatal(err)
 	}
 	written := questionnaires.New(e.store)
-	if _, err := written.Create(ctx, auth.Operator, doc); err != nil {
+	if _, err := written.Create(ctx, auth.Operator(), doc); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := written.Publish(ctx, auth.Operator, "mini", 1); err != nil {
+	if _, err := written.Publish(ctx, auth.Operator(), "mini", 1); err != nil {
 		t.Fatal(err)
 	}
 	run := campaigns.New(e.store)
@@ -64,11 +64,11 @@ func staffWorld(t *testing.T, e *env) {
 		{Key: "fr-only", Year: 2025, Questionnaire: "customs_annual", Version: 1, Administrations: []string{"FR"}},
 	} {
 		c.OpensAt, c.ClosesAt, c.MinCellSize = time.Now().Add(-time.Hour), time.Now().Add(48*time.Hour), 1
-		if _, err := run.Create(ctx, auth.Operator, c); err != nil {
+		if _, err := run.Create(ctx, auth.Operator(), c); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := run.Open(ctx, auth.Operator, "mini-2024"); err != nil {
+	if _, err := run.Open(ctx, auth.Operator(), "mini-2024"); err != nil {
 		t.Fatal(err)
 	}
 	answering := responding.New(e.store, e.now)
@@ -342,7 +342,7 @@ func TestOpenAndCloseCampaign(t *testing.T) {
 		staffWorld(t, e)
 		b := staffSignIn(e, "admin")
 		status := func() string {
-			c, err := campaigns.New(e.store).Get(context.Background(), auth.Operator, "fr-only")
+			c, err := campaigns.New(e.store).Get(context.Background(), auth.Operator(), "fr-only")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -650,7 +650,7 @@ func TestUploadQuestionnaire(t *testing.T) {
 		if p.Status != http.StatusSeeOther || p.Location != "/questionnaires?created=mini_two" {
 			t.Fatalf("valid: %d %s\n%s", p.Status, p.Location, p.Body)
 		}
-		q, err := questionnaires.New(e.store).Get(context.Background(), auth.Operator, "mini_two", 1)
+		q, err := questionnaires.New(e.store).Get(context.Background(), auth.Operator(), "mini_two", 1)
 		if err != nil || q.Status != survey.StatusDraft || q.Document.Title["fr"] != "Mini enquête" {
 			t.Errorf("stored: %+v %v", q, err)
 		}
@@ -710,7 +710,7 @@ func TestPublishQuestionnaire(t *testing.T) {
 		if p.Status != http.StatusSeeOther || p.Location != "/questionnaires?published=mini&version=1" {
 			t.Fatalf("publish: %d %s\n%s", p.Status, p.Location, p.Body)
 		}
-		if q, err := questionnaires.New(e.store).Get(context.Background(), auth.Operator, "mini", 1); err != nil || q.Status != survey.StatusPublished {
+		if q, err := questionnaires.New(e.store).Get(context.Background(), auth.Operator(), "mini", 1); err != nil || q.Status != survey.StatusPublished {
 			t.Errorf("stored: %+v %v", q, err)
 		}
 		if ev := staffAudit(t, e, "questionnaire.publish", "key=mini,version=1"); ev.Status != http.StatusSeeOther {

@@ -67,7 +67,7 @@ func createUser(ctx context.Context, args []string, getenv func(string) string, 
 		return err
 	}
 	defer st.Close()
-	u, err := users.New(st).Create(ctx, auth.Operator,
+	u, err := users.New(st).Create(ctx, auth.Operator(),
 		survey.NewUser{Email: email, Password: password, Role: role, Administration: administration})
 	var invalid *survey.ValidationError
 	if errors.As(err, &invalid) {

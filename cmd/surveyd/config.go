@@ -4,7 +4,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/customs-survey/surveyd/auth/passwords"
 	"io"
 	"net"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/customs-survey/surveyd/api"
+	"github.com/customs-survey/surveyd/auth/passwords"
 )
 
 // config is the service's configuration, read from the environment and

@@ -117,17 +117,17 @@ func demoPassword() (string, error) {
 // creates a coordinator and a respondent of BE to try the pages with.
 func openDemoYear(ctx context.Context, st *store.Store) (demoPeople, error) {
 	kept := campaigns.New(st)
-	last, err := kept.Get(ctx, auth.Operator, "customs-2023")
+	last, err := kept.Get(ctx, auth.Operator(), "customs-2023")
 	if err != nil {
 		return demoPeople{}, err
 	}
 	now := time.Now()
-	if _, err := kept.Create(ctx, auth.Operator, survey.NewCampaign{Key: demoOpenCampaign, Year: 2024, Questionnaire: last.Questionnaire,
+	if _, err := kept.Create(ctx, auth.Operator(), survey.NewCampaign{Key: demoOpenCampaign, Year: 2024, Questionnaire: last.Questionnaire,
 		Version: last.Version, OpensAt: now, ClosesAt: now.Add(30 * 24 * time.Hour), Administrations: last.Administrations,
 		PreviousCampaign: last.Key, MinCellSize: last.MinCellSize}); err != nil {
 		return demoPeople{}, err
 	}
-	if _, err := kept.Open(ctx, auth.Operator, demoOpenCampaign); err != nil {
+	if _, err := kept.Open(ctx, auth.Operator(), demoOpenCampaign); err != nil {
 		return demoPeople{}, err
 	}
 	people := demoPeople{coordinator: "coordinator@be.demo.example", respondent: "respondent@be.demo.example"}
@@ -142,7 +142,7 @@ func openDemoYear(ctx context.Context, st *store.Store) (demoPeople, error) {
 		if *a.password, err = demoPassword(); err != nil {
 			return demoPeople{}, err
 		}
-		if _, err := accounts.Create(ctx, auth.Operator, survey.NewUser{Email: a.email, Password: *a.password,
+		if _, err := accounts.Create(ctx, auth.Operator(), survey.NewUser{Email: a.email, Password: *a.password,
 			Role: a.role, Administration: demoAdministration}); err != nil {
 			return demoPeople{}, err
 		}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/customs-survey/surveyd/auth/passwords"
 	"io"
 	"log/slog"
 	"net"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/customs-survey/surveyd/api"
 	"github.com/customs-survey/surveyd/auth"
+	"github.com/customs-survey/surveyd/auth/passwords"
 	"github.com/customs-survey/surveyd/store"
 	"github.com/customs-survey/surveyd/users"
 	"github.com/customs-survey/surveyd/web"

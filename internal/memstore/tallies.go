@@ -110,14 +110,14 @@ func TallyOf(doc *survey.Document, submitted []Submitted) []survey.Tally {
 		for _, code := range codes {
 			t.Cells = append(t.Cells, cellOf(ind, ind.Questions, code, passing[code]))
 		}
-		if hasBreakdown(ind, "questions") {
+		if ind.BreaksDown(survey.BreakdownQuestions) {
 			for _, q := range ind.Questions {
 				for _, code := range codes {
 					t.QuestionCells[q] = append(t.QuestionCells[q], cellOf(ind, []string{q}, code, passing[code]))
 				}
 			}
 		}
-		if hasBreakdown(ind, "options") {
+		if ind.BreaksDown(survey.BreakdownOptions) {
 			question := ind.Questions[0]
 			for _, code := range codes {
 				chose := map[string]int{}
@@ -251,9 +251,4 @@ func respondentValue(ind survey.Indicator, questions []string, rows []survey.Ans
 		v := sum / float64(n)
 		return &v, true, beyond
 	}
-}
-
-// hasBreakdown reports whether ind asks for the breakdown kind.
-func hasBreakdown(ind survey.Indicator, kind string) bool {
-	return slices.Contains(ind.Breakdown, kind)
 }
