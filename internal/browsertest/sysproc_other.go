@@ -1,0 +1,7 @@
+//go:build !unix
+
+package browsertest
+
+import "syscall"
+
+func detached() *syscall.SysProcAttr { return nil }
