@@ -134,7 +134,9 @@ type progressRow struct {
 	Administration string `json:"administration,omitempty"`
 	Respondents    int    `json:"respondents"`
 	Drafts         int    `json:"drafts"`
-	Submitted      int    `json:"submitted"`
+	// PendingAmendments are submitted responses saved again since.
+	PendingAmendments int `json:"pending_amendments"`
+	Submitted         int `json:"submitted"`
 }
 
 // progressResponse is the body of GET /campaigns/{key}/progress. Its
@@ -147,9 +149,9 @@ type progressResponse struct {
 
 func toProgressResponse(p survey.Progress) progressResponse {
 	out := progressResponse{Campaign: p.Campaign, Administrations: make([]progressRow, len(p.Rows)),
-		Totals: progressRow{Respondents: p.Totals.Respondents, Drafts: p.Totals.Drafts, Submitted: p.Totals.Submitted}}
+		Totals: toProgressRow(p.Totals)}
 	for i, r := range p.Rows {
-		out.Administrations[i] = progressRow{Administration: r.Administration, Respondents: r.Respondents, Drafts: r.Drafts, Submitted: r.Submitted}
+		out.Administrations[i] = toProgressRow(r)
 	}
 	return out
 }
@@ -177,4 +179,9 @@ func (s *server) campaignQuestionnaire(c *gin.Context) {
 		lang = q.Document.DefaultLanguage
 	}
 	s.respond(c, http.StatusOK, toQuestionnaireDocumentResponse(q.Document.Localize(lang)))
+}
+
+func toProgressRow(r survey.ProgressRow) progressRow {
+	return progressRow{Administration: r.Administration, Respondents: r.Respondents, Drafts: r.Drafts,
+		Submitted: r.Submitted, PendingAmendments: r.PendingAmendments}
 }

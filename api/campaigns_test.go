@@ -310,18 +310,22 @@ func TestCampaignVisibility(t *testing.T) {
 }
 
 // wantProgress checks the expected body of GET /campaigns/customs-2023/progress.
-func wantProgress(rows ...[4]any) func(t *testing.T, res result) {
+// Each row is the administration, its respondents, drafts, submitted
+// responses and pending amendments.
+func wantProgress(rows ...[5]any) func(t *testing.T, res result) {
 	return func(t *testing.T, res result) {
 		adms := []any{}
-		var totals [3]int
+		var totals [4]int
 		for _, r := range rows {
-			adms = append(adms, map[string]any{"administration": r[0], "respondents": r[1], "drafts": r[2], "submitted": r[3]})
+			adms = append(adms, map[string]any{"administration": r[0], "respondents": r[1], "drafts": r[2], "submitted": r[3],
+				"pending_amendments": r[4]})
 			for i := range totals {
 				totals[i] += r[i+1].(int)
 			}
 		}
 		want := map[string]any{"campaign": "customs-2023", "administrations": adms,
-			"totals": map[string]any{"respondents": totals[0], "drafts": totals[1], "submitted": totals[2]}}
+			"totals": map[string]any{"respondents": totals[0], "drafts": totals[1], "submitted": totals[2],
+				"pending_amendments": totals[3]}}
 		if got := plainJSON(t, res.Body); !reflect.DeepEqual(got, plainJSON(t, []byte(jsonText(t, want)))) {
 			t.Errorf("progress %s\nwant %s", res.Body, jsonText(t, want))
 		}
@@ -338,11 +342,11 @@ func TestCampaignProgress(t *testing.T) {
 		)
 		e.runCases(t, []apiCase{
 			{name: "nobody answered yet", token: "admin", method: "GET", path: p, wantStatus: http.StatusOK,
-				check: wantProgress([4]any{"BE", 2, 0, 0}, [4]any{"FR", 1, 0, 0})},
+				check: wantProgress([5]any{"BE", 2, 0, 0, 0}, [5]any{"FR", 1, 0, 0, 0})},
 			{name: "resp_be saves a draft", token: "resp_be", method: "PUT", path: c + "/response",
 				body: map[string]any{"answers": map[string]any{"ees_perf": "large"}}, wantStatus: http.StatusOK},
 			{name: "one draft", token: "admin", method: "GET", path: p, wantStatus: http.StatusOK,
-				check: wantProgress([4]any{"BE", 2, 1, 0}, [4]any{"FR", 1, 0, 0})},
+				check: wantProgress([5]any{"BE", 2, 1, 0, 0}, [5]any{"FR", 1, 0, 0, 0})},
 			{name: "resp_be completes the draft", token: "resp_be", method: "PUT", path: c + "/response",
 				body: map[string]any{"answers": campaignAnswers}, wantStatus: http.StatusOK},
 			{name: "resp_be submits", token: "resp_be", method: "POST", path: c + "/response/submit", wantStatus: http.StatusOK,
@@ -352,20 +356,20 @@ func TestCampaignProgress(t *testing.T) {
 					wantTime(t, body, "submitted_at")
 				}},
 			{name: "one submitted, no draft", token: "admin", method: "GET", path: p, wantStatus: http.StatusOK,
-				check: wantProgress([4]any{"BE", 2, 0, 1}, [4]any{"FR", 1, 0, 0})},
+				check: wantProgress([5]any{"BE", 2, 0, 1, 0}, [5]any{"FR", 1, 0, 0, 0})},
 			{name: "resp_be2 saves a draft", token: "resp_be2", method: "PUT", path: c + "/response",
 				body: map[string]any{"answers": map[string]any{"comments": "later"}}, wantStatus: http.StatusOK},
 			{name: "resp_be starts an amendment", token: "resp_be", method: "PUT", path: c + "/response",
 				body: map[string]any{"answers": map[string]any{"ees_perf": "full"}}, wantStatus: http.StatusOK},
 			{name: "an amendment keeps the submission counted", token: "admin", method: "GET", path: p, wantStatus: http.StatusOK,
-				check: wantProgress([4]any{"BE", 2, 1, 1}, [4]any{"FR", 1, 0, 0})},
+				check: wantProgress([5]any{"BE", 2, 1, 1, 1}, [5]any{"FR", 1, 0, 0, 0})},
 			{name: "resp_fr saves a full draft", token: "resp_fr", method: "PUT", path: c + "/response",
 				body: map[string]any{"answers": campaignAnswers}, wantStatus: http.StatusOK},
 			{name: "resp_fr submits", token: "resp_fr", method: "POST", path: c + "/response/submit", wantStatus: http.StatusOK},
 			{name: "totals add up", token: "admin", method: "GET", path: p, wantStatus: http.StatusOK,
-				check: wantProgress([4]any{"BE", 2, 1, 1}, [4]any{"FR", 1, 0, 1})},
+				check: wantProgress([5]any{"BE", 2, 1, 1, 1}, [5]any{"FR", 1, 0, 1, 0})},
 			{name: "coordinator sees own row only", token: "coord_be", method: "GET", path: p, wantStatus: http.StatusOK,
-				check: wantProgress([4]any{"BE", 2, 1, 1})},
+				check: wantProgress([5]any{"BE", 2, 1, 1, 1})},
 			{name: "coordinator not invited gets 404", token: "coord_de", method: "GET", path: p, wantStatus: http.StatusNotFound},
 			{name: "respondent may not", token: "resp_be", method: "GET", path: p, wantStatus: http.StatusForbidden},
 			{name: "respondent not invited may not", token: "resp_de", method: "GET", path: p, wantStatus: http.StatusForbidden},

@@ -172,6 +172,7 @@ func (s *Service) Progress(ctx context.Context, p auth.Principal, key string) (s
 		out.Totals.Respondents += r.Respondents
 		out.Totals.Drafts += r.Drafts
 		out.Totals.Submitted += r.Submitted
+		out.Totals.PendingAmendments += r.PendingAmendments
 	}
 	return out, nil
 }

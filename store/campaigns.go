@@ -198,7 +198,9 @@ SELECT ca.administration_code AS administration,
   (SELECT COUNT(*) FROM responses r WHERE r.campaign_id = ca.campaign_id
      AND r.administration_code = ca.administration_code AND r.current_submission_id IS NULL) AS drafts,
   (SELECT COUNT(*) FROM responses r WHERE r.campaign_id = ca.campaign_id
-     AND r.administration_code = ca.administration_code AND r.current_submission_id IS NOT NULL) AS submitted
+     AND r.administration_code = ca.administration_code AND r.current_submission_id IS NOT NULL) AS submitted,
+  (SELECT COUNT(*) FROM responses r WHERE r.campaign_id = ca.campaign_id
+     AND r.administration_code = ca.administration_code AND r.current_submission_id IS NOT NULL AND r.pending) AS pending_amendments
 FROM campaign_administrations ca
 WHERE ca.campaign_id = ? AND (? = '' OR ca.administration_code = ?)
 ORDER BY ca.administration_code`, string(auth.RoleRespondent), row.ID, only, only).Scan(&rows).Error

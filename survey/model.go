@@ -159,7 +159,10 @@ type ProgressRow struct {
 	Administration string
 	Respondents    int // active respondent accounts of the administration
 	Drafts         int // responses started and never submitted
-	Submitted      int // responses submitted at least once
+	// PendingAmendments counts submitted responses saved again since their
+	// last submission: the submitted answers count until it is submitted.
+	PendingAmendments int
+	Submitted         int // responses submitted at least once
 }
 
 // Progress is a campaign's progress per administration, with totals.

@@ -417,10 +417,10 @@ func TestProgressPage(t *testing.T) {
 			who  string
 			want [][]string
 		}{
-			{"admin", [][]string{{"Administration", "Respondents", "Drafts", "Submitted"},
-				{"BE", "2", "0", "1"}, {"FR", "1", "1", "0"}, {"Total", "3", "1", "1"}}},
-			{"coord_be", [][]string{{"Administration", "Respondents", "Drafts", "Submitted"},
-				{"BE", "2", "0", "1"}, {"Total", "2", "0", "1"}}},
+			{"admin", [][]string{{"Administration", "Respondents", "Drafts", "Submitted", "Amendments not yet submitted"},
+				{"BE", "2", "0", "1", "0"}, {"FR", "1", "1", "0", "0"}, {"Total", "3", "1", "1", "0"}}},
+			{"coord_be", [][]string{{"Administration", "Respondents", "Drafts", "Submitted", "Amendments not yet submitted"},
+				{"BE", "2", "0", "1", "0"}, {"Total", "2", "0", "1", "0"}}},
 		} {
 			t.Run(tt.who, func(t *testing.T) {
 				p := staffSignIn(e, tt.who).get("/campaigns/mini-2024/progress")

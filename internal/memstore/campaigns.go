@@ -199,6 +199,9 @@ func (s *Store) Progress(ctx context.Context, sc survey.Scope, key string) ([]su
 				row.Drafts++
 			default:
 				row.Submitted++
+				if r.Pending {
+					row.PendingAmendments++
+				}
 			}
 		}
 		rows = append(rows, row)

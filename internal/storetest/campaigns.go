@@ -640,6 +640,10 @@ func testCampaignProgress(t *testing.T, open Open) {
 	row := func(administration string, respondents, drafts, submitted int) survey.ProgressRow {
 		return survey.ProgressRow{Administration: administration, Respondents: respondents, Drafts: drafts, Submitted: submitted}
 	}
+	amending := func(r survey.ProgressRow, pending int) survey.ProgressRow {
+		r.PendingAmendments = pending
+		return r
+	}
 	// The steps run in order on one store; each counts what the ones
 	// before it did. Active respondents are counted, disabled ones and
 	// coordinators are not; drafts are responses never submitted.
@@ -664,10 +668,12 @@ func testCampaignProgress(t *testing.T, open Open) {
 		{name: "an amendment pending", do: func(t *testing.T) {
 			answerCampaign(t, st, "p2024", b1, choice("a"), true)
 			answerCampaign(t, st, "p2024", b1, choice("b"), false)
-		}, want: []survey.ProgressRow{row("AA", 2, 0, 2), row("BB", 3, 0, 3)}},
+		}, want: []survey.ProgressRow{row("AA", 2, 0, 2), amending(row("BB", 3, 0, 3), 1)}},
 		{name: "a response to another campaign", do: func(t *testing.T) { answerCampaign(t, st, "b2024", a2, choice("a"), false) },
-			want: []survey.ProgressRow{row("AA", 2, 0, 2), row("BB", 3, 0, 3)}},
+			want: []survey.ProgressRow{row("AA", 2, 0, 2), amending(row("BB", 3, 0, 3), 1)}},
 		{name: "a respondent disabled", do: func(t *testing.T) { disableUser(t, st, a2.ID) },
+			want: []survey.ProgressRow{row("AA", 1, 0, 2), amending(row("BB", 3, 0, 3), 1)}},
+		{name: "the amendment submitted", do: func(t *testing.T) { answerCampaign(t, st, "p2024", b1, choice("b"), true) },
 			want: []survey.ProgressRow{row("AA", 1, 0, 2), row("BB", 3, 0, 3)}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
