@@ -37,6 +37,5 @@ func (s *server) changePassword(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	s.respond(c, http.StatusOK, tokenResponse{AccessToken: tokens.AccessToken, TokenType: "Bearer",
-		ExpiresIn: int(tokens.ExpiresIn.Seconds()), RefreshToken: tokens.RefreshToken})
+	s.respond(c, http.StatusOK, toTokenResponse(tokens))
 }

@@ -21,6 +21,11 @@ type tokenResponse struct {
 	RefreshToken string `json:"refresh_token"`
 }
 
+func toTokenResponse(t auth.Tokens) tokenResponse {
+	return tokenResponse{AccessToken: t.AccessToken, TokenType: "Bearer", ExpiresIn: int(t.ExpiresIn.Seconds()),
+		RefreshToken: t.RefreshToken}
+}
+
 type refreshRequest struct {
 	RefreshToken string `json:"refresh_token" validate:"required,max=512"`
 }
@@ -49,8 +54,7 @@ func (s *server) login(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	s.respond(c, http.StatusOK, tokenResponse{AccessToken: tokens.AccessToken, TokenType: "Bearer",
-		ExpiresIn: int(tokens.ExpiresIn.Seconds()), RefreshToken: tokens.RefreshToken})
+	s.respond(c, http.StatusOK, toTokenResponse(tokens))
 }
 
 // refresh: POST /auth/refresh, rotating the refresh token. Every refresh
@@ -75,8 +79,7 @@ func (s *server) refresh(c *gin.Context) {
 	s.tokenAttemptSucceeded(c, attempt)
 	// Who refreshed, for the audit trail.
 	c.Request = c.Request.WithContext(auth.WithPrincipal(c.Request.Context(), tokens.Principal))
-	s.respond(c, http.StatusOK, tokenResponse{AccessToken: tokens.AccessToken, TokenType: "Bearer",
-		ExpiresIn: int(tokens.ExpiresIn.Seconds()), RefreshToken: tokens.RefreshToken})
+	s.respond(c, http.StatusOK, toTokenResponse(tokens))
 }
 
 // logout: POST /auth/logout. It revokes the refresh token in the body (and

@@ -246,28 +246,41 @@ func (c *documentChecker) checkCondition(path string, cond *Condition, before in
 			target = nil
 		}
 	}
-	if len(cond.In) == 0 {
-		c.v.Add(path+".in", CodeRequired, "must list at least one option")
+	c.checkOptionKeys(path+".in", cond.In, target, "must list at least one option", nil)
+}
+
+// checkOptionKeys checks a list of option keys of question q (nil when the
+// question is not known): it must not be empty (empty says why), nor list
+// a key twice, and each key must be an option of q; each, if not nil, is
+// called with every key that is, to check more.
+func (c *documentChecker) checkOptionKeys(path string, keys []string, q *Question, empty string, each func(p string, o Option)) {
+	if len(keys) == 0 {
+		c.v.Add(path, CodeRequired, "%s", empty)
 		return
 	}
-	var options map[string]bool
-	optionsKnown := false
-	if target != nil {
+	var options map[string]Option
+	known := false
+	if q != nil {
 		var list []Option
-		list, optionsKnown = c.optionsOf(target)
-		options = optionKeys(list)
+		list, known = c.optionsOf(q)
+		options = optionsByKey(list)
 	}
 	seen := map[string]bool{}
-	for i, key := range cond.In {
-		p := indexPath(path+".in", i)
+	for i, key := range keys {
+		p := indexPath(path, i)
 		if seen[key] {
 			c.v.Add(p, CodeDuplicate, "the option %q is already listed", key)
 		}
 		seen[key] = true
-		if optionsKnown {
-			if !options[key] {
-				c.v.Add(p, CodeUnknownOption, "is not an option of question %q", cond.Question)
-			}
+		if !known {
+			continue
+		}
+		o, ok := options[key]
+		switch {
+		case !ok:
+			c.v.Add(p, CodeUnknownOption, "is not an option of question %q", q.Key)
+		case each != nil:
+			each(p, o)
 		}
 	}
 }

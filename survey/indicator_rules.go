@@ -92,37 +92,14 @@ func (c *documentChecker) checkShare(path string, ind *Indicator, questions []*Q
 		c.v.Add(path+".questions[0]", CodeMethodMismatch, "share needs a single or multi choice question")
 		q = nil
 	}
-	if len(ind.Options) == 0 {
-		c.v.Add(path+".options", CodeRequired, "share needs the options it counts")
-		return
-	}
-	var options map[string]Option
-	known := false
-	if q != nil {
-		var list []Option
-		list, known = c.optionsOf(q)
-		options = optionsByKey(list)
-	}
-	seen := map[string]bool{}
-	for i, key := range ind.Options {
-		p := indexPath(path+".options", i)
-		if seen[key] {
-			c.v.Add(p, CodeDuplicate, "the option %q is already listed", key)
-		}
-		seen[key] = true
-		if !known {
-			continue
-		}
-		o, ok := options[key]
-		switch {
-		case !ok:
-			c.v.Add(p, CodeUnknownOption, "is not an option of question %q", q.Key)
-		case o.Score.IsNull():
+	c.checkOptionKeys(path+".options", ind.Options, q, "share needs the options it counts", func(p string, o Option) {
+		if o.Score.IsNull() {
 			// A response choosing a null-score option has no value, so
-			// counting that option as a "yes" would contradict docs/scoring.md.
+			// counting that option as a "yes" would contradict
+			// docs/scoring.md.
 			c.v.Add(p, CodeMethodMismatch, "share cannot count an option whose score is null")
 		}
-	}
+	})
 }
 
 func (c *documentChecker) checkTarget(path string, t *Target) {

@@ -134,10 +134,14 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, v *visitor, err er
 	}
 }
 
-// statusOf is the status of the error page for err.
+// statusOf is the status that answers err: that of the error page, or 422
+// for the problems a page shows beside its fields.
 func statusOf(err error) int {
 	var tooLarge *http.MaxBytesError
+	var invalid *survey.ValidationError
 	switch {
+	case errors.As(err, &invalid):
+		return http.StatusUnprocessableEntity
 	case errors.Is(err, errSignedOut):
 		return http.StatusUnauthorized
 	case errors.As(err, &tooLarge):

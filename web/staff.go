@@ -155,7 +155,7 @@ func (s *server) closeCampaign(w http.ResponseWriter, r *http.Request, v *visito
 	// the campaign is not open (any more), says so, as a close would.
 	c, err := s.campaigns.Get(r.Context(), v.principal(), key)
 	if err != nil {
-		s.audit(r, v, "campaign.close", survey.AuditTarget("key", key), staffErrorStatus(err))
+		s.audit(r, v, "campaign.close", survey.AuditTarget("key", key), statusOf(err))
 		return err
 	}
 	if c.Status != survey.StatusOpen {
@@ -179,7 +179,7 @@ func (s *server) afterMove(w http.ResponseWriter, r *http.Request, v *visitor, a
 		http.Redirect(w, r, "/campaigns/"+url.PathEscape(key)+"?done="+done, http.StatusSeeOther)
 		return nil
 	}
-	s.audit(r, v, action, target, staffErrorStatus(err))
+	s.audit(r, v, action, target, statusOf(err))
 	if !errors.Is(err, survey.ErrConflict) {
 		return err
 	}
@@ -215,23 +215,3 @@ func (s *server) progress(w http.ResponseWriter, r *http.Request, v *visitor) er
 	return s.render(w, r, v, http.StatusOK, "staff_progress", staffProgressView{Progress: p})
 }
 
-// staffErrorStatus is the status the error page answers for err (fail), for the
-// audit trail of a change that failed.
-func staffErrorStatus(err error) int {
-	var invalid *survey.ValidationError
-	switch {
-	case errors.As(err, &invalid):
-		return http.StatusUnprocessableEntity
-	case errors.Is(err, survey.ErrNotFound):
-		return http.StatusNotFound
-	case errors.Is(err, survey.ErrForbidden):
-		return http.StatusForbidden
-	case errors.Is(err, survey.ErrConflict):
-		return http.StatusConflict
-	case errors.Is(err, survey.ErrPreconditionFailed):
-		return http.StatusPreconditionFailed
-	case errors.Is(err, survey.ErrUnavailable):
-		return http.StatusServiceUnavailable
-	}
-	return http.StatusInternalServerError
-}

@@ -95,7 +95,7 @@ func (s *server) showQuestionnaires(w http.ResponseWriter, r *http.Request, v *v
 func (s *server) uploadQuestionnaire(w http.ResponseWriter, r *http.Request, v *visitor) error {
 	raw, field, err := uploadedDocument(r)
 	if err != nil {
-		s.audit(r, v, "questionnaire.create", "", staffErrorStatus(err))
+		s.audit(r, v, "questionnaire.create", "", statusOf(err))
 		return err
 	}
 	view := staffQuestionnairesView{}
@@ -143,7 +143,7 @@ func (s *server) uploadQuestionnaire(w http.ResponseWriter, r *http.Request, v *
 		status = http.StatusConflict
 		view.Problems.add(field, v.T("staff.upload.exists", doc.Key))
 	default:
-		s.audit(r, v, "questionnaire.create", "", staffErrorStatus(err))
+		s.audit(r, v, "questionnaire.create", "", statusOf(err))
 		return err
 	}
 	s.audit(r, v, "questionnaire.create", "", status)
@@ -263,7 +263,7 @@ func (s *server) publishQuestionnaire(w http.ResponseWriter, r *http.Request, v 
 		http.Redirect(w, r, "/questionnaires?published="+url.QueryEscape(key)+"&version="+raw, http.StatusSeeOther)
 		return nil
 	}
-	s.audit(r, v, "questionnaire.publish", target, staffErrorStatus(err))
+	s.audit(r, v, "questionnaire.publish", target, statusOf(err))
 	if !errors.Is(err, survey.ErrConflict) {
 		return err
 	}

@@ -97,7 +97,7 @@ func (s *server) createUser(w http.ResponseWriter, r *http.Request, v *visitor) 
 		status = http.StatusConflict
 		p.add("email", v.T("staff.users.email.taken"))
 	default:
-		s.audit(r, v, "user.create", "", staffErrorStatus(err))
+		s.audit(r, v, "user.create", "", statusOf(err))
 		return err
 	}
 	s.audit(r, v, "user.create", "", status)
