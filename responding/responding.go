@@ -145,13 +145,7 @@ func mayAnswer(p auth.Principal) error {
 // checkAnswerable fails with ErrConflict unless the campaign is open and
 // before its closing time.
 func (s *Service) checkAnswerable(key string, st survey.ResponseState) error {
-	if st.CampaignStatus != survey.StatusOpen {
-		return survey.Errorf(survey.ErrConflict, "campaign %s is %s and accepts no answers", key, st.CampaignStatus)
-	}
-	if !s.now().Before(st.ClosesAt) {
-		return survey.Errorf(survey.ErrConflict, "campaign %s closed at %s", key, st.ClosesAt.UTC().Format(time.RFC3339))
-	}
-	return nil
+	return survey.CheckAnswerable(key, st.CampaignStatus, st.ClosesAt, s.now())
 }
 
 // checkRevision applies If-Match: no header means no precondition; 0 means

@@ -71,7 +71,19 @@ type Campaign struct {
 
 // AcceptsAnswers reports whether respondents may save or submit at now.
 func (c *Campaign) AcceptsAnswers(now time.Time) bool {
-	return c.Status == StatusOpen && now.Before(c.ClosesAt)
+	return CheckAnswerable(c.Key, c.Status, c.ClosesAt, now) == nil
+}
+
+// CheckAnswerable is the rule of when a campaign takes answers: while it is
+// open and before its closing time. Otherwise it says why, as ErrConflict.
+func CheckAnswerable(key, status string, closesAt, now time.Time) error {
+	if status != StatusOpen {
+		return Errorf(ErrConflict, "campaign %s is %s and accepts no answers", key, status)
+	}
+	if !now.Before(closesAt) {
+		return Errorf(ErrConflict, "campaign %s closed at %s", key, closesAt.UTC().Format(time.RFC3339))
+	}
+	return nil
 }
 
 // NewCampaign is what an admin asks to create.
