@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/customs-survey/surveyd/auth"
 	"github.com/customs-survey/surveyd/survey"
@@ -231,12 +232,22 @@ func (s *Service) Import(ctx context.Context, p auth.Principal, key string, resp
 			return err
 		}
 		prepared = append(prepared, survey.PreparedImport{Administration: in.Administration, Respondent: in.Respondent,
+			Account:     ImportedAccount(in.Administration, in.Respondent),
 			SubmittedAt: in.SubmittedAt, Answers: cleaned, Rows: rows})
 	}
 	if err := v.Err(); err != nil {
 		return err
 	}
 	return s.store.ImportResponses(ctx, key, prepared)
+}
+
+// ImportedAccount is the account of an imported respondent: named by the
+// reference of the earlier survey tool within its administration
+// (<respondent>@<administration>.import.invalid, a domain that cannot
+// exist), a respondent of that administration that cannot log in.
+func ImportedAccount(administration, respondent string) survey.NewAccount {
+	return survey.NewAccount{Email: auth.NormalizeEmail(respondent + "@" + strings.ToLower(administration) + ".import.invalid"),
+		PasswordHash: auth.NoPassword, Role: string(auth.RoleRespondent), Administration: administration}
 }
 
 // adminsOnly lets Commission staff run campaigns.

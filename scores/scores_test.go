@@ -3,6 +3,7 @@ package scores_test
 import (
 	"encoding/json"
 	"errors"
+	"github.com/customs-survey/surveyd/campaigns"
 	"maps"
 	"slices"
 	"testing"
@@ -86,7 +87,7 @@ func newService(t *testing.T) *scores.Service {
 			for i, raw := range answers[code] {
 				kept, rows := prepare(t, doc, raw)
 				imports = append(imports, survey.PreparedImport{Administration: code, Respondent: string(rune('a' + i)),
-					Answers: kept, Rows: rows})
+					Account: campaigns.ImportedAccount(code, string(rune('a'+i))), Answers: kept, Rows: rows})
 			}
 		}
 		if err := st.ImportResponses(ctx, key, imports); err != nil {

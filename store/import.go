@@ -4,13 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 
-	"github.com/customs-survey/surveyd/auth"
 	"github.com/customs-survey/surveyd/survey"
 )
 
@@ -28,7 +26,7 @@ func (s *Store) ImportResponses(ctx context.Context, key string, responses []sur
 		now := s.now()
 		var answerRows []answerRow
 		for i, in := range responses {
-			userID, err := s.importedRespondent(tx, in.Administration, in.Respondent)
+			userID, err := s.importedRespondent(tx, in.Account)
 			if err != nil {
 				return err
 			}
@@ -66,20 +64,17 @@ func (s *Store) ImportResponses(ctx context.Context, key string, responses []sur
 	return s.translate(ctx, "import responses", err)
 }
 
-// importedRespondent finds or creates the account of an imported respondent.
-func (s *Store) importedRespondent(tx *gorm.DB, administration, ref string) (string, error) {
-	email := auth.NormalizeEmail(ref + "@" + strings.ToLower(administration) + ".import.invalid")
+// importedRespondent finds the account of an imported respondent by its
+// e-mail, or creates it as the use case describes it.
+func (s *Store) importedRespondent(tx *gorm.DB, a survey.NewAccount) (string, error) {
 	var u userRow
-	err := tx.Where("email = ?", email).Take(&u).Error
+	err := tx.Where("email = ?", a.Email).Take(&u).Error
 	if err == nil {
 		return u.ID, nil
 	}
 	if !errors.Is(err, gorm.ErrRecordNotFound) {
 		return "", err
 	}
-	adm := administration
-	t := s.now()
-	u = userRow{ID: uuid.NewString(), Email: email, PasswordHash: auth.NoPassword, Role: string(auth.RoleRespondent),
-		AdministrationCode: &adm, PasswordChangedAt: t, CreatedAt: t}
+	u = newUserRow(a, s.now())
 	return u.ID, tx.Create(&u).Error
 }

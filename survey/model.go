@@ -200,9 +200,12 @@ type ImportedResponse struct {
 type PreparedImport struct {
 	Administration string
 	Respondent     string
-	SubmittedAt    time.Time
-	Answers        Answers
-	Rows           []AnswerRow
+	// Account is the respondent's account, found by its e-mail or created
+	// as it is.
+	Account     NewAccount
+	SubmittedAt time.Time
+	Answers     Answers
+	Rows        []AnswerRow
 }
 
 // StoredAnswer is the answer to a request made with an Idempotency-Key, kept

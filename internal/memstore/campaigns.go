@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -232,7 +231,7 @@ func (s *Store) ImportResponses(ctx context.Context, key string, responses []sur
 	accounts := map[string]*user{} // the accounts this import creates, by e-mail
 	var added []*response
 	for i, in := range responses {
-		u, err := s.importedRespondent(accounts, in.Administration, in.Respondent)
+		u, err := s.importedRespondent(accounts, in.Account)
 		if err != nil {
 			return err
 		}
@@ -277,8 +276,8 @@ func (s *Store) ImportResponses(ctx context.Context, key string, responses []sur
 // the stored ones and those the import creates (accounts, by e-mail), or
 // adds it to accounts. The caller holds s.mu.
 // Errors: ErrConflict (an administration that does not exist).
-func (s *Store) importedRespondent(accounts map[string]*user, administration, ref string) (*user, error) {
-	email := auth.NormalizeEmail(ref + "@" + strings.ToLower(administration) + ".import.invalid")
+func (s *Store) importedRespondent(accounts map[string]*user, a survey.NewAccount) (*user, error) {
+	email, administration := a.Email, a.Administration
 	for _, u := range s.users {
 		if u.Email == email {
 			return u, nil
@@ -291,8 +290,8 @@ func (s *Store) importedRespondent(accounts map[string]*user, administration, re
 		return nil, fmt.Errorf("import responses: %w", survey.ErrConflict)
 	}
 	now := s.clock()
-	u := &user{User: survey.User{ID: uuid.NewString(), Email: email, Role: string(auth.RoleRespondent),
-		Administration: administration, CreatedAt: now}, PasswordHash: auth.NoPassword, PasswordChangedAt: now}
+	u := &user{User: survey.User{ID: uuid.NewString(), Email: email, Role: a.Role,
+		Administration: administration, CreatedAt: now}, PasswordHash: a.PasswordHash, PasswordChangedAt: now}
 	accounts[email] = u
 	return u, nil
 }

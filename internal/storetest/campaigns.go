@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/customs-survey/surveyd/campaigns"
 	"slices"
 	"sort"
 	"testing"
@@ -135,7 +136,8 @@ func imported(t testing.TB, administration, respondent string, at time.Time, opt
 	if err != nil {
 		t.Fatal(err)
 	}
-	return survey.PreparedImport{Administration: administration, Respondent: respondent, SubmittedAt: at, Answers: answers, Rows: rows}
+	return survey.PreparedImport{Administration: administration, Respondent: respondent,
+		Account: campaigns.ImportedAccount(administration, respondent), SubmittedAt: at, Answers: answers, Rows: rows}
 }
 
 func campaignKeys(list []survey.Campaign) []string {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/customs-survey/surveyd/campaigns"
 	"maps"
 	"math"
 	"math/rand"
@@ -134,6 +135,7 @@ func scoreImported(t *testing.T, doc *survey.Document, administration, responden
 	t.Helper()
 	kept, rows := scorePrepare(t, doc, scoreAnswers(t, raw))
 	return survey.PreparedImport{Administration: administration, Respondent: respondent,
+		Account:     campaigns.ImportedAccount(administration, respondent),
 		SubmittedAt: scoreClock.Add(-time.Hour), Answers: kept, Rows: rows}
 }
 
@@ -229,9 +231,10 @@ func testTallies(t *testing.T, open Open) {
 	// before that range was enforced can: its rows are written by hand.
 	yes := "yes"
 	beyond := 2 * survey.MaxNumber
-	bb3 := survey.PreparedImport{Administration: "BB", Respondent: "b3", SubmittedAt: scoreClock.Add(-time.Hour),
-		Answers: scoreAnswers(t, `{"yes_no": "yes", "count": 2e15}`),
-		Rows:    []survey.AnswerRow{{Question: "yes_no", Option: &yes}, {Question: "count", Number: &beyond}}}
+	bb3 := survey.PreparedImport{Administration: "BB", Respondent: "b3", Account: campaigns.ImportedAccount("BB", "b3"),
+		SubmittedAt: scoreClock.Add(-time.Hour),
+		Answers:     scoreAnswers(t, `{"yes_no": "yes", "count": 2e15}`),
+		Rows:        []survey.AnswerRow{{Question: "yes_no", Option: &yes}, {Question: "count", Number: &beyond}}}
 	if err := f.st.ImportResponses(ctx, "now", []survey.PreparedImport{aa1, aa3, bb1, bb3, cc1, ee1}); err != nil {
 		t.Fatal(err)
 	}
@@ -492,7 +495,7 @@ func testTalliesRandom(t *testing.T, open Open) {
 			// import may bring in any administration's.
 			if !slices.Contains(invited, code) || rng.Intn(5) < 2 {
 				in := survey.PreparedImport{Administration: code, Respondent: fmt.Sprintf("r%d", i),
-					SubmittedAt: scoreClock.Add(-time.Hour)}
+					Account: campaigns.ImportedAccount(code, fmt.Sprintf("r%d", i)), SubmittedAt: scoreClock.Add(-time.Hour)}
 				in.Answers, in.Rows = scorePrepare(t, doc, randomScoreAnswers(rng, doc))
 				scoreBeyond(rng, in.Rows)
 				met["import"] = true
