@@ -95,16 +95,16 @@ type Store interface {
 	// ReserveAttempt, ReleaseAttempt and ForgiveAttempts keep the
 	// throttle's counts (see Throttle).
 	//
-	// ReserveAttempt checks an attempt that began at start against every
-	// limit and, if none is reached, records it under the scope of each
-	// limit that has Record set, as one step that no other ReserveAttempt on
-	// any of the same scopes can interleave with, in this process or in any
-	// other using the same database. A limit is reached when its scope holds
-	// Max or more attempts recorded within window before start and not
-	// forgiven before start; then nothing is recorded and the error is a
-	// *ThrottledError whose RetryAfter is the time until the scope drops
-	// below Max.
-	ReserveAttempt(ctx context.Context, limits []ThrottleLimit, start time.Time, window time.Duration) (Reservation, error)
+	// ReserveAttempt reads, for the scope of each limit, the times of the
+	// attempts recorded within window before start and not forgiven before
+	// start (oldest first, counted[i] for limits[i]), passes them to decide
+	// and, unless decide refuses, records the attempt at start under the
+	// scope of each limit that has Record set: as one step that no other
+	// ReserveAttempt on any of the same scopes can interleave with, in this
+	// process or in any other using the same database. An error of decide
+	// is returned as it is, and nothing is recorded.
+	ReserveAttempt(ctx context.Context, limits []ThrottleLimit, start time.Time, window time.Duration,
+		decide func(counted [][]time.Time) error) (Reservation, error)
 	// ReleaseAttempt deletes the records of an attempt that was not carried
 	// out: nothing was checked.
 	ReleaseAttempt(ctx context.Context, r Reservation) error

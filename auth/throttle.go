@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -100,15 +99,38 @@ type attempt struct {
 // reserve counts an attempt against limits and records it; past a limit it
 // fails with a *ThrottledError naming what.
 func (s *Service) reserve(ctx context.Context, what string, limits ...ThrottleLimit) (*attempt, error) {
-	res, err := s.store.ReserveAttempt(ctx, limits, s.now().UTC(), s.throttle.Window)
+	start := s.now().UTC()
+	res, err := s.store.ReserveAttempt(ctx, limits, start, s.throttle.Window, func(counted [][]time.Time) error {
+		return s.throttle.check(what, limits, counted, start)
+	})
 	if err != nil {
-		var t *ThrottledError
-		if errors.As(err, &t) {
-			t.Attempts = what
-		}
 		return nil, err
 	}
 	return &attempt{s: s, res: res}, nil
+}
+
+// check refuses an attempt that began at start when a limit is reached:
+// its scope holds Max or more attempts within the window (counted[i], the
+// times of limits[i]'s, oldest first). RetryAfter is then the time until
+// every such scope drops below its Max: until the (n-Max+1)th oldest
+// attempt leaves the window.
+func (t Throttle) check(what string, limits []ThrottleLimit, counted [][]time.Time, start time.Time) error {
+	var wait time.Duration
+	for i, l := range limits {
+		n := len(counted[i])
+		if n < l.Max {
+			continue
+		}
+		w := t.Window
+		if l.Max > 0 {
+			w = counted[i][n-l.Max].Add(t.Window).Sub(start)
+		}
+		wait = max(wait, w)
+	}
+	if wait > 0 {
+		return &ThrottledError{RetryAfter: wait, Attempts: what}
+	}
+	return nil
 }
 
 // release takes back an attempt that was not carried out. It is best

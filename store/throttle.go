@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"hash/fnv"
 	"slices"
 	"time"
@@ -32,28 +31,27 @@ func (attemptRow) TableName() string { return "login_failures" }
 // keys never collide with the single-key locks used elsewhere.
 const throttleLockSpace = 1848629
 
-// errThrottled rolls back a reservation that reached a limit.
-var errThrottled = errors.New("throttled")
-
-// ReserveAttempt counts the attempts of each limit's scope within window
-// before start, not forgiven before start, and, if every count is under its
-// limit, records the attempt at start under the scopes that record it, all in
-// one transaction. On PostgreSQL the transaction first takes an advisory lock
+// ReserveAttempt reads the attempts of each limit's scope within window
+// before start, not forgiven before start, hands their times to decide (the
+// throttle's rule, auth's) and, unless it refuses, records the attempt at
+// start under the scopes that record it, all in one transaction. On PostgreSQL the transaction first takes an advisory lock
 // per scope (in a fixed order, so that two reservations cannot deadlock), so
 // that reservations on the same scope follow one another in every process;
 // on SQLite a write transaction takes the database's lock at BEGIN. It also
 // deletes records too old to count for anyone.
-// Errors: *auth.ThrottledError when a limit is reached.
-func (s *Store) ReserveAttempt(ctx context.Context, limits []auth.ThrottleLimit, start time.Time, window time.Duration) (auth.Reservation, error) {
+// Errors: those of decide.
+func (s *Store) ReserveAttempt(ctx context.Context, limits []auth.ThrottleLimit, start time.Time, window time.Duration,
+	decide func(counted [][]time.Time) error) (auth.Reservation, error) {
 	start = start.UTC().Truncate(time.Microsecond)
 	since := start.Add(-window)
 	var res auth.Reservation
-	var wait time.Duration
+	var refused error
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		if err := s.lockScopes(tx, limits); err != nil {
 			return err
 		}
-		for _, l := range limits {
+		counted := make([][]time.Time, len(limits))
+		for i, l := range limits {
 			var rows []attemptRow
 			err := tx.Select("failed_at").
 				Where("scope = ? AND failed_at > ? AND (cleared_at IS NULL OR cleared_at >= ?)", l.Scope, since, start).
@@ -61,18 +59,12 @@ func (s *Store) ReserveAttempt(ctx context.Context, limits []auth.ThrottleLimit,
 			if err != nil {
 				return err
 			}
-			if n := len(rows); n >= l.Max {
-				// The scope drops below the limit when its (n-Max+1)th
-				// oldest attempt leaves the window.
-				w := window
-				if l.Max > 0 {
-					w = rows[n-l.Max].FailedAt.Add(window).Sub(start)
-				}
-				wait = max(wait, w)
+			for _, r := range rows {
+				counted[i] = append(counted[i], r.FailedAt)
 			}
 		}
-		if wait > 0 {
-			return errThrottled
+		if refused = decide(counted); refused != nil {
+			return refused
 		}
 		for _, l := range limits {
 			if !l.Record {
@@ -86,8 +78,8 @@ func (s *Store) ReserveAttempt(ctx context.Context, limits []auth.ThrottleLimit,
 		}
 		return s.deleteExpiredAttempts(tx, since)
 	})
-	if errors.Is(err, errThrottled) {
-		return auth.Reservation{}, &auth.ThrottledError{RetryAfter: wait}
+	if refused != nil {
+		return auth.Reservation{}, refused
 	}
 	if err != nil {
 		return auth.Reservation{}, s.translate(ctx, "reserve attempt", err)

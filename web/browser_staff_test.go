@@ -88,14 +88,15 @@ func TestBrowserCoordinator(t *testing.T) {
 	}
 	browsertest.Axe(t, ctx, "progress")
 	before := progressRow(t, ctx, "BE")
-	if len(before) != 3 || before[2] != "0" {
-		t.Fatalf("BE before anyone submits: %q, want 3 cells, 0 submitted", before)
+	// Respondents, drafts, submitted, amendments not yet submitted.
+	if len(before) != 4 || before[2] != "0" || before[3] != "0" {
+		t.Fatalf("BE before anyone submits: %q, want 4 cells, 0 submitted, 0 amendments", before)
 	}
 	submitAnswers(t, e, "resp_be@customs.example", fullAnswers(0))
 	if status := browsertest.Follow(t, ctx, chromedp.Reload()); status != http.StatusOK {
 		t.Fatalf("progress again: status %d", status)
 	}
-	if after := progressRow(t, ctx, "BE"); len(after) != 3 || after[0] != before[0] || after[2] != "1" {
+	if after := progressRow(t, ctx, "BE"); len(after) != 4 || after[0] != before[0] || after[2] != "1" || after[3] != "0" {
 		t.Errorf("BE after resp_be submitted: %q, want %s respondents and 1 submitted", after, before[0])
 	}
 	if got := progressRow(t, ctx, "FR"); len(got) != 0 {
