@@ -214,4 +214,3 @@ func (s *server) progress(w http.ResponseWriter, r *http.Request, v *visitor) er
 	}
 	return s.render(w, r, v, http.StatusOK, "staff_progress", staffProgressView{Progress: p})
 }
-
