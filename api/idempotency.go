@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -42,7 +43,8 @@ func (s *server) idempotent(c *gin.Context) {
 	hash := hex.EncodeToString(h.Sum(nil))
 	who := principal(c).UserID
 
-	stored, err := s.store.BeginIdempotent(c.Request.Context(), who, key, hash)
+	stored, err := s.store.BeginIdempotent(c.Request.Context(), who, key, hash, idempotencyTTL,
+		func(claim survey.IdempotencyClaim) (bool, error) { return reuseClaim(claim, hash, s.now()) })
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -67,6 +69,30 @@ func (s *server) idempotent(c *gin.Context) {
 	if err := s.store.FinishIdempotent(context.WithoutCancel(ctx), who, key, answer); err != nil {
 		s.log.LogAttrs(ctx, slog.LevelError, "idempotency record", slog.String("request_id", requestID(c)), slog.String("error", err.Error()))
 	}
+}
+
+// Idempotency-Key claims live this long; a request in progress that long
+// is taken to have died with its process.
+const (
+	idempotencyTTL   = 24 * time.Hour
+	idempotencyLease = time.Minute
+)
+
+// reuseClaim is the rule of a key used again: for another request, a
+// problem; for the same one, its kept answer replayed (true), or, while it
+// is still in progress, a conflict, unless it has been for longer than the
+// lease: the first attempt died mid-way and this one takes over (false).
+func reuseClaim(claim survey.IdempotencyClaim, requestHash string, now time.Time) (bool, error) {
+	switch {
+	case claim.RequestHash != requestHash:
+		return false, survey.Invalid("Idempotency-Key", survey.CodeIdempotencyKeyReused,
+			"this key was used for another request; use a new key for a new request")
+	case claim.Answer != nil:
+		return true, nil
+	case now.Sub(claim.ClaimedAt) < idempotencyLease:
+		return false, survey.Errorf(survey.ErrConflict, "a request with this Idempotency-Key is still in progress")
+	}
+	return false, nil
 }
 
 func replay(c *gin.Context, a *survey.StoredAnswer) {

@@ -25,45 +25,44 @@ type idempotencyRow struct {
 
 func (idempotencyRow) TableName() string { return "idempotency_keys" }
 
-// Idempotency-Key records live this long; a request in progress that long
-// is taken to have died with its process.
-const (
-	idempotencyTTL   = 24 * time.Hour
-	idempotencyLease = time.Minute
-)
-
-// BeginIdempotent claims an Idempotency-Key for a principal. It returns the
-// stored answer when the same request already completed, or nil when the
-// caller should run the request and then call FinishIdempotent.
-// Errors: *ValidationError (the key was used for another request),
-// ErrConflict (the same request is still in progress).
-func (s *Store) BeginIdempotent(ctx context.Context, principal, key, requestHash string) (*survey.StoredAnswer, error) {
+// BeginIdempotent claims an Idempotency-Key for a principal, after
+// deleting the claims older than ttl. When the key is claimed already,
+// decide says what to do with that claim: replay its kept answer (true),
+// take the claim over as of now (false), or refuse (its error, returned as
+// it is). The answer is the kept one to replay, or nil when the caller
+// should run the request and then call FinishIdempotent.
+// Errors: ErrConflict (a concurrent first claim of the key), those of
+// decide.
+func (s *Store) BeginIdempotent(ctx context.Context, principal, key, requestHash string, ttl time.Duration,
+	decide func(survey.IdempotencyClaim) (replay bool, err error)) (*survey.StoredAnswer, error) {
 	now := s.now()
 	var out *survey.StoredAnswer
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
-		if err := tx.Where("created_at < ?", now.Add(-idempotencyTTL)).Delete(&idempotencyRow{}).Error; err != nil {
+		if err := tx.Where("created_at < ?", now.Add(-ttl)).Delete(&idempotencyRow{}).Error; err != nil {
 			return err
 		}
 		var row idempotencyRow
 		err := s.forUpdate(tx).Where("principal = ? AND key = ?", principal, key).Take(&row).Error
-		switch {
-		case errors.Is(err, gorm.ErrRecordNotFound):
+		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return tx.Create(&idempotencyRow{Principal: principal, Key: key, RequestHash: requestHash, CreatedAt: now}).Error
+		}
+		if err != nil {
+			return err
+		}
+		claim := survey.IdempotencyClaim{RequestHash: row.RequestHash, ClaimedAt: row.CreatedAt}
+		if row.Status != nil {
+			claim.Answer = &survey.StoredAnswer{Status: *row.Status, ContentType: emptyIfNull(row.ContentType),
+				ETag: emptyIfNull(row.ETag), Location: emptyIfNull(row.Location), Body: []byte(emptyIfNull(row.Body))}
+		}
+		replay, err := decide(claim)
+		switch {
 		case err != nil:
 			return err
-		case row.RequestHash != requestHash:
-			return survey.Invalid("Idempotency-Key", survey.CodeIdempotencyKeyReused,
-				"this key was used for another request; use a new key for a new request")
-		case row.Status != nil:
-			out = &survey.StoredAnswer{Status: *row.Status, ContentType: emptyIfNull(row.ContentType), ETag: emptyIfNull(row.ETag),
-				Location: emptyIfNull(row.Location), Body: []byte(emptyIfNull(row.Body))}
+		case replay:
+			out = claim.Answer
 			return nil
-		case now.Sub(row.CreatedAt) < idempotencyLease:
-			return survey.Errorf(survey.ErrConflict, "a request with this Idempotency-Key is still in progress")
-		default:
-			// The first attempt died mid-way: this one takes over.
-			return tx.Model(&idempotencyRow{}).Where("id = ?", row.ID).Update("created_at", now).Error
 		}
+		return tx.Model(&idempotencyRow{}).Where("id = ?", row.ID).Update("created_at", now).Error
 	})
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
 		return nil, survey.Errorf(survey.ErrConflict, "a request with this Idempotency-Key is still in progress")

@@ -217,3 +217,12 @@ type StoredAnswer struct {
 	Location    string
 	Body        []byte
 }
+
+// IdempotencyClaim is an Idempotency-Key already claimed by a principal:
+// the hash of the request that claimed it, when, and the answer kept once
+// that request completed (nil while it is in progress).
+type IdempotencyClaim struct {
+	RequestHash string
+	ClaimedAt   time.Time
+	Answer      *StoredAnswer
+}
