@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"time"
 )
 
 // opaqueTokenBytes is the entropy of an opaque token (a refresh token, a
@@ -31,4 +32,40 @@ func NewOpaqueToken() (plain string, hash string, err error) {
 func HashOpaqueToken(plain string) string {
 	sum := sha256.Sum256([]byte(plain))
 	return hex.EncodeToString(sum[:])
+}
+
+// StoredRefreshToken is a refresh token as kept: whether it exists, was
+// used or revoked, and until when it lives.
+type StoredRefreshToken struct {
+	Found     bool
+	Used      bool // used or revoked
+	ExpiresAt time.Time
+}
+
+// Rotation is what a refresh does to the token it was given.
+type Rotation int
+
+const (
+	// Rotate marks the token used and issues the next of its family.
+	Rotate Rotation = iota + 1
+	// RevokeFamily revokes the token's whole family.
+	RevokeFamily
+)
+
+// rotation is the rule of a refresh: an unknown or expired token, or one
+// of a deleted or disabled account, is refused; a token used twice revokes
+// its whole family (whoever replays a stolen token logs out the thief and
+// the victim alike, and both must log in again); any other is rotated.
+func rotation(old StoredRefreshToken, account Account, found bool, now time.Time) (Rotation, error) {
+	switch {
+	case !old.Found:
+		return 0, ErrInvalidToken
+	case old.Used:
+		return RevokeFamily, ErrTokenReused
+	case !now.Before(old.ExpiresAt):
+		return 0, ErrInvalidToken
+	case !found || account.Disabled:
+		return 0, ErrInvalidToken
+	}
+	return Rotate, nil
 }

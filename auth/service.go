@@ -67,10 +67,15 @@ type Store interface {
 	AccountByEmail(ctx context.Context, email string) (a Account, found bool, err error)
 	AccountByID(ctx context.Context, id string) (a Account, found bool, err error)
 	SaveRefreshToken(ctx context.Context, t RefreshToken) error
-	// RotateRefreshToken marks the token with oldHash used and stores next
-	// in its family. Errors: ErrInvalidToken (unknown, expired, user
-	// disabled), ErrTokenReused (already rotated: the family is revoked).
-	RotateRefreshToken(ctx context.Context, oldHash string, next RefreshToken) (Account, error)
+	// RotateRefreshToken reads the token with oldHash and its account
+	// (found false for an unknown token or a deleted account) and passes
+	// them to decide. On Rotate it marks the token used and stores next in
+	// its family, on condition that the token was not used meanwhile: if it
+	// was, decide is asked again, the token now used. On RevokeFamily it
+	// revokes the token's whole family, and the error of decide is returned
+	// once that is done; on any other error of decide nothing changes.
+	RotateRefreshToken(ctx context.Context, oldHash string, next RefreshToken,
+		decide func(old StoredRefreshToken, account Account, found bool) (Rotation, error)) (Account, error)
 	// RevokeRefreshFamily revokes the family of the token with that hash
 	// and returns its user.
 	RevokeRefreshFamily(ctx context.Context, hash string) (userID string, found bool, err error)
@@ -225,8 +230,11 @@ func (s *Service) Refresh(ctx context.Context, refreshToken string) (Tokens, err
 	if err != nil {
 		return Tokens{}, err
 	}
+	now := s.now()
 	account, err := s.store.RotateRefreshToken(ctx, HashOpaqueToken(refreshToken),
-		RefreshToken{Hash: hash, ExpiresAt: s.now().Add(s.refreshTTL)})
+		RefreshToken{Hash: hash, ExpiresAt: now.Add(s.refreshTTL)}, func(old StoredRefreshToken, a Account, found bool) (Rotation, error) {
+			return rotation(old, a, found, now)
+		})
 	if err != nil {
 		return Tokens{}, err
 	}

@@ -54,65 +54,60 @@ func (s *Store) SaveRefreshToken(ctx context.Context, t auth.RefreshToken) error
 	return s.translate(ctx, "save refresh token", s.db.WithContext(ctx).Create(&row).Error)
 }
 
-// RotateRefreshToken exchanges the token with oldHash for next, in the same
-// family, and returns the account it belongs to. A token used twice revokes
-// its whole family: whoever replays a stolen token logs out the thief and
-// the victim alike, and both must log in again.
-// Errors: auth.ErrInvalidToken, auth.ErrTokenReused.
-func (s *Store) RotateRefreshToken(ctx context.Context, oldHash string, next auth.RefreshToken) (auth.Account, error) {
+// RotateRefreshToken reads the token with oldHash and its account, and
+// does what decide says: rotate it (mark it used, on condition that it still
+// is not, and store next in its family) or revoke its family. A rotation
+// that loses the race to a concurrent one asks decide again, the token now
+// used.
+func (s *Store) RotateRefreshToken(ctx context.Context, oldHash string, next auth.RefreshToken,
+	decide func(old auth.StoredRefreshToken, account auth.Account, found bool) (auth.Rotation, error)) (auth.Account, error) {
 	now := s.now()
 	var account auth.Account
-	var reused bool
+	var refused error
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		var old refreshTokenRow
-		if err := tx.Where("token_hash = ?", oldHash).Take(&old).Error; err != nil {
-			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return auth.ErrInvalidToken
-			}
+		err := tx.Where("token_hash = ?", oldHash).Take(&old).Error
+		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
 			return err
 		}
-		if old.UsedAt != nil || old.RevokedAt != nil {
-			reused = true
+		state := auth.StoredRefreshToken{Found: err == nil, Used: old.UsedAt != nil || old.RevokedAt != nil, ExpiresAt: old.ExpiresAt}
+		found := false
+		if state.Found {
+			var user userRow
+			switch err := tx.Where("id = ?", old.UserID).Take(&user).Error; {
+			case err == nil:
+				account, found = toAccount(user), true
+			case !errors.Is(err, gorm.ErrRecordNotFound):
+				return err
+			}
+		}
+		action, err := decide(state, account, found)
+		if action == auth.Rotate && err == nil {
+			// Conditional update: of two concurrent refreshes only one wins.
+			res := tx.Model(&refreshTokenRow{}).Where("id = ? AND used_at IS NULL AND revoked_at IS NULL", old.ID).Update("used_at", now)
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected == 1 {
+				return tx.Create(&refreshTokenRow{UserID: old.UserID, FamilyID: old.FamilyID, TokenHash: next.Hash,
+					ExpiresAt: next.ExpiresAt.UTC(), CreatedAt: now}).Error
+			}
+			state.Used = true
+			action, err = decide(state, account, found)
+		}
+		refused = err
+		if action == auth.RevokeFamily {
+			// Committed even though the caller is refused.
 			return tx.Model(&refreshTokenRow{}).Where("family_id = ? AND revoked_at IS NULL", old.FamilyID).
 				Update("revoked_at", now).Error
 		}
-		if !now.Before(old.ExpiresAt) {
-			return auth.ErrInvalidToken
-		}
-		// Conditional update: of two concurrent refreshes only one wins.
-		res := tx.Model(&refreshTokenRow{}).Where("id = ? AND used_at IS NULL AND revoked_at IS NULL", old.ID).Update("used_at", now)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected != 1 {
-			reused = true
-			return tx.Model(&refreshTokenRow{}).Where("family_id = ? AND revoked_at IS NULL", old.FamilyID).
-				Update("revoked_at", now).Error
-		}
-		var user userRow
-		if err := tx.Where("id = ?", old.UserID).Take(&user).Error; err != nil {
-			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return auth.ErrInvalidToken
-			}
-			return err
-		}
-		account = toAccount(user)
-		if account.Disabled {
-			return auth.ErrInvalidToken
-		}
-		row := refreshTokenRow{UserID: old.UserID, FamilyID: old.FamilyID, TokenHash: next.Hash,
-			ExpiresAt: next.ExpiresAt.UTC(), CreatedAt: now}
-		return tx.Create(&row).Error
+		return err
 	})
-	if err != nil {
-		if errors.Is(err, auth.ErrInvalidToken) {
-			return auth.Account{}, err
-		}
+	if err != nil && (refused == nil || !errors.Is(err, refused)) {
 		return auth.Account{}, s.translate(ctx, "rotate refresh token", err)
 	}
-	if reused {
-		// The revocation above is committed; the caller still gets a 401.
-		return auth.Account{}, auth.ErrTokenReused
+	if refused != nil {
+		return auth.Account{}, refused
 	}
 	return account, nil
 }
