@@ -33,6 +33,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/customs-survey/surveyd/internal/testskip"
 	"net/url"
 	"os"
 	"os/exec"
@@ -196,32 +197,8 @@ func requireTools(t testing.TB) tools {
 	if tl.mustFail {
 		t.Fatalf("browsertest: %v", tl.err)
 	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("browsertest: %v (the CI environment variable is set, so the browser tests must run, not be skipped)", tl.err)
-	}
-	noticeSkip(tl.err.Error())
-	t.Skip(tl.err.Error())
+	testskip.Unavailable(t, testskip.CI(), "browser tests", "browsertest: "+tl.err.Error())
 	return tl
-}
-
-var skipNotice sync.Once
-
-// noticeSkip tells the developer, once per test binary, that the browser
-// tests are being skipped. go test ./... prints only "ok" for a package
-// that passes, so without -v a t.Skip message would go unnoticed: the
-// notice goes to the terminal, if there is one.
-func noticeSkip(reason string) {
-	if testing.Verbose() {
-		return // the SKIP lines say it already
-	}
-	skipNotice.Do(func() {
-		tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0)
-		if err != nil {
-			return
-		}
-		defer tty.Close()
-		fmt.Fprintf(tty, "%s: browser tests skipped: %s\n", strings.TrimSuffix(filepath.Base(os.Args[0]), ".test"), reason)
-	})
 }
 
 // browser is the test binary's Chromium.

@@ -340,6 +340,7 @@ func (r *fatalRecorder) run(fn func()) (fatal bool) {
 // with an error status (the test's to check) and the missing icon that the
 // browser asks for by itself do not.
 func TestBrokenPagesFailTheTest(t *testing.T) {
+	Require(t)
 	srv := testServer(t)
 	for _, tt := range []struct {
 		path string

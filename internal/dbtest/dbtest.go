@@ -36,6 +36,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/customs-survey/surveyd/internal/testskip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -268,29 +269,8 @@ func isCI() bool { return os.Getenv("CI") != "" }
 // unavailable skips t because there is no PostgreSQL, or fails it in CI.
 func unavailable(t testing.TB, ci bool, reason string) {
 	t.Helper()
-	if ci {
-		t.Fatalf("%s (the CI environment variable is set, so the PostgreSQL tests must run, not be skipped)", reason)
-	}
-	t.Skip(reason)
+	testskip.Unavailable(t, ci, "PostgreSQL tests", reason)
 }
 
-var skipNotice sync.Once
-
-// noticeSkip tells the developer, once per test binary, that the PostgreSQL
-// tests are being skipped. go test ./... prints only "ok" for a package that
-// passes, so without -v a t.Skip message would go unnoticed: the notice goes
-// to the terminal, if there is one.
-func noticeSkip(reason string) {
-	if testing.Verbose() {
-		return // the SKIP lines say it already
-	}
-	skipNotice.Do(func() {
-		tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0)
-		if err != nil {
-			return
-		}
-		defer tty.Close()
-		fmt.Fprintf(tty, "%s: PostgreSQL tests skipped: %s\n",
-			strings.TrimSuffix(filepath.Base(os.Args[0]), ".test"), reason)
-	})
-}
+// noticeSkip tells the developer that the PostgreSQL tests are skipped.
+func noticeSkip(reason string) { testskip.Notice("PostgreSQL tests", reason) }
