@@ -11,6 +11,7 @@ import (
 	"github.com/customs-survey/surveyd/auth"
 	"github.com/customs-survey/surveyd/campaigns"
 	"github.com/customs-survey/surveyd/internal/memstore"
+	"github.com/customs-survey/surveyd/internal/storetest"
 	"github.com/customs-survey/surveyd/survey"
 )
 
@@ -132,21 +133,7 @@ func (f *fixture) move(t *testing.T, key, from, to string) {
 func (f *fixture) answer(t *testing.T, name, key string, answers survey.Answers, submit bool) {
 	t.Helper()
 	p := f.who[name]
-	_, err := f.st.ChangeResponse(t.Context(), survey.ScopeOf(p), key, survey.Respondent{ID: p.UserID, Administration: p.Administration},
-		func(state survey.ResponseState) (survey.ResponseChange, error) {
-			change := survey.ResponseChange{Answers: answers, Submit: submit}
-			if submit {
-				cleaned, rows, err := survey.PrepareSubmission(state.Document, answers)
-				if err != nil {
-					return change, err
-				}
-				change.Answers, change.Rows = cleaned, rows
-			}
-			return change, nil
-		})
-	if err != nil {
-		t.Fatal(err)
-	}
+	storetest.Answer(t, f.st, key, survey.User{ID: p.UserID, Administration: p.Administration}, answers, submit)
 }
 
 // answers builds answers from pairs of a question key and a JSON value.

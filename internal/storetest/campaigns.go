@@ -105,9 +105,9 @@ func choice(option string) survey.Answers {
 	return survey.Answers{"q1": json.RawMessage(fmt.Sprintf("%q", option))}
 }
 
-// answerCampaign saves who's answers to a campaign through ChangeResponse,
+// Answer saves who's answers to a campaign through ChangeResponse,
 // as a respondent does, submitting them when submit is set.
-func answerCampaign(t testing.TB, st Store, key string, who survey.User, answers survey.Answers, submit bool) survey.Response {
+func Answer(t testing.TB, st Store, key string, who survey.User, answers survey.Answers, submit bool) survey.Response {
 	t.Helper()
 	sc := survey.Scope{Administration: who.Administration, HideDrafts: true}
 	r, err := st.ChangeResponse(t.Context(), sc, key, survey.Respondent{ID: who.ID, Administration: who.Administration},
@@ -661,21 +661,21 @@ func testCampaignProgress(t *testing.T, open Open) {
 				t.Fatal(err)
 			}
 		}, want: []survey.ProgressRow{row("AA", 2, 0, 0), row("BB", 3, 0, 2)}},
-		{name: "a draft", do: func(t *testing.T) { answerCampaign(t, st, "p2024", a1, choice("a"), false) },
+		{name: "a draft", do: func(t *testing.T) { Answer(t, st, "p2024", a1, choice("a"), false) },
 			want: []survey.ProgressRow{row("AA", 2, 1, 0), row("BB", 3, 0, 2)}},
-		{name: "a submission", do: func(t *testing.T) { answerCampaign(t, st, "p2024", a2, choice("b"), true) },
+		{name: "a submission", do: func(t *testing.T) { Answer(t, st, "p2024", a2, choice("b"), true) },
 			want: []survey.ProgressRow{row("AA", 2, 1, 1), row("BB", 3, 0, 2)}},
-		{name: "the draft submitted", do: func(t *testing.T) { answerCampaign(t, st, "p2024", a1, choice("a"), true) },
+		{name: "the draft submitted", do: func(t *testing.T) { Answer(t, st, "p2024", a1, choice("a"), true) },
 			want: []survey.ProgressRow{row("AA", 2, 0, 2), row("BB", 3, 0, 2)}},
 		{name: "an amendment pending", do: func(t *testing.T) {
-			answerCampaign(t, st, "p2024", b1, choice("a"), true)
-			answerCampaign(t, st, "p2024", b1, choice("b"), false)
+			Answer(t, st, "p2024", b1, choice("a"), true)
+			Answer(t, st, "p2024", b1, choice("b"), false)
 		}, want: []survey.ProgressRow{row("AA", 2, 0, 2), amending(row("BB", 3, 0, 3), 1)}},
-		{name: "a response to another campaign", do: func(t *testing.T) { answerCampaign(t, st, "b2024", a2, choice("a"), false) },
+		{name: "a response to another campaign", do: func(t *testing.T) { Answer(t, st, "b2024", a2, choice("a"), false) },
 			want: []survey.ProgressRow{row("AA", 2, 0, 2), amending(row("BB", 3, 0, 3), 1)}},
 		{name: "a respondent disabled", do: func(t *testing.T) { disableUser(t, st, a2.ID) },
 			want: []survey.ProgressRow{row("AA", 1, 0, 2), amending(row("BB", 3, 0, 3), 1)}},
-		{name: "the amendment submitted", do: func(t *testing.T) { answerCampaign(t, st, "p2024", b1, choice("b"), true) },
+		{name: "the amendment submitted", do: func(t *testing.T) { Answer(t, st, "p2024", b1, choice("b"), true) },
 			want: []survey.ProgressRow{row("AA", 1, 0, 2), row("BB", 3, 0, 3)}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -813,10 +813,10 @@ func testSubmittedBatches(t *testing.T, open Open) {
 		resp := campaignRespondent(t, st, "resp@cc.test", "CC")
 		other := campaignRespondent(t, st, "other@cc.test", "CC")
 		submittedAt := clock.tick()
-		submitted := answerCampaign(t, st, "x2024", resp, choice("a"), true)
+		submitted := Answer(t, st, "x2024", resp, choice("a"), true)
 		clock.tick()
-		answerCampaign(t, st, "x2024", resp, choice("b"), false)
-		answerCampaign(t, st, "x2024", other, choice("b"), false)
+		Answer(t, st, "x2024", resp, choice("b"), false)
+		Answer(t, st, "x2024", other, choice("b"), false)
 		check := func(option string, at time.Time) {
 			t.Helper()
 			batches, err := exportAll(t, st, survey.Scope{Administration: "CC"}, "x2024")
@@ -834,7 +834,7 @@ func testSubmittedBatches(t *testing.T, open Open) {
 		}
 		check("a", submittedAt)
 		amendedAt := clock.tick()
-		answerCampaign(t, st, "x2024", resp, choice("b"), true)
+		Answer(t, st, "x2024", resp, choice("b"), true)
 		check("b", amendedAt)
 	})
 }
