@@ -44,7 +44,27 @@ func (s *server) decode(c *gin.Context, dst any) error {
 	return s.decodeBytes(body, dst)
 }
 
+// decodeShape is decode without the validate tags, for a request whose use
+// case applies them itself because the pages call it too (users.Create):
+// the rules then run once, in one place.
+func (s *server) decodeShape(c *gin.Context, dst any) error {
+	body, err := readBody(c)
+	if err != nil {
+		return err
+	}
+	return parseBody(body, dst)
+}
+
 func (s *server) decodeBytes(body []byte, dst any) error {
+	if err := parseBody(body, dst); err != nil {
+		return err
+	}
+	return s.check(dst)
+}
+
+// parseBody reads a JSON object into dst strictly: valid UTF-8 and JSON, no
+// duplicate or unknown members, each of the right JSON type.
+func parseBody(body []byte, dst any) error {
 	if !utf8.Valid(body) {
 		// encoding/json would silently replace the bad bytes with U+FFFD:
 		// a text would not be stored as it was sent.
@@ -78,7 +98,7 @@ func (s *server) decodeBytes(body []byte, dst any) error {
 			return survey.Errorf(survey.ErrMalformed, "the body is not valid JSON of the expected shape")
 		}
 	}
-	return s.check(dst)
+	return nil
 }
 
 // check runs the validate tags of a decoded request (survey.CheckRules).

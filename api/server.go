@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -119,8 +120,8 @@ func requestID(c *gin.Context) string {
 }
 
 // logRequests gives each request an id (echoed in X-Request-ID) and logs one
-// line per request. It never logs bodies, headers or query strings, which
-// may hold passwords or tokens.
+// line per request: its route pattern and its concrete path. It never logs
+// bodies, headers or query strings, which may hold passwords or tokens.
 func (s *server) logRequests(c *gin.Context) {
 	start := time.Now()
 	id := c.GetHeader("X-Request-ID")
@@ -138,8 +139,26 @@ func (s *server) logRequests(c *gin.Context) {
 	}
 	s.log.LogAttrs(c.Request.Context(), slog.LevelInfo, "request",
 		slog.String("request_id", id), slog.String("method", c.Request.Method), slog.String("route", route),
+		slog.String("path", loggedPath(c.Request.URL.Path)),
 		slog.Int("status", c.Writer.Status()), slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
 		slog.String("remote", c.ClientIP()))
+}
+
+// maxLoggedPath bounds what one request can add to the log.
+const maxLoggedPath = 200
+
+// loggedPath is the concrete path of a request (the campaign key or the
+// user id that the route pattern leaves out), cut to maxLoggedPath bytes on
+// a character boundary. The query string is never logged.
+func loggedPath(p string) string {
+	if len(p) <= maxLoggedPath {
+		return p
+	}
+	cut := maxLoggedPath
+	for cut > 0 && !utf8.RuneStart(p[cut]) {
+		cut--
+	}
+	return p[:cut] + "…"
 }
 
 func validRequestID(id string) bool {

@@ -183,13 +183,10 @@ func (s *Store) toResponse(db *gorm.DB, row responseRow, campaignKey string) (su
 		Order("revision").Find(&subs).Error; err != nil {
 		return r, err
 	}
+	var out []survey.Submission
 	for _, sub := range subs {
-		r.Submissions = append(r.Submissions, survey.Submission{ID: sub.ID, Revision: sub.Revision,
-			SubmittedBy: sub.SubmittedBy, SubmittedAt: sub.SubmittedAt})
+		out = append(out, survey.Submission{ID: sub.ID, Revision: sub.Revision, SubmittedBy: sub.SubmittedBy, SubmittedAt: sub.SubmittedAt})
 	}
-	if n := len(r.Submissions); n > 0 {
-		at := r.Submissions[n-1].SubmittedAt
-		r.SubmittedAt = &at
-	}
+	r.SetSubmissions(out)
 	return r, nil
 }

@@ -67,6 +67,15 @@ type Campaign struct {
 	Status    string // draft, open or closed
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// Revision counts the campaign's changes (1 when created): a
+	// correction names the revision it was made on.
+	Revision int
+	// LastClosedAt is when the campaign was last closed (its figures
+	// final), nil if never; ReopenedAt is when it was last reopened after
+	// that, nil if never.
+	LastClosedAt *time.Time
+	ReopenedAt   *time.Time
+	ReopenReason string
 }
 
 // AcceptsAnswers reports whether respondents may save or submit at now.
@@ -89,6 +98,7 @@ func CheckAnswerable(key, status string, closesAt, now time.Time) error {
 // NewCampaign is what an admin asks to create.
 type NewCampaign struct {
 	Key              string
+	Title            string // "" for none
 	Year             int
 	Questionnaire    string
 	Version          int
@@ -124,6 +134,16 @@ func (r *Response) Status() string {
 		return StatusSubmitted
 	}
 	return StatusDraft
+}
+
+// SetSubmissions records the submissions of a response, oldest first, and
+// the time of the latest as SubmittedAt (nil when there is none).
+func (r *Response) SetSubmissions(subs []Submission) {
+	r.Submissions, r.SubmittedAt = subs, nil
+	if n := len(subs); n > 0 {
+		at := subs[n-1].SubmittedAt
+		r.SubmittedAt = &at
+	}
 }
 
 // Respondent is the account answering a campaign: its id and its
@@ -175,6 +195,9 @@ type ProgressRow struct {
 	// last submission: the submitted answers count until it is submitted.
 	PendingAmendments int
 	Submitted         int // responses submitted at least once
+	// LastSubmittedAt is the time of the administration's latest
+	// submission to the campaign, nil if none.
+	LastSubmittedAt *time.Time
 }
 
 // Progress is a campaign's progress per administration, with totals.

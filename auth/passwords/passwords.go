@@ -27,27 +27,15 @@ const (
 	MaxLength = 1024
 )
 
-// Codes of PolicyError, in the style of the API's validation codes.
-const (
-	// PolicyTooShort means fewer than MinLength characters.
-	PolicyTooShort = "too_short"
-	// PolicyTooLong means more than MaxLength characters.
-	PolicyTooLong = "too_long"
-	// PolicyInvalidCharacter means the password contains NUL.
-	PolicyInvalidCharacter = "invalid_character"
-	// PolicyInvalidEncoding means the password is not valid UTF-8.
-	PolicyInvalidEncoding = "invalid_encoding"
-)
-
 // ErrPolicy is matched (with errors.Is) by every error of
 // CheckPolicy, so callers can tell a rejected password from a
 // failure of the system.
 var ErrPolicy = errors.New("password does not meet the policy")
 
 // PolicyError says why a password was rejected. Its Message is safe
-// to show to the user and its Code is meant for a validation error entry.
+// to show to the user; the API reports it under survey.CodeWeakPassword,
+// the one code of every policy rule.
 type PolicyError struct {
-	Code    string
 	Message string
 }
 
@@ -64,19 +52,19 @@ func (e *PolicyError) Unwrap() error { return ErrPolicy }
 // makes a password strong.
 func CheckPolicy(password string) error {
 	if !utf8.ValidString(password) {
-		return &PolicyError{Code: PolicyInvalidEncoding, Message: "password must be valid UTF-8"}
+		return &PolicyError{Message: "password must be valid UTF-8"}
 	}
 	// NUL is refused because C-based tools and some drivers truncate at it,
 	// which would silently shorten the password.
 	if strings.ContainsRune(password, 0) {
-		return &PolicyError{Code: PolicyInvalidCharacter, Message: "password must not contain the NUL character"}
+		return &PolicyError{Message: "password must not contain the NUL character"}
 	}
 	n := utf8.RuneCountInString(password)
 	if n < MinLength {
-		return &PolicyError{Code: PolicyTooShort, Message: fmt.Sprintf("password must be at least %d characters long", MinLength)}
+		return &PolicyError{Message: fmt.Sprintf("password must be at least %d characters long", MinLength)}
 	}
 	if n > MaxLength {
-		return &PolicyError{Code: PolicyTooLong, Message: fmt.Sprintf("password must be at most %d characters long", MaxLength)}
+		return &PolicyError{Message: fmt.Sprintf("password must be at most %d characters long", MaxLength)}
 	}
 	return nil
 }

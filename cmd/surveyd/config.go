@@ -4,7 +4,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"net"
 	"strconv"
 	"strings"
@@ -66,18 +65,14 @@ func loadConfig(name string, args []string, getenv func(string) string, extra fu
 	}
 	limit := orDefault(getenv("SURVEY_BODY_LIMIT"), "1MiB")
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (SURVEY_ADDR)")
 	fs.StringVar(&cfg.DatabaseURL, "database-url", cfg.DatabaseURL, "database URL (SURVEY_DATABASE_URL)")
 	fs.StringVar(&limit, "body-limit", limit, "largest request body (SURVEY_BODY_LIMIT)")
 	if extra != nil {
 		extra(fs)
 	}
-	if err := fs.Parse(args); err != nil {
-		return cfg, fs, fmt.Errorf("%s: %w", name, err)
-	}
-	if fs.NArg() > 0 {
-		return cfg, fs, fmt.Errorf("%s: unexpected argument %q", name, fs.Arg(0))
+	if err := parseFlags(fs, name, args); err != nil {
+		return cfg, fs, err
 	}
 	for _, p := range strings.Split(getenv("SURVEY_TRUSTED_PROXIES"), ",") {
 		if p = strings.TrimSpace(p); p == "" {

@@ -46,6 +46,8 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 	refreshed := call("POST", "/api/v1/auth/refresh", "", js(map[string]string{"refresh_token": admin["refresh_token"].(string)}), 200)
 	token = refreshed["access_token"].(string)
 	call("POST", "/api/v1/administrations", token, `{"code":"BE","name":"Belgium"}`, 201)
+	call("GET", "/api/v1/administrations/BE", token, "", 200)
+	call("GET", "/api/v1/administrations/"+strings.Repeat("é", 300), token, "", 404)
 	call("POST", "/api/v1/users", token, js(map[string]string{"email": "r@customs.example", "password": userPassword, "role": "respondent", "administration": "BE"}), 201)
 	call("POST", "/api/v1/users", token, js(map[string]string{"email": "weak@customs.example", "password": "short", "role": "respondent", "administration": "BE"}), 422)
 	resp := call("POST", "/api/v1/auth/login", "", js(map[string]string{"email": "r@customs.example", "password": userPassword}), 200)
@@ -69,5 +71,22 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 	}
 	if strings.Contains(logs, "short") && strings.Contains(logs, "weak@") {
 		t.Errorf("the log holds a rejected password")
+	}
+	// A request's line names its route and the concrete path, cut short
+	// when it is long.
+	want := map[string]string{
+		"/api/v1/administrations/BE":                               "/api/v1/administrations/:code",
+		"/api/v1/administrations/" + strings.Repeat("é", 88) + "…": "/api/v1/administrations/:code",
+	}
+	for _, line := range strings.Split(logs, "\n") {
+		var entry struct{ Msg, Route, Path string }
+		if json.Unmarshal([]byte(line), &entry) == nil && entry.Msg == "request" {
+			if route, ok := want[entry.Path]; ok && entry.Route == route {
+				delete(want, entry.Path)
+			}
+		}
+	}
+	for path, route := range want {
+		t.Errorf("no request line with route %q and path %q", route, path)
 	}
 }

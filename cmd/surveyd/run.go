@@ -3,22 +3,16 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 )
 
-const usage = `usage: surveyd <command> [flags]
-
-commands:
-  serve         apply pending migrations, then serve the API until SIGINT/SIGTERM
-                (--demo: on a fresh temporary database loaded with the 2023
-                report's data)
-  migrate       apply pending migrations and exit
-  user create   create an account: --email, --role, --administration; the
-                password is read from standard input (or prompted for)
-
-environment:
+// environment lists the settings that every command reads; flags override
+// the first three.
+const environment = `environment:
   SURVEY_ADDR            listen address (default :8080)
   SURVEY_DATABASE_URL    sqlite://PATH (default sqlite://surveyd.db) or postgres://...
   SURVEY_ADMIN_EMAIL     first admin, created at start-up while no admin exists
@@ -38,31 +32,129 @@ environment:
   SURVEY_PASSWORD_HASH_MEMORY
                          memory that concurrent password checks may use
                          (default 64MiB; each takes 19MiB, at least one runs)
+  SURVEY_PAGES           on (default) or off: serve the web pages at /
+  SURVEY_COOKIE_SECURE   on when a proxy terminates TLS in front of the service
 `
 
-// run is the whole program, with its environment passed in so that tests can
-// run it in-process.
+// io is what a command may read and write, passed in so that tests can run
+// the whole program in-process.
+type cmdIO struct {
+	getenv         func(string) string
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	log            *slog.Logger
+}
+
+// command is one thing surveyd does: its words on the command line, a line
+// for the list of commands, and what runs it with the rest of the arguments.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, args []string, env cmdIO) error
+}
+
+// commands is every command of surveyd, in the order of the usage text.
+var commands = []command{
+	{"serve", "apply pending migrations, then serve the API and the pages until SIGINT/SIGTERM\n(--demo: on a fresh temporary database loaded with the 2023 report's data)",
+		func(ctx context.Context, args []string, env cmdIO) error {
+			return serve(ctx, args, env.getenv, env.stdout, env.log)
+		}},
+	{"migrate", "apply pending migrations and exit",
+		func(ctx context.Context, args []string, env cmdIO) error {
+			return migrate(ctx, args, env.getenv, env.stdout)
+		}},
+	{"user create", "create an account: --email, --role, --administration; the password\nis read from standard input (or prompted for)",
+		func(ctx context.Context, args []string, env cmdIO) error {
+			return createUser(ctx, args, env.getenv, env.stdin, env.stdout)
+		}},
+}
+
+// usage is the list of commands and the environment.
+func usage() string {
+	var b strings.Builder
+	b.WriteString("usage: surveyd <command> [flags]\n\ncommands:\n")
+	for _, c := range commands {
+		lines := strings.Split(c.summary, "\n")
+		fmt.Fprintf(&b, "  %-22s %s\n", c.name, lines[0])
+		for _, l := range lines[1:] {
+			fmt.Fprintf(&b, "  %-22s %s\n", "", l)
+		}
+	}
+	b.WriteString("\n`surveyd <command> --help` lists the flags of a command.\n\n")
+	b.WriteString(environment)
+	return b.String()
+}
+
+// find returns the command that args start with, and the arguments left;
+// ok is false when none matches.
+func find(args []string) (command, []string, bool) {
+	for _, c := range commands {
+		words := strings.Fields(c.name)
+		if len(args) >= len(words) && strings.Join(args[:len(words)], " ") == c.name {
+			return c, args[len(words):], true
+		}
+	}
+	return command{}, nil, false
+}
+
+// run is the whole program. Asking for help (`help`, `-h`, `--help`, alone
+// or after a command) prints the usage on stdout and succeeds.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, usage())
 		return errors.New("no command given")
 	}
-	log := slog.New(slog.NewJSONHandler(stderr, nil))
 	switch args[0] {
-	case "serve":
-		return serve(ctx, args[1:], getenv, stdout, log)
-	case "migrate":
-		return migrate(ctx, args[1:], getenv, stdout)
-	case "user":
-		if len(args) < 2 || args[1] != "create" {
-			return errors.New("usage: surveyd user create --email ADDRESS --role ROLE [--administration CODE]")
-		}
-		return createUser(ctx, args[2:], getenv, stdin, stdout)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage())
 		return nil
-	default:
-		fmt.Fprint(stderr, usage)
-		return fmt.Errorf("unknown command %q", args[0])
 	}
+	c, rest, ok := find(args)
+	if !ok {
+		fmt.Fprint(stderr, usage())
+		return fmt.Errorf("unknown command %q", strings.Join(args[:min(len(args), 2)], " "))
+	}
+	env := cmdIO{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr,
+		log: slog.New(slog.NewJSONHandler(stderr, nil))}
+	err := c.run(ctx, rest, env)
+	var help *helpRequested
+	switch {
+	case errors.As(err, &help):
+		fmt.Fprintf(stdout, "usage: surveyd %s [flags]\n\n%s\n", c.name, strings.ReplaceAll(c.summary, "\n", " "))
+		if help.flags != "" {
+			fmt.Fprintf(stdout, "\nflags:\n%s", help.flags)
+		}
+		fmt.Fprint(stdout, "\nThe settings of the environment are listed by `surveyd --help`.\n")
+		return nil
+	case errors.Is(err, flag.ErrHelp):
+		// The command printed its own usage.
+		return nil
+	}
+	return err
+}
+
+// helpRequested is returned by a command asked for --help: run prints the
+// command's usage with its flags and exits 0.
+type helpRequested struct{ flags string }
+
+func (*helpRequested) Error() string { return "help requested" }
+
+// parseFlags parses the flags of the command name; --help becomes a
+// *helpRequested carrying the flags' descriptions, and any other mistake an
+// error that says where to find them.
+func parseFlags(fs *flag.FlagSet, name string, args []string) error {
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		var b strings.Builder
+		fs.SetOutput(&b)
+		fs.PrintDefaults()
+		return &helpRequested{flags: b.String()}
+	case err != nil:
+		return fmt.Errorf("%s: %w (surveyd %s --help lists the flags)", name, err, name)
+	case fs.NArg() > 0:
+		return fmt.Errorf("%s: unexpected argument %q (surveyd %s --help lists the flags)", name, fs.Arg(0), name)
+	}
+	return nil
 }

@@ -146,14 +146,11 @@ func (r *response) copy() (survey.Response, error) {
 		Administration: r.Administration, Revision: r.Revision, Answers: answers,
 		AmendmentPending: r.Pending && r.Current != nil, FirstSubmittedAt: clonePtr(r.FirstSubmittedAt),
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+	var subs []survey.Submission
 	for _, sub := range r.Submissions {
-		out.Submissions = append(out.Submissions, survey.Submission{ID: sub.ID, Revision: sub.Revision,
-			SubmittedBy: sub.SubmittedBy, SubmittedAt: sub.SubmittedAt})
+		subs = append(subs, survey.Submission{ID: sub.ID, Revision: sub.Revision, SubmittedBy: sub.SubmittedBy, SubmittedAt: sub.SubmittedAt})
 	}
-	if n := len(out.Submissions); n > 0 {
-		at := out.Submissions[n-1].SubmittedAt
-		out.SubmittedAt = &at
-	}
+	out.SetSubmissions(subs)
 	return out, nil
 }
 
