@@ -67,24 +67,13 @@ LIMIT ?`
 	if !sc.All {
 		scope = sc.Administration
 	}
-	var afterAdministration, afterID string // the key of the last response passed
-	for {
-		batch, full, err := s.exportBatch(db, query, campaign.ID, scope, afterAdministration, afterID)
+	return survey.EachExportBatch(func(afterAdministration, afterID string) ([]survey.ExportedResponse, bool, error) {
+		batch, more, err := s.exportBatch(db, query, campaign.ID, scope, afterAdministration, afterID)
 		if err != nil {
-			return s.translate(ctx, "export responses", err)
+			return nil, false, s.translate(ctx, "export responses", err)
 		}
-		if len(batch) == 0 {
-			return nil
-		}
-		last := batch[len(batch)-1]
-		afterAdministration, afterID = last.Administration, last.ResponseID
-		if err := fn(batch); err != nil {
-			return err
-		}
-		if !full {
-			return nil
-		}
-	}
+		return batch, more, nil
+	}, fn)
 }
 
 // exportBatch reads the responses after the given key, up to the bounds of
