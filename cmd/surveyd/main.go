@@ -1,11 +1,13 @@
 // Command surveyd runs the survey collection and scoring service.
 //
-//	surveyd serve              apply migrations, then serve the API
+//	surveyd serve              apply migrations, then serve the API and the pages
 //	surveyd migrate            apply pending migrations and exit
 //	surveyd user create ...    create an account (password from stdin)
 //
-// Configuration comes from the environment (docs/api.md, "Running the server");
-// flags mirror it.
+// `surveyd --help` lists every command (the table in run.go) and the
+// settings of the environment; `--help` after a command lists its flags.
+// Configuration comes from the environment (docs/api.md, "Running the
+// server"); flags mirror it.
 package main
 
 import (
