@@ -31,6 +31,7 @@ var (
 var accessRules = map[string]rule{
 	"GET /healthz":                                               {},
 	"GET /readyz":                                                {},
+	"GET /metrics":                                               {},
 	"GET /api/v1/healthz":                                        {},
 	"GET /api/v1/readyz":                                         {},
 	"POST /api/v1/auth/login":                                    {},
@@ -44,6 +45,7 @@ var accessRules = map[string]rule{
 	"GET /api/v1/administrations":                                {roles: adminOnly},
 	"GET /api/v1/administrations/:code":                          {roles: adminOnly},
 	"POST /api/v1/users":                                         {roles: staff},
+	"POST /api/v1/users/import":                                  {roles: staff},
 	"GET /api/v1/users":                                          {roles: staff},
 	"GET /api/v1/users/:id":                                      {roles: staff, scoped: true},
 	"PATCH /api/v1/users/:id":                                    {roles: staff, scoped: true},
@@ -61,6 +63,9 @@ var accessRules = map[string]rule{
 	"GET /api/v1/campaigns/:key":                                 {roles: anyone, scoped: true},
 	"POST /api/v1/campaigns/:key/open":                           {roles: adminOnly},
 	"POST /api/v1/campaigns/:key/close":                          {roles: adminOnly},
+	"PATCH /api/v1/campaigns/:key":                               {roles: adminOnly},
+	"DELETE /api/v1/campaigns/:key":                              {roles: adminOnly},
+	"POST /api/v1/campaigns/:key/reopen":                         {roles: adminOnly},
 	"GET /api/v1/campaigns/:key/progress":                        {roles: staff, scoped: true},
 	"GET /api/v1/campaigns/:key/questionnaire":                   {roles: anyone, scoped: true},
 	"GET /api/v1/campaigns/:key/scores":                          {roles: adminOnly},
@@ -68,6 +73,9 @@ var accessRules = map[string]rule{
 	"GET /api/v1/campaigns/:key/response":                        {roles: respondents, scoped: true},
 	"PUT /api/v1/campaigns/:key/response":                        {roles: respondents, scoped: true},
 	"POST /api/v1/campaigns/:key/response/submit":                {roles: respondents, scoped: true},
+
+	"POST /api/v1/users/:id/password-reset": {roles: staff, scoped: true},
+	"POST /api/v1/users/:id/unlock":         {roles: adminOnly},
 }
 
 // actor is one caller of the matrix: a role, and whether its administration

@@ -43,9 +43,13 @@ var auditActions = map[string]auditAction{
 
 	"POST /api/v1/administrations": {name: "administration.create", created: "/api/v1/administrations/:code"},
 	"POST /api/v1/users":           {name: "user.create", created: "/api/v1/users/:id"},
+	"POST /api/v1/users/import":    {name: "user.import"},
 	"PATCH /api/v1/users/:id":      {name: "user.update"},
 	"DELETE /api/v1/users/:id":     {name: "user.delete"},
 	"POST /api/v1/me/password":     {name: "user.change_password"},
+
+	"POST /api/v1/users/:id/password-reset": {name: "user.reset_password"},
+	"POST /api/v1/users/:id/unlock":         {name: "user.unlock"},
 
 	"POST /api/v1/questionnaires":                                {name: "questionnaire.create", created: "/api/v1/questionnaires/:key/versions/:version"},
 	"POST /api/v1/questionnaires/:key/versions":                  {name: "questionnaire.new_version", created: "/api/v1/questionnaires/:key/versions/:version"},
@@ -55,6 +59,10 @@ var auditActions = map[string]auditAction{
 	"POST /api/v1/campaigns":            {name: "campaign.create", created: "/api/v1/campaigns/:key"},
 	"POST /api/v1/campaigns/:key/open":  {name: "campaign.open"},
 	"POST /api/v1/campaigns/:key/close": {name: "campaign.close"},
+
+	"PATCH /api/v1/campaigns/:key":       {name: "campaign.update"},
+	"DELETE /api/v1/campaigns/:key":      {name: "campaign.delete"},
+	"POST /api/v1/campaigns/:key/reopen": {name: "campaign.reopen"},
 
 	"PUT /api/v1/campaigns/:key/response":         {name: "response.save"},
 	"POST /api/v1/campaigns/:key/response/submit": {name: "response.submit"},

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/base64"
 	"net/http"
 	"strconv"
 	"strings"
@@ -10,12 +9,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/customs-survey/surveyd/survey"
-)
-
-// Paging of GET /audit.
-const (
-	defaultAuditPage = 100
-	maxAuditPage     = 500
 )
 
 type auditActorResponse struct {
@@ -35,11 +28,6 @@ type auditEventResponse struct {
 	RequestID string              `json:"request_id"`
 }
 
-type auditPageResponse struct {
-	Events []auditEventResponse `json:"events"`
-	Next   string               `json:"next,omitempty"`
-}
-
 func toAuditEventResponse(e survey.AuditEvent) auditEventResponse {
 	out := auditEventResponse{ID: e.ID, At: e.At.UTC(), Action: e.Action, Target: e.Target, Status: e.Status,
 		ClientIP: e.ClientIP, RequestID: e.RequestID}
@@ -49,49 +37,38 @@ func toAuditEventResponse(e survey.AuditEvent) auditEventResponse {
 	return out
 }
 
-// listAudit: GET /audit?actor=&action=&target=&from=&to=&limit=&cursor=|before=
-// (admin). Events newest first; "next" is the cursor of the following page,
-// absent on the last one.
+// listAudit: GET /audit?actor=&action=&target=&from=&to=&before=&limit=&cursor=
+// (admin). Events newest first, paged on their id (api/paging.go).
 func (s *server) listAudit(c *gin.Context) {
-	f, err := auditFilter(c)
+	f, p, err := auditFilter(c)
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	limit := f.Limit
-	f.Limit++ // one more tells whether there is a next page
 	events, err := s.store.AuditEvents(c.Request.Context(), f)
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	out := auditPageResponse{Events: make([]auditEventResponse, 0, min(len(events), limit))}
-	if len(events) > limit {
-		events = events[:limit]
-		out.Next = auditCursor(events[limit-1].ID)
-	}
-	for _, e := range events {
-		out.Events = append(out.Events, toAuditEventResponse(e))
+	events = finishPage(c, p, events, func(e survey.AuditEvent) string { return strconv.FormatInt(e.ID, 10) })
+	out := make([]auditEventResponse, len(events))
+	for i, e := range events {
+		out[i] = toAuditEventResponse(e)
 	}
 	s.respond(c, http.StatusOK, out)
 }
 
 // auditFilter reads the query of GET /audit; a bad parameter is a 422
-// naming it.
-func auditFilter(c *gin.Context) (survey.AuditFilter, error) {
+// naming it. The trail's sort key is the event id, newest first: a
+// cursor selects the events older than the one it names, as before does.
+func auditFilter(c *gin.Context) (survey.AuditFilter, pageParams, error) {
+	v := &survey.ValidationError{}
+	p := readPage(c, v)
 	f := survey.AuditFilter{
 		Actor:  strings.TrimSpace(c.Query("actor")),
 		Action: strings.TrimSpace(c.Query("action")),
 		Target: strings.TrimSpace(c.Query("target")),
-		Limit:  defaultAuditPage,
-	}
-	v := &survey.ValidationError{}
-	if raw, ok := c.GetQuery("limit"); ok {
-		n, err := strconv.Atoi(raw)
-		if err != nil || n < 1 || n > maxAuditPage {
-			v.Add("limit", survey.CodeOutOfRange, "must be an integer from 1 to %d", maxAuditPage)
-		}
-		f.Limit = n
+		Limit:  p.request().Limit,
 	}
 	for _, t := range []struct {
 		name string
@@ -108,44 +85,21 @@ func auditFilter(c *gin.Context) (survey.AuditFilter, error) {
 	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
 		v.Add("to", survey.CodeOutOfRange, "must be after from")
 	}
-	cursor, before := c.Query("cursor"), c.Query("before")
-	switch {
-	case cursor != "" && before != "":
-		v.Add("cursor", survey.CodeNotAllowed, "give cursor or before, not both")
-	case cursor != "":
-		id, ok := parseAuditCursor(cursor)
-		if !ok {
-			v.Add("cursor", survey.CodeInvalidCursor, "must be the next value of a previous page")
-		}
-		f.Before = id
-	case before != "":
-		id, err := strconv.ParseInt(before, 10, 64)
+	if raw := c.Query("before"); raw != "" {
+		id, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil || id < 1 {
 			v.Add("before", survey.CodeOutOfRange, "must be the id of an event")
 		}
 		f.Before = id
 	}
-	return f, v.Err()
-}
-
-// auditCursor is the opaque "next" of a page that ends with the event id:
-// clients hand it back as is, so that what it holds may change.
-func auditCursor(id int64) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("before:" + strconv.FormatInt(id, 10)))
-}
-
-func parseAuditCursor(cursor string) (int64, bool) {
-	raw, err := base64.RawURLEncoding.DecodeString(cursor)
-	if err != nil {
-		return 0, false
+	if p.after != "" {
+		id, err := strconv.ParseInt(p.after, 10, 64)
+		if err != nil || id < 1 {
+			v.Add("cursor", survey.CodeInvalidCursor, "must be the cursor of a Link header this list sent, unchanged")
+		}
+		if f.Before == 0 || id < f.Before {
+			f.Before = id
+		}
 	}
-	digits, ok := strings.CutPrefix(string(raw), "before:")
-	if !ok {
-		return 0, false
-	}
-	id, err := strconv.ParseInt(digits, 10, 64)
-	if err != nil || id < 1 {
-		return 0, false
-	}
-	return id, true
+	return f, p, v.Err()
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/customs-survey/surveyd/api"
 	"github.com/customs-survey/surveyd/internal/dbtest"
+	"github.com/customs-survey/surveyd/survey"
 )
 
 // auditActor is the actor of an event.
@@ -42,24 +43,32 @@ func (ev auditEvent) String() string {
 	return ev.Action + " " + strconv.Itoa(ev.Status) + " by " + actor + " on " + strconv.Quote(ev.Target)
 }
 
+// auditPage is one page of GET /audit: its events, and the path of the
+// next page (the Link header's), nil on the last page.
 type auditPage struct {
-	Events []auditEvent `json:"events"`
-	Next   *string      `json:"next"`
+	Events []auditEvent
+	Next   *string
 }
 
 // auditPage reads one page of GET /audit with the given query.
 func (e *env) auditPage(query url.Values) (auditPage, []byte) {
 	e.t.Helper()
-	res := e.request("GET", "/api/v1/audit?"+query.Encode(), e.tokens["admin"], nil)
+	return e.auditPageAt("/api/v1/audit?" + query.Encode())
+}
+
+// auditPageAt reads the page of GET /audit at a path with its query.
+func (e *env) auditPageAt(path string) (auditPage, []byte) {
+	e.t.Helper()
+	res := e.request("GET", path, e.tokens["admin"], nil)
 	if res.Status != http.StatusOK {
-		e.t.Fatalf("GET /audit?%s: status %d\n%s", query.Encode(), res.Status, res.Body)
+		e.t.Fatalf("GET %s: status %d\n%s", path, res.Status, res.Body)
 	}
 	var page auditPage
-	if err := json.Unmarshal(res.Body, &page); err != nil {
-		e.t.Fatalf("GET /audit: %v\n%s", err, res.Body)
+	if err := json.Unmarshal(res.Body, &page.Events); err != nil || page.Events == nil {
+		e.t.Fatalf("GET %s: not an array of events: %v\n%s", path, err, res.Body)
 	}
-	if page.Events == nil {
-		e.t.Fatalf("GET /audit: events is not an array: %s", res.Body)
+	if next := nextPage(e.t, res); next != "" {
+		page.Next = &next
 	}
 	return page, res.Body
 }
@@ -276,14 +285,14 @@ func TestAuditTrail(t *testing.T) {
 			})
 		}
 
-		t.Run("pages of 2 walk every event once", func(t *testing.T) {
+		t.Run("pages of 2 walk every event once, filters kept", func(t *testing.T) {
 			var ids []int64
-			q := map[string][]string{"limit": {"2"}}
+			next := "/api/v1/audit?limit=2&to=2999-01-01T00:00:00Z"
 			for pages := 0; ; pages++ {
 				if pages > len(got) {
 					t.Fatal("paging does not end")
 				}
-				page, _ := e.auditPage(q)
+				page, _ := e.auditPageAt(next)
 				if len(page.Events) > 2 || len(page.Events) == 0 {
 					t.Fatalf("page %d has %d events", pages, len(page.Events))
 				}
@@ -293,10 +302,14 @@ func TestAuditTrail(t *testing.T) {
 				if page.Next == nil {
 					break
 				}
-				if *page.Next == "" || *page.Next == strconv.FormatInt(page.Events[len(page.Events)-1].ID, 10) {
-					t.Errorf("next %q is not an opaque cursor", *page.Next)
+				q := mustQuery(t, *page.Next)
+				if q.Get("limit") != "2" || q.Get("to") != "2999-01-01T00:00:00Z" {
+					t.Errorf("next page %s lost the query's limit or filter", *page.Next)
 				}
-				q["cursor"] = []string{*page.Next}
+				if c := q.Get("cursor"); c == "" || strings.Contains(c, strconv.FormatInt(page.Events[len(page.Events)-1].ID, 10)) {
+					t.Errorf("cursor %q is not opaque", c)
+				}
+				next = *page.Next
 			}
 			var want []int64
 			for _, ev := range got {
@@ -304,6 +317,23 @@ func TestAuditTrail(t *testing.T) {
 			}
 			if !slices.Equal(ids, want) {
 				t.Errorf("ids %v, want %v", ids, want)
+			}
+		})
+
+		t.Run("a cursor and before: the older of the two", func(t *testing.T) {
+			first, _ := e.auditPage(map[string][]string{"limit": {"2"}})
+			cursor := mustQuery(t, *first.Next).Get("cursor")
+			for _, tt := range []struct {
+				before int64
+				want   []auditEvent
+			}{
+				{got[4].ID, got[5:7]}, // before is older than the cursor
+				{got[0].ID, got[2:4]}, // the cursor is older
+			} {
+				page, _ := e.auditPage(map[string][]string{"limit": {"2"}, "cursor": {cursor}, "before": {strconv.FormatInt(tt.before, 10)}})
+				if g, w := describe(page.Events), describe(tt.want); !slices.Equal(g, w) {
+					t.Errorf("before %d: events:\n%s\nwant:\n%s", tt.before, strings.Join(g, "\n"), strings.Join(w, "\n"))
+				}
 			}
 		})
 
@@ -328,20 +358,25 @@ func TestAuditTrail(t *testing.T) {
 		})
 
 		t.Run("bad queries", func(t *testing.T) {
-			for _, tt := range []struct{ query, field string }{
-				{"limit=0", "limit:out_of_range"},
-				{"limit=501", "limit:out_of_range"},
-				{"limit=ten", "limit:out_of_range"},
-				{"from=yesterday", "from:invalid_time"},
-				{"to=2024-13-01T00:00:00Z", "to:invalid_time"},
-				{"from=2024-02-01T00:00:00Z&to=2024-01-01T00:00:00Z", "to:out_of_range"},
-				{"cursor=not-a-cursor", "cursor:invalid_cursor"},
-				{"before=0", "before:out_of_range"},
-				{"before=1&cursor=YmVmb3JlOjE", "cursor:not_allowed"},
+			for _, tt := range []struct {
+				query  string
+				fields []string
+			}{
+				{"limit=0", []string{"limit:out_of_range"}},
+				{"limit=501", []string{"limit:out_of_range"}},
+				{"limit=ten", []string{"limit:out_of_range"}},
+				{"from=yesterday", []string{"from:invalid_time"}},
+				{"to=2024-13-01T00:00:00Z", []string{"to:invalid_time"}},
+				{"from=2024-02-01T00:00:00Z&to=2024-01-01T00:00:00Z", []string{"to:out_of_range"}},
+				{"cursor=not-a-cursor", []string{"cursor:invalid_cursor"}},
+				{"cursor=" + survey.EncodeCursor("abc"), []string{"cursor:invalid_cursor"}}, // another list's key
+				{"cursor=" + survey.EncodeCursor("0"), []string{"cursor:invalid_cursor"}},
+				{"before=0", []string{"before:out_of_range"}},
+				{"limit=0&before=x", []string{"limit:out_of_range", "before:out_of_range"}}, // every error at once
 			} {
 				res := e.request("GET", "/api/v1/audit?"+tt.query, e.tokens["admin"], nil)
-				if res.Status != http.StatusUnprocessableEntity || !slices.Equal(problemFields(t, res), []string{tt.field}) {
-					t.Errorf("%s: status %d, fields %v, want 422 %s", tt.query, res.Status, problemFields(t, res), tt.field)
+				if res.Status != http.StatusUnprocessableEntity || !slices.Equal(problemFields(t, res), tt.fields) {
+					t.Errorf("%s: status %d, fields %v, want 422 %v", tt.query, res.Status, problemFields(t, res), tt.fields)
 				}
 			}
 		})

@@ -70,12 +70,12 @@ func TestCreateCampaign(t *testing.T) {
 		const unprocessable = http.StatusUnprocessableEntity
 		e.runCases(t, []apiCase{
 			{name: "create", token: "admin", method: "POST", path: path, wantStatus: http.StatusCreated,
-				body: newCampaign("customs-2024", 2024, withMember("opens_at", "2024-03-01T00:00:00Z"), withMember("closes_at", "2024-06-30T23:59:59Z")),
+				body: newCampaign("customs-2024", 2024, withMember("opens_at", "2094-03-01T00:00:00Z"), withMember("closes_at", "2094-06-30T23:59:59Z")),
 				check: func(t *testing.T, res result) {
 					body := res.JSON(t)
 					wantMembers(t, body, map[string]any{
 						"key": "customs-2024", "year": 2024, "questionnaire": "customs_annual", "version": 1,
-						"opens_at": "2024-03-01T00:00:00Z", "closes_at": "2024-06-30T23:59:59Z",
+						"opens_at": "2094-03-01T00:00:00Z", "closes_at": "2094-06-30T23:59:59Z",
 						"administrations": []string{"BE", "FR"}, "previous_campaign": nil,
 						"status": "draft", "min_cell_size": 5, "accepting_answers": false,
 					})
@@ -87,15 +87,15 @@ func TestCreateCampaign(t *testing.T) {
 			{name: "it can be read back", token: "admin", method: "GET", path: path + "/customs-2024", wantStatus: http.StatusOK,
 				check: func(t *testing.T, res result) {
 					wantMembers(t, res.JSON(t), map[string]any{"key": "customs-2024", "status": "draft", "min_cell_size": 5,
-						"opens_at": "2024-03-01T00:00:00Z", "administrations": []string{"BE", "FR"}})
+						"opens_at": "2094-03-01T00:00:00Z", "administrations": []string{"BE", "FR"}})
 				}},
 			{name: "with previous campaign, cell size and a time offset", token: "admin", method: "POST", path: path, wantStatus: http.StatusCreated,
 				body: newCampaign("customs-2025", 2025, withMember("previous_campaign", "customs-2023"), withMember("min_cell_size", 3),
-					withMember("opens_at", "2025-03-01T02:00:00+02:00"), withMember("closes_at", "2025-07-01T00:00:00-01:00"),
+					withMember("opens_at", "2095-03-01T02:00:00+02:00"), withMember("closes_at", "2095-07-01T00:00:00-01:00"),
 					withMember("administrations", []string{"FR", "DE"})),
 				check: func(t *testing.T, res result) {
 					wantMembers(t, res.JSON(t), map[string]any{"previous_campaign": "customs-2023", "min_cell_size": 3,
-						"opens_at": "2025-03-01T00:00:00Z", "closes_at": "2025-07-01T01:00:00Z",
+						"opens_at": "2095-03-01T00:00:00Z", "closes_at": "2095-07-01T01:00:00Z",
 						"administrations": []string{"DE", "FR"}, "status": "draft"})
 				}},
 			{name: "make a version 2 draft", token: "admin", method: "POST", path: "/api/v1/questionnaires/customs_annual/versions",
@@ -127,13 +127,13 @@ func TestCreateCampaign(t *testing.T) {
 			{name: "key starting with a hyphen", token: "admin", method: "POST", path: path, wantStatus: unprocessable,
 				body: newCampaign("-customs-2026", 2026), wantFields: []string{"key:invalid_key"}},
 			{name: "closes_at before opens_at", token: "admin", method: "POST", path: path, wantStatus: unprocessable,
-				body:       newCampaign("customs-2026", 2026, withMember("opens_at", "2026-06-01T00:00:00Z"), withMember("closes_at", "2026-03-01T00:00:00Z")),
+				body:       newCampaign("customs-2026", 2026, withMember("opens_at", "2096-06-01T00:00:00Z"), withMember("closes_at", "2096-03-01T00:00:00Z")),
 				wantFields: []string{"closes_at:out_of_range"}},
 			{name: "closes_at equal to opens_at", token: "admin", method: "POST", path: path, wantStatus: unprocessable,
-				body:       newCampaign("customs-2026", 2026, withMember("opens_at", "2026-06-01T00:00:00Z"), withMember("closes_at", "2026-06-01T02:00:00+02:00")),
+				body:       newCampaign("customs-2026", 2026, withMember("opens_at", "2096-06-01T00:00:00Z"), withMember("closes_at", "2096-06-01T02:00:00+02:00")),
 				wantFields: []string{"closes_at:out_of_range"}},
 			{name: "date without time", token: "admin", method: "POST", path: path, wantStatus: unprocessable,
-				body: newCampaign("customs-2026", 2026, withMember("opens_at", "2026-03-01")), wantFields: []string{"opens_at:invalid_time"}},
+				body: newCampaign("customs-2026", 2026, withMember("opens_at", "2096-03-01")), wantFields: []string{"opens_at:invalid_time"}},
 			{name: "two bad times", token: "admin", method: "POST", path: path, wantStatus: unprocessable,
 				body:       newCampaign("customs-2026", 2026, withMember("opens_at", "01/03/2026"), withMember("closes_at", "tomorrow")),
 				wantFields: []string{"opens_at:invalid_time", "closes_at:invalid_time"}},
@@ -148,11 +148,28 @@ func TestCreateCampaign(t *testing.T) {
 			{name: "zero min_cell_size", token: "admin", method: "POST", path: path, wantStatus: unprocessable,
 				body: newCampaign("customs-2026", 2026, withMember("min_cell_size", 0)), wantFields: []string{"min_cell_size:out_of_range"}},
 			{name: "several problems at once", token: "admin", method: "POST", path: path, wantStatus: unprocessable,
-				body: newCampaign("customs-2026", 2026, withMember("opens_at", "2026-06-01T00:00:00Z"), withMember("closes_at", "2026-03-01T00:00:00Z"),
+				body: newCampaign("customs-2026", 2026, withMember("opens_at", "2096-06-01T00:00:00Z"), withMember("closes_at", "2096-03-01T00:00:00Z"),
 					withMember("administrations", []string{"BE", "XX"}), withMember("previous_campaign", "customs-2019")),
 				wantFields: []string{"closes_at:out_of_range", "administrations[1]:unknown_administration", "previous_campaign:unknown_campaign"}},
 			{name: "extra member", token: "admin", method: "POST", path: path, wantStatus: unprocessable,
-				body: newCampaign("customs-2026", 2026, withMember("title", "2026")), wantFields: []string{"title:unknown_field"}},
+				body: newCampaign("customs-2026", 2026, withMember("subtitle", "2026")), wantFields: []string{"subtitle:unknown_field"}},
+			{name: "closing in the past", token: "admin", method: "POST", path: path, wantStatus: unprocessable,
+				body:       newCampaign("customs-2026", 2026, withMember("opens_at", "2020-01-01T00:00:00Z"), withMember("closes_at", "2020-06-01T00:00:00Z")),
+				wantFields: []string{"closes_at:out_of_range"}},
+			{name: "every problem in one answer", token: "admin", method: "POST", path: path, wantStatus: unprocessable,
+				body: newCampaign("Customs-2026", 2026, withMember("opens_at", "yesterday"), withMember("closes_at", "2020-06-01T00:00:00Z"),
+					withMember("version", 7), withMember("administrations", []string{"BE", "XX"}), withMember("title", strings.Repeat("t", 201))),
+				wantFields: []string{"key:invalid_key", "opens_at:invalid_time", "closes_at:out_of_range", "title:out_of_range",
+					"version:unknown_questionnaire", "administrations[1]:unknown_administration"}},
+			{name: "a title", token: "admin", method: "POST", path: path, wantStatus: http.StatusCreated,
+				body: newCampaign("titled-2026", 2026, withMember("title", "Customs survey 2026")),
+				check: func(t *testing.T, res result) {
+					wantMembers(t, res.JSON(t), map[string]any{"title": "Customs survey 2026", "revision": 1,
+						"last_closed_at": nil, "reopened_at": nil, "reopen_reason": nil})
+					if tag := res.Header.Get("ETag"); tag != `"1"` {
+						t.Errorf("ETag %q, want \"1\"", tag)
+					}
+				}},
 			{name: "array", token: "admin", method: "POST", path: path, body: `[]`, wantStatus: http.StatusBadRequest},
 			{name: "coordinator may not create", token: "coord_be", method: "POST", path: path,
 				body: newCampaign("customs-2026", 2026), wantStatus: http.StatusForbidden},
@@ -161,7 +178,7 @@ func TestCreateCampaign(t *testing.T) {
 			{name: "anonymous may not create", method: "POST", path: path,
 				body: newCampaign("customs-2026", 2026), wantStatus: http.StatusUnauthorized},
 			{name: "refused campaigns were not created", token: "admin", method: "GET", path: path, wantStatus: http.StatusOK,
-				check: wantCampaignKeys("c"+strings.Repeat("-2026", 12)+"abc", "customs-2025", "customs-2024", "customs-2023")},
+				check: wantCampaignKeys("c"+strings.Repeat("-2026", 12)+"abc", "titled-2026", "customs-2025", "customs-2024", "customs-2023")},
 		})
 	})
 }
@@ -326,7 +343,18 @@ func wantProgress(rows ...[5]any) func(t *testing.T, res result) {
 		want := map[string]any{"campaign": "customs-2023", "administrations": adms,
 			"totals": map[string]any{"respondents": totals[0], "drafts": totals[1], "submitted": totals[2],
 				"pending_amendments": totals[3]}}
-		if got := plainJSON(t, res.Body); !reflect.DeepEqual(got, plainJSON(t, []byte(jsonText(t, want)))) {
+		got, _ := plainJSON(t, res.Body).(map[string]any)
+		// last_submitted_at is a time where something was submitted,
+		// else null; the times themselves are the requests'.
+		gotRows, _ := got["administrations"].([]any)
+		for _, row := range append(gotRows, got["totals"]) {
+			r, _ := row.(map[string]any)
+			if (r["last_submitted_at"] != nil) != (r["submitted"] != float64(0)) {
+				t.Errorf("last_submitted_at %v with %v submitted", r["last_submitted_at"], r["submitted"])
+			}
+			delete(r, "last_submitted_at")
+		}
+		if !reflect.DeepEqual(any(got), plainJSON(t, []byte(jsonText(t, want)))) {
 			t.Errorf("progress %s\nwant %s", res.Body, jsonText(t, want))
 		}
 	}

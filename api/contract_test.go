@@ -100,7 +100,7 @@ var loadContract = sync.OnceValues(func() (*contract, error) {
 // operation's answer; an answer may carry one only where the document
 // declares it for that operation and status. (The headers every answer
 // carries are described once, in the document's conventions.)
-var meaningfulHeaders = []string{"Allow", "Content-Disposition", "ETag", "Idempotent-Replayed", "Location", "Retry-After", "WWW-Authenticate"}
+var meaningfulHeaders = []string{"Allow", "Content-Disposition", "ETag", "Idempotent-Replayed", "Link", "Location", "Retry-After", "WWW-Authenticate"}
 
 // unroutedAnswers are the answers to a request that matches no documented
 // operation, each described by a response of the document's components.

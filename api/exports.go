@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/customs-survey/surveyd/exports"
+	"github.com/customs-survey/surveyd/internal/metrics"
 	"github.com/customs-survey/surveyd/survey"
 )
 
@@ -56,6 +57,7 @@ func (s *server) exportResponses(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
+	defer s.timeExport(c, metrics.ExportResponses, format)()
 	p, key := principal(c), c.Param("key")
 	release, refusal := s.exports.acquire(p.UserID)
 	if release == nil {

@@ -31,6 +31,11 @@ func (s *server) idempotent(c *gin.Context) {
 		s.writeError(c, survey.Invalid("Idempotency-Key", survey.CodeInvalidKey, "must be 1 to 255 printable ASCII characters"))
 		return
 	}
+	if secretAnswerRoutes[c.Request.Method+" "+c.FullPath()] {
+		s.writeError(c, survey.Invalid("Idempotency-Key", survey.CodeNotAllowed,
+			"is not taken here: the answer holds one-time passwords, which are never kept; send the request without it"))
+		return
+	}
 	body, err := readBody(c)
 	if err != nil {
 		s.writeError(c, err)
@@ -69,6 +74,19 @@ func (s *server) idempotent(c *gin.Context) {
 	if err := s.store.FinishIdempotent(context.WithoutCancel(ctx), who, key, answer); err != nil {
 		s.log.LogAttrs(ctx, slog.LevelError, "idempotency record", slog.String("request_id", requestID(c)), slog.String("error", err.Error()))
 	}
+}
+
+// secretAnswerRoutes are the routes whose answers hold secrets (one-time
+// passwords, shown once and kept only as hashes). A kept answer would keep
+// them in the database for idempotencyTTL, readable by whoever reads its
+// records, so an Idempotency-Key is refused there (422 not_allowed on
+// Idempotency-Key), before anything is claimed or run. A retry of such a
+// request acts again: a reset gives another one-time password, and an
+// import, all or nothing, reports the e-mails of one that succeeded as
+// taken.
+var secretAnswerRoutes = map[string]bool{
+	"POST /api/v1/users/import":             true,
+	"POST /api/v1/users/:id/password-reset": true,
 }
 
 // Idempotency-Key claims live this long; a request in progress that long

@@ -3,6 +3,7 @@ package api_test
 import (
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -91,6 +92,50 @@ func TestIdempotentSubmissionUnderConcurrency(t *testing.T) {
 		e.must(200, "POST", responsePath+"/submit", tok, nil, "Idempotency-Key", "submit-1")
 		if n := len(e.must(200, "GET", responsePath, tok, nil)["submissions"].([]any)); n != 1 {
 			t.Fatalf("%d submissions after a retry, want 1", n)
+		}
+	})
+}
+
+// TestIdempotencyKeyRefusedWhereAnswersHoldSecrets: the routes whose answers
+// hold one-time passwords refuse an Idempotency-Key (422 not_allowed), so
+// that no such answer is ever kept; the refusal comes before anything is
+// claimed or done: nothing changes, and the key stays free for another
+// request.
+func TestIdempotencyKeyRefusedWhereAnswersHoldSecrets(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, url string) {
+		e := newEnv(t, url)
+		e.world()
+		admin := e.tokens["admin"]
+		for _, c := range []struct {
+			name string
+			send func(key string) result
+			// unchanged fails t if the request was carried out.
+			unchanged func(t *testing.T)
+		}{
+			{name: "import", send: func(key string) result {
+				return e.importCSV(admin, "email,role,administration\nnew@be.example,respondent,BE\n", "Idempotency-Key", key)
+			}, unchanged: func(t *testing.T) {
+				if slices.Contains(e.userEmailsOf(), "new@be.example") {
+					t.Error("the import created its account")
+				}
+			}},
+			{name: "password reset", send: func(key string) result {
+				return e.request("POST", "/api/v1/users/"+e.userID("resp_be@customs.example")+"/password-reset", admin, nil, "Idempotency-Key", key)
+			}, unchanged: func(*testing.T) { e.login("resp_be@customs.example", userPassword) }},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				defer e.useT(t)()
+				key := "secret-" + c.name
+				res := c.send(key)
+				if got := problemFields(t, res); res.Status != http.StatusUnprocessableEntity ||
+					!slices.Equal(got, []string{"Idempotency-Key:not_allowed"}) {
+					t.Fatalf("with a key: %d %v, want 422 with Idempotency-Key:not_allowed\n%s", res.Status, got, res.Body)
+				}
+				c.unchanged(t)
+				// Nothing was claimed: the key serves another request.
+				e.must(http.StatusCreated, "POST", "/api/v1/administrations", admin,
+					map[string]string{"code": "K" + strings.ToUpper(c.name[:1]), "name": c.name}, "Idempotency-Key", key)
+			})
 		}
 	})
 }

@@ -85,6 +85,24 @@ func writeProblem(c *gin.Context, kind problemKind, detail string, fieldErrors [
 	c.Abort()
 }
 
+// writeThrottled answers an attempt that the throttle refused: 429 with
+// Retry-After (seconds), and a detail that says what was refused and when
+// to try again, in seconds and as a time (RFC 3339, UTC), for a client that
+// shows it to a person. It is the only writer of this answer, whichever
+// endpoint was throttled (logins, token requests, password changes).
+func writeThrottled(c *gin.Context, throttled *auth.ThrottledError) {
+	what := throttled.Attempts
+	if what == "" {
+		what = "logins"
+	}
+	detail := "too many failed " + what + "; retry in " + throttled.RetryAfterSeconds() + " seconds"
+	if !throttled.At.IsZero() {
+		detail += ", at " + throttled.RetryAt()
+	}
+	c.Header("Retry-After", throttled.RetryAfterSeconds())
+	writeProblem(c, problemTooManyRequests, detail, nil)
+}
+
 // writeError maps an error of the domain to its problem. Errors it does not
 // know are logged with their cause and answered with a bare 500: nothing
 // internal (SQL, stack traces, driver messages) reaches the client.
@@ -112,12 +130,7 @@ func (s *server) writeError(c *gin.Context, err error) {
 		}
 		writeProblem(c, problemValidation, msg, list)
 	case errors.As(err, &throttled):
-		c.Header("Retry-After", throttled.RetryAfterSeconds())
-		what := throttled.Attempts
-		if what == "" {
-			what = "logins"
-		}
-		writeProblem(c, problemTooManyRequests, "too many failed "+what+"; retry in "+throttled.RetryAfterSeconds()+" seconds", nil)
+		writeThrottled(c, throttled)
 	case errors.Is(err, passwords.ErrBusy):
 		// Password hashing is at its memory budget: the password was not
 		// checked, and a retry a moment later will likely be.

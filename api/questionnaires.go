@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -34,14 +33,13 @@ func utcPtr(t *time.Time) *time.Time {
 	return &u
 }
 
-// readDocument reads and validates a questionnaire document body.
+// readDocument reads and validates a questionnaire document body;
+// ParseDocument also refuses a body that is not UTF-8, saying where, as
+// `surveyd questionnaire check` does for a file.
 func (s *server) readDocument(c *gin.Context) (*survey.Document, error) {
 	body, err := readBody(c)
 	if err != nil {
 		return nil, err
-	}
-	if !utf8.Valid(body) {
-		return nil, survey.Errorf(survey.ErrMalformed, "the body is not valid UTF-8")
 	}
 	return survey.ParseDocument(body)
 }
@@ -95,13 +93,21 @@ func toQuestionnaireSummary(q survey.Questionnaire) questionnaireSummary {
 		Title: q.Document.Title.Resolve(q.Document.DefaultLanguage, q.Document.DefaultLanguage)}
 }
 
-// listQuestionnaires: GET /questionnaires, the latest version of each.
+// listQuestionnaires: GET /questionnaires?limit=&cursor=, the latest
+// version of each, paged by key.
 func (s *server) listQuestionnaires(c *gin.Context) {
-	list, err := s.questionnaires.List(c.Request.Context(), principal(c))
+	v := &survey.ValidationError{}
+	p := readPage(c, v)
+	if err := v.Err(); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	list, err := s.questionnaires.ListPage(c.Request.Context(), principal(c), p.request())
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
+	list = finishPage(c, p, list, func(q survey.Questionnaire) string { return q.Key })
 	out := make([]questionnaireSummary, len(list))
 	for i, q := range list {
 		out[i] = toQuestionnaireSummary(q)

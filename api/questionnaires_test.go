@@ -174,6 +174,24 @@ func TestQuestionnaireValidation(t *testing.T) {
 				wantStatus: unprocessable, wantFields: []string{"Title:unknown_field"}},
 			{name: "array", token: "admin", method: "POST", path: path, body: `[]`, wantStatus: http.StatusBadRequest},
 			{name: "not JSON", token: "admin", method: "POST", path: path, body: `{"key": "mini"`, wantStatus: http.StatusBadRequest},
+			{name: "not JSON: the line, column and an excerpt", token: "admin", method: "POST", path: path,
+				body: "{\n  \"key\": \"mini\",\n  \"trained\": maybe\n}", wantStatus: http.StatusBadRequest,
+				check: wantDetail(`the questionnaire is not valid JSON: line 3, column 14: invalid character 'm' looking for beginning of value, at: "trained": maybe`)},
+			{name: "not UTF-8: the line and column", token: "admin", method: "POST", path: path,
+				body: "{\"key\": \"mini\",\n\"title\": {\"en\": \"caf\xe9\"}}", wantStatus: http.StatusBadRequest,
+				check: wantDetail("the questionnaire is not valid UTF-8: line 2, column 21, at: \"title\": {\"en\": \"caf\uFFFD\"}}")},
+			{name: "a bad question type is reported once, with the question's key", token: "admin", method: "POST", path: path,
+				body: miniDoc("badtype", func(d map[string]any) {
+					miniQuestion(d, 0)["type"] = "yes_no" // used: named by the show_if of why and by the indicator
+					miniQuestion(d, 2)["requried"] = true // an independent shape problem, reported with it
+					d["indicators"] = []any{map[string]any{"code": "I1", "method": "share", "questions": []any{"used"},
+						"options": []any{"yes"}, "breakdown": []any{"options"}}}
+				}),
+				wantStatus: unprocessable, wantFields: []string{
+					"sections[0].questions[0].type:not_allowed",
+					"sections[0].questions[2].requried:unknown_field",
+				},
+				check: wantQuestions("used", "rating")},
 			{name: "nothing invalid was stored", token: "admin", method: "GET", path: path, wantStatus: http.StatusOK,
 				check: func(t *testing.T, res result) {
 					if got := memberValues(listOf(t, res, "questionnaires"), "key"); !reflect.DeepEqual(got, []string{"customs_annual"}) {
@@ -378,4 +396,22 @@ func TestEditingAPublishedVersionIsAConflict(t *testing.T) {
 			}
 		}
 	})
+}
+
+// wantQuestions checks the question member of each entry of a problem's
+// errors, in order.
+func wantQuestions(want ...string) func(t *testing.T, res result) {
+	return func(t *testing.T, res result) {
+		var p struct{ Errors []struct{ Question string } }
+		if err := json.Unmarshal(res.Body, &p); err != nil {
+			t.Fatalf("not a problem document: %s", res.Body)
+		}
+		got := make([]string, len(p.Errors))
+		for i, fe := range p.Errors {
+			got[i] = fe.Question
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("questions %q, want %q", got, want)
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -104,10 +105,16 @@ func (s *server) saveResponse(c *gin.Context) {
 	s.writeResponse(c, r)
 }
 
-// submitResponse: POST /campaigns/{key}/response/submit.
+// submitResponse: POST /campaigns/{key}/response/submit. It submits the
+// saved working copy, so a body carrying answers is refused rather than
+// ignored: the client would believe those answers submitted.
 func (s *server) submitResponse(c *gin.Context) {
 	match, err := ifMatch(c)
 	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if err := s.readEmptyBody(c); err != nil {
 		s.writeError(c, err)
 		return
 	}
@@ -117,4 +124,18 @@ func (s *server) submitResponse(c *gin.Context) {
 		return
 	}
 	s.writeResponse(c, r)
+}
+
+// readEmptyBody accepts a body that is empty or an empty JSON object, and
+// refuses anything else as malformed, saying where answers go.
+func (s *server) readEmptyBody(c *gin.Context) error {
+	body, err := readBody(c)
+	if err != nil {
+		return err
+	}
+	var obj map[string]json.RawMessage
+	if len(body) == 0 || json.Unmarshal(body, &obj) == nil && obj != nil && len(obj) == 0 {
+		return nil
+	}
+	return survey.Errorf(survey.ErrMalformed, "submit takes no body: it submits the saved answers; save the answers first with PUT /api/v1/campaigns/%s/response, then submit with an empty body", c.Param("key"))
 }

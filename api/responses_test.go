@@ -361,3 +361,44 @@ func TestConcurrentSavesAndSubmits(t *testing.T) {
 		}
 	})
 }
+
+// TestSubmitTakesNoAnswers checks that a submission carrying answers is
+// refused, and submits nothing, where it used to submit the saved draft and
+// ignore them; no body and {} still submit.
+func TestSubmitTakesNoAnswers(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, url string) {
+		e := newEnv(t, url)
+		e.world()
+		tok := e.tokens["resp_be"]
+		// An answer that is not an option names the options and its question.
+		res := e.request("PUT", responsePath, tok, map[string]any{"answers": with(fullAnswers(), "used_outputs", "maybe")})
+		var p struct {
+			Errors []struct{ Field, Message, Question string }
+		}
+		if err := json.Unmarshal(res.Body, &p); err != nil || res.Status != 422 || len(p.Errors) != 1 ||
+			p.Errors[0].Message != "is not an option of this question; the options are: yes, no" || p.Errors[0].Question != "used_outputs" {
+			t.Errorf("save with a bad option: %d %s", res.Status, res.Body)
+		}
+		e.must(200, "PUT", responsePath, tok, map[string]any{"answers": fullAnswers()})
+		const detail = "submit takes no body: it submits the saved answers; save the answers first with PUT /api/v1/campaigns/customs-2023/response, then submit with an empty body"
+		for _, body := range []any{
+			map[string]any{"answers": with(fullAnswers(), "ees_perf", "none")},
+			map[string]any{"ees_perf": "none"},
+			`null`, `[]`, `{"answers"`, " \n",
+		} {
+			res := e.request("POST", responsePath+"/submit", tok, body)
+			if got, _ := res.JSON(t)["detail"].(string); res.Status != http.StatusBadRequest || got != detail {
+				t.Errorf("submit with %v: %d %s, want 400 %q", body, res.Status, res.Body, detail)
+			}
+		}
+		if b := e.must(200, "GET", responsePath, tok, nil); b["status"] != "draft" || b["revision"] != float64(1) {
+			t.Fatalf("a refused submission changed the response: %v", b)
+		}
+		for i, body := range []any{nil, map[string]any{}, " {\n} "} {
+			b := e.must(200, "POST", responsePath+"/submit", tok, body)
+			if b["status"] != "submitted" || b["revision"] != float64(i+2) || b["answers"].(map[string]any)["ees_perf"] != "large" {
+				t.Errorf("submit with %q: %v", body, b)
+			}
+		}
+	})
+}

@@ -38,7 +38,7 @@ func (s *server) servesPage(path string) bool {
 // routes lists every endpoint of the service, with the roles it allows.
 func (s *server) routes() http.Handler {
 	e := newEngine(s.cfg.TrustedProxies)
-	e.Use(s.recoverPanics, s.logRequests, s.audit, secureHeaders, s.limitBody)
+	e.Use(s.measure, s.recoverPanics, s.logRequests, s.audit, secureHeaders, s.limitBody)
 	e.NoRoute(s.noRoute)
 	e.NoMethod(func(c *gin.Context) {
 		writeProblem(c, problemMethodNotAllowed, "this endpoint does not accept "+c.Request.Method, nil)
@@ -50,6 +50,7 @@ func (s *server) routes() http.Handler {
 	root := e.Group("", checkParams)
 	root.GET("/healthz", s.healthz)
 	root.GET("/readyz", s.readyz)
+	s.metricsRoute(root)
 
 	v1 := root.Group("/api/v1")
 	v1.GET("/healthz", s.healthz)
@@ -60,7 +61,7 @@ func (s *server) routes() http.Handler {
 	v1.GET("/openapi.yaml", s.serveOpenAPIYAML)
 	v1.GET("/openapi.json", s.serveOpenAPIJSON)
 
-	a := e.Group("/api/v1", s.authenticate, checkParams, s.idempotent)
+	a := e.Group("/api/v1", s.authenticate, requirePasswordChange, checkParams, s.idempotent)
 	a.GET("/me", s.me)
 	a.POST("/me/password", s.changePassword)
 
@@ -70,9 +71,12 @@ func (s *server) routes() http.Handler {
 
 	a.POST("/users", allow(admin, coordinator), s.createUser)
 	a.GET("/users", allow(admin, coordinator), s.listUsers)
+	a.POST("/users/import", allow(admin, coordinator), s.importUsers)
 	a.GET("/users/:id", allow(admin, coordinator), s.getUser)
 	a.PATCH("/users/:id", allow(admin, coordinator), s.updateUser)
 	a.DELETE("/users/:id", allow(admin), s.deleteUser)
+	a.POST("/users/:id/password-reset", allow(admin, coordinator), s.resetPassword)
+	a.POST("/users/:id/unlock", allow(admin), s.unlockUser)
 	a.GET("/audit", allow(admin), s.listAudit)
 
 	a.POST("/questionnaires", allow(admin), s.createQuestionnaire)
@@ -88,6 +92,9 @@ func (s *server) routes() http.Handler {
 	a.GET("/campaigns/:key", allow(admin, coordinator, respondent), s.getCampaign)
 	a.POST("/campaigns/:key/open", allow(admin), s.openCampaign)
 	a.POST("/campaigns/:key/close", allow(admin), s.closeCampaign)
+	a.PATCH("/campaigns/:key", allow(admin), s.patchCampaign)
+	a.DELETE("/campaigns/:key", allow(admin), s.deleteCampaign)
+	a.POST("/campaigns/:key/reopen", allow(admin), s.reopenCampaign)
 	a.GET("/campaigns/:key/progress", allow(admin, coordinator), s.progress)
 	a.GET("/campaigns/:key/questionnaire", allow(admin, coordinator, respondent), s.campaignQuestionnaire)
 

@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/customs-survey/surveyd/exports"
+	"github.com/customs-survey/surveyd/internal/metrics"
 )
 
 // scores: GET /campaigns/{key}/scores[?format=json|csv|xlsx][&lang=xx]. The
@@ -20,6 +21,7 @@ func (s *server) scores(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
+	defer s.timeExport(c, metrics.ExportScores, format)()
 	report, err := s.reports.Report(c.Request.Context(), principal(c), c.Param("key"), c.Query("lang"))
 	if err != nil {
 		s.writeError(c, err)

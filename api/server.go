@@ -18,6 +18,7 @@ import (
 
 	"github.com/customs-survey/surveyd/auth"
 	"github.com/customs-survey/surveyd/campaigns"
+	"github.com/customs-survey/surveyd/internal/metrics"
 	"github.com/customs-survey/surveyd/questionnaires"
 	"github.com/customs-survey/surveyd/responding"
 	"github.com/customs-survey/surveyd/scores"
@@ -45,6 +46,9 @@ type Config struct {
 	CORSOrigins []string
 	// Exports bounds the responses exports (see ExportLimits).
 	Exports ExportLimits
+	// MetricsElsewhere leaves GET /metrics out of the routes, when the
+	// metrics are served on a listener of their own (SURVEY_METRICS_ADDR).
+	MetricsElsewhere bool
 }
 
 // Deps are the use cases the handlers call, and the web pages.
@@ -56,6 +60,8 @@ type Deps struct {
 	// ids, panic recovery and body limit, with the client's address in
 	// the request's context (auth.ClientAddress).
 	Pages http.Handler
+	// Metrics receives the server's measurements; nil: a set of its own.
+	Metrics *metrics.Metrics
 }
 
 type server struct {
@@ -71,6 +77,7 @@ type server struct {
 	log            *slog.Logger
 	now            func() time.Time
 	exports        *exportSlots
+	metrics        *metrics.Metrics
 	// refusals thins out the audit events of throttled anonymous requests.
 	refusals *refusalLog
 }
@@ -89,8 +96,9 @@ func NewServer(cfg Config, deps Deps) http.Handler {
 	cfg.Exports = cfg.Exports.withDefaults()
 	s := &server{cfg: cfg, store: deps.Store, auth: deps.Auth, pages: deps.Pages, log: cfg.Logger, now: cfg.Now,
 		users: users.New(deps.Store), questionnaires: questionnaires.New(deps.Store),
-		campaigns: campaigns.New(deps.Store), responding: responding.New(deps.Store, cfg.Now), reports: scores.New(deps.Store, cfg.Now),
+		campaigns: campaigns.New(deps.Store).WithClock(cfg.Now), responding: responding.New(deps.Store, cfg.Now), reports: scores.New(deps.Store, cfg.Now),
 		exports: newExportSlots(cfg.Exports), refusals: newRefusalLog()}
+	s.instrument(deps.Metrics)
 	return withCORS(cfg.CORSOrigins, s.routes())
 }
 

@@ -14,16 +14,20 @@ type loginRequest struct {
 	Password string `json:"password" validate:"required,max=4096"`
 }
 
+// tokenResponse is a token pair. MustChangePassword says that the account
+// logged in with the one-time password of a reset: until it changes its
+// password (POST /me/password) every request but GET /me is refused.
 type tokenResponse struct {
-	AccessToken  string `json:"access_token"`
-	TokenType    string `json:"token_type"`
-	ExpiresIn    int    `json:"expires_in"`
-	RefreshToken string `json:"refresh_token"`
+	AccessToken        string `json:"access_token"`
+	TokenType          string `json:"token_type"`
+	ExpiresIn          int    `json:"expires_in"`
+	RefreshToken       string `json:"refresh_token"`
+	MustChangePassword bool   `json:"must_change_password"`
 }
 
 func toTokenResponse(t auth.Tokens) tokenResponse {
 	return tokenResponse{AccessToken: t.AccessToken, TokenType: "Bearer", ExpiresIn: int(t.ExpiresIn.Seconds()),
-		RefreshToken: t.RefreshToken}
+		RefreshToken: t.RefreshToken, MustChangePassword: t.Principal.MustChangePassword}
 }
 
 type refreshRequest struct {
@@ -35,10 +39,11 @@ type logoutRequest struct {
 }
 
 type meResponse struct {
-	ID             string  `json:"id"`
-	Email          string  `json:"email"`
-	Role           string  `json:"role"`
-	Administration *string `json:"administration"`
+	ID                 string  `json:"id"`
+	Email              string  `json:"email"`
+	Role               string  `json:"role"`
+	Administration     *string `json:"administration"`
+	MustChangePassword bool    `json:"must_change_password"`
 }
 
 // login: POST /auth/login.
@@ -134,7 +139,7 @@ func (s *server) tokenAttemptSucceeded(c *gin.Context, attempt *auth.TokenAttemp
 // me: GET /me.
 func (s *server) me(c *gin.Context) {
 	p := principal(c)
-	out := meResponse{ID: p.UserID, Email: p.Email, Role: string(p.Role)}
+	out := meResponse{ID: p.UserID, Email: p.Email, Role: string(p.Role), MustChangePassword: p.MustChangePassword}
 	if p.Administration != "" {
 		adm := p.Administration
 		out.Administration = &adm

@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"reflect"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/customs-survey/surveyd/survey"
+	"github.com/customs-survey/surveyd/users"
 )
 
 // userRequest is the body of POST /users: survey.NewUser, whose rules
@@ -36,7 +38,7 @@ func toUserResponse(u survey.User) userResponse {
 // createUser: POST /users. The password is never echoed, nor its hash.
 func (s *server) createUser(c *gin.Context) {
 	var req userRequest
-	if err := s.decode(c, &req); err != nil {
+	if err := s.decodeShape(c, &req); err != nil {
 		s.writeError(c, err)
 		return
 	}
@@ -59,13 +61,27 @@ func (s *server) getUser(c *gin.Context) {
 	s.respond(c, http.StatusOK, toUserResponse(u))
 }
 
-// listUsers: GET /users (coordinators: their administration's).
+// listUsers: GET /users (coordinators: their administration's), a page
+// at a time by e-mail (limit, cursor, and the next page in a Link header),
+// filtered by role, administration and q (a piece of the e-mail).
 func (s *server) listUsers(c *gin.Context) {
-	list, err := s.users.List(c.Request.Context(), principal(c))
+	v := &survey.ValidationError{}
+	page := readPage(c, v)
+	filter := survey.UserFilter{Role: c.Query("role"), Administration: c.Query("administration"), EmailContains: c.Query("q")}
+	var invalid *survey.ValidationError
+	if errors.As(users.CheckFilter(filter), &invalid) {
+		v.Errors = append(v.Errors, invalid.Errors...)
+	}
+	if err := v.Err(); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	list, err := s.users.ListPage(c.Request.Context(), principal(c), filter, page.request())
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
+	list = finishPage(c, page, list, func(u survey.User) string { return u.Email })
 	out := make([]userResponse, len(list))
 	for i, u := range list {
 		out[i] = toUserResponse(u)

@@ -47,6 +47,24 @@ func (s *Service) SignIn(ctx context.Context, email, password, address string) (
 	if err != nil {
 		return BrowserSession{}, err
 	}
+	return s.startBrowserSession(ctx, account)
+}
+
+// ChangeBrowserPassword is ChangePassword for the pages: the session the
+// change ended (every session of the account ends) is followed by a new
+// one, whose token the browser gets instead of a token pair.
+// Errors: those of ChangePassword.
+func (s *Service) ChangeBrowserPassword(ctx context.Context, userID, current, next, address string) (BrowserSession, error) {
+	account, err := s.changePassword(ctx, userID, current, next, address)
+	if err != nil {
+		return BrowserSession{}, err
+	}
+	return s.startBrowserSession(ctx, account)
+}
+
+// startBrowserSession stores a new session of account: a new token, never
+// one the browser brought.
+func (s *Service) startBrowserSession(ctx context.Context, account Account) (BrowserSession, error) {
 	token, hash, err := NewOpaqueToken()
 	if err != nil {
 		return BrowserSession{}, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -25,48 +26,66 @@ var ErrWrongPassword = errors.New("the current password is wrong")
 // throttle, so that a stolen access token does not give unlimited guesses;
 // address is the client's address, checked against the throttle as at login
 // (but a wrong current password is not counted against it: the caller is
-// authenticated). Errors: ErrInvalidToken (account gone or disabled),
+// authenticated). An account that must change its password gives its
+// one-time password as the current one, until that expires, and may not
+// keep it. Errors: ErrInvalidToken (account gone or disabled),
 // *ThrottledError, ErrWrongPassword, *passwords.PolicyError (the new
 // password), passwords.ErrBusy.
 func (s *Service) ChangePassword(ctx context.Context, userID, current, next, address string) (Tokens, error) {
-	account, found, err := s.store.AccountByID(ctx, userID)
+	account, err := s.changePassword(ctx, userID, current, next, address)
 	if err != nil {
 		return Tokens{}, err
 	}
+	return s.issue(ctx, account, uuid.NewString())
+}
+
+// changePassword is ChangePassword up to the new session, which the API
+// and the pages start each their own way. It returns the account as it is
+// after the change.
+func (s *Service) changePassword(ctx context.Context, userID, current, next, address string) (Account, error) {
+	account, found, err := s.store.AccountByID(ctx, userID)
+	if err != nil {
+		return Account{}, err
+	}
 	if !found || account.Disabled {
-		return Tokens{}, fmt.Errorf("%w: account gone or disabled", ErrInvalidToken)
+		return Account{}, fmt.Errorf("%w: account gone or disabled", ErrInvalidToken)
 	}
 	a, err := s.reserve(ctx, "logins",
 		ThrottleLimit{Scope: AccountScope(account.Email), Max: s.throttle.MaxPerAccount, Record: true},
 		ThrottleLimit{Scope: addressScope(address), Max: s.throttle.MaxPerAddress})
 	if err != nil {
-		return Tokens{}, err
+		return Account{}, err
 	}
 	ok, err := checkPassword(ctx, a, account, true, current)
 	if err != nil {
-		return Tokens{}, fmt.Errorf("change password: %w", err)
+		return Account{}, fmt.Errorf("change password: %w", err)
 	}
-	if !ok {
+	if !ok || (account.MustChangePassword() && !s.now().Before(account.OneTimePasswordExpiresAt)) {
 		// The attempt stays recorded: a failure.
-		return Tokens{}, ErrWrongPassword
+		return Account{}, ErrWrongPassword
 	}
 	// The current password was right: this attempt is no failure, whatever
 	// happens to the new password.
 	if err := passwords.CheckPolicy(next); err != nil {
 		_ = a.forgive(ctx, "")
-		return Tokens{}, err
+		return Account{}, err
+	}
+	if account.MustChangePassword() && next == current {
+		_ = a.forgive(ctx, "")
+		return Account{}, &passwords.PolicyError{Message: "must not be the one-time password"}
 	}
 	hash, err := passwords.HashContext(ctx, next)
 	if err != nil {
 		_ = a.forgive(ctx, "")
-		return Tokens{}, fmt.Errorf("change password: %w", err)
+		return Account{}, fmt.Errorf("change password: %w", err)
 	}
 	if err := s.store.SetPassword(ctx, account.ID, hash); err != nil {
 		_ = a.forgive(ctx, "")
-		return Tokens{}, err
+		return Account{}, err
 	}
 	if err := a.forgive(ctx, AccountScope(account.Email)); err != nil {
-		return Tokens{}, err
+		return Account{}, err
 	}
-	return s.issue(ctx, account, uuid.NewString())
+	account.PasswordHash, account.OneTimePasswordExpiresAt, account.OneTimePasswordUsed = hash, time.Time{}, false
+	return account, nil
 }

@@ -16,6 +16,10 @@ type Principal struct {
 	// Administration is the code of the user's administration; empty for
 	// admins, who belong to none.
 	Administration string
+	// MustChangePassword says that the account's password is the one-time
+	// password of a reset: until it is changed the account may do nothing
+	// else (the HTTP layers refuse every other request).
+	MustChangePassword bool
 }
 
 // principalKey is the context key for the Principal. An unexported struct

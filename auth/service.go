@@ -45,11 +45,22 @@ type Account struct {
 	// the claims of its access tokens stale or unwanted (role,
 	// administration, disabled, password); zero if never.
 	TokensValidAfter time.Time
+	// OneTimePasswordExpiresAt, when not zero, says that the password is
+	// the one-time password of a reset, accepted until then, which the
+	// account must replace (MustChangePassword); OneTimePasswordUsed says
+	// that it has opened a session already.
+	OneTimePasswordExpiresAt time.Time
+	OneTimePasswordUsed      bool
 }
+
+// MustChangePassword reports whether the account's password is the
+// one-time password of a reset, to be replaced before anything else.
+func (a Account) MustChangePassword() bool { return !a.OneTimePasswordExpiresAt.IsZero() }
 
 // Principal returns who the account acts as.
 func (a Account) Principal() Principal {
-	return Principal{UserID: a.ID, Email: a.Email, Role: a.Role, Administration: a.Administration}
+	return Principal{UserID: a.ID, Email: a.Email, Role: a.Role, Administration: a.Administration,
+		MustChangePassword: a.MustChangePassword()}
 }
 
 // RefreshToken is a stored refresh token; only its hash is kept.
@@ -83,8 +94,14 @@ type Store interface {
 	// SetPassword stores a new password hash, sets the time of the last
 	// password change and the account's TokensValidAfter to now, and
 	// revokes every refresh token of the user, in one transaction.
-	// Errors: ErrInvalidToken (account gone or disabled).
+	// Errors: ErrInvalidToken (account gone or disabled). It also ends a
+	// one-time password (Account.OneTimePasswordExpiresAt).
 	SetPassword(ctx context.Context, userID, hash string) error
+	// UseOneTimePassword marks the one-time password of the account, whose
+	// hash is given, as used at the time at, on condition that it is still
+	// that account's password and unused; it reports whether it did, so
+	// that of two logins at once only one gets in.
+	UseOneTimePassword(ctx context.Context, userID, hash string, at time.Time) (bool, error)
 	// CreateBrowserSession stores a browser session; BrowserSession reads
 	// one by the hash of its token (found=false: none); TouchBrowserSession
 	// moves its last_seen on; DeleteBrowserSession ends it (none is no
@@ -181,6 +198,11 @@ func (s *Service) checkCredentials(ctx context.Context, email, password, address
 	if !ok || account.Disabled {
 		// The attempt stays recorded: a failure.
 		return Account{}, ErrInvalidCredentials
+	}
+	if account.MustChangePassword() {
+		if err := s.useOneTimePassword(ctx, &account); err != nil {
+			return Account{}, err
+		}
 	}
 	if err := a.forgive(ctx, AccountScope(email)); err != nil {
 		return Account{}, err

@@ -60,6 +60,9 @@ type Reservation struct {
 // RetryAfter.
 type ThrottledError struct {
 	RetryAfter time.Duration
+	// At is when the attempt may be made again: the start of the refused
+	// attempt plus RetryAfter, for a message that names the time.
+	At time.Time
 	// Attempts names what was refused: "logins" or "token requests".
 	Attempts string
 }
@@ -68,6 +71,12 @@ type ThrottledError struct {
 // one: the value of a Retry-After header.
 func (e *ThrottledError) RetryAfterSeconds() string {
 	return strconv.Itoa(max(1, int(math.Ceil(e.RetryAfter.Seconds()))))
+}
+
+// RetryAt is At, in UTC to the second (rounded up, as RetryAfterSeconds
+// is), as RFC 3339: the time a message names.
+func (e *ThrottledError) RetryAt() string {
+	return e.At.UTC().Add(time.Second - 1).Truncate(time.Second).Format(time.RFC3339)
 }
 
 func (e *ThrottledError) Error() string {
@@ -128,7 +137,7 @@ func (t Throttle) check(what string, limits []ThrottleLimit, counted [][]time.Ti
 		wait = max(wait, w)
 	}
 	if wait > 0 {
-		return &ThrottledError{RetryAfter: wait, Attempts: what}
+		return &ThrottledError{RetryAfter: wait, At: start.Add(wait), Attempts: what}
 	}
 	return nil
 }

@@ -13,6 +13,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/customs-survey/surveyd/auth"
 	"github.com/customs-survey/surveyd/survey"
@@ -25,59 +28,138 @@ const DefaultMinCellSize = 5
 // Service is the campaigns on behalf of a caller.
 type Service struct {
 	store Store
+	now   func() time.Time
 }
 
-// New returns the service over st.
-func New(st Store) *Service { return &Service{store: st} }
+// New returns the service over st, with time.Now as its clock.
+func New(st Store) *Service { return &Service{store: st, now: time.Now} }
 
-// Create creates a campaign in the draft state.
+// WithClock sets the clock against which closing dates are checked (the
+// server's, which tests move) and returns the service.
+func (s *Service) WithClock(now func() time.Time) *Service {
+	s.now = now
+	return s
+}
+
+// Create creates a campaign in the draft state, closing in the future.
 // Errors: ErrForbidden (not an admin), *ValidationError, ErrConflict
 // (duplicate key, questionnaire version not published).
 func (s *Service) Create(ctx context.Context, by auth.Principal, in survey.NewCampaign) (survey.Campaign, error) {
+	return s.CreateChecked(ctx, by, in, nil)
+}
+
+// CreateChecked is Create for a request whose own reading already found
+// the problems in found (nil for none): its checks add theirs, except on a
+// field found already names, and every problem is reported at once.
+func (s *Service) CreateChecked(ctx context.Context, by auth.Principal, in survey.NewCampaign, found *survey.ValidationError) (survey.Campaign, error) {
 	if err := adminsOnly(by); err != nil {
 		return survey.Campaign{}, err
 	}
+	return s.create(ctx, in, found, true)
+}
+
+// create checks and stores a new campaign; future requires its closing
+// date to be after now, as every campaign run from here must.
+func (s *Service) create(ctx context.Context, in survey.NewCampaign, found *survey.ValidationError, future bool) (survey.Campaign, error) {
 	if in.MinCellSize == 0 {
 		in.MinCellSize = DefaultMinCellSize
 	}
 	v := &survey.ValidationError{}
-	if !in.ClosesAt.After(in.OpensAt) {
+	if found != nil {
+		v.Errors = append(v.Errors, found.Errors...)
+	}
+	named := fieldsOf(v)
+	if !named("opens_at") && !named("closes_at") && !in.ClosesAt.After(in.OpensAt) {
 		v.Add("closes_at", survey.CodeOutOfRange, "closes_at must be after opens_at")
 	}
-	q, err := s.store.Questionnaire(ctx, in.Questionnaire, in.Version)
-	qFound := err == nil
-	if errors.Is(err, survey.ErrNotFound) {
-		v.Add("version", survey.CodeUnknownQuestionnaire, "questionnaire %s has no version %d", in.Questionnaire, in.Version)
-	} else if err != nil {
+	if future && !named("closes_at") {
+		s.checkFuture(in.ClosesAt, v)
+	}
+	checkTitle(in.Title, named, v)
+	published := true
+	if !named("questionnaire") && !named("version") {
+		var err error
+		if published, err = s.checkVersion(ctx, in.Questionnaire, in.Version, v); err != nil {
+			return survey.Campaign{}, err
+		}
+	}
+	if err := s.checkAdministrations(ctx, in.Administrations, named, v); err != nil {
 		return survey.Campaign{}, err
 	}
-	if err := s.checkAdministrations(ctx, in.Administrations, v); err != nil {
-		return survey.Campaign{}, err
-	}
-	if in.PreviousCampaign != "" {
+	if in.PreviousCampaign != "" && !named("previous_campaign") {
 		prev, err := s.store.Campaign(ctx, survey.Everything, in.PreviousCampaign)
 		switch {
 		case errors.Is(err, survey.ErrNotFound):
 			v.Add("previous_campaign", survey.CodeUnknownCampaign, "no campaign has key %q", in.PreviousCampaign)
 		case err != nil:
 			return survey.Campaign{}, err
-		case prev.Year >= in.Year:
+		case !named("year") && prev.Year >= in.Year:
 			v.Add("previous_campaign", survey.CodeOutOfRange, "the previous campaign is of %d, not before %d", prev.Year, in.Year)
 		}
 	}
 	if err := v.Err(); err != nil {
 		return survey.Campaign{}, err
 	}
-	if qFound && q.Status != survey.StatusPublished {
+	if !published {
 		return survey.Campaign{}, survey.Errorf(survey.ErrConflict, "questionnaire %s version %d is not published", in.Questionnaire, in.Version)
 	}
 	return s.store.CreateCampaign(ctx, in)
 }
 
+// fieldsOf returns whether v already has a problem on a field or on a
+// part of it ("administrations" for "administrations[1]"): a check of a
+// field already refused would only repeat it.
+func fieldsOf(v *survey.ValidationError) func(field string) bool {
+	return func(field string) bool {
+		return slices.ContainsFunc(v.Errors, func(fe survey.FieldError) bool {
+			return fe.Field == field || strings.HasPrefix(fe.Field, field+"[") || strings.HasPrefix(fe.Field, field+".")
+		})
+	}
+}
+
+// checkFuture adds to v a problem when closesAt is not after now: a
+// campaign that closed already could take no answer.
+func (s *Service) checkFuture(closesAt time.Time, v *survey.ValidationError) {
+	if now := s.now(); !closesAt.After(now) {
+		v.Add("closes_at", survey.CodeOutOfRange, "closes_at %s is in the past; a campaign must close after now (%s)",
+			closesAt.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+	}
+}
+
+// MaxTitle is the most characters of a campaign's title.
+const MaxTitle = 200
+
+// checkTitle adds to v a problem with a title too long or with control
+// characters.
+func checkTitle(title string, named func(string) bool, v *survey.ValidationError) {
+	switch {
+	case named("title"):
+	case utf8.RuneCountInString(title) > MaxTitle:
+		v.Add("title", survey.CodeOutOfRange, "title must be at most %d characters", MaxTitle)
+	case strings.ContainsFunc(title, unicode.IsControl):
+		v.Add("title", survey.CodeInvalidText, "title must not hold control characters")
+	}
+}
+
+// checkVersion adds to v a problem when the questionnaire version does not
+// exist, and reports whether it is published (true when it does not
+// exist, the problem being in v).
+func (s *Service) checkVersion(ctx context.Context, key string, version int, v *survey.ValidationError) (bool, error) {
+	q, err := s.store.Questionnaire(ctx, key, version)
+	if errors.Is(err, survey.ErrNotFound) {
+		v.Add("version", survey.CodeUnknownQuestionnaire, "questionnaire %s has no version %d", key, version)
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return q.Status == survey.StatusPublished, nil
+}
+
 // checkAdministrations adds to v a problem for each administration listed
 // twice or unknown.
-func (s *Service) checkAdministrations(ctx context.Context, codes []string, v *survey.ValidationError) error {
-	if len(codes) == 0 {
+func (s *Service) checkAdministrations(ctx context.Context, codes []string, named func(string) bool, v *survey.ValidationError) error {
+	if len(codes) == 0 || named("administrations") {
 		return nil
 	}
 	all, err := s.store.Administrations(ctx)
@@ -103,14 +185,18 @@ func (s *Service) checkAdministrations(ctx context.Context, codes []string, v *s
 }
 
 // List returns the campaigns p may see: every campaign for admins, those
-// of their administration for coordinators, and only the open ones of their
-// administration for respondents.
+// of their administration for coordinators. Respondents list theirs with
+// RespondentList.
 func (s *Service) List(ctx context.Context, p auth.Principal) ([]survey.Campaign, error) {
-	list, err := s.store.Campaigns(ctx, survey.ScopeOf(p))
-	if err != nil || p.Role != auth.RoleRespondent {
-		return list, err
+	if p.Role == auth.RoleRespondent {
+		list, err := s.RespondentList(ctx, p)
+		out := make([]survey.Campaign, len(list))
+		for i, item := range list {
+			out[i] = item.Campaign
+		}
+		return out, err
 	}
-	return slices.DeleteFunc(list, func(c survey.Campaign) bool { return c.Status != survey.StatusOpen }), nil
+	return s.store.Campaigns(ctx, survey.ScopeOf(p))
 }
 
 // Get returns one campaign if p may see it.
@@ -124,6 +210,8 @@ func (s *Service) Get(ctx context.Context, p auth.Principal, key string) (survey
 // Errors: ErrForbidden (not an admin), ErrNotFound, ErrConflict (any
 // other transition, or the same transition made meanwhile by another
 // request).
+// A campaign whose closing date has passed is not opened: it could take
+// no answer (*ValidationError on closes_at; correct the date first).
 func (s *Service) Open(ctx context.Context, by auth.Principal, key string) (survey.Campaign, error) {
 	return s.move(ctx, by, key, survey.StatusDraft, survey.StatusOpen)
 }
@@ -144,6 +232,12 @@ func (s *Service) move(ctx context.Context, by auth.Principal, key, from, to str
 	}
 	if c.Status != from {
 		return survey.Campaign{}, survey.Errorf(survey.ErrConflict, "campaign %s is %s; only a campaign that is %s can become %s", key, c.Status, from, to)
+	}
+	if to == survey.StatusOpen {
+		v := &survey.ValidationError{}
+		if s.checkFuture(c.ClosesAt, v); v.Err() != nil {
+			return survey.Campaign{}, v.Err()
+		}
 	}
 	return s.store.SetCampaignStatus(ctx, key, from, to)
 }
@@ -174,6 +268,9 @@ func (s *Service) Progress(ctx context.Context, p auth.Principal, key string) (s
 		out.Totals.Drafts += r.Drafts
 		out.Totals.Submitted += r.Submitted
 		out.Totals.PendingAmendments += r.PendingAmendments
+		if r.LastSubmittedAt != nil && (out.Totals.LastSubmittedAt == nil || r.LastSubmittedAt.After(*out.Totals.LastSubmittedAt)) {
+			out.Totals.LastSubmittedAt = r.LastSubmittedAt
+		}
 	}
 	return out, nil
 }

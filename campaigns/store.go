@@ -2,6 +2,7 @@ package campaigns
 
 import (
 	"context"
+	"time"
 
 	"github.com/customs-survey/surveyd/survey"
 )
@@ -28,6 +29,18 @@ type Store interface {
 	// condition that it is still in the first.
 	// Errors: ErrNotFound, ErrConflict (no longer in status from).
 	SetCampaignStatus(ctx context.Context, key, from, to string) (survey.Campaign, error)
+	// ChangeCampaign reads, in one transaction, a campaign's state (locked
+	// against concurrent changes and answers), passes it to decide, and
+	// writes what decide returns at the next revision.
+	// Errors: ErrNotFound, and any error of decide.
+	ChangeCampaign(ctx context.Context, key string, decide func(survey.CampaignState) (survey.CampaignChange, error)) (survey.Campaign, error)
+	// DeleteCampaign deletes a campaign on condition that it is a draft.
+	// Errors: ErrNotFound, ErrConflict (not a draft, or the previous
+	// campaign of another).
+	DeleteCampaign(ctx context.Context, key string) error
+	// RespondentSubmissions returns, by campaign key, when the respondent
+	// last submitted a response to each campaign they submitted to.
+	RespondentSubmissions(ctx context.Context, respondentID string) (map[string]time.Time, error)
 	// CampaignQuestionnaire returns the questionnaire version of a
 	// campaign that sc sees. Errors: ErrNotFound.
 	CampaignQuestionnaire(ctx context.Context, sc survey.Scope, key string) (survey.Questionnaire, error)

@@ -78,21 +78,13 @@ func Load(ctx context.Context, st *store.Store, ds Dataset) error {
 		}
 	}
 	for _, c := range ds.Campaigns {
-		_, err := kept.Create(ctx, auth.Operator(), survey.NewCampaign{Key: c.Key, Year: c.Year, Questionnaire: c.Questionnaire,
-			Version: c.Version, OpensAt: c.OpensAt, ClosesAt: c.ClosesAt, Administrations: c.Administrations,
-			PreviousCampaign: c.PreviousCampaign, MinCellSize: c.MinCellSize})
-		if err != nil {
+		// Past campaigns come in through the import of history: Create
+		// refuses a closing date that has passed.
+		if _, err := kept.ImportCampaign(ctx, auth.Operator(), survey.NewCampaign{Key: c.Key, Year: c.Year,
+			Questionnaire: c.Questionnaire, Version: c.Version, OpensAt: c.OpensAt, ClosesAt: c.ClosesAt,
+			Administrations: c.Administrations, PreviousCampaign: c.PreviousCampaign, MinCellSize: c.MinCellSize},
+			c.Status, c.Responses); err != nil {
 			return fmt.Errorf("campaign %s: %w", c.Key, err)
-		}
-		if err := kept.Import(ctx, auth.Operator(), c.Key, c.Responses); err != nil {
-			return fmt.Errorf("campaign %s: %w", c.Key, err)
-		}
-		moves := map[string][]func(context.Context, auth.Principal, string) (survey.Campaign, error){
-			survey.StatusOpen: {kept.Open}, survey.StatusClosed: {kept.Open, kept.Close}}[c.Status]
-		for _, move := range moves {
-			if _, err := move(ctx, auth.Operator(), c.Key); err != nil {
-				return fmt.Errorf("campaign %s: %w", c.Key, err)
-			}
 		}
 	}
 	return nil

@@ -19,6 +19,13 @@ type ScoresDocument struct {
 	ComputedAt time.Time       `json:"computed_at"`
 	Coverage   jsonCoverage    `json:"coverage"`
 	Indicators []jsonIndicator `json:"indicators"`
+	// Final is whether the campaign is closed (its figures final);
+	// LastClosedAt when it was last closed and ReopenedAt when it was
+	// reopened after that, null for never: figures of a reopened campaign
+	// may differ from those published when it was last final.
+	Final        bool       `json:"final"`
+	LastClosedAt *time.Time `json:"last_closed_at"`
+	ReopenedAt   *time.Time `json:"reopened_at"`
 }
 
 // jsonCoverage tells who answered.
@@ -83,11 +90,21 @@ type jsonBreakdownRow struct {
 	Suppressed bool     `json:"suppressed,omitempty"` // administrations below min_cell_size
 }
 
+// utcTime is a time in UTC, or nil.
+func utcTime(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
 func NewScoresDocument(r scoring.Report) ScoresDocument {
 	out := ScoresDocument{Campaign: r.Campaign, Year: r.Year, ComputedAt: r.ComputedAt,
 		Coverage: jsonCoverage{AdministrationsInvited: r.Coverage.AdministrationsInvited,
 			AdministrationsResponded: r.Coverage.AdministrationsResponded, Missing: r.Coverage.Missing,
-			Responses: r.Coverage.Responses}}
+			Responses: r.Coverage.Responses},
+		Final: r.Status == survey.StatusClosed, LastClosedAt: utcTime(r.LastClosedAt), ReopenedAt: utcTime(r.ReopenedAt)}
 	if r.Indicators != nil {
 		out.Indicators = make([]jsonIndicator, len(r.Indicators))
 	}

@@ -3,6 +3,7 @@ package exports
 import (
 	"bytes"
 	"encoding/csv"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/customs-survey/surveyd/scoring"
+	"github.com/customs-survey/surveyd/survey"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -274,19 +276,45 @@ func TestWriteScoresXLSXBreakdownsMatchCSV(t *testing.T) {
 }
 
 func TestWriteScoresXLSXCoverage(t *testing.T) {
-	rows, err := openXLSX(t, testReport()).GetRows(SheetCoverage)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := map[string]string{}
-	for _, r := range rows[1:] {
-		got[r[0]] = r[1]
-	}
-	want := map[string]string{"campaign": "customs-2023", "year": "2023", "administrations_invited": "28",
-		"administrations_responded": "26", "missing": "CY, DK", "responses": "41", "computed_at": "2024-03-01T09:30:00Z"}
-	for k, v := range want {
-		if got[k] != v {
-			t.Errorf("%s = %q, want %q", k, got[k], v)
-		}
+	closed, reopened := time.Date(2024, 2, 1, 12, 0, 0, 0, time.UTC), time.Date(2024, 2, 10, 8, 0, 0, 0, time.UTC)
+	final := testReport()
+	final.Status, final.LastClosedAt = survey.StatusClosed, &closed
+	again := final
+	again.Status, again.ReopenedAt = survey.StatusOpen, &reopened
+	for _, c := range []struct {
+		name   string
+		report scoring.Report
+		final  map[string]string // the rows that say whether the figures are final
+	}{
+		{"never closed", testReport(), map[string]string{"final": "false", "last_closed_at": "", "reopened_at": ""}},
+		{"closed", final, map[string]string{"final": "true", "last_closed_at": "2024-02-01T12:00:00Z", "reopened_at": ""}},
+		{"reopened", again, map[string]string{"final": "false", "last_closed_at": "2024-02-01T12:00:00Z", "reopened_at": "2024-02-10T08:00:00Z"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rows, err := openXLSX(t, c.report).GetRows(SheetCoverage)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]string{}
+			for _, r := range rows[1:] {
+				got[r[0]] = ""
+				if len(r) > 1 {
+					got[r[0]] = r[1]
+				}
+			}
+			want := map[string]string{"campaign": "customs-2023", "year": "2023", "administrations_invited": "28",
+				"administrations_responded": "26", "missing": "CY, DK", "responses": "41", "computed_at": "2024-03-01T09:30:00Z"}
+			maps.Copy(want, c.final)
+			for k, v := range want {
+				if value, ok := got[k]; !ok || value != v {
+					t.Errorf("%s = %q, want %q", k, got[k], v)
+				}
+			}
+			doc := NewScoresDocument(c.report)
+			if doc.Final != (c.final["final"] == "true") || (doc.LastClosedAt != nil) != (c.final["last_closed_at"] != "") ||
+				(doc.ReopenedAt != nil) != (c.final["reopened_at"] != "") {
+				t.Errorf("JSON document: final %v, last closed %v, reopened %v", doc.Final, doc.LastClosedAt, doc.ReopenedAt)
+			}
+		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/customs-survey/surveyd/scoring"
+	"github.com/customs-survey/surveyd/survey"
 )
 
 // Sheet names of WriteScoresXLSX.
@@ -259,6 +260,9 @@ func writeCoverage(f *excelize.File, st xlsxStyles, r scoring.Report) error {
 		{"missing", textCell(strings.Join(cov.Missing, ", "))},
 		{"responses", integerCell(cov.Responses)},
 		{"computed_at", textCell(r.ComputedAt.UTC().Format(time.RFC3339))},
+		{"final", textCell(strconv.FormatBool(r.Status == survey.StatusClosed))},
+		{"last_closed_at", textCell(timeOrEmpty(r.LastClosedAt))},
+		{"reopened_at", textCell(timeOrEmpty(r.ReopenedAt))},
 	}
 	if err := setRow(f, sheet, 1, []any{styledText("field", st.header), styledText("value", st.header)}); err != nil {
 		return err
@@ -269,4 +273,12 @@ func writeCoverage(f *excelize.File, st xlsxStyles, r scoring.Report) error {
 		}
 	}
 	return f.SetColWidth(sheet, "A", "B", 28)
+}
+
+// timeOrEmpty is a time as RFC 3339 in UTC, or "" for none.
+func timeOrEmpty(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
 }

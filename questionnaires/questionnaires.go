@@ -20,8 +20,9 @@ type Store interface {
 	// Errors: ErrConflict (the key exists).
 	CreateQuestionnaire(ctx context.Context, by string, doc *survey.Document) (survey.Questionnaire, error)
 	// Questionnaires lists the latest version of every questionnaire, by
-	// key.
-	Questionnaires(ctx context.Context) ([]survey.Questionnaire, error)
+	// key (the sort key of its pages, compared byte by byte): the page
+	// that page selects, the whole list for the zero PageRequest.
+	Questionnaires(ctx context.Context, page survey.PageRequest) ([]survey.Questionnaire, error)
 	// Questionnaire returns one version; version 0 means the latest.
 	// Errors: ErrNotFound.
 	Questionnaire(ctx context.Context, key string, version int) (survey.Questionnaire, error)
@@ -54,12 +55,18 @@ func (s *Service) Create(ctx context.Context, by auth.Principal, doc *survey.Doc
 	return s.store.CreateQuestionnaire(ctx, by.UserID, doc)
 }
 
-// List returns the latest version of every questionnaire.
+// List returns the latest version of every questionnaire, by key.
 func (s *Service) List(ctx context.Context, by auth.Principal) ([]survey.Questionnaire, error) {
+	return s.ListPage(ctx, by, survey.PageRequest{})
+}
+
+// ListPage returns one page of List: the questionnaires after page.After
+// (a key), at most page.Limit of them.
+func (s *Service) ListPage(ctx context.Context, by auth.Principal, page survey.PageRequest) ([]survey.Questionnaire, error) {
 	if err := staffOnly(by); err != nil {
 		return nil, err
 	}
-	return s.store.Questionnaires(ctx)
+	return s.store.Questionnaires(ctx, page)
 }
 
 // Get returns one version; version 0 means the latest.

@@ -43,6 +43,8 @@ const maxSaveAttempts = 5
 type Service struct {
 	store Store
 	now   func() time.Time
+
+	observe Observer // told of every submission (WithObserver); nil: none
 }
 
 // New returns the service over st with the clock now (time.Now in
@@ -102,11 +104,12 @@ func (s *Service) SaveDraft(ctx context.Context, p auth.Principal, key string, a
 // even without a change, amends the response.
 // Errors: ErrForbidden, ErrNotFound, ErrConflict, ErrPreconditionFailed,
 // *ValidationError.
-func (s *Service) Submit(ctx context.Context, p auth.Principal, key string, ifMatch *int) (survey.Response, error) {
+func (s *Service) Submit(ctx context.Context, p auth.Principal, key string, ifMatch *int) (r survey.Response, err error) {
+	defer s.submitted(time.Now(), &r, &err)
 	if err := mayAnswer(p); err != nil {
 		return survey.Response{}, err
 	}
-	r, err := s.store.ChangeResponse(ctx, survey.ScopeOf(p), key, respondent(p), func(st survey.ResponseState) (survey.ResponseChange, error) {
+	r, err = s.store.ChangeResponse(ctx, survey.ScopeOf(p), key, respondent(p), func(st survey.ResponseState) (survey.ResponseChange, error) {
 		if err := s.checkAnswerable(key, st); err != nil {
 			return survey.ResponseChange{}, err
 		}

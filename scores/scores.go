@@ -29,6 +29,8 @@ type Store interface {
 type Service struct {
 	store Store
 	now   func() time.Time
+
+	observe Observer // told how long every report took (WithObserver); nil: none
 }
 
 // New returns the service over st with the clock now (time.Now in
@@ -45,6 +47,7 @@ func (s *Service) Report(ctx context.Context, by auth.Principal, key, lang strin
 	if by.Role != auth.RoleAdmin {
 		return scoring.Report{}, survey.Errorf(survey.ErrForbidden, "only admins read the scores")
 	}
+	start := time.Now()
 	current, previous, err := s.store.Tallies(ctx, survey.ScopeOf(by), key)
 	if err != nil {
 		return scoring.Report{}, err
@@ -68,6 +71,8 @@ func (s *Service) Report(ctx context.Context, by auth.Principal, key, lang strin
 	}
 	report := compute(current, lang, before)
 	report.ComputedAt = s.now().UTC().Truncate(time.Microsecond)
+	report.Status, report.LastClosedAt, report.ReopenedAt = current.Campaign.Status, current.Campaign.LastClosedAt, current.Campaign.ReopenedAt
+	s.computed(start)
 	return report, nil
 }
 

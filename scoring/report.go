@@ -11,6 +11,12 @@ type Report struct {
 	ComputedAt time.Time // when the figures were computed from the responses
 	Coverage   Coverage
 	Indicators []Result // one per indicator of the questionnaire, in its order
+	// Status is the campaign's (draft, open or closed): the figures are
+	// final while it is closed. LastClosedAt is when it was last closed,
+	// ReopenedAt when it was reopened after that; nil for never.
+	Status       string
+	LastClosedAt *time.Time
+	ReopenedAt   *time.Time
 }
 
 // Coverage tells who answered.

@@ -31,7 +31,7 @@ func (s *Store) CreateCampaign(ctx context.Context, in survey.NewCampaign) (surv
 		now := s.now()
 		row := campaignRow{Key: in.Key, Year: in.Year, QuestionnaireID: q.ID, OpensAt: in.OpensAt.UTC().Truncate(time.Microsecond),
 			ClosesAt: in.ClosesAt.UTC().Truncate(time.Microsecond), PreviousCampaignID: previousID, MinCellSize: in.MinCellSize,
-			Status: survey.StatusDraft, CreatedAt: now, UpdatedAt: now}
+			Status: survey.StatusDraft, CreatedAt: now, UpdatedAt: now, Title: in.Title, Revision: 1}
 		if err := tx.Create(&row).Error; err != nil {
 			return err
 		}
@@ -113,7 +113,8 @@ func (s *Store) campaignRow(tx *gorm.DB, sc survey.Scope, key string) (campaignR
 
 func (s *Store) toCampaign(tx *gorm.DB, r campaignRow) (survey.Campaign, error) {
 	c := survey.Campaign{NewCampaign: survey.NewCampaign{Key: r.Key, Year: r.Year, OpensAt: r.OpensAt, ClosesAt: r.ClosesAt,
-		MinCellSize: r.MinCellSize}, Status: r.Status, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+		MinCellSize: r.MinCellSize, Title: r.Title}, Status: r.Status, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		Revision: r.Revision, LastClosedAt: r.LastClosedAt, ReopenedAt: r.ReopenedAt, ReopenReason: r.ReopenReason}
 	var q questionnaireRow
 	if err := tx.Select("key", "version").Where("id = ?", r.QuestionnaireID).Take(&q).Error; err != nil {
 		return c, err
@@ -142,8 +143,12 @@ func (s *Store) SetCampaignStatus(ctx context.Context, key, from, to string) (su
 		if err != nil {
 			return err
 		}
-		res := tx.Model(&campaignRow{}).Where("id = ? AND status = ?", row.ID, from).
-			Updates(map[string]any{"status": to, "updated_at": s.now()})
+		now := s.now()
+		set := map[string]any{"status": to, "updated_at": now, "revision": gorm.Expr("revision + 1")}
+		if to == survey.StatusClosed {
+			set["last_closed_at"] = now
+		}
+		res := tx.Model(&campaignRow{}).Where("id = ? AND status = ?", row.ID, from).Updates(set)
 		if res.Error == nil && res.RowsAffected != 1 {
 			return survey.Errorf(survey.ErrConflict, "campaign %s is no longer %s", key, from)
 		}
@@ -207,5 +212,32 @@ ORDER BY ca.administration_code`, string(auth.RoleRespondent), row.ID, only, onl
 	if err != nil {
 		return nil, s.translate(ctx, "progress", err)
 	}
+	if err := s.lastSubmissions(db, row.ID, rows); err != nil {
+		return nil, s.translate(ctx, "progress", err)
+	}
 	return rows, nil
+}
+
+// lastSubmissions sets the time of each row's administration's latest
+// submission to the campaign. The times are read as they are stored and
+// compared here: an aggregate (MAX) of a time column comes back from
+// SQLite as text.
+func (s *Store) lastSubmissions(db *gorm.DB, campaignID int64, rows []survey.ProgressRow) error {
+	var times []struct {
+		Administration string
+		SubmittedAt    time.Time
+	}
+	if err := db.Raw(`SELECT r.administration_code AS administration, s.submitted_at AS submitted_at
+FROM submissions s JOIN responses r ON r.id = s.response_id WHERE r.campaign_id = ?`, campaignID).Scan(&times).Error; err != nil {
+		return err
+	}
+	for i := range rows {
+		for _, t := range times {
+			if t.Administration == rows[i].Administration && (rows[i].LastSubmittedAt == nil || t.SubmittedAt.After(*rows[i].LastSubmittedAt)) {
+				at := t.SubmittedAt
+				rows[i].LastSubmittedAt = &at
+			}
+		}
+	}
+	return nil
 }

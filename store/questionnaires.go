@@ -40,12 +40,13 @@ func (s *Store) CreateQuestionnaire(ctx context.Context, by string, doc *survey.
 	return toQuestionnaire(row)
 }
 
-// Questionnaires lists the latest version of every questionnaire.
-func (s *Store) Questionnaires(ctx context.Context) ([]survey.Questionnaire, error) {
+// Questionnaires lists the latest version of every questionnaire, by key:
+// the page that page selects.
+func (s *Store) Questionnaires(ctx context.Context, page survey.PageRequest) ([]survey.Questionnaire, error) {
 	var rows []questionnaireRow
-	err := s.db.WithContext(ctx).
-		Where("version = (SELECT MAX(q2.version) FROM questionnaires q2 WHERE q2.key = questionnaires.key)").
-		Order("key").Find(&rows).Error
+	q := s.db.WithContext(ctx).
+		Where("version = (SELECT MAX(q2.version) FROM questionnaires q2 WHERE q2.key = questionnaires.key)")
+	err := s.keyset(q, "key", page).Find(&rows).Error
 	if err != nil {
 		return nil, s.translate(ctx, "list questionnaires", err)
 	}

@@ -87,6 +87,11 @@ type campaignRow struct {
 	Status             string
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
+	Title              string
+	Revision           int
+	LastClosedAt       *time.Time
+	ReopenedAt         *time.Time
+	ReopenReason       string
 }
 
 func (campaignRow) TableName() string { return "campaigns" }

@@ -23,7 +23,7 @@ func (s *Store) AccountByID(ctx context.Context, id string) (auth.Account, bool,
 }
 
 func (s *Store) account(ctx context.Context, where string, arg string) (auth.Account, bool, error) {
-	var row userRow
+	var row accountRow
 	err := s.db.WithContext(ctx).Where(where, arg).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return auth.Account{}, false, nil
@@ -34,10 +34,15 @@ func (s *Store) account(ctx context.Context, where string, arg string) (auth.Acc
 	return toAccount(row), true, nil
 }
 
-func toAccount(r userRow) auth.Account {
+func toAccount(row accountRow) auth.Account {
+	r := row.Row
 	a := auth.Account{
 		ID: r.ID, Email: r.Email, PasswordHash: r.PasswordHash, Role: auth.Role(r.Role),
 		Disabled: r.DisabledAt != nil, PasswordChangedAt: r.PasswordChangedAt,
+		OneTimePasswordUsed: row.OneTimePasswordUsedAt != nil,
+	}
+	if row.OneTimePasswordExpiresAt != nil {
+		a.OneTimePasswordExpiresAt = *row.OneTimePasswordExpiresAt
 	}
 	if r.AdministrationCode != nil {
 		a.Administration = *r.AdministrationCode
@@ -73,7 +78,7 @@ func (s *Store) RotateRefreshToken(ctx context.Context, oldHash string, next aut
 		state := auth.StoredRefreshToken{Found: err == nil, Used: old.UsedAt != nil || old.RevokedAt != nil, ExpiresAt: old.ExpiresAt}
 		found := false
 		if state.Found {
-			var user userRow
+			var user accountRow
 			switch err := tx.Where("id = ?", old.UserID).Take(&user).Error; {
 			case err == nil:
 				account, found = toAccount(user), true
@@ -136,14 +141,16 @@ func (s *Store) RevokeUserRefreshTokens(ctx context.Context, userID string) erro
 }
 
 // SetPassword stores a new password hash, marks the change (which also
-// ends the account's access tokens, see auth.Account.TokensValidAfter) and
-// revokes every refresh token of the user, in one transaction.
+// ends the account's access tokens, see auth.Account.TokensValidAfter),
+// ends a one-time password and revokes every refresh token of the user, in
+// one transaction.
 // Errors: auth.ErrInvalidToken when the account is gone or disabled.
 func (s *Store) SetPassword(ctx context.Context, userID, hash string) error {
 	now := s.now()
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		res := tx.Model(&userRow{}).Where("id = ? AND disabled_at IS NULL", userID).
-			Updates(map[string]any{"password_hash": hash, "password_changed_at": now, "tokens_valid_after": now})
+			Updates(map[string]any{"password_hash": hash, "password_changed_at": now, "tokens_valid_after": now,
+				"one_time_password_expires_at": nil, "one_time_password_used_at": nil})
 		if res.Error != nil {
 			return res.Error
 		}

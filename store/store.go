@@ -178,6 +178,11 @@ func (s *Store) Dialect() string { return s.dialect }
 // Close releases the connections.
 func (s *Store) Close() error { return s.sql.Close() }
 
+// Pool is the store's connection pool, handed out only for its statistics
+// (sql.DB.Stats: connections in use, idle, waits), which the service's
+// metrics report. Nothing outside the store queries through it.
+func (s *Store) Pool() *sql.DB { return s.sql }
+
 // Ready reports whether the database answers and every migration is applied.
 func (s *Store) Ready(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)

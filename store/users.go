@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -59,8 +60,24 @@ func (s *Store) CreateFirstAdmin(ctx context.Context, a survey.NewAccount) (bool
 
 // Users lists the accounts sc sees, by e-mail.
 func (s *Store) Users(ctx context.Context, sc survey.Scope) ([]survey.User, error) {
+	return s.UserPage(ctx, sc, survey.UserFilter{}, survey.PageRequest{})
+}
+
+// UserPage lists the accounts sc sees that f selects, one page of them, by
+// e-mail.
+func (s *Store) UserPage(ctx context.Context, sc survey.Scope, f survey.UserFilter, p survey.PageRequest) ([]survey.User, error) {
+	q := userScope(s.db.WithContext(ctx), sc)
+	if f.Role != "" {
+		q = q.Where("role = ?", f.Role)
+	}
+	if f.Administration != "" {
+		q = q.Where("administration_code = ?", f.Administration)
+	}
+	if f.EmailContains != "" {
+		q = q.Where(`email LIKE ? ESCAPE '\'`, "%"+likeEscaper.Replace(strings.ToLower(f.EmailContains))+"%")
+	}
 	var rows []userRow
-	if err := userScope(s.db.WithContext(ctx), sc).Order("email").Find(&rows).Error; err != nil {
+	if err := s.keyset(q, "email", p).Find(&rows).Error; err != nil {
 		return nil, s.translate(ctx, "list users", err)
 	}
 	out := make([]survey.User, len(rows))
@@ -79,6 +96,10 @@ func (s *Store) User(ctx context.Context, sc survey.Scope, id string) (survey.Us
 	}
 	return toUser(row), nil
 }
+
+// likeEscaper escapes the wildcards of LIKE (with ESCAPE '\\') in a
+// piece of text to match as it is.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
 
 // userScope limits a query of users to those sc sees: every account, or
 // those of one administration.
@@ -148,11 +169,8 @@ func (s *Store) UpdateUser(ctx context.Context, sc survey.Scope, id string, deci
 // Errors: ErrNotFound, ErrConflict (still referred to), and those of decide.
 func (s *Store) DeleteUser(ctx context.Context, sc survey.Scope, id string, decide func(survey.UserRecord) error) error {
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
-		row, rec, err := s.userRecord(tx, sc, id)
+		row, err := s.decidedUser(tx, sc, id, decide)
 		if err != nil {
-			return err
-		}
-		if err := decide(rec); err != nil {
 			return err
 		}
 		if err := tx.Where("user_id = ?", row.ID).Delete(&refreshTokenRow{}).Error; err != nil {
@@ -168,6 +186,16 @@ func (s *Store) DeleteUser(ctx context.Context, sc survey.Scope, id string, deci
 		return survey.Errorf(survey.ErrConflict, "this account is still referred to and cannot be deleted; disable it instead")
 	}
 	return s.translate(ctx, "delete user", err)
+}
+
+// decidedUser reads the account id that sc sees, as userRecord does, and
+// returns its row if decide allows the change, else decide's error.
+func (s *Store) decidedUser(tx *gorm.DB, sc survey.Scope, id string, decide func(survey.UserRecord) error) (userRow, error) {
+	row, rec, err := s.userRecord(tx, sc, id)
+	if err != nil {
+		return row, err
+	}
+	return row, decide(rec)
 }
 
 // userRecord locks the account changes (lockUserChanges), reads (and on

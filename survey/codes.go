@@ -87,6 +87,12 @@ var (
 	CodeInvalidTime = Code{"invalid_time"}
 	// CodeInvalidCursor means a paging cursor that no page handed out.
 	CodeInvalidCursor = Code{"invalid_cursor"}
+	// CodeInvalidCSV means a line of a CSV file that cannot be read as
+	// one: a stray quote, or a number of fields other than the header's.
+	CodeInvalidCSV = Code{"invalid_csv"}
+	// CodeEmailTaken means an e-mail address that is already the address
+	// of an account.
+	CodeEmailTaken = Code{"email_taken"}
 	// CodeWeakPassword means a password that fails the password policy.
 	CodeWeakPassword = Code{"weak_password"}
 	// CodeUnknownAdministration means an administration code that names no

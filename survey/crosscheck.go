@@ -129,6 +129,15 @@ func isChoice(q *Question) bool {
 	return q.Type == TypeSingleChoice || q.Type == TypeMultiChoice
 }
 
+// typeKnown reports whether q has one of the four question types. A
+// question of another type is reported once, at its type; every check
+// that depends on the type (an indicator's method, a show_if or where
+// naming the question) is skipped, since it would only repeat that
+// problem under other paths.
+func typeKnown(q *Question) bool {
+	return isChoice(q) || q.Type == TypeNumber || q.Type == TypeText
+}
+
 // optionsOf returns the options of q and whether they are known. A question
 // whose options_ref names no set, or that has no options at all, is already
 // reported; checks that depend on its options are skipped rather than
@@ -178,7 +187,7 @@ func (c *documentChecker) checkQuestion(path string, q *Question, position int) 
 	c.checkText(path+".help", q.Help)
 	c.checkOptions(path+".options", q.Options)
 
-	known := q.Type == TypeSingleChoice || q.Type == TypeMultiChoice || q.Type == TypeNumber || q.Type == TypeText
+	known := typeKnown(q)
 	switch {
 	case isChoice(q):
 		switch {
@@ -238,6 +247,8 @@ func (c *documentChecker) checkCondition(path string, cond *Condition, before in
 		switch {
 		case target == nil:
 			c.v.Add(path+".question", CodeUnknownQuestion, "names no question of this questionnaire")
+		case !typeKnown(target):
+			target = nil
 		case before >= 0 && c.order[cond.Question] >= before:
 			c.v.Add(path+".question", CodeForwardReference, "must name a question that comes earlier")
 			target = nil
@@ -259,9 +270,9 @@ func (c *documentChecker) checkOptionKeys(path string, keys []string, q *Questio
 		return
 	}
 	var options map[string]Option
+	var list []Option
 	known := false
 	if q != nil {
-		var list []Option
 		list, known = c.optionsOf(q)
 		options = optionsByKey(list)
 	}
@@ -278,7 +289,7 @@ func (c *documentChecker) checkOptionKeys(path string, keys []string, q *Questio
 		o, ok := options[key]
 		switch {
 		case !ok:
-			c.v.Add(p, CodeUnknownOption, "is not an option of question %q", q.Key)
+			c.v.Add(p, CodeUnknownOption, "%s", notAnOption(q.Key, list))
 		case each != nil:
 			each(p, o)
 		}

@@ -58,6 +58,11 @@ type FieldError struct {
 	Field   string `json:"field"`
 	Code    Code   `json:"code"`
 	Message string `json:"message"`
+	// Question is the key of the question the problem lies in (a question
+	// of a questionnaire document, or the question an answer is for), when
+	// it has one: an index path alone does not tell an author which
+	// question to open.
+	Question string `json:"question,omitempty"`
 }
 
 // ValidationError lists every problem found in a well-formed but invalid

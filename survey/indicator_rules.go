@@ -20,8 +20,14 @@ func (c *documentChecker) checkIndicator(path string, ind *Indicator) {
 		}
 		seen[key] = true
 		questions[i] = c.questions[key]
-		if questions[i] == nil {
+		switch {
+		case questions[i] == nil:
 			c.v.Add(p, CodeUnknownQuestion, "names no question of this questionnaire")
+			allKnown = false
+		case !typeKnown(questions[i]):
+			// Its type is reported at the question; the method cannot
+			// be checked against it.
+			questions[i] = nil
 			allKnown = false
 		}
 	}
@@ -142,7 +148,9 @@ func (c *documentChecker) checkBreakdown(path string, ind *Indicator, questions 
 		seen[b] = true
 		// An options breakdown is a distribution over one question's
 		// options; with several questions there is no single list.
-		if b == BreakdownOptions && allKnown && (len(questions) != 1 || !isChoice(questions[0])) {
+		// Without questions, the indicator's missing questions are the
+		// problem, already reported.
+		if b == BreakdownOptions && allKnown && len(questions) > 0 && (len(questions) != 1 || !isChoice(questions[0])) {
 			c.v.Add(p, CodeNotAllowed, "the options breakdown needs exactly one single_choice or multi_choice question")
 		}
 	}

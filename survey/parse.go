@@ -3,54 +3,84 @@ package survey
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"reflect"
 	"slices"
-	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
+// maxShapeProblems is the most problems of the first pass of ParseDocument
+// after which the second pass still runs.
+const maxShapeProblems = 1000
+
 // ParseDocument decodes and validates a questionnaire document (docs/api.md,
-// "Questionnaire document"; docs/scoring.md for indicators).
+// "Questionnaire document"; docs/scoring.md for indicators; docs/questionnaires.md
+// for authors).
 //
-// It returns an *Error of kind ErrMalformed when raw is not valid JSON or not
-// a JSON object, and a *ValidationError listing every problem, each under its
-// JSON path (for example "sections[0].questions[2].options_ref"), when the
-// document is well-formed but invalid. Errors are sorted by path.
+// It returns an *Error of kind ErrMalformed when raw is not valid UTF-8, not
+// valid JSON (saying at which line and column, with an excerpt) or not a
+// JSON object, and a *ValidationError listing every problem, each under its
+// JSON path (for example "sections[0].questions[2].options_ref") and, when it
+// lies in a question, that question's key, when the document is well-formed
+// but invalid. Errors are sorted by path.
 //
-// Checking runs in two passes. The first compares the raw JSON with the shape
-// of Document (unknown members, wrong JSON types, duplicate member names);
-// only when that is clean is the document decoded and are the field rules
-// and cross-references checked, because decoding a document of the wrong
-// shape would hide or invent problems.
+// Checking runs in two passes, and both report. The first compares the raw
+// JSON with the shape of Document (unknown members, wrong JSON types,
+// duplicate member names) and sets every value of the wrong shape aside;
+// the rest is then decoded and the field rules and cross-references are
+// checked. What the second pass would say about a value set aside (it is
+// missing, or it breaks a rule of its parent) only follows from the first
+// problem, so it is left out: an author sees every independent problem at
+// once, and each only once. (Beyond maxShapeProblems problems of shape, the
+// second pass is skipped.)
 func ParseDocument(raw []byte) (*Document, error) {
+	if !utf8.Valid(raw) {
+		return nil, invalidUTF8(raw)
+	}
 	if !json.Valid(raw) {
-		return nil, Errorf(ErrMalformed, "the questionnaire is not valid JSON")
+		return nil, syntaxError(raw)
 	}
 	tree, err := decodeTree(raw)
 	if err != nil {
 		return nil, Errorf(ErrMalformed, "the questionnaire is not valid JSON")
 	}
-	if _, ok := tree.(map[string]any); !ok {
+	root, ok := tree.(map[string]any)
+	if !ok {
 		return nil, Errorf(ErrMalformed, "the questionnaire must be a JSON object")
 	}
 
 	v := &ValidationError{}
-	scanRawJSON(raw, v)
-	checkShape("", tree, reflect.TypeFor[Document](), v)
-	if err := sortedErr(v); err != nil {
-		return nil, err
-	}
+	shape := &shapeChecker{v: v, duplicates: scanRawJSON(raw, v), set: map[string]bool{}, parents: map[string]bool{}}
+	shape.check("", root, reflect.TypeFor[Document]())
 
+	if len(v.Errors) > maxShapeProblems {
+		// A document this broken is not worth the second pass: no answer
+		// lists more than the first hundred problems anyway, and decoding
+		// a million values set aside would only make work.
+		return nil, sortedErr(v)
+	}
+	decoded := raw
+	if len(shape.set) > 0 {
+		if decoded, err = json.Marshal(root); err != nil {
+			return nil, Errorf(ErrMalformed, "the questionnaire cannot be decoded")
+		}
+	}
 	var d Document
-	if err := json.Unmarshal(raw, &d); err != nil {
-		// The shape pass accepts only what encoding/json can decode, so
-		// this is a bug; it must still not reach the client as a raw
+	if err := json.Unmarshal(decoded, &d); err != nil {
+		// The shape pass sets aside whatever encoding/json cannot decode,
+		// so this is a bug; it must still not reach the client as a raw
 		// decoder message.
 		return nil, Errorf(ErrMalformed, "the questionnaire cannot be decoded")
 	}
-	checkFieldRules(&d, v)
-	checkDocument(&d, v)
+	rules := &ValidationError{}
+	checkFieldRules(&d, rules)
+	checkDocument(&d, rules)
+	for _, fe := range rules.Errors {
+		if !shape.explains(fe.Field) {
+			v.Errors = append(v.Errors, fe)
+		}
+	}
+	nameQuestions(root, v)
 	if err := sortedErr(v); err != nil {
 		return nil, err
 	}
@@ -87,7 +117,8 @@ func decodeTree(raw []byte) (any, error) {
 // name or string that holds the NUL character, written \u0000 in JSON:
 // PostgreSQL refuses it in text, so such a request must be refused before
 // it reaches the database, the same way on both databases.
-func scanRawJSON(raw []byte, v *ValidationError) {
+func scanRawJSON(raw []byte, v *ValidationError) (duplicates map[string]bool) {
+	duplicates = map[string]bool{}
 	type frame struct {
 		path      string
 		object    bool
@@ -113,7 +144,7 @@ func scanRawJSON(raw []byte, v *ValidationError) {
 	for {
 		tok, err := dec.Token()
 		if err != nil {
-			return // io.EOF; raw was checked with json.Valid before
+			return duplicates // io.EOF; raw was checked with json.Valid before
 		}
 		if d, ok := tok.(json.Delim); ok && (d == '}' || d == ']') {
 			if len(stack) > 0 {
@@ -133,6 +164,7 @@ func scanRawJSON(raw []byte, v *ValidationError) {
 			}
 			if top.seen[key] {
 				v.Add(memberPath(top.path, key), CodeDuplicateKey, "the member %q appears more than once in this object", key)
+				duplicates[memberPath(top.path, key)] = true
 			}
 			top.seen[key] = true
 			top.key = key
@@ -158,108 +190,6 @@ func scanRawJSON(raw []byte, v *ValidationError) {
 			}
 			valueDone()
 		}
-	}
-}
-
-var scoreType = reflect.TypeFor[Score]()
-
-// checkShape compares the decoded JSON value at path with the Go type t it
-// will be decoded into, reporting unknown members and wrong JSON types. It
-// accepts exactly what json.Unmarshal would decode into t without error,
-// except that null is refused where the Go type cannot represent it (a plain
-// string, number or boolean), since json.Unmarshal would silently ignore it.
-func checkShape(path string, value any, t reflect.Type, v *ValidationError) {
-	if t == scoreType {
-		if value == nil {
-			return
-		}
-		if n, ok := value.(json.Number); ok {
-			checkFloat(path, n, v)
-			return
-		}
-		v.Add(path, CodeWrongType, "must be a number or null")
-		return
-	}
-	switch t.Kind() {
-	case reflect.Pointer:
-		if value != nil {
-			checkShape(path, value, t.Elem(), v)
-		}
-	case reflect.Struct:
-		obj, ok := value.(map[string]any)
-		if !ok {
-			v.Add(path, CodeWrongType, "must be an object")
-			return
-		}
-		for _, name := range sortedKeys(obj) {
-			ft := fieldTypeByJSONName(t, name)
-			if ft == nil {
-				v.Add(memberPath(path, name), CodeUnknownField, "is not a member of this object")
-				continue
-			}
-			checkShape(memberPath(path, name), obj[name], ft, v)
-		}
-	case reflect.Map:
-		if value == nil {
-			return
-		}
-		obj, ok := value.(map[string]any)
-		if !ok {
-			v.Add(path, CodeWrongType, "must be an object")
-			return
-		}
-		for _, name := range sortedKeys(obj) {
-			checkShape(memberPath(path, name), obj[name], t.Elem(), v)
-		}
-	case reflect.Slice:
-		if value == nil {
-			return
-		}
-		arr, ok := value.([]any)
-		if !ok {
-			v.Add(path, CodeWrongType, "must be an array")
-			return
-		}
-		for i, elem := range arr {
-			checkShape(indexPath(path, i), elem, t.Elem(), v)
-		}
-	case reflect.String:
-		if _, ok := value.(string); !ok {
-			v.Add(path, CodeWrongType, "must be a string")
-		}
-	case reflect.Bool:
-		if _, ok := value.(bool); !ok {
-			v.Add(path, CodeWrongType, "must be true or false")
-		}
-	case reflect.Float32, reflect.Float64:
-		n, ok := value.(json.Number)
-		if !ok {
-			v.Add(path, CodeWrongType, "must be a number")
-			return
-		}
-		checkFloat(path, n, v)
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		n, ok := value.(json.Number)
-		if !ok {
-			v.Add(path, CodeWrongType, "must be an integer")
-			return
-		}
-		// encoding/json decodes integers with ParseInt, so 1e3 or 4.0
-		// would fail there; refuse them here with a clear message.
-		i, err := strconv.ParseInt(string(n), 10, 64)
-		if err != nil || reflect.Zero(t).OverflowInt(i) {
-			v.Add(path, CodeWrongType, "must be an integer without fraction or exponent")
-		}
-	}
-}
-
-func checkFloat(path string, n json.Number, v *ValidationError) {
-	if _, err := strconv.ParseFloat(string(n), 64); err != nil {
-		if errors.Is(err, strconv.ErrRange) {
-			v.Add(path, CodeWrongType, "is beyond the range of a 64-bit floating-point number")
-			return
-		}
-		v.Add(path, CodeWrongType, "must be a number")
 	}
 }
 

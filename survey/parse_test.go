@@ -230,7 +230,7 @@ func TestParseDocumentShape(t *testing.T) {
 		{
 			name: "duplicate member at the root",
 			raw:  `{"key": "a", "default_language": "en", "key": "b", "title": {"en": "T"}, "sections": []}`,
-			want: []string{"key duplicate_key"},
+			want: []string{"key duplicate_key", "sections required"},
 		},
 		{
 			name: "duplicate members nested, including in a text map and in an unknown member",
@@ -258,12 +258,12 @@ func TestParseDocumentShape(t *testing.T) {
 			},
 		},
 		{
-			name: "shape problems hide rule problems until fixed",
+			name: "shape and rule problems are reported together",
 			edit: func(d map[string]any) {
-				d["key"] = "Not A Key"            // a rule problem, not reported yet
+				d["key"] = "Not A Key"            // a rule problem
 				question(d, 0, 0)["required"] = 1 // a shape problem
 			},
-			want: []string{"sections[0].questions[0].required wrong_type"},
+			want: []string{"key invalid_key", "sections[0].questions[0].required wrong_type"},
 		},
 	}
 	for _, tt := range tests {
@@ -633,7 +633,8 @@ func TestParseDocumentRules(t *testing.T) {
 				indicator(d, 8)["questions"] = []any{"ees_perf", "ees_performance", "ees_perf"}
 			},
 			want: []string{
-				"indicators[0].breakdown[0] not_allowed", // options breakdown without its question
+				// The options breakdown of indicator 0 lacks its question:
+				// that follows from the missing questions, not reported again.
 				"indicators[0].questions required",
 				"indicators[3].questions required",
 				"indicators[8].questions[1] unknown_question",

@@ -1,6 +1,7 @@
 package survey
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -82,4 +83,38 @@ func compareDigits(a, b string) int {
 		return c
 	}
 	return len(a) - len(b)
+}
+
+// questionPath matches the JSON path of a question of a document and
+// whatever follows it.
+var questionPath = regexp.MustCompile(`^sections\[(\d+)\]\.questions\[(\d+)\](?:[.\[]|$)`)
+
+// nameQuestions sets the Question of every problem of v that lies in a
+// question of the document tree (decoded JSON) to that question's key,
+// when the document gives it one as a string.
+func nameQuestions(tree map[string]any, v *ValidationError) {
+	for i := range v.Errors {
+		m := questionPath.FindStringSubmatch(v.Errors[i].Field)
+		if m == nil {
+			continue
+		}
+		si, err1 := strconv.Atoi(m[1])
+		qi, err2 := strconv.Atoi(m[2])
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		sections, _ := tree["sections"].([]any)
+		if si >= len(sections) {
+			continue
+		}
+		section, _ := sections[si].(map[string]any)
+		questions, _ := section["questions"].([]any)
+		if qi >= len(questions) {
+			continue
+		}
+		question, _ := questions[qi].(map[string]any)
+		if key, ok := question["key"].(string); ok {
+			v.Errors[i].Question = key
+		}
+	}
 }

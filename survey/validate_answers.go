@@ -65,6 +65,7 @@ func PrepareSubmission(doc *Document, answers Answers) (Answers, []AnswerRow, er
 		if !given || a.empty {
 			if q.Required {
 				v.Add(memberPath("answers", q.Key), CodeRequired, "this question must be answered")
+				nameQuestionSince(v, len(v.Errors)-1, q.Key)
 			}
 			continue
 		}
@@ -167,6 +168,7 @@ func reportUnknownAnswers(doc *Document, answers Answers, v *ValidationError) {
 	for _, key := range sortedKeys(answers) {
 		if !known[key] {
 			v.Add(memberPath("answers", key), CodeUnknownQuestion, "the questionnaire has no such question")
+			nameQuestionSince(v, len(v.Errors)-1, key)
 		}
 	}
 }
@@ -186,6 +188,7 @@ type answer struct {
 func checkAnswer(doc *Document, q *Question, raw json.RawMessage, v *ValidationError) (answer, bool) {
 	path := memberPath("answers", q.Key)
 	before := len(v.Errors)
+	defer nameQuestionSince(v, before, q.Key)
 	value, err := decodeAnswer(raw)
 	if err != nil {
 		v.Add(path, CodeWrongType, "is not a valid JSON value")
@@ -203,7 +206,7 @@ func checkAnswer(doc *Document, q *Question, raw json.RawMessage, v *ValidationE
 			return answer{}, false
 		}
 		if _, ok := hasOption(doc.OptionsOf(q), key); !ok {
-			v.Add(path, CodeNotAnOption, "is not an option of this question")
+			v.Add(path, CodeNotAnOption, "%s", notAnOption("", doc.OptionsOf(q)))
 		}
 		a.selected = []string{key}
 	case TypeMultiChoice:
@@ -228,7 +231,7 @@ func checkAnswer(doc *Document, q *Question, raw json.RawMessage, v *ValidationE
 			default:
 				seen[key] = true
 				if !options[key] {
-					v.Add(p, CodeNotAnOption, "is not an option of this question")
+					v.Add(p, CodeNotAnOption, "%s", notAnOption("", doc.OptionsOf(q)))
 				}
 				a.selected = append(a.selected, key)
 			}

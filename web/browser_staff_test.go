@@ -14,6 +14,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/customs-survey/surveyd/auth"
+	"github.com/customs-survey/surveyd/campaigns"
 	"github.com/customs-survey/surveyd/internal/browsertest"
 )
 
@@ -66,7 +68,8 @@ func fullAnswers(which int) url.Values {
 }
 
 // progressRow is the row of the progress table for an administration:
-// respondents, drafts, submitted.
+// respondents, drafts, submitted, amendments not yet submitted, the last
+// submission.
 func progressRow(t *testing.T, ctx context.Context, administration string) []string {
 	t.Helper()
 	return browsertest.Eval[[]string](t, ctx, `(adm => {
@@ -88,16 +91,18 @@ func TestBrowserCoordinator(t *testing.T) {
 	}
 	browsertest.Axe(t, ctx, "progress")
 	before := progressRow(t, ctx, "BE")
-	// Respondents, drafts, submitted, amendments not yet submitted.
-	if len(before) != 4 || before[2] != "0" || before[3] != "0" {
-		t.Fatalf("BE before anyone submits: %q, want 4 cells, 0 submitted, 0 amendments", before)
+	// Respondents, drafts, submitted, amendments not yet submitted, the
+	// last submission.
+	if len(before) != 5 || before[2] != "0" || before[3] != "0" || before[4] != "None yet" {
+		t.Fatalf("BE before anyone submits: %q, want 5 cells, 0 submitted, 0 amendments, no submission", before)
 	}
 	submitAnswers(t, e, "resp_be@customs.example", fullAnswers(0))
 	if status := browsertest.Follow(t, ctx, chromedp.Reload()); status != http.StatusOK {
 		t.Fatalf("progress again: status %d", status)
 	}
-	if after := progressRow(t, ctx, "BE"); len(after) != 4 || after[0] != before[0] || after[2] != "1" || after[3] != "0" {
-		t.Errorf("BE after resp_be submitted: %q, want %s respondents and 1 submitted", after, before[0])
+	if after := progressRow(t, ctx, "BE"); len(after) != 5 || after[0] != before[0] || after[2] != "1" || after[3] != "0" ||
+		!strings.HasSuffix(after[4], " UTC") {
+		t.Errorf("BE after resp_be submitted: %q, want %s respondents, 1 submitted and its time", after, before[0])
 	}
 	if got := progressRow(t, ctx, "FR"); len(got) != 0 {
 		t.Errorf("a coordinator of BE sees FR's progress: %q", got)
@@ -260,4 +265,45 @@ func apiScoresOf(t *testing.T, e *env) apiScoresAnswer {
 		t.Fatalf("API scores: %d %s", res.StatusCode, raw)
 	}
 	return out
+}
+
+// TestBrowserCampaignCorrection: an admin corrects a campaign from its
+// overview, with the keyboard-free forms a browser without JavaScript
+// posts: a refused correction (no administration left) leads to the error
+// summary, a valid one back to the overview, which says so; every page
+// passes axe.
+func TestBrowserCampaignCorrection(t *testing.T) {
+	e := browserEnv(t)
+	ctx := browsertest.NewTab(t)
+	signIn(t, ctx, e, adminEmail, adminPassword)
+	browsertest.Navigate(t, ctx, e.server.URL+"/campaigns/customs-2023")
+	browsertest.Axe(t, ctx, "campaign with its corrections")
+
+	choose(t, ctx, "Invited administrations", "BE (Belgium)")
+	choose(t, ctx, "Invited administrations", "FR (France)")
+	if status := press(t, ctx, button(t, ctx, "Save the corrections")); status != http.StatusUnprocessableEntity {
+		t.Fatalf("no administration left: status %d", status)
+	}
+	if got := focused(t, ctx); got != "error-summary" {
+		t.Errorf("the focus is on %q, want the error summary", got)
+	}
+	if !strings.Contains(text(t, ctx, "#error-summary"), "Choose at least one administration") {
+		t.Errorf("the error summary: %s", text(t, ctx, "#error-summary"))
+	}
+	browsertest.Axe(t, ctx, "campaign correction refused")
+
+	choose(t, ctx, "Invited administrations", "BE (Belgium)")
+	choose(t, ctx, "Invited administrations", "DE (Germany)")
+	typeIn(t, ctx, "Title", "Customs survey 2023")
+	if status := press(t, ctx, button(t, ctx, "Save the corrections")); status != http.StatusOK {
+		t.Fatalf("the correction: status %d", status)
+	}
+	if main := text(t, ctx, "main"); !strings.Contains(main, "The campaign has been corrected.") || !strings.Contains(main, "Customs survey 2023") {
+		t.Errorf("after the correction:\n%s", main)
+	}
+	browsertest.Axe(t, ctx, "campaign corrected")
+	c, err := campaigns.New(e.store).Get(context.Background(), auth.Operator(), "customs-2023")
+	if err != nil || c.Title != "Customs survey 2023" || strings.Join(c.Administrations, ",") != "BE,DE" {
+		t.Errorf("the campaign after the correction: %+v, %v", c, err)
+	}
 }

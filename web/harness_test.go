@@ -19,6 +19,7 @@ import (
 	"github.com/customs-survey/surveyd/auth"
 	"github.com/customs-survey/surveyd/campaigns"
 	"github.com/customs-survey/surveyd/internal/dbtest"
+	"github.com/customs-survey/surveyd/internal/metrics"
 	"github.com/customs-survey/surveyd/questionnaires"
 	"github.com/customs-survey/surveyd/store"
 	"github.com/customs-survey/surveyd/survey"
@@ -72,8 +73,9 @@ func newEnv(t *testing.T, databaseURL string) *env {
 	}
 	sessions := auth.NewService(st, issuer, auth.DefaultThrottle, time.Hour, e.now)
 	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	pages := web.NewHandler(web.Config{Logger: log, Now: e.now}, web.Deps{Store: st, Auth: sessions})
-	e.server = httptest.NewServer(api.NewServer(api.Config{Logger: log, Now: e.now}, api.Deps{Store: st, Auth: sessions, Pages: pages}))
+	measured := metrics.New()
+	pages := web.NewHandler(web.Config{Logger: log, Now: e.now}, web.Deps{Store: st, Auth: sessions, Metrics: measured})
+	e.server = httptest.NewServer(api.NewServer(api.Config{Logger: log, Now: e.now}, api.Deps{Store: st, Auth: sessions, Pages: pages, Metrics: measured}))
 	t.Cleanup(e.server.Close)
 	return e
 }

@@ -68,6 +68,9 @@ func (s *server) page(for_ audience, fn pageFunc) http.Handler {
 			s.fail(w, r, v, err)
 			return
 		}
+		if passwordFirst(w, r, v) {
+			return
+		}
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(w, r.Body, s.cfg.BodyLimit)
 			if err := s.checkForm(r, v); err != nil {
@@ -126,6 +129,9 @@ var formActions = map[string]string{
 	"POST /questionnaires":                                  "questionnaire.create",
 	"POST /questionnaires/{key}/versions/{version}/publish": "questionnaire.publish",
 	"POST /users":                                           "user.create",
+	"POST /users/{id}/password-reset":                       "user.reset_password",
+	"POST /users/{id}/unlock":                               "user.unlock",
+	"POST /password":                                        "user.change_password",
 }
 
 // errSignedOut is a form posted by a browser whose session has ended.

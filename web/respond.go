@@ -238,12 +238,13 @@ type respCampaignRow struct {
 type respListPage struct {
 	Administration string
 	Open           []respCampaignRow // accepting answers
-	Past           []respCampaignRow // open but past their closing time
+	Past           []respCampaignRow // answered, no longer accepting answers: to read, with the receipt
 }
 
 // respondentCampaigns is /campaigns for a respondent: the campaigns of
-// their administration that the use case lists for them, each with its
-// closing time and the state of their response.
+// their administration that the use case lists for them (those they can
+// still answer, and those they answered, whatever their status), each with
+// its closing time and the state of their response.
 func (s *server) respondentCampaigns(w http.ResponseWriter, r *http.Request, v *visitor) error {
 	ctx, p := r.Context(), v.principal()
 	list, err := s.campaigns.List(ctx, p)

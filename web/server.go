@@ -8,6 +8,7 @@ import (
 
 	"github.com/customs-survey/surveyd/auth"
 	"github.com/customs-survey/surveyd/campaigns"
+	"github.com/customs-survey/surveyd/internal/metrics"
 	"github.com/customs-survey/surveyd/questionnaires"
 	"github.com/customs-survey/surveyd/responding"
 	"github.com/customs-survey/surveyd/scores"
@@ -35,6 +36,10 @@ type Config struct {
 type Deps struct {
 	Store *store.Store
 	Auth  *auth.Service
+	// Metrics, when set, receives the submissions and scoring done
+	// through the pages, as the API's do (the same set, so that /metrics
+	// counts both clients).
+	Metrics *metrics.Metrics
 }
 
 type server struct {
@@ -63,9 +68,13 @@ func NewHandler(cfg Config, deps Deps) http.Handler {
 		cfg.BodyLimit = 1 << 20
 	}
 	s := &server{cfg: cfg, log: cfg.Logger, now: cfg.Now, store: deps.Store, auth: deps.Auth,
-		users: users.New(deps.Store), questionnaires: questionnaires.New(deps.Store), campaigns: campaigns.New(deps.Store),
+		users: users.New(deps.Store), questionnaires: questionnaires.New(deps.Store), campaigns: campaigns.New(deps.Store).WithClock(cfg.Now),
 		responding: responding.New(deps.Store, cfg.Now), reports: scores.New(deps.Store, cfg.Now),
 		pages: parsePages()}
+	if deps.Metrics != nil {
+		s.responding = s.responding.WithObserver(deps.Metrics.Submission)
+		s.reports = s.reports.WithObserver(deps.Metrics.Scoring)
+	}
 	return s.routes()
 }
 
@@ -79,6 +88,8 @@ func (s *server) routes() http.Handler {
 	mux.Handle("GET /login", s.page(anyone, s.loginForm))
 	mux.Handle("POST /login", s.page(anyone, s.login))
 	mux.Handle("POST /logout", s.page(signedIn, s.logout))
+	mux.Handle("GET /password", s.page(signedIn, s.passwordForm))
+	mux.Handle("POST /password", s.page(signedIn, s.changePassword))
 
 	mux.Handle("GET /campaigns", s.page(signedIn, s.campaignList))
 	mux.Handle("GET /campaigns/{key}", s.page(signedIn, s.campaignPage))
@@ -92,12 +103,17 @@ func (s *server) routes() http.Handler {
 	// Coordinators and Commission staff (staff.go).
 	mux.Handle("POST /campaigns/{key}/open", s.page(admins, s.openCampaign))
 	mux.Handle("POST /campaigns/{key}/close", s.page(admins, s.closeCampaign))
+	mux.Handle("POST /campaigns/{key}/correct", s.page(admins, s.correctCampaign))
+	mux.Handle("POST /campaigns/{key}/reopen", s.page(admins, s.reopenCampaign))
+	mux.Handle("POST /campaigns/{key}/delete", s.page(admins, s.deleteCampaign))
 	mux.Handle("GET /campaigns/{key}/progress", s.page(staff, s.progress))
 	mux.Handle("GET /questionnaires", s.page(admins, s.questionnaireList))
 	mux.Handle("POST /questionnaires", s.page(admins, s.uploadQuestionnaire))
 	mux.Handle("POST /questionnaires/{key}/versions/{version}/publish", s.page(admins, s.publishQuestionnaire))
 	mux.Handle("GET /users", s.page(staff, s.userList))
 	mux.Handle("POST /users", s.page(staff, s.createUser))
+	mux.Handle("POST /users/{id}/password-reset", s.page(staff, s.resetUserPassword))
+	mux.Handle("POST /users/{id}/unlock", s.page(admins, s.unlockUser))
 
 	// Scores (scores.go); the downloads are /campaigns/{key}/scores/{key}.csv, .xlsx or .json.
 	mux.Handle("GET /campaigns/{key}/scores", s.page(admins, s.scoresPage))

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/customs-survey/surveyd/auth"
 	"github.com/customs-survey/surveyd/auth/passwords"
@@ -159,7 +160,7 @@ func (s *server) login(w http.ResponseWriter, r *http.Request, v *visitor) error
 	case errors.As(err, &throttled):
 		status = http.StatusTooManyRequests
 		w.Header().Set("Retry-After", throttled.RetryAfterSeconds())
-		view.Problems.add("email", v.T("login.throttled"))
+		view.Problems.add("email", v.T("login.throttled_until", retryTime(throttled)))
 	case errors.Is(err, passwords.ErrBusy):
 		status = http.StatusServiceUnavailable
 		w.Header().Set("Retry-After", "1")
@@ -184,8 +185,19 @@ func (s *server) login(w http.ResponseWriter, r *http.Request, v *visitor) error
 	}
 	setCookie(w, sessionCookie(s.secure(r)), b.Token, s.secure(r), 0)
 	setCookie(w, loginCSRFCookie(s.secure(r)), "", s.secure(r), -1)
+	if b.Principal.MustChangePassword {
+		// Signed in with the one-time password of a reset: a new password
+		// comes first.
+		next = "/password"
+	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
+}
+
+// retryTime is when a throttled sign-in may be tried again, to the minute,
+// rounded up so that the time shown is never too early.
+func retryTime(t *auth.ThrottledError) string {
+	return staffShowTime(t.At.Add(time.Minute - 1).Truncate(time.Minute)).Text
 }
 
 // logout ends the session on the server and clears its cookie.

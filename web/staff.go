@@ -42,6 +42,7 @@ type staffCampaignRow struct {
 
 type staffCampaignsView struct {
 	Campaigns []staffCampaignRow
+	Done      string // the word of what was just done, if anything
 }
 
 // staffCampaigns is /campaigns for coordinators and admins: the campaigns
@@ -55,6 +56,9 @@ func (s *server) staffCampaigns(w http.ResponseWriter, r *http.Request, v *visit
 		return err
 	}
 	view := staffCampaignsView{Campaigns: make([]staffCampaignRow, 0, len(list))}
+	if r.URL.Query().Get("done") == "deleted" {
+		view.Done = "staff.delete.done"
+	}
 	for _, c := range list {
 		progress, err := s.campaigns.Progress(r.Context(), p, c.Key)
 		if err != nil {
@@ -102,6 +106,16 @@ type staffOverviewView struct {
 	CanClose        bool
 	Done            string
 	Problems        problems
+	// The corrections an admin may make now (staff_corrections.go), and
+	// the values their forms show.
+	CanCorrect bool // closing date and administrations (not closed)
+	CanReopen  bool
+	CanDelete  bool
+	Form       staffCorrectForm
+	Reopened   *staffTime
+	// sent and chosen are the values of a refused correction, shown again.
+	sent   *staffCorrectForm
+	chosen []string
 }
 
 // campaignOverview is /campaigns/{key} for staff: the campaign's fields and
@@ -114,6 +128,10 @@ func (s *server) campaignOverview(w http.ResponseWriter, r *http.Request, v *vis
 		view.Done = "staff.overview.opened"
 	case "closed":
 		view.Done = "staff.overview.closed"
+	case "corrected":
+		view.Done = "staff.correct.done"
+	case "reopened":
+		view.Done = "staff.reopen.done"
 	}
 	return s.showOverview(w, r, v, http.StatusOK, view)
 }
@@ -132,6 +150,15 @@ func (s *server) showOverview(w http.ResponseWriter, r *http.Request, v *visitor
 	view.Administrations = c.Administrations
 	view.CanOpen = admin && c.Status == survey.StatusDraft
 	view.CanClose = admin && c.Status == survey.StatusOpen
+	view.CanCorrect = admin && c.Status != survey.StatusClosed
+	view.CanReopen = admin && c.Status == survey.StatusClosed
+	view.CanDelete = admin && c.Status == survey.StatusDraft
+	view.Reopened = staffLast(c.ReopenedAt)
+	if admin {
+		if view.Form, err = s.correctionForm(r, c, view.sent, view.chosen); err != nil {
+			return err
+		}
+	}
 	return s.render(w, r, v, status, "staff_campaign", view)
 }
 
@@ -200,17 +227,39 @@ func (s *server) showConflict(w http.ResponseWriter, r *http.Request, v *visitor
 
 type staffProgressView struct {
 	Progress survey.Progress
+	Rows     []staffProgressRow
+	Last     *staffTime // the latest submission of all rows, nil for none
+}
+
+// staffProgressRow is one administration's progress, with the time of its
+// latest submission (nil for none).
+type staffProgressRow struct {
+	survey.ProgressRow
+	Last *staffTime
+}
+
+// staffLast is the time of a latest submission as the pages show it, or nil.
+func staffLast(at *time.Time) *staffTime {
+	if at == nil {
+		return nil
+	}
+	t := staffShowTime(*at)
+	return &t
 }
 
 // progress is /campaigns/{key}/progress: per invited administration its
 // respondents, drafts and submitted responses, with totals; a coordinator
 // gets their own administration's row only (campaigns.Service.Progress).
-// Pending amendments are not counted apart: the use case does not tell
-// them.
+// Pending amendments are counted apart, and each row has the time of its
+// administration's latest submission.
 func (s *server) progress(w http.ResponseWriter, r *http.Request, v *visitor) error {
 	p, err := s.campaigns.Progress(r.Context(), v.principal(), r.PathValue("key"))
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, v, http.StatusOK, "staff_progress", staffProgressView{Progress: p})
+	view := staffProgressView{Progress: p, Last: staffLast(p.Totals.LastSubmittedAt)}
+	for _, row := range p.Rows {
+		view.Rows = append(view.Rows, staffProgressRow{ProgressRow: row, Last: staffLast(row.LastSubmittedAt)})
+	}
+	return s.render(w, r, v, http.StatusOK, "staff_progress", view)
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -125,9 +124,12 @@ func (s *server) uploadQuestionnaire(w http.ResponseWriter, r *http.Request, v *
 	switch {
 	case err == nil:
 	case errors.Is(err, survey.ErrMalformed):
-		view.Problems.add(field, v.T("staff.upload.malformed"))
+		// The reason names the line, the column and an excerpt (in the
+		// service's words, as the API and surveyd questionnaire check
+		// give it).
+		view.Problems.add(field, v.T("staff.upload.malformed", err.Error()))
 	case errors.As(err, &invalid):
-		view.Groups = groupDocumentErrors(raw, invalid)
+		view.Groups = groupDocumentErrors(invalid)
 		view.Problems.add(field, v.T(staffCounted("staff.upload.invalid", len(invalid.Errors)), len(invalid.Errors)))
 		for _, g := range view.Groups {
 			switch {
@@ -184,17 +186,15 @@ func uploadedDocument(r *http.Request) (raw []byte, field string, err error) {
 }
 
 // docQuestionPath matches the JSON path of a question, and what follows it.
-var docQuestionPath = regexp.MustCompile(`^(sections\[(\d+)\]\.questions\[(\d+)\])((?:[.\[].*)?)$`)
+var docQuestionPath = regexp.MustCompile(`^(sections\[\d+\]\.questions\[\d+\])((?:[.\[].*)?)$`)
 
 // groupDocumentErrors groups the problems of a document by question: a
 // problem whose path lies under sections[i].questions[j] goes under that
-// question, named by the key the document gives it (when it gives a
-// string), the rest of the path shown within it; every other problem goes
+// question, named by the key the problem carries (when the document gives
+// one), the rest of the path shown within it; every other problem goes
 // under the document, with its whole path. The groups follow the
 // document: the document's own problems first, then each question's.
-func groupDocumentErrors(raw []byte, invalid *survey.ValidationError) []docProblems {
-	var tree any
-	_ = json.Unmarshal(raw, &tree) // ParseDocument has checked it is JSON
+func groupDocumentErrors(invalid *survey.ValidationError) []docProblems {
 	rest := docProblems{ID: "document-problems"}
 	var questions []docProblems
 	index := map[string]int{}
@@ -209,10 +209,9 @@ func groupDocumentErrors(raw []byte, invalid *survey.ValidationError) []docProbl
 		if !ok {
 			i = len(questions)
 			index[m[1]] = i
-			questions = append(questions, docProblems{ID: "question-problems-" + strconv.Itoa(i+1), Path: m[1],
-				Question: docQuestionKey(tree, m[2], m[3])})
+			questions = append(questions, docProblems{ID: "question-problems-" + strconv.Itoa(i+1), Path: m[1], Question: fe.Question})
 		}
-		e.Path = strings.TrimPrefix(m[4], ".")
+		e.Path = strings.TrimPrefix(m[2], ".")
 		questions[i].Errors = append(questions[i].Errors, e)
 	}
 	var out []docProblems
@@ -220,29 +219,6 @@ func groupDocumentErrors(raw []byte, invalid *survey.ValidationError) []docProbl
 		out = append(out, rest)
 	}
 	return append(out, questions...)
-}
-
-// docQuestionKey is the key member of sections[section].questions[question]
-// in a decoded document, or "" when that is not a non-empty string.
-func docQuestionKey(tree any, section, question string) string {
-	si, err1 := strconv.Atoi(section)
-	qi, err2 := strconv.Atoi(question)
-	if err1 != nil || err2 != nil {
-		return ""
-	}
-	doc, _ := tree.(map[string]any)
-	sections, _ := doc["sections"].([]any)
-	if si >= len(sections) {
-		return ""
-	}
-	sec, _ := sections[si].(map[string]any)
-	qs, _ := sec["questions"].([]any)
-	if qi >= len(qs) {
-		return ""
-	}
-	q, _ := qs[qi].(map[string]any)
-	key, _ := q["key"].(string)
-	return key
 }
 
 // publishQuestionnaire publishes a draft version (POST

@@ -385,7 +385,8 @@ func TestOpenAndCloseCampaign(t *testing.T) {
 			t.Errorf("audit of the close: %+v", ev)
 		}
 		p = b.get(p.Location)
-		if !strings.Contains(p.Body, "The campaign is closed") || strings.Contains(p.Body, `action="/campaigns/fr-only/`) {
+		if !strings.Contains(p.Body, "The campaign is closed") || strings.Contains(p.Body, `action="/campaigns/fr-only/open"`) ||
+			strings.Contains(p.Body, `action="/campaigns/fr-only/close"`) || !strings.Contains(p.Body, `action="/campaigns/fr-only/reopen"`) {
 			t.Errorf("after the close:\n%s", p.Body)
 		}
 		for _, form := range []url.Values{nil, {"confirm": {"yes"}}} {
@@ -417,10 +418,10 @@ func TestProgressPage(t *testing.T) {
 			who  string
 			want [][]string
 		}{
-			{"admin", [][]string{{"Administration", "Respondents", "Drafts", "Submitted", "Amendments not yet submitted"},
-				{"BE", "2", "0", "1", "0"}, {"FR", "1", "1", "0", "0"}, {"Total", "3", "1", "1", "0"}}},
-			{"coord_be", [][]string{{"Administration", "Respondents", "Drafts", "Submitted", "Amendments not yet submitted"},
-				{"BE", "2", "0", "1", "0"}, {"Total", "2", "0", "1", "0"}}},
+			{"admin", [][]string{{"Administration", "Respondents", "Drafts", "Submitted", "Amendments not yet submitted", "Last submission"},
+				{"BE", "2", "0", "1", "0", "UTC"}, {"FR", "1", "1", "0", "0", "None yet"}, {"Total", "3", "1", "1", "0", "UTC"}}},
+			{"coord_be", [][]string{{"Administration", "Respondents", "Drafts", "Submitted", "Amendments not yet submitted", "Last submission"},
+				{"BE", "2", "0", "1", "0", "UTC"}, {"Total", "2", "0", "1", "0", "UTC"}}},
 		} {
 			t.Run(tt.who, func(t *testing.T) {
 				p := staffSignIn(e, tt.who).get("/campaigns/mini-2024/progress")
@@ -432,6 +433,10 @@ func TestProgressPage(t *testing.T) {
 					t.Fatalf("rows %v, want %v", rows, tt.want)
 				}
 				for i := range rows {
+					// The last submission is a time ("… UTC"), or says none.
+					if n := len(rows[i]); n > 0 && i > 0 && strings.HasSuffix(rows[i][n-1], " UTC") {
+						rows[i][n-1] = "UTC"
+					}
 					if strings.Join(rows[i], "|") != strings.Join(tt.want[i], "|") {
 						t.Errorf("row %d: %v, want %v", i, rows[i], tt.want[i])
 					}
@@ -673,7 +678,7 @@ func TestUploadQuestionnaire(t *testing.T) {
 			field, msg       string
 		}{
 			{"the same key", doc2, "", 409, "json", "A questionnaire with the key mini_two exists already"},
-			{"not JSON", "{", "", 422, "json", "The document is not a JSON object"},
+			{"not JSON", "{\n  \"key\": maybe", "", 422, "json", "The document is not a JSON object: check its brackets, commas and quotes (the questionnaire is not valid JSON: line 2, column 10: invalid character &#39;m&#39; looking for beginning of value, at: &#34;key&#34;: maybe)"},
 			{"nothing", "", "", 422, "document", "Choose a file or paste the document"},
 			{"the file wins", "{", "x.json", 422, "document", "The document is not a JSON object"},
 		} {

@@ -24,6 +24,17 @@ var staffUserFields = []string{"email", "password", "role", "administration"}
 type staffUserRow struct {
 	survey.User
 	Created staffTime
+	// CanReset and CanUnlock: the visitor may reset the account's password
+	// (admins: any; coordinators: their respondents) or unlock it (admins).
+	CanReset, CanUnlock bool
+}
+
+// staffReset is a reset just made: its one-time password is shown this
+// once, never again.
+type staffReset struct {
+	Email           string
+	OneTimePassword string
+	Expires         staffTime
 }
 
 type staffUsersView struct {
@@ -35,6 +46,8 @@ type staffUsersView struct {
 	Form            staffUserForm
 	Problems        problems
 	Created         string // the e-mail of the account just created
+	Unlocked        string // the e-mail of the account just unlocked
+	Reset           *staffReset
 	// PasswordMin is the password policy's shortest length, for the
 	// hint; the policy itself is the use case's.
 	PasswordMin int
@@ -53,12 +66,18 @@ func (s *server) showUsers(w http.ResponseWriter, r *http.Request, v *visitor, s
 	if err != nil {
 		return err
 	}
+	unlocked := r.URL.Query().Get("unlocked")
 	view.PasswordMin = passwords.MinLength
 	view.Users = make([]staffUserRow, len(list))
 	for i, u := range list {
-		view.Users[i] = staffUserRow{User: u, Created: staffShowTime(u.CreatedAt)}
+		view.Users[i] = staffUserRow{User: u, Created: staffShowTime(u.CreatedAt),
+			CanReset:  p.Role == auth.RoleAdmin || u.Role == string(auth.RoleRespondent),
+			CanUnlock: p.Role == auth.RoleAdmin}
 		if created != "" && u.ID == created {
 			view.Created = u.Email
+		}
+		if unlocked != "" && u.ID == unlocked {
+			view.Unlocked = u.Email
 		}
 	}
 	if p.Role == auth.RoleAdmin {
@@ -132,4 +151,34 @@ func staffUserProblems(v *visitor, invalid *survey.ValidationError) problems {
 		}
 	}
 	return p
+}
+
+// resetUserPassword resets an account's password (users.Service.ResetPassword)
+// and shows the one-time password on the page it answers, once: it is in
+// no address, and a reload asks before posting again (which would make
+// another).
+func (s *server) resetUserPassword(w http.ResponseWriter, r *http.Request, v *visitor) error {
+	id := r.PathValue("id")
+	reset, err := s.users.ResetPassword(r.Context(), v.principal(), id)
+	if err != nil {
+		s.audit(r, v, "user.reset_password", survey.AuditTarget("id", id), statusOf(err))
+		return err
+	}
+	s.audit(r, v, "user.reset_password", survey.AuditTarget("id", id), http.StatusOK)
+	return s.showUsers(w, r, v, http.StatusOK, staffUsersView{Reset: &staffReset{Email: reset.User.Email,
+		OneTimePassword: reset.OneTimePassword, Expires: staffShowTime(reset.ExpiresAt)}}, "")
+}
+
+// unlockUser forgives an account's failed sign-ins (users.Service.Unlock)
+// and goes back to the list, which says so.
+func (s *server) unlockUser(w http.ResponseWriter, r *http.Request, v *visitor) error {
+	id := r.PathValue("id")
+	_, err := s.users.Unlock(r.Context(), v.principal(), id)
+	if err != nil {
+		s.audit(r, v, "user.unlock", survey.AuditTarget("id", id), statusOf(err))
+		return err
+	}
+	s.audit(r, v, "user.unlock", survey.AuditTarget("id", id), http.StatusSeeOther)
+	http.Redirect(w, r, "/users?unlocked="+url.QueryEscape(id), http.StatusSeeOther)
+	return nil
 }

@@ -37,6 +37,10 @@ var ErrBusy = errors.New("password hashing is at capacity; try again shortly")
 // hashBudget is the process's budget; it is replaced, never changed.
 var hashBudget atomic.Pointer[memoryBudget]
 
+// inFlight counts the computations running now, inside the budget (not
+// those waiting for room), for the service's metrics.
+var inFlight atomic.Int64
+
 type memoryBudget struct {
 	sem  *semaphore.Weighted
 	size int64 // bytes
@@ -65,6 +69,10 @@ func SetMemoryBudget(bytes int64) int {
 // budget.
 func Slots() int { return int(hashBudget.Load().size / Memory()) }
 
+// InFlight is how many computations are running now. Compared with Slots,
+// it shows how close logins are to waiting for room in the budget.
+func InFlight() int { return int(inFlight.Load()) }
+
 // withHashMemory runs fn, an argon2id computation with parameters p, once
 // the budget has room for it. A computation larger than the whole budget
 // (a hash stored with larger parameters) runs alone. It fails with ErrBusy
@@ -81,6 +89,8 @@ func withHashMemory(ctx context.Context, p argonParams, fn func()) error {
 		return ErrBusy
 	}
 	defer b.sem.Release(need)
+	inFlight.Add(1)
+	defer inFlight.Add(-1)
 	fn()
 	return nil
 }

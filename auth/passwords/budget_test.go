@@ -61,6 +61,9 @@ func TestHashMemoryBudget(t *testing.T) {
 		if hashBudget.Load().sem.TryAcquire(1) {
 			t.Fatal("the budget has room beside three computations")
 		}
+		if n := InFlight(); n != 3 {
+			t.Errorf("InFlight() = %d with three computations running and two waiting, want 3", n)
+		}
 		close(stop)
 		for range 2 {
 			<-started
@@ -68,6 +71,9 @@ func TestHashMemoryBudget(t *testing.T) {
 		wg.Wait()
 		if p := peak.Load(); p != 3 {
 			t.Errorf("%d computations ran at once, want 3", p)
+		}
+		if n := InFlight(); n != 0 {
+			t.Errorf("InFlight() = %d once every computation ended, want 0", n)
 		}
 	})
 

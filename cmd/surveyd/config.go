@@ -43,6 +43,10 @@ type config struct {
 	// Pages serves the web pages at / (SURVEY_PAGES, on by default; off
 	// for an API-only deployment).
 	Pages bool
+	// MetricsAddr, if set, is a listener of its own for GET /metrics
+	// (SURVEY_METRICS_ADDR), which the main address then does not serve:
+	// for a port that only the scraper's network reaches.
+	MetricsAddr string
 	// SecureCookies marks the pages' cookies Secure even on plain HTTP
 	// requests (SURVEY_COOKIE_SECURE, off by default): set it when a proxy
 	// terminates TLS in front of the service. Requests that arrive over
@@ -84,6 +88,11 @@ func loadConfig(name string, args []string, getenv func(string) string, extra fu
 		cfg.TrustedProxies = append(cfg.TrustedProxies, p)
 	}
 	cfg.CORSOrigins = api.ParseOrigins(getenv("SURVEY_CORS_ORIGINS"))
+	if cfg.MetricsAddr = strings.TrimSpace(getenv("SURVEY_METRICS_ADDR")); cfg.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(cfg.MetricsAddr); err != nil {
+			return cfg, fs, fmt.Errorf("SURVEY_METRICS_ADDR: want an address such as :9090 or 127.0.0.1:9090, not %q", cfg.MetricsAddr)
+		}
+	}
 	cfg.ReadTimeout = 30 * time.Second
 	if v := getenv("SURVEY_READ_TIMEOUT"); v != "" {
 		d, err := time.ParseDuration(v)

@@ -33,6 +33,8 @@ const environment = `environment:
                          memory that concurrent password checks may use
                          (default 64MiB; each takes 19MiB, at least one runs)
   SURVEY_PAGES           on (default) or off: serve the web pages at /
+  SURVEY_METRICS_ADDR    serve GET /metrics on this address of its own
+                         (such as :9090) instead of the main one
   SURVEY_COOKIE_SECURE   on when a proxy terminates TLS in front of the service
 `
 
@@ -63,9 +65,21 @@ var commands = []command{
 		func(ctx context.Context, args []string, env cmdIO) error {
 			return migrate(ctx, args, env.getenv, env.stdout)
 		}},
+	{"questionnaire check", "validate a questionnaire document (FILE) offline, with the API's messages\n(docs/questionnaires.md is the authors' guide)",
+		func(ctx context.Context, args []string, env cmdIO) error {
+			return checkQuestionnaire(ctx, args, env.stdout)
+		}},
 	{"user create", "create an account: --email, --role, --administration; the password\nis read from standard input (or prompted for)",
 		func(ctx context.Context, args []string, env cmdIO) error {
 			return createUser(ctx, args, env.getenv, env.stdin, env.stdout)
+		}},
+	{"user reset-password", "give the account of --email a one-time password (printed once, valid 72 h)\nto be changed at the next sign-in; every session of the account ends",
+		func(ctx context.Context, args []string, env cmdIO) error {
+			return resetPassword(ctx, args, env.getenv, env.stdout)
+		}},
+	{"user import", "create respondents from a CSV file (--csv FILE: email, role,\nadministration); prints each account's one-time password",
+		func(ctx context.Context, args []string, env cmdIO) error {
+			return importUsers(ctx, args, env.getenv, env.stdout, env.stderr)
 		}},
 }
 

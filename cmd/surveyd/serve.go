@@ -15,6 +15,7 @@ import (
 	"github.com/customs-survey/surveyd/api"
 	"github.com/customs-survey/surveyd/auth"
 	"github.com/customs-survey/surveyd/auth/passwords"
+	"github.com/customs-survey/surveyd/internal/metrics"
 	"github.com/customs-survey/surveyd/store"
 	"github.com/customs-survey/surveyd/users"
 	"github.com/customs-survey/surveyd/web"
@@ -91,8 +92,20 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 	}
 
-	served := make(chan error, 1)
+	served := make(chan error, 2) // the main server's end, and the metrics server's
 	go func() { served <- srv.Serve(ln) }()
+	// The measurements, created once for the whole life of the command,
+	// served on the main address or on their own (SURVEY_METRICS_ADDR).
+	measured := metrics.New()
+	if cfg.MetricsAddr != "" {
+		metricsSrv, metricsLn, err := listenMetrics(cfg, measured, stdout, log)
+		if err != nil {
+			srv.Close()
+			return err
+		}
+		go func() { served <- metricsSrv.Serve(metricsLn) }()
+		defer metricsSrv.Close()
+	}
 
 	var st *store.Store
 	bootCtx, cancelBoot := context.WithCancel(ctx)
@@ -101,7 +114,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	var bootErr error
 	go func() {
 		defer close(booted)
-		st, bootErr = bootstrap(bootCtx, cfg, secret, log, handler, prepare)
+		st, bootErr = bootstrap(bootCtx, cfg, secret, measured, log, handler, prepare)
 	}()
 	// Once ready, old audit events are deleted in the background
 	// (SURVEY_AUDIT_RETENTION) until shutdown.
@@ -164,11 +177,11 @@ func (s *switchable) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // bootstrap connects to the database, applies migrations, creates the first
 // admin and loads the token key, retrying until it succeeds or ctx ends;
 // then it swaps the real API in.
-func bootstrap(ctx context.Context, cfg config, secret []byte, log *slog.Logger, handler *switchable,
+func bootstrap(ctx context.Context, cfg config, secret []byte, measured *metrics.Metrics, log *slog.Logger, handler *switchable,
 	prepare func(context.Context, *store.Store) error) (*store.Store, error) {
 	delay := 500 * time.Millisecond
 	for {
-		st, err := start(ctx, cfg, secret, log, handler, prepare)
+		st, err := start(ctx, cfg, secret, measured, log, handler, prepare)
 		if err == nil {
 			return st, nil
 		}
@@ -185,7 +198,7 @@ func bootstrap(ctx context.Context, cfg config, secret []byte, log *slog.Logger,
 	}
 }
 
-func start(ctx context.Context, cfg config, secret []byte, log *slog.Logger, handler *switchable,
+func start(ctx context.Context, cfg config, secret []byte, measured *metrics.Metrics, log *slog.Logger, handler *switchable,
 	prepare func(context.Context, *store.Store) error) (*store.Store, error) {
 	st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{Migrate: true, Logger: log})
 	if err != nil {
@@ -216,12 +229,12 @@ func start(ctx context.Context, cfg config, secret []byte, log *slog.Logger, han
 		return fail(err)
 	}
 	sessions := auth.NewService(st, issuer, auth.DefaultThrottle, refreshTTL, nil)
-	deps := api.Deps{Store: st, Auth: sessions}
+	deps := api.Deps{Store: st, Auth: sessions, Metrics: measured}
 	if cfg.Pages {
-		deps.Pages = web.NewHandler(web.Config{Logger: log, SecureCookies: cfg.SecureCookies, BodyLimit: cfg.BodyLimit}, web.Deps{Store: st, Auth: sessions})
+		deps.Pages = web.NewHandler(web.Config{Logger: log, SecureCookies: cfg.SecureCookies, BodyLimit: cfg.BodyLimit}, web.Deps{Store: st, Auth: sessions, Metrics: measured})
 	}
 	handler.set(api.NewServer(api.Config{BodyLimit: cfg.BodyLimit, Logger: log, TrustedProxies: cfg.TrustedProxies,
-		CORSOrigins: cfg.CORSOrigins}, deps))
+		CORSOrigins: cfg.CORSOrigins, MetricsElsewhere: cfg.MetricsAddr != ""}, deps))
 	log.Info("ready", "database", st.Dialect())
 	return st, nil
 }

@@ -39,6 +39,7 @@ func settingValues(t *testing.T, databaseURL, addr string) map[string]string {
 		"SURVEY_PASSWORD_HASH_MEMORY": "40MiB",
 		"SURVEY_PAGES":                "off",
 		"SURVEY_COOKIE_SECURE":        "on",
+		"SURVEY_METRICS_ADDR":         "127.0.0.1:0",
 	}
 }
 

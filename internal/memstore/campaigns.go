@@ -79,8 +79,8 @@ func (s *Store) CreateCampaign(ctx context.Context, in survey.NewCampaign) (surv
 	c := &campaign{ID: s.id(), Questionnaire: q, Previous: previous, Campaign: survey.Campaign{
 		NewCampaign: survey.NewCampaign{Key: in.Key, Year: in.Year, Questionnaire: q.Key, Version: q.Version,
 			OpensAt: in.OpensAt.UTC().Truncate(time.Microsecond), ClosesAt: in.ClosesAt.UTC().Truncate(time.Microsecond),
-			Administrations: slices.Sorted(slices.Values(in.Administrations)), MinCellSize: in.MinCellSize},
-		Status: survey.StatusDraft, CreatedAt: now, UpdatedAt: now}}
+			Administrations: slices.Sorted(slices.Values(in.Administrations)), MinCellSize: in.MinCellSize, Title: in.Title},
+		Status: survey.StatusDraft, CreatedAt: now, UpdatedAt: now, Revision: 1}}
 	if previous != nil {
 		c.PreviousCampaign = previous.Key
 	}
@@ -147,6 +147,11 @@ func (s *Store) SetCampaignStatus(ctx context.Context, key, from, to string) (su
 		return survey.Campaign{}, fmt.Errorf("set campaign status: status %q violates a check of the campaigns table", to)
 	}
 	c.Status, c.UpdatedAt = to, s.clock()
+	c.Revision++
+	if to == survey.StatusClosed {
+		at := c.UpdatedAt.UTC().Truncate(time.Microsecond)
+		c.LastClosedAt = &at
+	}
 	return c.copy(), nil
 }
 
@@ -200,6 +205,12 @@ func (s *Store) Progress(ctx context.Context, sc survey.Scope, key string) ([]su
 				row.Submitted++
 				if r.Pending {
 					row.PendingAmendments++
+				}
+			}
+			for _, sub := range r.Submissions {
+				if r.Campaign == c && r.Administration == code && (row.LastSubmittedAt == nil || sub.SubmittedAt.After(*row.LastSubmittedAt)) {
+					at := sub.SubmittedAt
+					row.LastSubmittedAt = &at
 				}
 			}
 		}
@@ -337,27 +348,12 @@ func (s *Store) EachSubmittedBatch(ctx context.Context, sc survey.Scope, key str
 	if err != nil {
 		return err
 	}
-	var afterAdministration, afterID string // the key of the last response passed
-	for {
+	return survey.EachExportBatch(func(afterAdministration, afterID string) ([]survey.ExportedResponse, bool, error) {
 		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("export responses: %w", err)
+			return nil, false, fmt.Errorf("export responses: %w", err)
 		}
-		batch, full, err := s.exportBatch(c, sc, afterAdministration, afterID)
-		if err != nil {
-			return err
-		}
-		if len(batch) == 0 {
-			return nil
-		}
-		last := batch[len(batch)-1]
-		afterAdministration, afterID = last.Administration, last.ResponseID
-		if err := fn(batch); err != nil {
-			return err
-		}
-		if !full {
-			return nil
-		}
-	}
+		return s.exportBatch(c, sc, afterAdministration, afterID)
+	}, fn)
 }
 
 // exportBatch reads the submitted responses of c that sc sees after the

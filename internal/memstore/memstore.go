@@ -54,6 +54,12 @@ type user struct {
 	// RefreshTokensRevokedAt is when every refresh token of the account
 	// was last revoked (the fake keeps no tokens).
 	RefreshTokensRevokedAt *time.Time
+	// OneTimePasswordExpiresAt is when the one-time password of a reset
+	// expires, if the password is one; LoginsForgivenAt is when the
+	// account's failed logins were last forgiven (the fake keeps no
+	// attempts, nor browser sessions).
+	OneTimePasswordExpiresAt *time.Time
+	LoginsForgivenAt         *time.Time
 }
 
 // questionnaire is a row of the questionnaires table: one version.

@@ -38,8 +38,9 @@ func (s *Store) CreateQuestionnaire(ctx context.Context, by string, doc *survey.
 	return q.copy()
 }
 
-// Questionnaires lists the latest version of every questionnaire, by key.
-func (s *Store) Questionnaires(ctx context.Context) ([]survey.Questionnaire, error) {
+// Questionnaires lists the latest version of every questionnaire, by key:
+// the page that page selects.
+func (s *Store) Questionnaires(ctx context.Context, page survey.PageRequest) ([]survey.Questionnaire, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("list questionnaires: %w", err)
 	}
@@ -61,7 +62,7 @@ func (s *Store) Questionnaires(ctx context.Context) ([]survey.Questionnaire, err
 	}
 	// Byte order, as the database's C collation and SQLite's BINARY sort.
 	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
-	return out, nil
+	return survey.PageOf(out, page, func(q survey.Questionnaire) string { return q.Key }), nil
 }
 
 // Questionnaire returns one version; version 0 means the latest.

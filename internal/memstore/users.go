@@ -204,6 +204,11 @@ type Account struct {
 	// RefreshTokensRevokedAt is when every refresh token of the account
 	// was last revoked.
 	RefreshTokensRevokedAt time.Time
+	// OneTimePasswordExpiresAt is when the one-time password of a reset
+	// expires, if the password is one; LoginsForgivenAt is when the
+	// account's failed logins were last forgiven.
+	OneTimePasswordExpiresAt time.Time
+	LoginsForgivenAt         time.Time
 }
 
 // Account returns a copy of the account id, whatever its administration,
@@ -221,6 +226,12 @@ func (s *Store) Account(id string) (Account, bool) {
 	}
 	if u.RefreshTokensRevokedAt != nil {
 		a.RefreshTokensRevokedAt = *u.RefreshTokensRevokedAt
+	}
+	if u.OneTimePasswordExpiresAt != nil {
+		a.OneTimePasswordExpiresAt = *u.OneTimePasswordExpiresAt
+	}
+	if u.LoginsForgivenAt != nil {
+		a.LoginsForgivenAt = *u.LoginsForgivenAt
 	}
 	return a, true
 }

@@ -25,6 +25,10 @@ func testCampaigns(t *testing.T, open Open) {
 	t.Run("import", func(t *testing.T) { testImportResponses(t, open) })
 	t.Run("progress", func(t *testing.T) { testCampaignProgress(t, open) })
 	t.Run("batches", func(t *testing.T) { testSubmittedBatches(t, open) })
+	t.Run("revisions", func(t *testing.T) { testCampaignRevisions(t, open) })
+	t.Run("change", func(t *testing.T) { testChangeCampaign(t, open) })
+	t.Run("delete", func(t *testing.T) { testDeleteCampaign(t, open) })
+	t.Run("respondent submissions", func(t *testing.T) { testRespondentSubmissions(t, open) })
 }
 
 // The campaigns of campaignFixture, each in the status given, of the
@@ -638,7 +642,7 @@ func testCampaignProgress(t *testing.T, open Open) {
 	}
 	b1 := campaignRespondent(t, st, "b1@bb.test", "BB")
 	campaignRespondent(t, st, "c1@cc.test", "CC")
-	at := time.Date(2024, 6, 1, 10, 0, 0, 0, time.UTC)
+	at := time.Date(2024, 3, 1, 10, 0, 0, 0, time.UTC) // before the clock: later submissions are the latest
 	row := func(administration string, respondents, drafts, submitted int) survey.ProgressRow {
 		return survey.ProgressRow{Administration: administration, Respondents: respondents, Drafts: drafts, Submitted: submitted}
 	}
@@ -648,11 +652,15 @@ func testCampaignProgress(t *testing.T, open Open) {
 	}
 	// The steps run in order on one store; each counts what the ones
 	// before it did. Active respondents are counted, disabled ones and
-	// coordinators are not; drafts are responses never submitted.
+	// coordinators are not; drafts are responses never submitted. Each row
+	// has the time of its administration's latest submission: an import's
+	// own time, or the step's (last, updated by submitted).
+	last := map[string]*time.Time{}
 	for _, c := range []struct {
-		name string
-		do   func(t *testing.T)
-		want []survey.ProgressRow // every row, by administration
+		name      string
+		do        func(t *testing.T)
+		want      []survey.ProgressRow // every row, by administration
+		submitted []string             // the administrations submitting at the step's time
 	}{
 		{name: "no response", do: func(*testing.T) {},
 			want: []survey.ProgressRow{row("AA", 2, 0, 0), row("BB", 1, 0, 0)}},
@@ -660,27 +668,40 @@ func testCampaignProgress(t *testing.T, open Open) {
 			if err := st.ImportResponses(ctx, "p2024", []survey.PreparedImport{imported(t, "BB", "x1", at, "a"), imported(t, "BB", "x2", at, "b")}); err != nil {
 				t.Fatal(err)
 			}
-		}, want: []survey.ProgressRow{row("AA", 2, 0, 0), row("BB", 3, 0, 2)}},
+		}, want: []survey.ProgressRow{row("AA", 2, 0, 0), row("BB", 3, 0, 2)}, submitted: []string{"imported BB"}},
 		{name: "a draft", do: func(t *testing.T) { Answer(t, st, "p2024", a1, choice("a"), false) },
 			want: []survey.ProgressRow{row("AA", 2, 1, 0), row("BB", 3, 0, 2)}},
 		{name: "a submission", do: func(t *testing.T) { Answer(t, st, "p2024", a2, choice("b"), true) },
-			want: []survey.ProgressRow{row("AA", 2, 1, 1), row("BB", 3, 0, 2)}},
+			want: []survey.ProgressRow{row("AA", 2, 1, 1), row("BB", 3, 0, 2)}, submitted: []string{"AA"}},
 		{name: "the draft submitted", do: func(t *testing.T) { Answer(t, st, "p2024", a1, choice("a"), true) },
-			want: []survey.ProgressRow{row("AA", 2, 0, 2), row("BB", 3, 0, 2)}},
+			want: []survey.ProgressRow{row("AA", 2, 0, 2), row("BB", 3, 0, 2)}, submitted: []string{"AA"}},
 		{name: "an amendment pending", do: func(t *testing.T) {
 			Answer(t, st, "p2024", b1, choice("a"), true)
 			Answer(t, st, "p2024", b1, choice("b"), false)
-		}, want: []survey.ProgressRow{row("AA", 2, 0, 2), amending(row("BB", 3, 0, 3), 1)}},
+		}, want: []survey.ProgressRow{row("AA", 2, 0, 2), amending(row("BB", 3, 0, 3), 1)}, submitted: []string{"BB"}},
 		{name: "a response to another campaign", do: func(t *testing.T) { Answer(t, st, "b2024", a2, choice("a"), false) },
 			want: []survey.ProgressRow{row("AA", 2, 0, 2), amending(row("BB", 3, 0, 3), 1)}},
 		{name: "a respondent disabled", do: func(t *testing.T) { disableUser(t, st, a2.ID) },
 			want: []survey.ProgressRow{row("AA", 1, 0, 2), amending(row("BB", 3, 0, 3), 1)}},
 		{name: "the amendment submitted", do: func(t *testing.T) { Answer(t, st, "p2024", b1, choice("b"), true) },
-			want: []survey.ProgressRow{row("AA", 1, 0, 2), row("BB", 3, 0, 3)}},
+			want: []survey.ProgressRow{row("AA", 1, 0, 2), row("BB", 3, 0, 3)}, submitted: []string{"BB"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			clock.tick()
+			stepAt := clock.tick().Truncate(time.Microsecond)
 			c.do(t)
+			for _, code := range c.submitted {
+				when := &stepAt
+				if code == "imported BB" {
+					code, when = "BB", &at
+				}
+				if last[code] == nil || when.After(*last[code]) {
+					last[code] = when // the latest, whatever the order of submission
+				}
+			}
+			c.want = slices.Clone(c.want)
+			for i := range c.want {
+				c.want[i].LastSubmittedAt = last[c.want[i].Administration]
+			}
 			for _, sc := range []struct {
 				scope survey.Scope
 				want  []survey.ProgressRow
@@ -693,7 +714,7 @@ func testCampaignProgress(t *testing.T, open Open) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if !slices.Equal(got, sc.want) {
+				if !slices.EqualFunc(got, sc.want, sameProgressRow) {
 					t.Fatalf("Progress for %+v = %+v, want %+v", sc.scope, got, sc.want)
 				}
 			}
@@ -717,11 +738,18 @@ func testCampaignProgress(t *testing.T, open Open) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !slices.Equal(got, c.want) {
+			if !slices.EqualFunc(got, c.want, sameProgressRow) {
 				t.Fatalf("Progress of %s for %+v = %+v, want %+v", c.key, c.scope, got, c.want)
 			}
 		}
 	})
+}
+
+// sameProgressRow compares progress rows, their times as instants.
+func sameProgressRow(a, b survey.ProgressRow) bool {
+	at, bt := a.LastSubmittedAt, b.LastSubmittedAt
+	a.LastSubmittedAt, b.LastSubmittedAt = nil, nil
+	return a == b && (at == nil) == (bt == nil) && (at == nil || at.Equal(*bt))
 }
 
 // errStopExport is an error of a batch's callback.

@@ -21,6 +21,7 @@ func testQuestionnaires(t *testing.T, open Open) {
 	t.Run("publish", func(t *testing.T) { testPublishQuestionnaire(t, open) })
 	t.Run("add version", func(t *testing.T) { testAddQuestionnaireVersion(t, open) })
 	t.Run("copies", func(t *testing.T) { testQuestionnaireCopies(t, open) })
+	t.Run("pages", func(t *testing.T) { testQuestionnairePages(t, open) })
 }
 
 // steppedClock is a store's clock that a test moves on, so that the
@@ -183,7 +184,7 @@ func testCreateQuestionnaire(t *testing.T, open Open) {
 			}
 		})
 	}
-	list, err := st.Questionnaires(ctx)
+	list, err := st.Questionnaires(ctx, survey.PageRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -232,7 +233,7 @@ func testGetQuestionnaire(t *testing.T, open Open) {
 	clock := newSteppedClock()
 	st := open(t, clock.now)
 	ctx := t.Context()
-	if list, err := st.Questionnaires(ctx); err != nil || len(list) != 0 {
+	if list, err := st.Questionnaires(ctx, survey.PageRequest{}); err != nil || len(list) != 0 {
 		t.Fatalf("Questionnaires of an empty store = %v, %v", list, err)
 	}
 	author := questionnaireAuthor(t, st)
@@ -280,7 +281,7 @@ func testGetQuestionnaire(t *testing.T, open Open) {
 			}
 		})
 	}
-	list, err := st.Questionnaires(ctx)
+	list, err := st.Questionnaires(ctx, survey.PageRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -445,7 +446,7 @@ func testAddQuestionnaireVersion(t *testing.T, open Open) {
 			err: survey.ErrConflict},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			before, err := st.Questionnaires(ctx)
+			before, err := st.Questionnaires(ctx, survey.PageRequest{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -453,7 +454,7 @@ func testAddQuestionnaireVersion(t *testing.T, open Open) {
 			got, err := st.AddQuestionnaireVersion(ctx, c.by, c.key, c.from)
 			checkErrMessage(t, "AddQuestionnaireVersion", err, c.err, c.message)
 			if err != nil {
-				after, err := st.Questionnaires(ctx)
+				after, err := st.Questionnaires(ctx, survey.PageRequest{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -506,7 +507,7 @@ func testQuestionnaireCopies(t *testing.T, open Open) {
 		t.Fatal(err)
 	}
 	update.Title["en"] = "Changed after UpdateQuestionnaire"
-	list, err := st.Questionnaires(ctx)
+	list, err := st.Questionnaires(ctx, survey.PageRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}

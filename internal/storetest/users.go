@@ -22,6 +22,10 @@ func testUsers(t *testing.T, open Open) {
 	t.Run("update", func(t *testing.T) { testUpdateUser(t, open) })
 	t.Run("delete", func(t *testing.T) { testDeleteUser(t, open) })
 	t.Run("serialised", func(t *testing.T) { testUserChangesSerialised(t, open) })
+	t.Run("import", func(t *testing.T) { testImportUsers(t, open) })
+	t.Run("reset password", func(t *testing.T) { testResetPassword(t, open) })
+	t.Run("unlock", func(t *testing.T) { testUnlockUser(t, open) })
+	t.Run("pages", func(t *testing.T) { testUserPages(t, open) })
 }
 
 // userClock is the fixed time of the stores of testUsers, finer than the
