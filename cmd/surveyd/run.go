@@ -63,6 +63,10 @@ var commands = []command{
 		func(ctx context.Context, args []string, env cmdIO) error {
 			return migrate(ctx, args, env.getenv, env.stdout)
 		}},
+	{"rescore", "build a campaign's score cells again from its answers (surveyd rescore CAMPAIGN)\nand say whether the cells its submissions kept differed",
+		func(ctx context.Context, args []string, env cmdIO) error {
+			return rescore(ctx, args, env.getenv, env.stdout)
+		}},
 	{"user create", "create an account: --email, --role, --administration; the password\nis read from standard input (or prompted for)",
 		func(ctx context.Context, args []string, env cmdIO) error {
 			return createUser(ctx, args, env.getenv, env.stdin, env.stdout)
