@@ -250,3 +250,38 @@ func isNotBuilt(err error) (int64, bool) {
 	}
 	return 0, false
 }
+
+// readMergedCells reads a campaign's cells with their shards merged in the
+// database, by the parallel formula for k parts: n, Σ and the counts add
+// up, and the centred sums of squares add up with each shard's n times the
+// squared distance of its mean from the cell's mean (tally.Merge, for many
+// at once; non-negative terms, so no cancellation). The read returns one
+// row per cell, not per shard.
+func readMergedCells(db *gorm.DB, campaignID int64) (map[tally.Key]survey.Cell, error) {
+	rows, err := db.Raw(`
+SELECT indicator, part, administration_code, SUM(n), SUM(total),
+  SUM(deviations) + SUM(CASE WHEN n > 0 THEN n * (total / n - mean) * (total / n - mean) ELSE 0 END),
+  SUM(n_excluded), SUM(n_missing), SUM(n_out_of_range)
+FROM (
+  SELECT c.*, CASE WHEN SUM(n) OVER cell > 0 THEN SUM(total) OVER cell / SUM(n) OVER cell ELSE 0 END AS mean
+  FROM score_cells c
+  WHERE campaign_id = ?
+  WINDOW cell AS (PARTITION BY indicator, part, administration_code)
+) shards
+GROUP BY indicator, part, administration_code`, campaignID).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cells := map[tally.Key]survey.Cell{}
+	for rows.Next() {
+		var k tally.Key
+		var c survey.Cell
+		if err := rows.Scan(&k.Indicator, &k.Part, &k.Administration, &c.N, &c.Sum, &c.Deviations,
+			&c.Excluded, &c.Missing, &c.OutOfRange); err != nil {
+			return nil, err
+		}
+		cells[k] = c
+	}
+	return cells, rows.Err()
+}

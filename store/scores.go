@@ -91,11 +91,10 @@ func (s *Store) tally(db *gorm.DB, row campaignRow) (survey.CampaignTally, error
 	if !built {
 		return t, errCellsNotBuilt{row.ID}
 	}
-	stored, err := readCells(db, row.ID)
+	cells, err := readMergedCells(db, row.ID)
 	if err != nil {
 		return t, err
 	}
-	cells := mergeShards(stored)
 	// The invited administrations with their submitted responses, and
 	// every submitted response (those of administrations no longer
 	// invited still count).
