@@ -162,6 +162,11 @@ func TestScoresWithNumbersStoredBeyondTheRange(t *testing.T) {
   THEN 1.7976931348623157e308 ELSE -1e200 END WHERE question_key = 'amount'`); err != nil {
 			t.Fatal(err)
 		}
+		// Such data predates the score cells too: the campaign is one whose
+		// cells are built from its answers when it is first scored.
+		if _, err := db.Exec(`INSERT INTO score_cells_unbuilt (campaign_id) SELECT id FROM campaigns WHERE key = 'old-amounts'`); err != nil {
+			t.Fatal(err)
+		}
 		openAmountCampaign(e, "new_amounts", 2023, "old-amounts")
 		e.submit(e.tokens["resp_fr"], "new-amounts", map[string]any{"amount": 3, "used": "no"})
 

@@ -6,6 +6,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/customs-survey/surveyd/survey"
+	"github.com/customs-survey/surveyd/tally"
 )
 
 // aggregateLimits bound one aggregate query, well inside what both
@@ -23,6 +24,31 @@ var aggregateLimits = struct {
 // group of indicators, the per-administration rows of every indicator of
 // doc: its cells, the cells of each question of a questions breakdown, and
 // the option counts of an options breakdown (a survey.Tally per indicator).
+// It is the full computation, from the answers: surveyd rescore checks the
+// cells that submissions keep (score_cells) against it, and builds them
+// with scanCells.
+func aggregate(db *gorm.DB, campaignID int64, doc *survey.Document) ([]survey.Tally, error) {
+	cells, err := scanCells(db, campaignID, doc, scanOptions{})
+	if err != nil {
+		return nil, err
+	}
+	return tally.Assemble(doc, mergeShards(cells)), nil
+}
+
+// scanOptions say how scanCells groups and which responses it reads.
+type scanOptions struct {
+	// shard, when not empty, is the SQL of a response's shard (shardSQL):
+	// the cells are then per administration and shard, else every cell
+	// is in shard 0.
+	shard string
+	// filter, when not empty, is a condition on the responses (alias r)
+	// with its arguments.
+	filter     string
+	filterArgs []any
+}
+
+// scanCells computes the cells of every indicator of doc from a campaign's
+// answers, as opts say.
 //
 // Each query has an inner level with one row per submitted response and,
 // per indicator, the columns of step 1 of docs/scoring.md: whether the response
@@ -34,22 +60,30 @@ var aggregateLimits = struct {
 // scoring that of one scan for every document whose columns fit in
 // aggregateLimits, which covers any ordinary questionnaire; wider documents
 // take one scan per group (plan). The caller runs every query in one
-// read-only transaction, so that all groups see the same submissions.
-func aggregate(db *gorm.DB, campaignID int64, doc *survey.Document) ([]survey.Tally, error) {
+// transaction, so that all groups see the same submissions.
+func scanCells(db *gorm.DB, campaignID int64, doc *survey.Document, opts scanOptions) (map[cellKey]survey.Cell, error) {
+	cells := map[cellKey]survey.Cell{}
 	if len(doc.Indicators) == 0 {
-		return nil, nil
-	}
-	inputs := make([]survey.Tally, len(doc.Indicators))
-	for i := range inputs {
-		inputs[i].QuestionCells = map[string][]survey.Cell{}
-		inputs[i].Answering = map[string]int{}
+		return cells, nil
 	}
 	for _, group := range plan(doc) {
-		if err := runGroup(db, campaignID, doc, group, inputs); err != nil {
+		if err := runGroup(db, campaignID, doc, group, opts, cells); err != nil {
 			return nil, err
 		}
 	}
-	return inputs, nil
+	return cells, nil
+}
+
+// mergeShards merges the shards of each cell (tally.Merge).
+func mergeShards(cells map[cellKey]survey.Cell) map[tally.Key]survey.Cell {
+	out := make(map[tally.Key]survey.Cell, len(cells)/cellShards+1)
+	for k, c := range cells {
+		if prev, ok := out[k.Key]; ok {
+			c = tally.Merge(prev, c)
+		}
+		out[k.Key] = c
+	}
+	return out
 }
 
 // part is one piece of the aggregate of an indicator: the cells of one
@@ -177,9 +211,9 @@ type placed struct {
 }
 
 // runGroup runs the query of one group of parts and adds its rows to
-// inputs.
-func runGroup(db *gorm.DB, campaignID int64, doc *survey.Document, group []part, inputs []survey.Tally) error {
-	var q scanQuery
+// cells.
+func runGroup(db *gorm.DB, campaignID int64, doc *survey.Document, group []part, opts scanOptions, cells map[cellKey]survey.Cell) error {
+	q := scanQuery{shard: opts.shard, filter: opts.filter}
 	var placedParts []placed
 	flagged := map[int]bool{}
 	measures, optionParts := 0, 0
@@ -201,41 +235,46 @@ func runGroup(db *gorm.DB, campaignID int64, doc *survey.Document, group []part,
 		measures++
 	}
 
-	rows, err := db.Raw(q.sql(), append(q.args, campaignID)...).Rows()
+	rows, err := db.Raw(q.sql(), append(append(q.args, campaignID), opts.filterArgs...)...).Rows()
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	values := make([]sql.NullFloat64, q.columns)
-	dest := make([]any, q.columns+1)
-	var administration string
-	dest[0] = &administration
+	var key cellKey
+	dest := []any{&key.Administration}
+	if opts.shard != "" {
+		dest = append(dest, &key.shard)
+	}
 	for i := range values {
-		dest[i+1] = &values[i]
+		dest = append(dest, &values[i])
 	}
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
 		num := func(col int) float64 { return values[col].Float64 } // NULL sums are 0
+		put := func(part string, c survey.Cell) {
+			cells[cellKey{tally.Key{Indicator: key.Indicator, Part: part, Administration: key.Administration}, key.shard}] = c
+		}
 		for _, p := range placedParts {
-			in := &inputs[p.indicator]
+			key.Indicator = p.indicator
 			if p.optionsOf != "" {
 				col := p.column
 				if p.answering {
 					if n := int(num(col)); n > 0 {
-						in.Answering[administration] = n
+						put(tally.Answering, survey.Cell{N: n})
 					}
 					col++
 				}
-				for k, key := range p.options {
+				for k, option := range p.options {
 					if n := int(num(col + k)); n > 0 {
-						in.Options = append(in.Options, survey.OptionCell{Administration: administration, Option: key, Count: n})
+						put(tally.OptionPart(option), survey.Cell{N: n})
 					}
 				}
 				continue
 			}
-			c := survey.Cell{Administration: administration, N: int(num(p.column)), Sum: num(p.column + 1),
+			c := survey.Cell{N: int(num(p.column)), Sum: num(p.column + 1),
 				Deviations: num(p.column + 2), Excluded: int(num(p.column + 3)), Missing: int(num(p.column + 4))}
 			if p.oor {
 				c.OutOfRange = int(num(p.column + 5))
@@ -243,11 +282,11 @@ func runGroup(db *gorm.DB, campaignID int64, doc *survey.Document, group []part,
 			if c.N+c.Excluded+c.Missing == 0 {
 				continue // no response of this administration passes `where`
 			}
-			if p.question == "" {
-				in.Cells = append(in.Cells, c)
-			} else {
-				in.QuestionCells[p.question] = append(in.QuestionCells[p.question], c)
+			part := tally.Measure
+			if p.question != "" {
+				part = tally.QuestionPart(p.question)
 			}
+			put(part, c)
 		}
 	}
 	return rows.Err()

@@ -1,6 +1,10 @@
 package store
 
-import "github.com/customs-survey/surveyd/survey"
+import (
+	"context"
+
+	"github.com/customs-survey/surveyd/survey"
+)
 
 // SetAggregateLimitsForTest narrows the limits of one aggregate query, so
 // that a test can make the scorer split ordinary documents; restore puts
@@ -13,3 +17,18 @@ func SetAggregateLimitsForTest(columns, params, options int) (restore func()) {
 
 // AggregateQueriesForTest is the number of queries that score doc.
 func AggregateQueriesForTest(doc *survey.Document) int { return len(plan(doc)) }
+
+// ScanForTest is the full computation of a campaign's tallies from its
+// answers (the aggregate scan), which the cells Tallies reads must equal.
+func (s *Store) ScanForTest(ctx context.Context, key string) ([]survey.Tally, error) {
+	db := s.db.WithContext(ctx)
+	row, err := s.campaignRow(db, survey.Everything, key)
+	if err != nil {
+		return nil, err
+	}
+	q, err := s.questionnaireOf(db, row)
+	if err != nil {
+		return nil, err
+	}
+	return aggregate(db, row.ID, q.Document)
+}

@@ -30,6 +30,13 @@ type scanQuery struct {
 	// through the group that counts them, not through every group).
 	questions []string
 	read      map[string]bool
+	// shard, when not empty, is the SQL of a response's shard (shardSQL
+	// over r.id): the rows are then per administration and shard, the
+	// cells of score_cells, instead of per administration.
+	shard string
+	// filter, when not empty, is a further condition on the responses
+	// (alias r); its arguments follow the campaign id.
+	filter string
 }
 
 // reads adds questions to those whose answers the query joins.
@@ -89,7 +96,7 @@ func (q *scanQuery) measure(i, m int, ind survey.Indicator, questions []string) 
 		q.innerArgs = append(q.innerArgs, questions)
 	}
 	q.windows = append(q.windows, fmt.Sprintf(
-		"AVG(CASE WHEN i.w%d = 1 THEN i.%s_val END) OVER (PARTITION BY i.administration_code) AS %s_mean", i, name, name))
+		"AVG(CASE WHEN i.w%d = 1 THEN i.%s_val END) OVER (PARTITION BY %s) AS %s_mean", i, name, q.groups("i"), name))
 	w, v, ans := fmt.Sprintf("v.w%d = 1", i), "v."+name+"_val", "v."+name+"_ans"
 	dev := "(" + v + " - v." + name + "_mean)"
 	q.outer = append(q.outer,
@@ -144,20 +151,37 @@ func (q *scanQuery) sql() string {
 	if len(q.windows) > 0 {
 		middle += ",\n    " + strings.Join(q.windows, ",\n    ")
 	}
+	filter := ""
+	if q.filter != "" {
+		filter = " AND " + q.filter
+	}
+	shard := ""
+	if q.shard != "" {
+		shard = q.shard + " AS shard,\n      "
+	}
 	return `
-SELECT v.administration_code,
+SELECT ` + q.groups("v") + `,
   ` + outer + `
 FROM (
   SELECT ` + middle + `
   FROM (
     SELECT r.id, r.administration_code,
-      ` + inner + `
+      ` + shard + inner + `
     FROM responses r
     LEFT JOIN answers a ON a.submission_id = r.current_submission_id AND a.question_key IN ?
-    WHERE r.campaign_id = ? AND r.current_submission_id IS NOT NULL
+    WHERE r.campaign_id = ? AND r.current_submission_id IS NOT NULL` + filter + `
     GROUP BY r.id, r.administration_code
   ) i
 ) v
-GROUP BY v.administration_code
-ORDER BY v.administration_code`
+GROUP BY ` + q.groups("v") + `
+ORDER BY ` + q.groups("v")
+}
+
+// groups lists the columns the outer query groups by, of the level named
+// by alias: the administration, and the shard when the query has one.
+func (q *scanQuery) groups(alias string) string {
+	if q.shard != "" {
+		return alias + ".administration_code, " + alias + ".shard"
+	}
+	return alias + ".administration_code"
 }

@@ -8,7 +8,9 @@ import (
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
+	"github.com/customs-survey/surveyd/migrations"
 	"github.com/customs-survey/surveyd/survey"
 )
 
@@ -23,8 +25,20 @@ func (s *Store) ImportResponses(ctx context.Context, key string, responses []sur
 		if err != nil {
 			return err
 		}
+		// As a submission does, under a share lock on the campaign, so
+		// that a build of its score cells never runs beside it.
+		if s.dialect == migrations.Postgres {
+			if err := tx.Clauses(clause.Locking{Strength: "SHARE"}).Select("id").Where("id = ?", campaign.ID).Take(&campaignRow{}).Error; err != nil {
+				return err
+			}
+		}
+		q, err := s.questionnaireOf(tx, campaign)
+		if err != nil {
+			return err
+		}
 		now := s.now()
 		var answerRows []answerRow
+		counted := make([]responseRow, len(responses))
 		for i, in := range responses {
 			userID, err := s.importedRespondent(tx, in.Account)
 			if err != nil {
@@ -55,11 +69,19 @@ func (s *Store) ImportResponses(ctx context.Context, key string, responses []sur
 			for _, r := range in.Rows {
 				answerRows = append(answerRows, toAnswerRow(subID, r))
 			}
+			counted[i] = responseRow{ID: respID, AdministrationCode: in.Administration}
 		}
-		if len(answerRows) == 0 {
-			return nil
+		if len(answerRows) > 0 {
+			if err := tx.CreateInBatches(answerRows, 500).Error; err != nil {
+				return err
+			}
 		}
-		return tx.CreateInBatches(answerRows, 500).Error
+		for i, in := range responses {
+			if err := s.countSubmission(tx, campaign.ID, q.Document, counted[i], in.Rows); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	return s.translate(ctx, "import responses", err)
 }

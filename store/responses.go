@@ -76,6 +76,13 @@ func (s *Store) ChangeResponse(ctx context.Context, sc survey.Scope, key string,
 		if res.RowsAffected != 1 {
 			return survey.ErrChangedMeanwhile
 		}
+		if change.Submit {
+			// Once the response points to its new submission, as a cell
+			// computed again from the answers must see it.
+			if err := s.countSubmission(tx, campaign.ID, doc, resp, change.Rows); err != nil {
+				return err
+			}
+		}
 		// Read back inside the transaction: after commit a concurrent
 		// change could already have moved the response on.
 		out, err = s.loadResponse(tx, resp.ID, key)
@@ -104,6 +111,23 @@ func (s *Store) insertSubmission(tx *gorm.DB, sub submissionRow, rows []survey.A
 		stored[i] = toAnswerRow(sub.ID, r)
 	}
 	return tx.CreateInBatches(stored, 500).Error
+}
+
+// countSubmission adds a submission's answer rows to its campaign's score
+// cells, taking away those of the submission it replaces (an amendment;
+// resp as it was before), in the transaction that stores it, after the
+// submission, its answers and the response's current submission are
+// written.
+func (s *Store) countSubmission(tx *gorm.DB, campaignID int64, doc *survey.Document, resp responseRow, rows []survey.AnswerRow) error {
+	var before []survey.AnswerRow
+	if resp.CurrentSubmissionID != nil {
+		var err error
+		if before, err = submissionRows(tx, *resp.CurrentSubmissionID); err != nil {
+			return err
+		}
+	}
+	changes := cellChanges(doc, resp.ID, resp.AdministrationCode, before, rows, resp.CurrentSubmissionID == nil)
+	return s.writeCellChanges(tx, campaignID, doc, changes)
 }
 
 func toAnswerRow(submissionID string, r survey.AnswerRow) answerRow {

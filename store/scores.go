@@ -9,15 +9,34 @@ import (
 
 	"github.com/customs-survey/surveyd/migrations"
 	"github.com/customs-survey/surveyd/survey"
+	"github.com/customs-survey/surveyd/tally"
 )
 
 // Tallies reads what scoring needs of a campaign that sc sees and, if it
 // names one, of its previous campaign: the campaign, its questionnaire document, who
-// answered, and the aggregate of every indicator (aggregate.go). The
-// database aggregates the submitted answers into a few rows per indicator
-// and administration; no answer is loaded into memory.
+// answered, and the tally of every indicator, from the cells that every
+// submission keeps up to date (score_cells, cells.go): a few rows per
+// indicator, administration and shard, however many responses there are.
+// A campaign whose cells are not built yet (answers stored before the
+// cells existed) gets them built from its answers first, once
+// (RebuildCells).
 // Errors: ErrNotFound.
 func (s *Store) Tallies(ctx context.Context, sc survey.Scope, key string) (survey.CampaignTally, *survey.CampaignTally, error) {
+	for attempt := 0; ; attempt++ {
+		current, previous, err := s.readTallies(ctx, sc, key)
+		id, notBuilt := isNotBuilt(err)
+		if !notBuilt || attempt == 2 {
+			return current, previous, s.translate(ctx, "scores", err)
+		}
+		if err := s.buildCellsOf(ctx, id); err != nil {
+			return survey.CampaignTally{}, nil, s.translate(ctx, "scores: build the score cells", err)
+		}
+	}
+}
+
+// readTallies is Tallies once the cells are built; it fails with
+// errCellsNotBuilt when a campaign's are not.
+func (s *Store) readTallies(ctx context.Context, sc survey.Scope, key string) (survey.CampaignTally, *survey.CampaignTally, error) {
 	// One read-only transaction, so that the coverage, the indicators and
 	// the previous campaign all see the same submissions even while
 	// respondents keep submitting (a snapshot: REPEATABLE READ on
@@ -50,7 +69,7 @@ func (s *Store) Tallies(ctx context.Context, sc survey.Scope, key string) (surve
 		previous = &t
 		return nil
 	}, opts)
-	return current, previous, s.translate(ctx, "scores", err)
+	return current, previous, err
 }
 
 // tally reads one campaign's part of Tallies.
@@ -65,21 +84,34 @@ func (s *Store) tally(db *gorm.DB, row campaignRow) (survey.CampaignTally, error
 		return t, err
 	}
 	t.Document = q.Document
+	built, err := cellsBuilt(db, row)
+	if err != nil {
+		return t, err
+	}
+	if !built {
+		return t, errCellsNotBuilt{row.ID}
+	}
+	cells, err := readMergedCells(db, row.ID)
+	if err != nil {
+		return t, err
+	}
 	// The invited administrations with their submitted responses, and
 	// every submitted response (those of administrations no longer
 	// invited still count).
-	if err := db.Raw(`
-SELECT ca.administration_code AS administration,
-  (SELECT COUNT(*) FROM responses r WHERE r.campaign_id = ca.campaign_id
-     AND r.administration_code = ca.administration_code AND r.current_submission_id IS NOT NULL) AS responses
-FROM campaign_administrations ca WHERE ca.campaign_id = ? ORDER BY ca.administration_code`, row.ID).Scan(&t.Invited).Error; err != nil {
+	var invited []string
+	if err := db.Model(&campaignAdministrationRow{}).Where("campaign_id = ?", row.ID).
+		Order("administration_code").Pluck("administration_code", &invited).Error; err != nil {
 		return t, err
 	}
-	var n int64
-	if err := db.Model(&responseRow{}).Where("campaign_id = ? AND current_submission_id IS NOT NULL", row.ID).Count(&n).Error; err != nil {
-		return t, err
+	for _, code := range invited {
+		t.Invited = append(t.Invited, survey.AdministrationCount{Administration: code,
+			Responses: cells[tally.Key{Indicator: coverageIndicator, Part: coveragePart, Administration: code}].N})
 	}
-	t.Responses = int(n)
-	t.Tallies, err = aggregate(db, row.ID, t.Document)
-	return t, err
+	for k, c := range cells {
+		if k.Indicator == coverageIndicator {
+			t.Responses += c.N
+		}
+	}
+	t.Tallies = tally.Assemble(t.Document, cells)
+	return t, nil
 }

@@ -14,69 +14,99 @@ import (
 	"github.com/customs-survey/surveyd/survey"
 )
 
-// benchResponses is the size of the campaign the benchmarks score.
-const benchResponses = 100_000
+// benchSizes are the sizes of the campaigns the benchmarks score: 100,000
+// responses, and 1,000,000 too when SURVEY_BENCH_MILLION is set (loading
+// them takes minutes).
+func benchSizes() []int {
+	if os.Getenv("SURVEY_BENCH_MILLION") != "" {
+		return []int{100_000, 1_000_000}
+	}
+	return []int{100_000}
+}
 
-// BenchmarkScores scores a campaign of 100,000 submitted responses from 28
-// administrations on SQLite and PostgreSQL, and beside it runs a baseline:
-// the same aggregates written by hand as one plain SQL query. It reports
-// responses per second for both and the service's overhead as a ratio:
+// BenchmarkScores scores a campaign of 100,000 (and, opt-in, 1,000,000)
+// submitted responses from 28 administrations on SQLite and PostgreSQL. It
+// reports, per run, the milliseconds of a scores report (read from the
+// score cells), of a plain SQL scan of the same answers written by hand
+// (the baseline), and of the full computation from the answers (the
+// aggregate scan, what surveyd rescore runs), with the ratio of the full
+// computation to the baseline:
 //
 //	go test ./store -run '^$' -bench Scores -benchtime 5x
+//	SURVEY_BENCH_MILLION=1 go test ./store -run '^$' -bench Scores -benchtime 3x -timeout 2h
 //
 // The questionnaire is testdata's customs_annual.json restricted to the
 // indicators the baseline computes (five mean_score indicators by
-// administration and one mean_value), without breakdowns, so that both do
-// the same arithmetic.
+// administration and one mean_value), without breakdowns, so that all do
+// the same arithmetic. The responses are written by SQL, as data stored
+// before the cells existed: the first report builds the cells (its time is
+// logged).
 func BenchmarkScores(b *testing.B) {
-	// BenchmarkScores itself runs once; the sub-benchmarks run several
-	// times, so the campaign is seeded here, once per database.
-	for _, dialect := range []string{"sqlite", "postgres"} {
-		url := dbtest.SQLiteURL(b)
-		if dialect == "postgres" {
-			url = dbtest.PostgresURL(b)
+	for _, size := range benchSizes() {
+		for _, dialect := range []string{"sqlite", "postgres"} {
+			benchScores(b, dialect, size)
 		}
-		ctx := context.Background()
-		s, err := Open(ctx, url, Options{Migrate: true})
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer s.Close()
-		start := time.Now()
-		campaignID := seedBenchCampaign(b, s)
-		b.Logf("%s: seeded %d responses in %s", dialect, benchResponses, time.Since(start).Round(time.Millisecond))
-
-		// Both paths must agree before their speed means anything.
-		report, err := scores.New(s, time.Now).Report(ctx, auth.Operator(), "bench", "en")
-		if err != nil {
-			b.Fatal(err)
-		}
-		baseline := baselineScores(b, s, campaignID)
-		for _, r := range report.Indicators {
-			if r.Value == nil || fmt.Sprintf("%.9f", *r.Value) != fmt.Sprintf("%.9f", baseline[r.Code]) {
-				b.Fatalf("%s: service %v, baseline %v", r.Code, r.Value, baseline[r.Code])
-			}
-		}
-
-		b.Run(dialect, func(b *testing.B) {
-			var service, plain time.Duration
-			b.ResetTimer()
-			for range b.N {
-				t0 := time.Now()
-				if _, err := scores.New(s, time.Now).Report(ctx, auth.Operator(), "bench", "en"); err != nil {
-					b.Fatal(err)
-				}
-				t1 := time.Now()
-				baselineScores(b, s, campaignID)
-				service, plain = service+t1.Sub(t0), plain+time.Since(t1)
-			}
-			perSecond := func(d time.Duration) float64 { return float64(benchResponses) * float64(b.N) / d.Seconds() }
-			b.ReportMetric(perSecond(service), "service-responses/s")
-			b.ReportMetric(perSecond(plain), "baseline-responses/s")
-			b.ReportMetric(float64(service)/float64(plain), "service/baseline")
-			b.ReportMetric(0, "ns/op") // the figures above say it better
-		})
 	}
+}
+
+// benchScores seeds one campaign and runs the sub-benchmark of one database
+// and size.
+func benchScores(b *testing.B, dialect string, size int) {
+	url := dbtest.SQLiteURL(b)
+	if dialect == "postgres" {
+		url = dbtest.PostgresURL(b)
+	}
+	ctx := context.Background()
+	s, err := Open(ctx, url, Options{Migrate: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	start := time.Now()
+	campaignID, doc := seedBenchCampaign(b, s, size)
+	b.Logf("%s: seeded %d responses in %s", dialect, size, time.Since(start).Round(time.Millisecond))
+	if err := s.db.Exec("INSERT INTO score_cells_unbuilt (campaign_id) VALUES (?)", campaignID).Error; err != nil {
+		b.Fatal(err)
+	}
+
+	// The first report builds the cells; then every path must agree
+	// before their speed means anything.
+	start = time.Now()
+	report, err := scores.New(s, time.Now).Report(ctx, auth.Operator(), "bench", "en")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("%s: built the cells of %d responses in %s", dialect, size, time.Since(start).Round(time.Millisecond))
+	baseline := baselineScores(b, s, campaignID)
+	for _, r := range report.Indicators {
+		if r.Value == nil || fmt.Sprintf("%.9f", *r.Value) != fmt.Sprintf("%.9f", baseline[r.Code]) {
+			b.Fatalf("%s: service %v, baseline %v", r.Code, r.Value, baseline[r.Code])
+		}
+	}
+
+	b.Run(fmt.Sprintf("%s/%d", dialect, size), func(b *testing.B) {
+		var service, plain, full time.Duration
+		b.ResetTimer()
+		for range b.N {
+			t0 := time.Now()
+			if _, err := scores.New(s, time.Now).Report(ctx, auth.Operator(), "bench", "en"); err != nil {
+				b.Fatal(err)
+			}
+			t1 := time.Now()
+			baselineScores(b, s, campaignID)
+			t2 := time.Now()
+			if _, err := aggregate(s.db, campaignID, doc); err != nil {
+				b.Fatal(err)
+			}
+			service, plain, full = service+t1.Sub(t0), plain+t2.Sub(t1), full+time.Since(t2)
+		}
+		ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 / float64(b.N) }
+		b.ReportMetric(ms(service), "ms/scores-read")
+		b.ReportMetric(ms(plain), "ms/baseline-scan")
+		b.ReportMetric(ms(full), "ms/full-scan")
+		b.ReportMetric(float64(full)/float64(plain), "full/baseline")
+		b.ReportMetric(0, "ns/op") // the figures above say it better
+	})
 }
 
 // benchIndicators are the indicators of customs_annual.json that the
@@ -115,12 +145,12 @@ FROM (
 		"RES 3.2.1": row.Performance, "RES 4.1": row.Innovation, "OP 1.4.2": row.RatingSum / row.RatingN}
 }
 
-// seedBenchCampaign creates the campaign "bench" and generates its
+// seedBenchCampaign creates the campaign "bench" and generates its size
 // responses inside the database (recursive CTEs, valid on both dialects),
 // since inserting a million answer rows from Go would take longer than the
 // benchmark itself. Answers cycle deterministically through the options,
 // "don't know" included.
-func seedBenchCampaign(b *testing.B, s *Store) int64 {
+func seedBenchCampaign(b *testing.B, s *Store, size int) (int64, *survey.Document) {
 	b.Helper()
 	ctx := context.Background()
 	raw, err := os.ReadFile("../testdata/questionnaires/customs_annual.json")
@@ -163,7 +193,7 @@ func seedBenchCampaign(b *testing.B, s *Store) int64 {
 	}
 
 	const ts = "'2024-02-01 10:00:00+00:00'"
-	seq := fmt.Sprintf(`WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < %d) `, benchResponses)
+	seq := fmt.Sprintf(`WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < %d) `, size)
 	adm := `('AD' || CASE WHEN i % 28 < 10 THEN '0' ELSE '' END || (i % 28))`
 	statements := []string{
 		seq + `INSERT INTO users (id, email, password_hash, role, administration_code, password_changed_at, created_at)
@@ -206,5 +236,5 @@ func seedBenchCampaign(b *testing.B, s *Store) int64 {
 			b.Fatalf("seed: %v\n%s", err, stmt)
 		}
 	}
-	return c.ID
+	return c.ID, doc
 }

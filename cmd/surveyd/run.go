@@ -65,6 +65,10 @@ var commands = []command{
 		func(ctx context.Context, args []string, env cmdIO) error {
 			return migrate(ctx, args, env.getenv, env.stdout)
 		}},
+	{"rescore", "build a campaign's score cells again from its answers (surveyd rescore CAMPAIGN)\nand say whether the cells its submissions kept differed",
+		func(ctx context.Context, args []string, env cmdIO) error {
+			return rescore(ctx, args, env.getenv, env.stdout)
+		}},
 	{"questionnaire check", "validate a questionnaire document (FILE) offline, with the API's messages\n(docs/questionnaires.md is the authors' guide)",
 		func(ctx context.Context, args []string, env cmdIO) error {
 			return checkQuestionnaire(ctx, args, env.stdout)

@@ -22,8 +22,9 @@ import (
 // testScores is the contract of scores.Store: what Tallies returns of a
 // campaign and of its previous one. Hand-made cases fix the arithmetic of
 // step 1 of docs/scoring.md on known data; a property case checks the
-// store's aggregate against memstore.TallyOf, the plain Go definition, on
-// random questionnaires and submissions.
+// tallies a store serves (the score cells its submissions kept) against
+// tally.Of, the plain Go definition, on random questionnaires and
+// submissions.
 func testScores(t *testing.T, open Open) {
 	t.Run("tallies", func(t *testing.T) { testTallies(t, open) })
 	t.Run("random", func(t *testing.T) { testTalliesRandom(t, open) })
@@ -459,7 +460,7 @@ const scoreSeed = 20240301
 // scoreRounds is the number of random questionnaires of the property case.
 const scoreRounds = 8
 
-// testTalliesRandom checks the store's aggregate against memstore.TallyOf
+// testTalliesRandom checks the tallies a store serves against tally.Of
 // on random questionnaires (every method, where, units, breakdowns,
 // show_if) and random responses: imported, submitted, amended, with a
 // pending amendment, or never submitted, and a few numbers beyond

@@ -1,0 +1,294 @@
+// The score cells a submission keeps up to date (migration 0012,
+// docs/scoring.md "Where the numbers come from").
+
+package store
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"github.com/customs-survey/surveyd/migrations"
+	"github.com/customs-survey/surveyd/survey"
+	"github.com/customs-survey/surveyd/tally"
+)
+
+// cellShards is the number of rows a cell is spread over, by a hash of the
+// response id (shardOf): submissions of one administration's respondents
+// write different rows, so that on PostgreSQL they wait for each other
+// only when their responses share a shard. Reading the scores merges the
+// shards, so more shards cost the read what they save the writes.
+const cellShards = 16
+
+// coverageIndicator and coveragePart name the cell that counts the
+// submitted responses of an administration (its N), for the coverage.
+const (
+	coverageIndicator = -1
+	coveragePart      = "responses"
+)
+
+// shardWeights weigh the codes of the last characters of a response id,
+// last first, in shardOf and shardSQL, which must agree.
+var shardWeights = []int{1, 3, 5, 7}
+
+// shardOf is the shard of a response: a weighted sum of the codes of the
+// last four characters of its id (padded with '_'), modulo cellShards. It
+// is computed in SQL too (shardSQL), for the cells built from the answers.
+func shardOf(responseID string) int {
+	r := []rune(strings.Repeat("_", len(shardWeights)) + responseID)
+	sum := 0
+	for k, w := range shardWeights {
+		sum += w * int(r[len(r)-1-k])
+	}
+	return sum % cellShards
+}
+
+// shardSQL is shardOf in the dialect's SQL, over the column id.
+func shardSQL(dialect, id string) string {
+	padded := "('" + strings.Repeat("_", len(shardWeights)) + "' || " + id + ")"
+	var terms []string
+	for k, w := range shardWeights {
+		code := "unicode(substr(" + padded + ", -" + strconv.Itoa(k+1) + ", 1))"
+		if dialect == migrations.Postgres {
+			code = "ascii(right(" + padded + ", " + strconv.Itoa(k+1) + "))"
+		}
+		terms = append(terms, strconv.Itoa(w)+" * "+code)
+	}
+	return "((" + strings.Join(terms, " + ") + ") % " + strconv.Itoa(cellShards) + ")"
+}
+
+// cellKey names one stored row of a cell.
+type cellKey struct {
+	tally.Key
+	shard int
+}
+
+// cellChange is what one change of a response does to one row of a cell:
+// counts to add (negative to take away) and, for a measure, the
+// respondent value it adds and the one it takes away (nil for none).
+type cellChange struct {
+	cellKey
+	n, excluded, missing, outOfRange int
+	added, dropped                   *float64
+}
+
+// cellChanges is what replacing a response's submission with rows before
+// (nil for its first submission) by rows after does to the cells of doc,
+// in a fixed order (indicator, part, administration, shard), leaving out
+// the cells it does not change. Both submissions are the same response's,
+// so they fall in the same administration and shard.
+func cellChanges(doc *survey.Document, responseID, administration string, before, after []survey.AnswerRow, first bool) []cellChange {
+	shard := shardOf(responseID)
+	byKey := map[tally.Key]*cellChange{}
+	var order []tally.Key
+	apply := func(e tally.Entry, sign int) {
+		k := tally.Key{Indicator: e.Indicator, Part: e.Part, Administration: administration}
+		c := byKey[k]
+		if c == nil {
+			c = &cellChange{cellKey: cellKey{k, shard}}
+			byKey[k] = c
+			order = append(order, k)
+		}
+		c.n += sign * e.Cell.N
+		c.excluded += sign * e.Cell.Excluded
+		c.missing += sign * e.Cell.Missing
+		c.outOfRange += sign * e.Cell.OutOfRange
+		if e.Cell.N == 1 && tally.IsMeasure(e.Part) {
+			v := e.Cell.Sum
+			if sign > 0 {
+				c.added = &v
+			} else {
+				c.dropped = &v
+			}
+		}
+	}
+	if !first {
+		for _, e := range tally.Contribution(doc, before) {
+			apply(e, -1)
+		}
+	} else {
+		apply(tally.Entry{Indicator: coverageIndicator, Part: coveragePart, Cell: survey.Cell{N: 1}}, 1)
+	}
+	for _, e := range tally.Contribution(doc, after) {
+		apply(e, 1)
+	}
+	slices.SortFunc(order, tally.Compare)
+	out := make([]cellChange, 0, len(order))
+	for _, k := range order {
+		c := byKey[k]
+		same := c.added == nil && c.dropped == nil || c.added != nil && c.dropped != nil && *c.added == *c.dropped
+		if c.n == 0 && c.excluded == 0 && c.missing == 0 && c.outOfRange == 0 && same {
+			continue // an amendment that leaves this cell as it was
+		}
+		out = append(out, *c)
+	}
+	return out
+}
+
+// cellColumns are the columns of score_cells a change writes.
+const cellColumns = "campaign_id, indicator, part, administration_code, shard, n, total, deviations, " +
+	"n_excluded, n_missing, n_out_of_range, total_error, deviations_error, added, dropped"
+
+// cellsPerStatement bounds the rows of one upsert (13 parameters each),
+// well inside both databases' limits on parameters; only a questionnaire
+// far wider than the programme's needs more than one statement.
+const cellsPerStatement = 1000
+
+// writeCellChanges applies the changes of one response to a campaign's
+// cells with one multi-row INSERT … ON CONFLICT DO UPDATE (per
+// cellsPerStatement rows), in the changes' order, so that concurrent
+// submissions lock the rows they share in the same order and never
+// deadlock. A cell whose bound on rounding error has grown past 1e-10 of
+// its value (the update said so) is computed again from the answers
+// (recomputeCells).
+func (s *Store) writeCellChanges(tx *gorm.DB, campaignID int64, doc *survey.Document, changes []cellChange) error {
+	var stale []tally.Key
+	for rest := changes; len(rest) > 0; {
+		n := min(len(rest), cellsPerStatement)
+		var values strings.Builder
+		args := make([]any, 0, 13*n)
+		for i, c := range rest[:n] {
+			if i > 0 {
+				values.WriteString(", ")
+			}
+			values.WriteString("(?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 0, 0, ?, ?)")
+			total := 0.0
+			if c.added != nil {
+				total += *c.added
+			}
+			if c.dropped != nil {
+				total -= *c.dropped
+			}
+			args = append(args, campaignID, c.Indicator, c.Part, c.Administration, c.shard, c.n, total,
+				c.excluded, c.missing, c.outOfRange, c.added, c.dropped)
+		}
+		rows, err := tx.Raw("INSERT INTO score_cells ("+cellColumns+") VALUES "+values.String()+s.cellUpsert(), args...).Rows()
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var k tally.Key
+			var again int
+			if err := rows.Scan(&k.Indicator, &k.Part, &k.Administration, &again); err != nil {
+				rows.Close()
+				return err
+			}
+			if again == 1 {
+				stale = append(stale, k)
+			}
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		rest = rest[n:]
+	}
+	if len(stale) == 0 {
+		return nil
+	}
+	return s.recomputeCells(tx, campaignID, doc, changes[0].shard, stale)
+}
+
+// roundingUnit is a generous unit roundoff of float64 (2^-52, twice the
+// true one), the rate at which cellUpsert's error bounds grow.
+const roundingUnit = "2.220446049250313e-16"
+
+// cellUpsert is the ON CONFLICT clause of writeCellChanges. Counts add up.
+// The centred sum of squares is updated around the row's current mean μ:
+// with a the value added and r the value taken away (either may be
+// absent), d1 = (a − μ) − (r − μ) and d2 = (a − μ)² − (r − μ)², the new
+// centred sum over the n' values is deviations + d2 − d1²/n' (Chan's
+// formula for one value in and one out; a value added alone gives the
+// familiar (a − μ)²·n/(n+1)). Every term is a distance from the mean,
+// never a raw square, so that values far from 0 do not cancel. A cell
+// left without values gets exact zeros, whatever rounding left behind.
+//
+// Taking a value away can still cancel: the centred sum that remained
+// when a value far from the others leaves is small beside the term taken
+// away, and float64 rounding of that term (about 1e-16 of it) may then be
+// large beside the result. So each row keeps a bound on the error its
+// updates have accumulated: a few units of rounding of every term each
+// update adds to total and deviations, and for deviations the effect of
+// the error of μ. The statement returns, for each row, whether a bound has
+// passed 1e-10 of its figure (or 1e-10, for a figure below 1); the caller
+// then computes that cell again from the answers.
+func (s *Store) cellUpsert() string {
+	greatest := "MAX"
+	if s.dialect == migrations.Postgres {
+		greatest = "GREATEST"
+	}
+	const (
+		eps    = roundingUnit
+		n0     = "score_cells.n"
+		t0     = "score_cells.total"
+		mean   = "(CASE WHEN " + n0 + " <> 0 THEN " + t0 + " / " + n0 + " ELSE 0 END)"
+		n      = "(" + n0 + " + excluded.n)"
+		added  = "(excluded.added - " + mean + ")"
+		taken  = "(excluded.dropped - " + mean + ")"
+		absA   = "COALESCE(ABS(" + added + "), 0)"
+		absR   = "COALESCE(ABS(" + taken + "), 0)"
+		d1     = "(COALESCE(" + added + ", 0) - COALESCE(" + taken + ", 0))"
+		d2     = "(COALESCE(" + added + " * " + added + ", 0) - COALESCE(" + taken + " * " + taken + ", 0))"
+		values = "(COALESCE(ABS(excluded.added), 0) + COALESCE(ABS(excluded.dropped), 0))"
+		// meanError bounds the error of μ and of each distance from it.
+		meanError = "((CASE WHEN " + n0 + " <> 0 THEN (score_cells.total_error + " + eps + " * ABS(" + t0 + ")) / ABS(" + n0 + ") ELSE 0 END) + " +
+			eps + " * (ABS(" + mean + ") + " + values + "))"
+		update = ` ON CONFLICT (campaign_id, indicator, part, administration_code, shard) DO UPDATE SET
+  n = ` + n + `,
+  total = CASE WHEN ` + n + ` = 0 THEN 0 ELSE ` + t0 + ` + excluded.total END,
+  deviations = CASE WHEN ` + n + ` <= 0 THEN 0 ELSE GREATEST(0, score_cells.deviations + ` + d2 + ` - ` + d1 + ` * ` + d1 + ` / ` + n + `) END,
+  n_excluded = score_cells.n_excluded + excluded.n_excluded,
+  n_missing = score_cells.n_missing + excluded.n_missing,
+  n_out_of_range = score_cells.n_out_of_range + excluded.n_out_of_range,
+  total_error = CASE WHEN ` + n + ` = 0 THEN 0 ELSE score_cells.total_error + ` + eps + ` * 2 * (ABS(` + t0 + `) + ` + values + `) END,
+  deviations_error = CASE WHEN ` + n + ` <= 0 THEN 0 ELSE score_cells.deviations_error
+    + 8 * ` + eps + ` * (score_cells.deviations + ` + absA + ` * ` + absA + ` + ` + absR + ` * ` + absR + ` + ` + d1 + ` * ` + d1 + ` / ` + n + `)
+    + 4 * ` + meanError + ` * (` + absA + ` + ` + absR + ` + ` + meanError + `) END,
+  added = excluded.added,
+  dropped = excluded.dropped
+RETURNING indicator, part, administration_code,
+  CASE WHEN total_error > 1e-10 * GREATEST(1, ABS(total)) OR deviations_error > 1e-10 * GREATEST(1, deviations) THEN 1 ELSE 0 END`
+	)
+	return strings.ReplaceAll(update, "GREATEST", greatest)
+}
+
+// recomputeCells computes some cells of one shard of an administration
+// again from the answers (the aggregate scan, over that shard's responses
+// alone) and writes them with their error bounds back at zero. The rows
+// are those the caller's upsert has just written, so it holds their locks:
+// a concurrent submission that shares them waits, and is added on top.
+func (s *Store) recomputeCells(tx *gorm.DB, campaignID int64, doc *survey.Document, shard int, keys []tally.Key) error {
+	shardExpr := shardSQL(s.dialect, "r.id")
+	cells, err := scanCells(tx, campaignID, doc, scanOptions{
+		filter: "r.administration_code = ? AND " + shardExpr + " = ?", filterArgs: []any{keys[0].Administration, shard}})
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		c := cells[cellKey{k, 0}]
+		if err := tx.Exec(`UPDATE score_cells SET n = ?, total = ?, deviations = ?, n_excluded = ?, n_missing = ?,
+  n_out_of_range = ?, total_error = 0, deviations_error = 0
+WHERE campaign_id = ? AND indicator = ? AND part = ? AND administration_code = ? AND shard = ?`,
+			c.N, c.Sum, c.Deviations, c.Excluded, c.Missing, c.OutOfRange,
+			campaignID, k.Indicator, k.Part, k.Administration, shard).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// submissionRows reads the answer rows of a stored submission, as scoring
+// reads them.
+func submissionRows(tx *gorm.DB, submissionID string) ([]survey.AnswerRow, error) {
+	var stored []answerRow
+	if err := tx.Select("question_key", "option_key", "score", "null_score", "number_value").
+		Where("submission_id = ?", submissionID).Order("id").Find(&stored).Error; err != nil {
+		return nil, err
+	}
+	rows := make([]survey.AnswerRow, len(stored))
+	for i, r := range stored {
+		rows[i] = survey.AnswerRow{Question: r.QuestionKey, Option: r.OptionKey, Score: r.Score, NullScore: r.NullScore, Number: r.NumberValue}
+	}
+	return rows, nil
+}
