@@ -52,19 +52,28 @@ func TestCorrectCampaign(t *testing.T) {
 				check: wantCampaignKeys("customs-2023")},
 			{name: "BE answers", token: "resp_be", method: "PUT", path: c + "/response", body: map[string]any{"answers": campaignAnswers},
 				want: http.StatusOK},
+			{name: "the values it has already change nothing", token: "admin", method: "PATCH", path: c, ifMatch: "3",
+				body: map[string]any{"version": 1, "questionnaire": "customs_annual", "administrations": []string{"FR", "DE", "BE"}},
+				want: http.StatusOK, check: func(t *testing.T, res result) {
+					if tag := res.Header.Get("ETag"); tag != `"3"` {
+						t.Errorf("ETag %q after a correction that changes nothing", tag)
+					}
+				}},
+			{name: "a version 2", token: "admin", method: "POST", path: "/api/v1/questionnaires/customs_annual/versions", want: http.StatusCreated},
+			{name: "version 2 published", token: "admin", method: "POST", path: "/api/v1/questionnaires/customs_annual/versions/2/publish", want: http.StatusOK},
 			{name: "the questionnaire of an answered campaign", token: "admin", method: "PATCH", path: c, ifMatch: "3",
-				body: map[string]any{"version": 1, "questionnaire": "customs_annual"}, want: http.StatusOK},
-			{name: "BE removed after answering", token: "admin", method: "PATCH", path: c, ifMatch: `"4"`,
+				body: map[string]any{"version": 2}, want: http.StatusConflict},
+			{name: "BE removed after answering", token: "admin", method: "PATCH", path: c, ifMatch: `"3"`,
 				body: map[string]any{"administrations": []string{"FR"}}, want: http.StatusConflict},
-			{name: "a version that does not exist", token: "admin", method: "PATCH", path: c, ifMatch: `"4"`,
+			{name: "a version that does not exist", token: "admin", method: "PATCH", path: c, ifMatch: `"3"`,
 				body: map[string]any{"version": 9}, want: http.StatusUnprocessableEntity, fields: []string{"version:unknown_questionnaire"}},
 			{name: "reopen an open campaign", token: "admin", method: "POST", path: c + "/reopen",
 				body: map[string]any{"reason": "late", "closes_at": later}, want: http.StatusConflict},
 			{name: "close", token: "admin", method: "POST", path: c + "/close", want: http.StatusOK, check: func(t *testing.T, res result) {
 				wantTime(t, res.JSON(t), "last_closed_at")
 			}},
-			{name: "a closed campaign's closing date", token: "admin", method: "PATCH", path: c, ifMatch: `"5"`,
-				body: map[string]any{"closes_at": later}, want: http.StatusConflict},
+			{name: "a closed campaign's closing date", token: "admin", method: "PATCH", path: c, ifMatch: `"4"`,
+				body: map[string]any{"closes_at": future(96 * time.Hour)}, want: http.StatusConflict},
 			{name: "reopen without a reason", token: "admin", method: "POST", path: c + "/reopen",
 				body: map[string]any{"reason": " ", "closes_at": "2020-01-01T00:00:00Z"}, want: http.StatusUnprocessableEntity,
 				fields: []string{"reason:required", "closes_at:out_of_range"}},
@@ -78,7 +87,7 @@ func TestCorrectCampaign(t *testing.T) {
 				check: func(t *testing.T, res result) {
 					body := res.JSON(t)
 					wantMembers(t, body, map[string]any{"status": "open", "accepting_answers": true, "reopen_reason": "FR answered late",
-						"revision": 6})
+						"revision": 5})
 					wantTime(t, body, "reopened_at")
 					wantTime(t, body, "last_closed_at")
 				}},

@@ -41,9 +41,10 @@ func (s *Service) Correct(ctx context.Context, by auth.Principal, key string, in
 	if err != nil {
 		return survey.Campaign{}, err
 	}
-	if in == (Correction{Revision: in.Revision}) {
-		// Nothing to change ({} as a merge patch): the campaign as it
-		// is, at the same revision, if that is the one the caller read.
+	if changesNothing(current, in) {
+		// Nothing to change ({} as a merge patch, or the values it has):
+		// the campaign as it is, at the same revision, if that is the one
+		// the caller read.
 		if current.Revision != in.Revision {
 			return survey.Campaign{}, survey.Errorf(survey.ErrPreconditionFailed, "campaign %s is at revision %d, not %d; read it again", key, current.Revision, in.Revision)
 		}
@@ -93,6 +94,16 @@ func (s *Service) Correct(ctx context.Context, by auth.Principal, key string, in
 	return s.store.ChangeCampaign(ctx, key, func(st survey.CampaignState) (survey.CampaignChange, error) {
 		return decideCorrection(st, in)
 	})
+}
+
+// changesNothing reports whether every member that in names already has
+// that value in c.
+func changesNothing(c survey.Campaign, in Correction) bool {
+	return (in.Title == nil || *in.Title == c.Title) &&
+		(in.ClosesAt == nil || in.ClosesAt.Equal(c.ClosesAt)) &&
+		(in.Administrations == nil || slices.Equal(slices.Sorted(slices.Values(*in.Administrations)), c.Administrations)) &&
+		(in.Questionnaire == nil || *in.Questionnaire == c.Questionnaire) &&
+		(in.Version == nil || *in.Version == c.Version)
 }
 
 // decideCorrection is the rule of a correction on the campaign as the

@@ -112,6 +112,12 @@ func TestCorrect(t *testing.T) {
 			}
 		}},
 		{name: "nothing to change, on a stale revision", key: "c2024", in: campaigns.Correction{Revision: 1}, err: survey.ErrPreconditionFailed},
+		{name: "the values it has already", key: "c2024", in: campaigns.Correction{Version: func() *int { v := 1; return &v }(), Administrations: &[]string{"BB", "AA"}},
+			check: func(t *testing.T, got survey.Campaign) {
+				if got.Revision != 2 {
+					t.Fatalf("a correction to the same values made revision %d", got.Revision)
+				}
+			}},
 		{name: "a closing date in the past", key: "c2024", in: campaigns.Correction{ClosesAt: &earlier},
 			invalid: []problem{{"closes_at", survey.CodeOutOfRange}}},
 		{name: "an administration added", key: "c2024", answer: true, in: campaigns.Correction{Administrations: &[]string{"CC", "AA", "BB"}},

@@ -146,7 +146,8 @@ func (s *Store) SetCampaignStatus(ctx context.Context, key, from, to string) (su
 		now := s.now()
 		set := map[string]any{"status": to, "updated_at": now, "revision": gorm.Expr("revision + 1")}
 		if to == survey.StatusClosed {
-			set["last_closed_at"] = now
+			// Final again: the last reopening is the audit trail's.
+			set["last_closed_at"], set["reopened_at"], set["reopen_reason"] = now, nil, ""
 		}
 		res := tx.Model(&campaignRow{}).Where("id = ? AND status = ?", row.ID, from).Updates(set)
 		if res.Error == nil && res.RowsAffected != 1 {

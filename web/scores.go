@@ -31,11 +31,14 @@ import (
 
 // scoresView is the data of the scores page.
 type scoresView struct {
-	Campaign   string
-	Year       int
-	Title      string // the questionnaire's title
-	TitleLang  string // its language, when not the page's
-	Open       bool   // the campaign still takes answers: the figures may change
+	Campaign  string
+	Year      int
+	Title     string // the questionnaire's title
+	TitleLang string // its language, when not the page's
+	Open      bool   // the campaign still takes answers: the figures may change
+	// Reopened says, of a campaign reopened after it was closed, when its
+	// figures were last final and when it was reopened; "" otherwise.
+	Reopened   string
 	Coverage   string
 	Missing    string // the invited administrations without a response, or ""
 	ComputedAt string
@@ -107,6 +110,9 @@ func (s *server) scoresPage(w http.ResponseWriter, r *http.Request, v *visitor) 
 		ComputedAt: report.ComputedAt.UTC().Format("2006-01-02 15:04 UTC")}
 	if len(report.Coverage.Missing) > 0 {
 		view.Missing = f.t("scores.missing", strings.Join(report.Coverage.Missing, ", "))
+	}
+	if report.ReopenedAt != nil && report.LastClosedAt != nil {
+		view.Reopened = f.t("scores.reopened", respondTime(v.lang, *report.LastClosedAt).Text, respondTime(v.lang, *report.ReopenedAt).Text)
 	}
 	for _, code := range documentLanguages(doc) {
 		view.Languages = append(view.Languages, textLanguage{Code: code, Selected: code == asked})
@@ -355,6 +361,7 @@ var scoresWords = map[string]map[string]string{
 		"scores.back":                  "Back to the campaign",
 		"scores.year":                  "year %d",
 		"scores.open":                  "The campaign is open: these figures will change as responses are submitted.",
+		"scores.reopened":              "These figures were last final when the campaign closed on %s; it was reopened on %s.",
 		"scores.coverage":              "%d of %d invited administrations responded, with %d submitted responses in all.",
 		"scores.missing":               "Without a response: %s.",
 		"scores.computed_at":           "Computed at %s.",
@@ -412,6 +419,7 @@ var scoresWords = map[string]map[string]string{
 		"scores.back":                  "Retour à la campagne",
 		"scores.year":                  "année %d",
 		"scores.open":                  "La campagne est ouverte : ces chiffres changeront à mesure que des réponses seront soumises.",
+		"scores.reopened":              "Ces chiffres étaient définitifs à la clôture de la campagne le %s ; elle a été rouverte le %s.",
 		"scores.coverage":              "%d administrations invitées sur %d ont répondu, avec %d réponses soumises au total.",
 		"scores.missing":               "Sans réponse : %s.",
 		"scores.computed_at":           "Calculé le %s.",

@@ -76,6 +76,11 @@ func TestCorrectCampaignPages(t *testing.T) {
 					if ev := staffAudit(t, e, "campaign.reopen", "key=mini-2024,reason=FR answered late"); ev.Status != http.StatusSeeOther {
 						t.Errorf("the reopen's event: %+v", ev)
 					}
+					// The scores say when they were last final.
+					if p := b.get("/campaigns/mini-2024/scores"); p.Status != http.StatusOK ||
+						!strings.Contains(p.Body, "These figures were last final when the campaign closed on ") {
+						t.Errorf("the scores page of a reopened campaign: %d\n%s", p.Status, p.Body)
+					}
 				}},
 			{name: "delete without confirming", path: "/campaigns/fr-only/delete", status: http.StatusUnprocessableEntity,
 				says: `href="#delete-confirm"`, audit: [2]string{"campaign.delete", "422"}},

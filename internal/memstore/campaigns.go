@@ -150,7 +150,7 @@ func (s *Store) SetCampaignStatus(ctx context.Context, key, from, to string) (su
 	c.Revision++
 	if to == survey.StatusClosed {
 		at := c.UpdatedAt.UTC().Truncate(time.Microsecond)
-		c.LastClosedAt = &at
+		c.LastClosedAt, c.ReopenedAt, c.ReopenReason = &at, nil, ""
 	}
 	return c.copy(), nil
 }

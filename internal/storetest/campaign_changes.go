@@ -97,6 +97,16 @@ func testChangeCampaign(t *testing.T, open Open) {
 		!stored.ReopenedAt.Equal(reopened.Truncate(time.Microsecond)) || stored.LastClosedAt == nil {
 		t.Fatalf("stored after a change: %+v", stored)
 	}
+	// Closed again, the campaign is final again: the reopening is history
+	// (the audit trail's), and last_closed_at moves on.
+	clock.tick()
+	closed, err := st.SetCampaignStatus(ctx, "k2023", survey.StatusOpen, survey.StatusClosed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if closed.ReopenedAt != nil || closed.ReopenReason != "" || closed.LastClosedAt == nil || !closed.LastClosedAt.After(*stored.LastClosedAt) {
+		t.Fatalf("closed again after a reopening: %+v", closed)
+	}
 	if _, err := st.ChangeCampaign(ctx, "nope", func(s survey.CampaignState) (survey.CampaignChange, error) {
 		return survey.ChangeOf(s.Campaign), nil
 	}); !errors.Is(err, survey.ErrNotFound) {
