@@ -45,7 +45,7 @@ func (s *Store) ChangeCampaign(ctx context.Context, key string, decide func(surv
 
 		if err := tx.Model(&campaignRow{}).Where("id = ?", row.ID).Updates(map[string]any{
 			"title": change.Title, "questionnaire_id": q.ID, "closes_at": change.ClosesAt.UTC().Truncate(time.Microsecond),
-			"status": change.Status, "last_closed_at": storedTime(change.LastClosedAt), "reopened_at": storedTime(change.ReopenedAt),
+			"status": change.Status, "last_closed_at": survey.StoredTime(change.LastClosedAt), "reopened_at": survey.StoredTime(change.ReopenedAt),
 			"reopen_reason": change.ReopenReason,
 			"revision":      row.Revision + 1, "updated_at": s.now(),
 		}).Error; err != nil {
@@ -72,16 +72,6 @@ func (s *Store) ChangeCampaign(ctx context.Context, key string, decide func(surv
 		return survey.Campaign{}, s.translate(ctx, "change campaign", err)
 	}
 	return s.Campaign(ctx, survey.Everything, key)
-}
-
-// storedTime is a time as the store keeps it (UTC, to the microsecond),
-// or nil.
-func storedTime(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	at := t.UTC().Truncate(time.Microsecond)
-	return &at
 }
 
 // DeleteCampaign deletes a campaign on condition that it is a draft, with

@@ -249,3 +249,13 @@ type IdempotencyClaim struct {
 	ClaimedAt   time.Time
 	Answer      *StoredAnswer
 }
+
+// StoredTime is t as the stores keep a time (UTC, to the microsecond, the
+// precision of both databases), or nil for nil.
+func StoredTime(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	at := t.UTC().Truncate(time.Microsecond)
+	return &at
+}

@@ -48,20 +48,10 @@ func (s *Store) ChangeCampaign(ctx context.Context, key string, decide func(surv
 	c.Questionnaire, c.Campaign.Questionnaire, c.Version = q, q.Key, q.Version
 	c.Title, c.ClosesAt, c.Status = change.Title, change.ClosesAt.UTC().Truncate(time.Microsecond), change.Status
 	c.Administrations = slices.Sorted(slices.Values(change.Administrations))
-	c.LastClosedAt, c.ReopenedAt, c.ReopenReason = storedTime(change.LastClosedAt), storedTime(change.ReopenedAt), change.ReopenReason
+	c.LastClosedAt, c.ReopenedAt, c.ReopenReason = survey.StoredTime(change.LastClosedAt), survey.StoredTime(change.ReopenedAt), change.ReopenReason
 	c.Revision++
 	c.UpdatedAt = s.clock()
 	return c.copy(), nil
-}
-
-// storedTime is a time as the store keeps it (UTC, to the microsecond),
-// or nil.
-func storedTime(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	at := t.UTC().Truncate(time.Microsecond)
-	return &at
 }
 
 // DeleteCampaign deletes a campaign on condition that it is a draft and
