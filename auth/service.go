@@ -114,6 +114,11 @@ type Store interface {
 	// expires; AccessTokenRevoked tells whether it was.
 	RevokeAccessToken(ctx context.Context, jti string, expiresAt time.Time) error
 	AccessTokenRevoked(ctx context.Context, jti string) (bool, error)
+	// TokenAccount reads, in one query, the account with that id
+	// (found=false: none) and whether the access token with that id was
+	// revoked (false when there is no account): all that checking an access
+	// token needs from the store.
+	TokenAccount(ctx context.Context, userID, jti string) (a Account, found, revoked bool, err error)
 	// ReserveAttempt, ReleaseAttempt and ForgiveAttempts keep the
 	// throttle's counts (see Throttle).
 	//
@@ -318,16 +323,21 @@ func (s *Service) verify(ctx context.Context, token string) (Claims, error) {
 // stays valid (the token the change itself hands out must work).
 // Errors: ErrInvalidToken.
 func (s *Service) Authenticate(ctx context.Context, token string) (Principal, error) {
-	claims, err := s.verify(ctx, token)
+	claims, err := s.issuer.Verify(token)
 	if err != nil {
 		return Principal{}, err
 	}
-	account, found, err := s.store.AccountByID(ctx, claims.Subject)
+	// Every authenticated request comes here: one query, not one for the
+	// revocation and one for the account.
+	account, found, revoked, err := s.store.TokenAccount(ctx, claims.Subject, claims.ID)
 	if err != nil {
 		return Principal{}, err
 	}
 	if !found || account.Disabled {
 		return Principal{}, fmt.Errorf("%w: account gone or disabled", ErrInvalidToken)
+	}
+	if revoked {
+		return Principal{}, fmt.Errorf("%w: revoked by a logout", ErrInvalidToken)
 	}
 	// iat has one-second precision: a token from the same second as the
 	// change stays valid.

@@ -1,8 +1,6 @@
 package exports
 
 import (
-	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -124,38 +122,56 @@ func (x *Responses) Finish() error {
 func (x *Responses) Close() { x.enc.close() }
 
 // csvResponses writes RFC 4180 CSV, UTF-8 without a byte order mark; an
-// unanswered question is an empty field.
+// unanswered question is an empty field. Rows are encoded into a buffer
+// reused from row to row (appendCSVCell, as encoding/csv writes them), which
+// goes to the writer every flushChunk bytes and at each flush.
 type csvResponses struct {
 	w   io.Writer
-	cw  *csv.Writer
-	rec []string
+	buf []byte
 }
 
 func (e *csvResponses) buffered() bool { return false }
 func (e *csvResponses) close()         {}
 
 func (e *csvResponses) begin(columns []responseColumn) error {
-	e.cw = csv.NewWriter(e.w)
-	e.rec = make([]string, len(columns))
 	for i, col := range columns {
-		e.rec[i] = col.name
+		if i > 0 {
+			e.buf = append(e.buf, ',')
+		}
+		e.buf = appendCSVField(e.buf, "", col.name)
 	}
-	return e.cw.Write(e.rec)
+	e.buf = append(e.buf, '\n')
+	return nil
 }
 
 func (e *csvResponses) row(cells []cell) error {
-	for i, c := range cells {
-		e.rec[i] = c.csv()
+	for i := range cells {
+		if i > 0 {
+			e.buf = append(e.buf, ',')
+		}
+		e.buf = appendCSVCell(e.buf, &cells[i])
 	}
-	return e.cw.Write(e.rec)
+	e.buf = append(e.buf, '\n')
+	if len(e.buf) >= flushChunk {
+		return e.flush()
+	}
+	return nil
 }
 
 func (e *csvResponses) flush() error {
-	e.cw.Flush()
-	return e.cw.Error()
+	if len(e.buf) == 0 {
+		return nil
+	}
+	_, err := e.w.Write(e.buf)
+	e.buf = e.buf[:0]
+	return err
 }
 
 func (e *csvResponses) end() error { return e.flush() }
+
+// flushChunk is how much of CSV or JSON is encoded before it goes to the
+// writer: large writes, a bounded buffer.
+const flushChunk = 32 << 10
 
 // jsonResponses writes a JSON array, one element at a time, each a flat
 // object of the columns:
@@ -169,7 +185,7 @@ func (e *csvResponses) end() error { return e.flush() }
 // neutralising), or null when unanswered.
 type jsonResponses struct {
 	w     io.Writer
-	buf   bytes.Buffer
+	buf   []byte
 	names [][]byte // the members' names, encoded
 	n     int
 }
@@ -186,42 +202,44 @@ func (e *jsonResponses) begin(columns []responseColumn) error {
 		}
 		e.names[i] = name
 	}
-	e.buf.WriteString("[")
+	e.buf = append(e.buf, '[')
 	return nil
 }
 
 func (e *jsonResponses) row(cells []cell) error {
 	if e.n > 0 {
-		e.buf.WriteString(",")
+		e.buf = append(e.buf, ',')
 	}
 	e.n++
-	e.buf.WriteString("\n{")
-	for i, c := range cells {
+	e.buf = append(e.buf, "\n{"...)
+	for i := range cells {
 		if i > 0 {
-			e.buf.WriteString(",")
+			e.buf = append(e.buf, ',')
 		}
-		v, err := c.json()
-		if err != nil {
+		e.buf = append(append(e.buf, e.names[i]...), ':')
+		var err error
+		if e.buf, err = appendJSONCell(e.buf, &cells[i]); err != nil {
 			return err
 		}
-		e.buf.Write(e.names[i])
-		e.buf.WriteString(":")
-		e.buf.Write(v)
 	}
-	e.buf.WriteString("}")
-	if e.buf.Len() >= 32<<10 {
+	e.buf = append(e.buf, '}')
+	if len(e.buf) >= flushChunk {
 		return e.flush()
 	}
 	return nil
 }
 
 func (e *jsonResponses) flush() error {
-	_, err := e.buf.WriteTo(e.w)
+	if len(e.buf) == 0 {
+		return nil
+	}
+	_, err := e.w.Write(e.buf)
+	e.buf = e.buf[:0]
 	return err
 }
 
 func (e *jsonResponses) end() error {
-	e.buf.WriteString("\n]\n")
+	e.buf = append(e.buf, "\n]\n"...)
 	return e.flush()
 }
 

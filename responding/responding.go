@@ -24,7 +24,9 @@ type Store interface {
 	// Errors: ErrNotFound (the campaign).
 	Response(ctx context.Context, sc survey.Scope, key, respondentID string) (r survey.Response, found bool, err error)
 	// ChangeResponse reads, in one transaction, the state of who's
-	// response to a campaign that sc sees, passes it to decide, and writes
+	// response to a campaign that sc sees (its document, of a published
+	// version, may be shared by every call: decide must not change it),
+	// passes it to decide, and writes
 	// what decide returns: a new response at revision 1, or the next
 	// revision of the existing one. The campaign's status is read so that
 	// a close waits for every change that read it open, and no change

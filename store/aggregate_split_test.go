@@ -45,7 +45,7 @@ func TestAggregateSplitMatchesOneQuery(t *testing.T) {
 			if n := store.AggregateQueriesForTest(doc); n != 1 {
 				t.Errorf("%s takes %d aggregate queries with the service's limits, want 1", doc.Key, n)
 			}
-			restore := store.SetAggregateLimitsForTest(8, 60, 2)
+			restore := store.SetAggregateLimitsForTest(5, 60, 2)
 			n := store.AggregateQueriesForTest(doc)
 			restore()
 			if n < len(doc.Indicators) {
@@ -54,7 +54,7 @@ func TestAggregateSplitMatchesOneQuery(t *testing.T) {
 		}
 		for _, c := range ds.Campaigns {
 			one := scan(t, st, c.Key)
-			restore := store.SetAggregateLimitsForTest(8, 60, 2)
+			restore := store.SetAggregateLimitsForTest(5, 60, 2)
 			split := scan(t, st, c.Key)
 			restore()
 			if len(one) == 0 {

@@ -1,42 +1,33 @@
 // The SQL of the aggregate: one scan of a campaign's answers for a group of
-// indicators (aggregate.go plans the groups).
+// indicators, one row per response (aggregate.go plans the groups and sums
+// the rows per administration).
 
 package store
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/customs-survey/surveyd/survey"
 )
 
-// measureColumns is the number of outer columns of a measure: n, Σ, the
-// centred Σ², excluded and missing (a mean_value measure has one more, the
-// responses whose number lies beyond survey.MaxNumber).
-const measureColumns = 5
-
-// scanQuery builds one aggregate query. Keys go in as parameters; the
-// column names it makes up (w0, m3_val, ...) are its own.
+// scanQuery builds one aggregate query: per submitted response, its id and
+// administration, then the columns of step 1 of docs/scoring.md that its
+// parts ask for. Keys go in as parameters.
 type scanQuery struct {
-	inner, outer []string
-	windows      []string // each measure's mean per administration
-	innerArgs    []any
-	outerArgs    []any
-	args         []any
-	columns      int // outer columns after the administration code
+	columns []string
+	args    []any
 	// questions are those whose answers the query reads: the join takes
 	// no other answer row, so that a group of indicators scans only its
 	// own questions' answers (the rows of a large multi-choice answer go
 	// through the group that counts them, not through every group).
 	questions []string
 	read      map[string]bool
-	// shard, when not empty, is the SQL of a response's shard (shardSQL
-	// over r.id): the rows are then per administration and shard, the
-	// cells of score_cells, instead of per administration.
-	shard string
 	// filter, when not empty, is a further condition on the responses
 	// (alias r); its arguments follow the campaign id.
 	filter string
+	// order is the ORDER BY of the rows (orderFor): a fixed order, so
+	// that the sums made of them are the same at every scan.
+	order string
 }
 
 // reads adds questions to those whose answers the query joins.
@@ -52,34 +43,41 @@ func (q *scanQuery) reads(questions ...string) {
 	}
 }
 
-// where adds the flag of indicator i's `where`: 1 when the response's
-// answer to the where question is one of its options.
-func (q *scanQuery) where(i int, ind survey.Indicator) {
-	if ind.Where == nil {
-		q.inner = append(q.inner, fmt.Sprintf("1 AS w%d", i))
-		return
-	}
-	q.reads(ind.Where.Question)
-	q.inner = append(q.inner, fmt.Sprintf("MAX(CASE WHEN a.question_key = ? AND a.option_key IN ? THEN 1 ELSE 0 END) AS w%d", i))
-	q.innerArgs = append(q.innerArgs, ind.Where.Question, ind.Where.In)
+// column adds one column with its arguments and returns its position.
+func (q *scanQuery) column(sql string, args ...any) int {
+	q.columns = append(q.columns, sql)
+	q.args = append(q.args, args...)
+	return len(q.columns) - 1
 }
 
-// measure adds the respondent value of ind over questions (step 1) and its
-// per-administration sums, and returns the first outer column.
-func (q *scanQuery) measure(i, m int, ind survey.Indicator, questions []string) int {
-	name := fmt.Sprintf("m%d", m)
-	q.inner = append(q.inner, "SUM(CASE WHEN a.question_key IN ? THEN 1 ELSE 0 END) AS "+name+"_ans")
-	q.innerArgs = append(q.innerArgs, questions)
+// where adds the flag of an indicator's `where`: 1 when the response's
+// answer to the where question is one of its options. It returns the
+// column, or -1 for an indicator without `where`, which every response
+// passes.
+func (q *scanQuery) where(ind survey.Indicator) int {
+	if ind.Where == nil {
+		return -1
+	}
+	q.reads(ind.Where.Question)
+	return q.column("MAX(CASE WHEN a.question_key = ? AND a.option_key IN ? THEN 1 ELSE 0 END)", ind.Where.Question, ind.Where.In)
+}
+
+// measure adds the columns of the response's value of ind over questions
+// (step 1): how many answer rows it has for them, its value (NULL for
+// none) and, for mean_value, how many of its numbers lie beyond the range.
+// It returns the first of them.
+func (q *scanQuery) measure(ind survey.Indicator, questions []string) int {
+	q.reads(questions...)
+	first := q.column("COUNT(CASE WHEN a.question_key IN ? THEN 1 END)", questions)
 	switch ind.Method {
 	case survey.MethodShare:
 		// 100 if a chosen option is one of the indicator's; else no value
 		// if a null-score option was chosen; else 0 when answered.
-		q.inner = append(q.inner, `CASE
-    WHEN SUM(CASE WHEN a.question_key IN ? AND a.option_key IN ? THEN 1 ELSE 0 END) > 0 THEN 100.0
-    WHEN SUM(CASE WHEN a.question_key IN ? AND a.null_score THEN 1 ELSE 0 END) > 0 THEN NULL
-    WHEN SUM(CASE WHEN a.question_key IN ? THEN 1 ELSE 0 END) > 0 THEN 0.0
-  END AS `+name+"_val")
-		q.innerArgs = append(q.innerArgs, questions, ind.Options, questions, questions)
+		q.column(`CASE
+    WHEN MAX(CASE WHEN a.question_key IN ? AND a.option_key IN ? THEN 1 ELSE 0 END) = 1 THEN CAST(100 AS DOUBLE PRECISION)
+    WHEN MAX(CASE WHEN a.question_key IN ? AND a.null_score THEN 1 ELSE 0 END) = 1 THEN NULL
+    WHEN COUNT(CASE WHEN a.question_key IN ? THEN 1 END) > 0 THEN CAST(0 AS DOUBLE PRECISION)
+  END`, questions, ind.Options, questions, questions)
 	case survey.MethodMeanValue:
 		// Only numbers within ±survey.MaxNumber are summed, so that no
 		// sum or square can overflow (PostgreSQL fails on a double
@@ -87,101 +85,58 @@ func (q *scanQuery) measure(i, m int, ind survey.Indicator, questions []string) 
 		// can only come from data stored before that range was enforced:
 		// its response has no value, and is counted apart so that
 		// scoring withholds the indicator's value and says why.
-		q.inner = append(q.inner,
-			"AVG(CASE WHEN a.question_key IN ? AND a.number_value BETWEEN ? AND ? THEN a.number_value END) AS "+name+"_val",
-			"SUM(CASE WHEN a.question_key IN ? AND NOT (a.number_value BETWEEN ? AND ?) THEN 1 ELSE 0 END) AS "+name+"_oor")
-		q.innerArgs = append(q.innerArgs, questions, -survey.MaxNumber, survey.MaxNumber, questions, -survey.MaxNumber, survey.MaxNumber)
+		q.column("AVG(CASE WHEN a.question_key IN ? AND a.number_value BETWEEN ? AND ? THEN a.number_value END)",
+			questions, -survey.MaxNumber, survey.MaxNumber)
+		q.column("COUNT(CASE WHEN a.question_key IN ? AND NOT (a.number_value BETWEEN ? AND ?) THEN 1 END)",
+			questions, -survey.MaxNumber, survey.MaxNumber)
 	default: // mean_score: AVG skips the null scores of "don't know"
-		q.inner = append(q.inner, "AVG(CASE WHEN a.question_key IN ? THEN a.score END) AS "+name+"_val")
-		q.innerArgs = append(q.innerArgs, questions)
-	}
-	q.windows = append(q.windows, fmt.Sprintf(
-		"AVG(CASE WHEN i.w%d = 1 THEN i.%s_val END) OVER (PARTITION BY %s) AS %s_mean", i, name, q.groups("i"), name))
-	w, v, ans := fmt.Sprintf("v.w%d = 1", i), "v."+name+"_val", "v."+name+"_ans"
-	dev := "(" + v + " - v." + name + "_mean)"
-	q.outer = append(q.outer,
-		"COUNT(CASE WHEN "+w+" THEN "+v+" END)",
-		"SUM(CASE WHEN "+w+" THEN "+v+" END)",
-		// Centred on the administration's mean, computed by the window
-		// function one level down: no cancellation in Σx² − n·mean².
-		"SUM(CASE WHEN "+w+" THEN "+dev+" * "+dev+" END)",
-		"SUM(CASE WHEN "+w+" AND "+ans+" > 0 AND "+v+" IS NULL THEN 1 ELSE 0 END)",
-		"SUM(CASE WHEN "+w+" AND "+ans+" = 0 THEN 1 ELSE 0 END)")
-	first := q.columns
-	q.columns += measureColumns
-	if ind.Method == survey.MethodMeanValue {
-		q.outer = append(q.outer, "SUM(CASE WHEN "+w+" AND v."+name+"_oor > 0 THEN 1 ELSE 0 END)")
-		q.columns++
+		q.column("AVG(CASE WHEN a.question_key IN ? THEN a.score END)", questions)
 	}
 	return first
 }
 
-// options adds, for some options of the options breakdown of indicator i,
-// which of them each response chose, and with answering whether it
-// answered the question at all; it returns the first outer column
-// (answering responses if asked for, then one count per option).
-func (q *scanQuery) options(i, k int, question string, keys []string, answering bool) int {
-	name := fmt.Sprintf("o%d", k)
-	w := fmt.Sprintf("v.w%d = 1", i)
-	first := q.columns
+// options adds, for some options of an options breakdown's question, which
+// of them the response chose, after, with answering, how many answer rows
+// it has for the question; it returns the first column.
+func (q *scanQuery) options(question string, keys []string, answering bool) int {
+	q.reads(question)
+	first := len(q.columns)
 	if answering {
-		q.inner = append(q.inner, "SUM(CASE WHEN a.question_key = ? THEN 1 ELSE 0 END) AS "+name+"_ans")
-		q.innerArgs = append(q.innerArgs, question)
-		q.outer = append(q.outer, "SUM(CASE WHEN "+w+" AND v."+name+"_ans > 0 THEN 1 ELSE 0 END)")
-		q.columns++
+		q.column("COUNT(CASE WHEN a.question_key = ? THEN 1 END)", question)
 	}
-	for x, key := range keys {
-		col := fmt.Sprintf("%s_%d", name, x)
-		q.inner = append(q.inner, "MAX(CASE WHEN a.question_key = ? AND a.option_key = ? THEN 1 ELSE 0 END) AS "+col)
-		q.innerArgs = append(q.innerArgs, question, key)
-		q.outer = append(q.outer, "SUM(CASE WHEN "+w+" THEN v."+col+" ELSE 0 END)")
+	for _, key := range keys {
+		q.column("MAX(CASE WHEN a.question_key = ? AND a.option_key = ? THEN 1 ELSE 0 END)", question, key)
 	}
-	q.columns += len(keys)
 	return first
 }
 
-// sql assembles the query; its arguments are q.args then the campaign id.
-// A group without measures has no window to add. A response without an
-// answer to the questions read still has its row (the LEFT JOIN gives it
-// one with NULLs), so that it counts as missing.
-func (q *scanQuery) sql() string {
-	q.args = append(append(append([]any{}, q.outerArgs...), q.innerArgs...), q.questions)
-	inner, outer := strings.Join(q.inner, ",\n      "), strings.Join(q.outer, ",\n  ")
-	middle := "i.*"
-	if len(q.windows) > 0 {
-		middle += ",\n    " + strings.Join(q.windows, ",\n    ")
-	}
+// sql assembles the query, and its arguments with the campaign id's place
+// (then come the filter's). It joins only the responses that have an
+// answer to a question read, so that the database can hash the smaller
+// side; aggregate.go counts the others apart (responseCounts): they are
+// missing from every measure without `where`, and in nothing else.
+func (q *scanQuery) sql() (string, []any) {
 	filter := ""
 	if q.filter != "" {
 		filter = " AND " + q.filter
 	}
-	shard := ""
-	if q.shard != "" {
-		shard = q.shard + " AS shard,\n      "
-	}
 	return `
-SELECT ` + q.groups("v") + `,
-  ` + outer + `
-FROM (
-  SELECT ` + middle + `
-  FROM (
-    SELECT r.id, r.administration_code,
-      ` + shard + inner + `
-    FROM responses r
-    LEFT JOIN answers a ON a.submission_id = r.current_submission_id AND a.question_key IN ?
-    WHERE r.campaign_id = ? AND r.current_submission_id IS NOT NULL` + filter + `
-    GROUP BY r.id, r.administration_code
-  ) i
-) v
-GROUP BY ` + q.groups("v") + `
-ORDER BY ` + q.groups("v")
+SELECT r.id, r.administration_code,
+  ` + strings.Join(q.columns, ",\n  ") + `
+FROM responses r
+JOIN answers a ON a.submission_id = r.current_submission_id AND a.question_key IN ?
+WHERE r.campaign_id = ? AND r.current_submission_id IS NOT NULL` + filter + `
+GROUP BY r.id, r.administration_code
+ORDER BY ` + q.order, append(q.args, q.questions)
 }
 
-// groups lists the columns the outer query groups by, of the level named
-// by alias: the administration, and the shard when the query has one.
-func (q *scanQuery) groups(alias string) string {
-	if q.shard != "" {
-		return alias + ".administration_code, " + alias + ".shard"
+// orderFor is the order of the rows of a scan in a dialect, the cheapest
+// fixed one: on SQLite the order in which the responses index
+// (responses_export) yields them, on PostgreSQL that of the grouping by
+// response.
+func orderFor(dialect string) string {
+	if dialect == "sqlite" {
+		return "r.administration_code, r.id"
 	}
-	return alias + ".administration_code"
+	return "r.id"
 }

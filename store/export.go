@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -11,22 +12,18 @@ import (
 	"github.com/customs-survey/surveyd/survey"
 )
 
-// Bounds of one batch of EachSubmittedBatch: at most exportBatchRows
-// responses, and the batch ends with the response that brings its answers
-// to exportBatchBytes or more: at most exportBatchBytes plus one response
+// Bounds of one batch of EachSubmittedBatch: the first holds at most
+// exportFirstRows responses, so that the export's first bytes leave soon,
+// and each next one twice as many as the one before, up to exportBatchRows,
+// so that the query of a batch costs little beside its rows. Whatever its
+// rows, a batch ends with the response that brings its answers to
+// exportBatchBytes or more: at most exportBatchBytes plus one response
 // (itself at most the body limit) is held at a time.
 const (
-	exportBatchRows  = 100
+	exportFirstRows  = 100
+	exportBatchRows  = 1600
 	exportBatchBytes = 4 << 20
 )
-
-// exportedRow is one line of the responses export query.
-type exportedRow struct {
-	ResponseID     string
-	Administration string
-	SubmittedAt    time.Time
-	Answers        string
-}
 
 // EachSubmittedBatch calls fn with the submitted responses of a campaign
 // that sc sees, with the answers of their latest submission, a batch at a
@@ -67,47 +64,192 @@ LIMIT ?`
 	if !sc.All {
 		scope = sc.Administration
 	}
+	r := exportReader{keys: map[string]string{}, administrations: map[string]string{}}
+	limit := exportFirstRows
 	return survey.EachExportBatch(func(afterAdministration, afterID string) ([]survey.ExportedResponse, bool, error) {
-		batch, more, err := s.exportBatch(db, query, campaign.ID, scope, afterAdministration, afterID)
+		batch, more, err := r.batch(db, query, campaign.ID, scope, afterAdministration, afterID, limit)
 		if err != nil {
 			return nil, false, s.translate(ctx, "export responses", err)
 		}
+		limit = min(2*limit, exportBatchRows)
 		return batch, more, nil
 	}, fn)
 }
 
-// exportBatch reads the responses after the given key, up to the bounds of
-// a batch, and returns them with whether more may follow. Its rows are
-// closed, and its connection back in the pool, when it returns.
-func (s *Store) exportBatch(db *gorm.DB, query string, campaignID int64, scope, afterAdministration, afterID string) ([]survey.ExportedResponse, bool, error) {
-	rows, err := db.Raw(query, campaignID, scope, scope, afterAdministration, afterID, exportBatchRows).Rows()
+// exportReader reads the batches of one export. Question keys and
+// administration codes recur in every response: each is allocated once per
+// export.
+type exportReader struct {
+	keys, administrations map[string]string
+}
+
+// batch reads the responses after the given key, up to limit of them and
+// the bounds of a batch, and returns them with whether more may follow. Its
+// rows are closed, and its connection back in the pool, when it returns.
+// The rows are scanned into plain variables, and the answers of each are
+// split by splitAnswers: the values share the memory of the row's answers,
+// read once.
+func (r *exportReader) batch(db *gorm.DB, query string, campaignID int64, scope, afterAdministration, afterID string, limit int) ([]survey.ExportedResponse, bool, error) {
+	rows, err := db.Raw(query, campaignID, scope, scope, afterAdministration, afterID, limit).Rows()
 	if err != nil {
 		return nil, false, err
 	}
 	defer rows.Close()
-	var batch []survey.ExportedResponse
+	batch := make([]survey.ExportedResponse, 0, min(limit, exportFirstRows))
 	size := 0
+	var (
+		id             string
+		administration sql.RawBytes
+		submittedAt    time.Time
+		answers        []byte
+	)
 	for rows.Next() {
-		var row exportedRow
-		if err := db.ScanRows(rows, &row); err != nil {
+		// Scanning into a []byte copies into a new array, which the
+		// answers of this row keep.
+		if err := rows.Scan(&id, &administration, &submittedAt, &answers); err != nil {
 			return nil, false, err
 		}
-		out, err := toExportedResponse(row)
-		if err != nil {
-			return nil, false, err
+		out := survey.ExportedResponse{ResponseID: id, Administration: intern(r.administrations, administration),
+			SubmittedAt: submittedAt.UTC()}
+		if out.Answers, err = splitAnswers(answers, r.keys); err != nil {
+			return nil, false, fmt.Errorf("answers of response %s: %w", id, err)
 		}
 		batch = append(batch, out)
-		if size += len(row.Answers); size >= exportBatchBytes {
+		if size += len(answers); size >= exportBatchBytes {
 			return batch, true, nil // the rest in the next batch
 		}
 	}
-	return batch, len(batch) == exportBatchRows, rows.Err()
+	return batch, len(batch) == limit, rows.Err()
 }
 
-func toExportedResponse(row exportedRow) (survey.ExportedResponse, error) {
-	out := survey.ExportedResponse{ResponseID: row.ResponseID, Administration: row.Administration, SubmittedAt: row.SubmittedAt.UTC()}
-	if err := json.Unmarshal([]byte(row.Answers), &out.Answers); err != nil {
-		return out, fmt.Errorf("answers of response %s: %w", row.ResponseID, err)
+// intern is the string of b, allocated the first time only.
+func intern(known map[string]string, b []byte) string {
+	if s, ok := known[string(b)]; ok {
+		return s
 	}
-	return out, nil
+	s := string(b)
+	known[s] = s
+	return s
+}
+
+// splitAnswers decodes a stored answers object as json.Unmarshal would into
+// survey.Answers, without its cost: each value is the slice of body that
+// holds it, and each key comes from keys, allocated once. It takes the
+// object as the store writes it (json.Marshal: keys without escapes); any
+// other form, or a value it cannot delimit, goes to json.Unmarshal, which
+// also names the fault of malformed data. Values are delimited, not
+// checked: whoever reads one decodes it, and fails on a malformed one.
+func splitAnswers(body []byte, keys map[string]string) (survey.Answers, error) {
+	if answers, ok := splitObject(body, keys); ok {
+		return answers, nil
+	}
+	var answers survey.Answers
+	if err := json.Unmarshal(body, &answers); err != nil {
+		return nil, err
+	}
+	return answers, nil
+}
+
+// splitObject is splitAnswers' own reading: false when body is not an
+// object of plain keys and delimited values.
+func splitObject(body []byte, keys map[string]string) (survey.Answers, bool) {
+	i := skipSpace(body, 0)
+	if i == len(body) || body[i] != '{' {
+		return nil, false
+	}
+	answers := make(survey.Answers, len(keys))
+	i = skipSpace(body, i+1)
+	if i < len(body) && body[i] == '}' {
+		return answers, skipSpace(body, i+1) == len(body)
+	}
+	for i < len(body) && body[i] == '"' {
+		end := i + 1
+		for end < len(body) && body[end] != '"' {
+			if c := body[end]; c == '\\' || c < 0x20 || c >= 0x80 {
+				return nil, false // escaped or not ASCII: json.Unmarshal's to read
+			}
+			end++
+		}
+		if end == len(body) {
+			return nil, false
+		}
+		key := intern(keys, body[i+1:end])
+		if i = skipSpace(body, end+1); i == len(body) || body[i] != ':' {
+			return nil, false
+		}
+		start := skipSpace(body, i+1)
+		if end = skipValue(body, start); end <= start {
+			return nil, false
+		}
+		answers[key] = json.RawMessage(body[start:end:end])
+		switch i = skipSpace(body, end); {
+		case i < len(body) && body[i] == ',':
+			i = skipSpace(body, i+1)
+		case i < len(body) && body[i] == '}':
+			return answers, skipSpace(body, i+1) == len(body)
+		default:
+			return nil, false
+		}
+	}
+	return nil, false
+}
+
+// skipSpace is the index of the first byte from i that is not JSON white
+// space.
+func skipSpace(body []byte, i int) int {
+	for i < len(body) && isSpace(body[i]) {
+		i++
+	}
+	return i
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// skipValue is the index just after the JSON value that starts at i: a
+// string, an array or object (strings inside skipped whole, brackets
+// counted), or a literal (up to the next delimiter); -1 when it does not
+// end.
+func skipValue(body []byte, i int) int {
+	depth := 0
+	for i < len(body) {
+		switch c := body[i]; {
+		case c == '"':
+			if i = skipString(body, i); i < 0 || depth == 0 {
+				return i
+			}
+		case c == '[' || c == '{':
+			depth++
+			i++
+		case c == ']' || c == '}':
+			if depth == 0 {
+				return i // the end of the enclosing object
+			}
+			if depth--; depth == 0 {
+				return i + 1
+			}
+			i++
+		case depth == 0 && (c == ',' || isSpace(c)):
+			return i
+		default:
+			i++
+		}
+	}
+	if depth > 0 {
+		return -1
+	}
+	return i
+}
+
+// skipString is the index just after the string that starts at i, escapes
+// skipped; -1 when it does not end.
+func skipString(body []byte, i int) int {
+	for i++; i < len(body); i++ {
+		switch body[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return -1
 }

@@ -156,3 +156,37 @@ func TestExportBatchesAreBoundedInBytes(t *testing.T) {
 		}
 	})
 }
+
+// TestSplitAnswersAgreesWithUnmarshal: the stored answers are split into
+// the same keys and values as json.Unmarshal decodes, whether written by
+// json.Marshal (the fast path) or in any other form, and malformed ones
+// fail as they do.
+func TestSplitAnswersAgreesWithUnmarshal(t *testing.T) {
+	marshalled, err := json.Marshal(survey.Answers{"a": raw(`"x,\"y\"\n"`), "b": raw(`["p","q"]`), "c": raw(`12.5`),
+		"d": raw(`{"n":[1,{"m":"]}"}]}`), "e": raw(`null`), "f": raw(`"<&>"`), "g": raw(`true`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := splitObject(marshalled, map[string]string{}); !ok {
+		t.Errorf("answers written by json.Marshal are left to json.Unmarshal: %s", marshalled)
+	}
+	for _, body := range []string{string(marshalled), `{}`, ` { } `, `{ "a" : "x" , "b" : [ 1 , 2 ] }`, `{"\u0061":"x"}`,
+		`{"é":"x"}`, `{"a":"x","a":"y"}`, `{"a":"x",}`, `{"a":}`, `{"a" "x"}`, `{"a":"x"`, `{"a":"x"}x`, `{"a":[1,2}`,
+		`{"a":"unterminated}`, `[]`, `null`, ``, `{"a":"x"}{}`, `{"a":tru}`} {
+		keys := map[string]string{}
+		got, err := splitAnswers([]byte(body), keys)
+		var want survey.Answers
+		wantErr := json.Unmarshal([]byte(body), &want)
+		if wantErr != nil {
+			// Values are delimited, not checked: a malformed value
+			// fails when it is read.
+			if err == nil && !strings.Contains(body, "tru}") {
+				t.Errorf("splitAnswers(%s) = %v, want the error %v", body, got, wantErr)
+			}
+			continue
+		}
+		if err != nil || fmt.Sprint(got) != fmt.Sprint(want) || len(got) != len(want) {
+			t.Errorf("splitAnswers(%s) = %s, %v; json.Unmarshal: %s", body, got, err, want)
+		}
+	}
+}

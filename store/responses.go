@@ -4,10 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"time"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"github.com/customs-survey/surveyd/migrations"
 	"github.com/customs-survey/surveyd/survey"
@@ -83,9 +83,17 @@ func (s *Store) ChangeResponse(ctx context.Context, sc survey.Scope, key string,
 				return err
 			}
 		}
-		// Read back inside the transaction: after commit a concurrent
-		// change could already have moved the response on.
-		out, err = s.loadResponse(tx, resp.ID, key)
+		// The response as written (its submissions read inside the
+		// transaction: after commit a concurrent change could already
+		// have moved the response on).
+		resp.DraftAnswers, resp.Pending, resp.Revision, resp.UpdatedAt = string(body), !change.Submit, resp.Revision+1, now
+		if id, ok := updates["current_submission_id"].(string); ok {
+			resp.CurrentSubmissionID = &id
+		}
+		if _, ok := updates["first_submitted_at"]; ok {
+			resp.FirstSubmittedAt = &now
+		}
+		out, err = s.toResponse(tx, resp, key)
 		return err
 	})
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
@@ -153,27 +161,49 @@ func (s *Store) Response(ctx context.Context, sc survey.Scope, key, respondentID
 }
 
 // answerableCampaign reads a campaign that sc sees, and its document, to
-// change a response. On PostgreSQL the status is read again under a share
-// lock held until the transaction ends: closing a campaign updates its
-// row, which waits for every change that read it open to commit, and a
-// change that starts while a close is under way waits for the close and
-// then reads closed. So once a close has answered, nothing more commits,
-// and what is exported or scored from then on is final. Share locks do not
-// wait for each other: respondents still write side by side. SQLite needs
-// nothing: every write transaction holds the database lock from BEGIN.
+// change a response, in one statement (with the questionnaire version it
+// uses and whether sc's administration is invited), the document coming
+// from the cache of published versions (documentOf). On PostgreSQL the
+// campaign is read under a share lock held until the transaction ends:
+// closing a campaign updates its row, which waits for every change that
+// read it open to commit, and a change that starts while a close is under
+// way waits for the close and then reads closed. So once a close has
+// answered, nothing more commits, and what is exported or scored from
+// then on is final. Share locks do not wait for each other: respondents
+// still write side by side. SQLite needs nothing: every write transaction
+// holds the database lock from BEGIN.
 func (s *Store) answerableCampaign(tx *gorm.DB, sc survey.Scope, key string) (campaignRow, *survey.Document, error) {
-	row, err := s.campaignRow(tx, sc, key)
-	if err != nil {
-		return row, nil, err
-	}
+	var found answerableRow
+	lock := ""
 	if s.dialect == migrations.Postgres {
-		if err := tx.Clauses(clause.Locking{Strength: "SHARE"}).Select("status", "closes_at").
-			Where("id = ?", row.ID).Take(&row).Error; err != nil {
-			return row, nil, err
-		}
+		lock = " FOR SHARE OF c"
 	}
-	q, err := s.questionnaireOf(tx, row)
-	return row, q.Document, err
+	res := tx.Raw(`SELECT c.id, c.status, c.closes_at, c.questionnaire_id, q.key AS q_key, q.version AS q_version,
+  q.status AS q_status,
+  EXISTS (SELECT 1 FROM campaign_administrations ca WHERE ca.campaign_id = c.id AND ca.administration_code = ?) AS invited
+FROM campaigns c JOIN questionnaires q ON q.id = c.questionnaire_id
+WHERE c.key = ?`+lock, sc.Administration, key).Scan(&found)
+	row := campaignRow{ID: found.ID, Key: key, Status: found.Status, ClosesAt: found.ClosesAt, QuestionnaireID: found.QuestionnaireID}
+	if res.Error != nil {
+		return row, nil, res.Error
+	}
+	if res.RowsAffected == 0 || !sc.All && (!found.Invited || sc.HideDrafts && row.Status == survey.StatusDraft) {
+		return row, nil, survey.Errorf(survey.ErrNotFound, "no campaign %s", key)
+	}
+	doc, err := s.documentOf(tx, questionnaireRef{ID: found.QuestionnaireID, Key: found.QKey, Version: found.QVersion, Status: found.QStatus})
+	return row, doc, err
+}
+
+// answerableRow is what answerableCampaign reads.
+type answerableRow struct {
+	ID              int64
+	Status          string
+	ClosesAt        time.Time
+	QuestionnaireID int64
+	QKey            string `gorm:"column:q_key"`
+	QVersion        int    `gorm:"column:q_version"`
+	QStatus         string `gorm:"column:q_status"`
+	Invited         bool
 }
 
 func (s *Store) responseRow(tx *gorm.DB, campaignID int64, respondentID string) (responseRow, bool, error) {
@@ -183,16 +213,6 @@ func (s *Store) responseRow(tx *gorm.DB, campaignID int64, respondentID string) 
 		return row, false, nil
 	}
 	return row, err == nil, err
-}
-
-// loadResponse reads a response by id with the given handle (a
-// transaction, to see its own writes).
-func (s *Store) loadResponse(tx *gorm.DB, id, campaignKey string) (survey.Response, error) {
-	var row responseRow
-	if err := tx.Where("id = ?", id).Take(&row).Error; err != nil {
-		return survey.Response{}, err
-	}
-	return s.toResponse(tx, row, campaignKey)
 }
 
 func (s *Store) toResponse(db *gorm.DB, row responseRow, campaignKey string) (survey.Response, error) {

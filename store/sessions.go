@@ -194,3 +194,30 @@ func (s *Store) AccessTokenRevoked(ctx context.Context, jti string) (bool, error
 	err := s.db.WithContext(ctx).Model(&revokedAccessTokenRow{}).Where("jti = ?", jti).Count(&n).Error
 	return n > 0, s.translate(ctx, "check access token", err)
 }
+
+// TokenAccount reads, in one query, the account with that id and whether
+// the access token with that id was revoked: the check of every
+// authenticated request.
+func (s *Store) TokenAccount(ctx context.Context, userID, jti string) (auth.Account, bool, bool, error) {
+	var row tokenAccountRow
+	res := s.db.WithContext(ctx).Model(&accountRow{}).
+		Select("users.*, EXISTS (SELECT 1 FROM revoked_access_tokens t WHERE t.jti = ?) AS revoked", jti).
+		Where("users.id = ?", userID).Limit(1).Scan(&row)
+	if res.Error != nil {
+		return auth.Account{}, false, false, s.translate(ctx, "check access token", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return auth.Account{}, false, false, nil
+	}
+	return toAccount(accountRow{Row: row.Row, OneTimePasswordExpiresAt: row.OneTimePasswordExpiresAt,
+		OneTimePasswordUsedAt: row.OneTimePasswordUsedAt}), true, row.Revoked, nil
+}
+
+// tokenAccountRow is what TokenAccount reads: an accountRow and one more
+// column.
+type tokenAccountRow struct {
+	Row                      userRow `gorm:"embedded"`
+	OneTimePasswordExpiresAt *time.Time
+	OneTimePasswordUsedAt    *time.Time
+	Revoked                  bool
+}

@@ -1,0 +1,131 @@
+// Command surveyload measures how many save-and-submit rounds a running
+// surveyd takes per second, beside what the same database takes when the
+// same rows are written to it directly.
+//
+//	go run ./cmd/surveyload -url http://localhost:8080 -respondents 32 -duration 30s \
+//	  -database-url postgres://user:pass@host/db
+//
+// Through the API, as the admin that SURVEY_ADMIN_EMAIL and
+// SURVEY_ADMIN_PASSWORD (or -admin-email, and the password on stdin when
+// the variable is unset) name, it creates administrations, N respondents,
+// a 30-question questionnaire (testdata/load_survey.json), published, and
+// two open campaigns. Then N respondents at once, for the duration, each
+// save a random draft (PUT …/response) and submit it (POST
+// …/response/submit), over and over: every round after a respondent's
+// first is an amendment. It prints submissions per second and the
+// latencies (p50, p95, p99) of each call.
+//
+// With -database-url (the server's database), it then writes the same
+// rows — response, submission, answers, score cells, in the same two
+// transactions per round — to the second campaign directly, through
+// database/sql with the server's durability settings (store.Baseline),
+// with N writers for the same duration, and prints the ratio. Everything
+// it creates is left in place, under names of its own (the run's
+// number): a load run belongs on a database made for it.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"time"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stdin); err != nil {
+		fmt.Fprintln(os.Stderr, "surveyload:", err)
+		os.Exit(1)
+	}
+}
+
+type config struct {
+	url             string
+	respondents     int
+	administrations int
+	duration        time.Duration
+	databaseURL     string
+	adminEmail      string
+	adminPassword   string
+	seed            int64
+}
+
+func parseFlags(args []string, stdin io.Reader) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("surveyload", flag.ContinueOnError)
+	fs.StringVar(&c.url, "url", "http://localhost:8080", "base URL of the running server")
+	fs.IntVar(&c.respondents, "respondents", 32, "respondents answering at once")
+	fs.IntVar(&c.administrations, "administrations", 0,
+		"administrations the respondents are spread over (0: one each; 1: all in one, the hottest case)")
+	fs.DurationVar(&c.duration, "duration", 30*time.Second, "how long each measurement runs (access tokens live 15 minutes)")
+	fs.StringVar(&c.databaseURL, "database-url", os.Getenv("SURVEY_DATABASE_URL"),
+		"the server's database, for the direct-insert baseline (default $SURVEY_DATABASE_URL; empty: no baseline)")
+	fs.StringVar(&c.adminEmail, "admin-email", os.Getenv("SURVEY_ADMIN_EMAIL"), "an admin's e-mail (default $SURVEY_ADMIN_EMAIL)")
+	fs.Int64Var(&c.seed, "seed", 1, "seed of the random answers")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	switch {
+	case c.respondents < 1:
+		return c, fmt.Errorf("-respondents must be at least 1")
+	case c.duration <= 0 || c.duration > 10*time.Minute:
+		return c, fmt.Errorf("-duration must lie between 0 and 10m")
+	case c.administrations < 0 || c.administrations > 500:
+		return c, fmt.Errorf("-administrations must lie between 0 and 500 (a campaign's most)")
+	case c.adminEmail == "":
+		return c, fmt.Errorf("an admin is needed: -admin-email or SURVEY_ADMIN_EMAIL")
+	}
+	if c.administrations == 0 || c.administrations > c.respondents {
+		c.administrations = min(c.respondents, 500)
+	}
+	c.adminPassword = os.Getenv("SURVEY_ADMIN_PASSWORD")
+	if c.adminPassword == "" {
+		b, err := io.ReadAll(io.LimitReader(stdin, 4096))
+		if err != nil {
+			return c, err
+		}
+		c.adminPassword = trimLine(string(b))
+	}
+	return c, nil
+}
+
+func trimLine(s string) string {
+	for len(s) > 0 && (s[len(s)-1] == '\n' || s[len(s)-1] == '\r') {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+func run(args []string, out io.Writer, stdin io.Reader) error {
+	c, err := parseFlags(args, stdin)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	fmt.Fprintf(out, "setting up %d respondents in %d administration(s) at %s\n", c.respondents, c.administrations, c.url)
+	f, err := setUp(ctx, c)
+	if err != nil {
+		return fmt.Errorf("set-up: %w", err)
+	}
+	fmt.Fprintf(out, "campaign %s: %d respondents answering for %s\n", f.campaign, c.respondents, c.duration)
+	service, err := loadService(ctx, c, f)
+	if err != nil {
+		return err
+	}
+	service.Print(out, "service (save + submit through the API)")
+	if c.databaseURL == "" {
+		fmt.Fprintln(out, "no -database-url: no direct-insert baseline")
+		return nil
+	}
+	fmt.Fprintf(out, "campaign %s: the same rows written directly for %s\n", f.direct, c.duration)
+	direct, err := loadDirect(ctx, c, f)
+	if err != nil {
+		return err
+	}
+	direct.Print(out, "direct (the same rows through database/sql)")
+	fmt.Fprintf(out, "ratio service/direct: %.2f\n", service.Rate()/direct.Rate())
+	return nil
+}

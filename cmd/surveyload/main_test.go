@@ -1,0 +1,49 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestParseFlags: the settings a run needs, their defaults, and the
+// values refused before anything is created.
+func TestParseFlags(t *testing.T) {
+	t.Setenv("SURVEY_ADMIN_EMAIL", "admin@load.example")
+	t.Setenv("SURVEY_ADMIN_PASSWORD", "")
+	t.Setenv("SURVEY_DATABASE_URL", "")
+	for _, c := range []struct {
+		name    string
+		args    []string
+		stdin   string
+		want    config
+		wantErr string
+	}{
+		{name: "defaults, password on stdin", stdin: "a passphrase\n", want: config{url: "http://localhost:8080", respondents: 32,
+			administrations: 32, duration: 30 * time.Second, adminEmail: "admin@load.example", adminPassword: "a passphrase", seed: 1}},
+		{name: "all in one administration", args: []string{"-respondents", "8", "-administrations", "1", "-duration", "5s",
+			"-database-url", "sqlite://x.db"}, stdin: "pw", want: config{url: "http://localhost:8080", respondents: 8,
+			administrations: 1, duration: 5 * time.Second, databaseURL: "sqlite://x.db", adminEmail: "admin@load.example",
+			adminPassword: "pw", seed: 1}},
+		{name: "more administrations than respondents", args: []string{"-respondents", "4", "-administrations", "9"}, stdin: "pw",
+			want: config{url: "http://localhost:8080", respondents: 4, administrations: 4, duration: 30 * time.Second,
+				adminEmail: "admin@load.example", adminPassword: "pw", seed: 1}},
+		{name: "no respondent", args: []string{"-respondents", "0"}, wantErr: "-respondents"},
+		{name: "a duration past the tokens' life", args: []string{"-duration", "20m"}, wantErr: "-duration"},
+		{name: "too many administrations", args: []string{"-administrations", "501"}, wantErr: "-administrations"},
+		{name: "no admin", args: []string{"-admin-email", ""}, wantErr: "admin"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := parseFlags(c.args, strings.NewReader(c.stdin))
+			if c.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+					t.Fatalf("error %v, want one naming %s", err, c.wantErr)
+				}
+				return
+			}
+			if err != nil || got != c.want {
+				t.Fatalf("parseFlags = %+v, %v; want %+v", got, err, c.want)
+			}
+		})
+	}
+}

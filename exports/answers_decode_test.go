@@ -1,0 +1,44 @@
+package exports
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+)
+
+// TestAnswerReadersAgreeWithUnmarshal: whatever the stored answer, the
+// readers return what json.Unmarshal returns, value and failure alike,
+// for the forms they read themselves and those they hand over.
+func TestAnswerReadersAgreeWithUnmarshal(t *testing.T) {
+	strs := []string{`"yes"`, `""`, `"élan"`, `"a,b"`, `"say \"hi\"\n\tnow\\ \/ \b\f\r"`, `"\u00e9\u2028"`,
+		`"<&>"`, `"bad \x escape"`, `"unterminated`, `"ctrl ` + "\x01" + `"`, "\"\xff\"", `"a"b"`, `"trailing\"`,
+		` "spaced" `, `12`, `null`, `["a"]`}
+	for _, raw := range strs {
+		got, err := decodeString([]byte(raw))
+		var want string
+		wantErr := json.Unmarshal([]byte(raw), &want)
+		if got != want || (err == nil) != (wantErr == nil) {
+			t.Errorf("decodeString(%s) = %q, %v; json.Unmarshal: %q, %v", raw, got, err, want, wantErr)
+		}
+	}
+	arrays := []string{`["a","b"]`, `[]`, `["a"]`, `[ "a" , "b" ]`, `["a",]`, `[,"a"]`, `["a""b"]`, `["\"q\""]`,
+		`["\u0041"]`, `["a",1]`, `[`, `["a"`, `"a"`, `null`, `["a"]x`}
+	for _, raw := range arrays {
+		got, err := decodeStrings([]byte(raw))
+		var want []string
+		wantErr := json.Unmarshal([]byte(raw), &want)
+		if !reflect.DeepEqual(got, want) || (err == nil) != (wantErr == nil) {
+			t.Errorf("decodeStrings(%s) = %#v, %v; json.Unmarshal: %#v, %v", raw, got, err, want, wantErr)
+		}
+	}
+	numbers := []string{`0`, `-0`, `12`, `-12.5`, `1e9`, `1.5E-3`, `2e+2`, `01`, `1.`, `.5`, `-`, `1e`, `1e+`, `+1`,
+		`"12"`, `1 `, `0x10`, `NaN`, `1.5.5`}
+	for _, raw := range numbers {
+		got, err := decodeNumber([]byte(raw))
+		var want json.Number
+		wantErr := json.Unmarshal([]byte(raw), &want)
+		if got != want || (err == nil) != (wantErr == nil) {
+			t.Errorf("decodeNumber(%s) = %q, %v; json.Unmarshal: %q, %v", raw, got, err, want, wantErr)
+		}
+	}
+}

@@ -1,0 +1,206 @@
+// Package loadgen runs respondents at once, each saving and submitting
+// over and over, and sums up what they saw: submissions per second and
+// the latencies of each call. cmd/surveyload runs it against a server,
+// the submission benchmark of package api against the router in the
+// same process; both put it beside the same rows written straight to the
+// database (Direct).
+package loadgen
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/customs-survey/surveyd/store"
+	"github.com/customs-survey/surveyd/survey"
+)
+
+// Round is one respondent's save and submission. It reports the latency
+// of each call it makes to timed, under the call's name ("save",
+// "submit").
+type Round func(ctx context.Context, rng *rand.Rand, timed func(call string, start time.Time)) error
+
+// Options say how long a measurement runs: for Duration, or until
+// Rounds rounds have started (whichever is set; Rounds wins).
+type Options struct {
+	Workers  int
+	Duration time.Duration
+	Rounds   int
+	Seed     int64
+}
+
+// Result is what one measurement counted: rounds (a save and a
+// submission each), errors, and the latency of every call by name, the
+// whole round under "save+submit".
+type Result struct {
+	Rounds   int
+	Errors   int
+	FirstErr error
+	Elapsed  time.Duration
+	Calls    map[string][]time.Duration
+}
+
+// Rate is the rounds per second: submissions per second.
+func (r *Result) Rate() float64 { return float64(r.Rounds) / r.Elapsed.Seconds() }
+
+// Quantile is the q-quantile (nearest rank) of a call's latencies.
+func (r *Result) Quantile(call string, q float64) time.Duration {
+	d := r.Calls[call]
+	if len(d) == 0 {
+		return 0
+	}
+	slices.Sort(d)
+	i := int(q*float64(len(d))+0.5) - 1
+	return d[max(0, min(i, len(d)-1))]
+}
+
+// Print writes the rate and, per call, p50, p95, p99 and the maximum.
+func (r *Result) Print(out io.Writer, title string) {
+	fmt.Fprintf(out, "%s: %d submissions in %s: %.0f submissions/s", title, r.Rounds, r.Elapsed.Round(time.Millisecond), r.Rate())
+	if r.Errors > 0 {
+		fmt.Fprintf(out, ", %d errors (first: %v)", r.Errors, r.FirstErr)
+	}
+	fmt.Fprintln(out)
+	for _, name := range []string{"save", "submit", "save+submit"} {
+		if len(r.Calls[name]) == 0 {
+			continue
+		}
+		fmt.Fprintf(out, "  %-12s p50 %6.1f ms  p95 %6.1f ms  p99 %6.1f ms  max %6.1f ms\n", name,
+			ms(r.Quantile(name, 0.50)), ms(r.Quantile(name, 0.95)), ms(r.Quantile(name, 0.99)), ms(r.Quantile(name, 1)))
+	}
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// Measure runs o.Workers workers at once, worker i doing the rounds of
+// round(i) one after the other, until the time or the count of rounds is
+// up, and gathers what they counted. A round cut off by the deadline is
+// not counted.
+func Measure(ctx context.Context, o Options, round func(i int) Round) *Result {
+	res := &Result{Calls: map[string][]time.Duration{}}
+	if o.Rounds == 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, o.Duration)
+		defer cancel()
+	}
+	var started atomic.Int64
+	more := func() bool {
+		return ctx.Err() == nil && (o.Rounds == 0 || started.Add(1) <= int64(o.Rounds))
+	}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i := range o.Workers {
+		work := round(i)
+		wg.Go(func() {
+			rng := rand.New(rand.NewSource(o.Seed + int64(i)))
+			calls := map[string][]time.Duration{}
+			timed := func(call string, start time.Time) { calls[call] = append(calls[call], time.Since(start)) }
+			rounds, errs := 0, 0
+			var first error
+			for more() {
+				t := time.Now()
+				if err := work(ctx, rng, timed); err != nil {
+					if ctx.Err() != nil {
+						break
+					}
+					errs++
+					first = cmpErr(first, err)
+					continue
+				}
+				timed("save+submit", t)
+				rounds++
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			res.Rounds += rounds
+			res.Errors += errs
+			res.FirstErr = cmpErr(res.FirstErr, first)
+			for k, v := range calls {
+				res.Calls[k] = append(res.Calls[k], v...)
+			}
+		})
+	}
+	wg.Wait()
+	res.Elapsed = time.Since(start)
+	return res
+}
+
+func cmpErr(first, err error) error {
+	if first != nil {
+		return first
+	}
+	return err
+}
+
+// Direct writes the rows that respondents would write through the
+// service straight to the campaign of a store.Baseline: each round a
+// random draft, then its submission, as the service would store them.
+// It remembers each response between runs.
+type Direct struct {
+	b     *store.Baseline
+	who   []survey.Respondent
+	state []store.BaselineResponse
+}
+
+// NewDirect returns the writer of who's responses through b; writer i of
+// Run writes who[i]'s.
+func NewDirect(b *store.Baseline, who []survey.Respondent) *Direct {
+	return &Direct{b: b, who: who, state: make([]store.BaselineResponse, len(who))}
+}
+
+// Run measures o.Workers writers at once (at most len(who)).
+func (d *Direct) Run(ctx context.Context, o Options) *Result {
+	doc := d.b.Document()
+	o.Workers = min(o.Workers, len(d.who))
+	return Measure(ctx, o, func(i int) Round {
+		return func(ctx context.Context, rng *rand.Rand, _ func(string, time.Time)) error {
+			cleaned, rows, err := survey.PrepareSubmission(doc, RandomAnswers(rng, doc))
+			if err != nil {
+				return err
+			}
+			body, err := json.Marshal(cleaned)
+			if err != nil {
+				return err
+			}
+			return d.b.SaveSubmit(ctx, d.who[i], &d.state[i], body, rows)
+		}
+	})
+}
+
+// RandomAnswers answers every question of doc at random, within its
+// bounds (a number: a whole number from its min, or 1, to its max, or 5),
+// so that every required question is answered and a submission passes.
+func RandomAnswers(rng *rand.Rand, doc *survey.Document) survey.Answers {
+	answers := survey.Answers{}
+	for _, q := range doc.Questions() {
+		var v any
+		switch q.Type {
+		case survey.TypeSingleChoice:
+			options := doc.OptionsOf(q)
+			v = options[rng.Intn(len(options))].Key
+		case survey.TypeMultiChoice:
+			options := doc.OptionsOf(q)
+			v = []string{options[rng.Intn(len(options))].Key}
+		case survey.TypeNumber:
+			low, high := 1.0, 5.0
+			if q.Min != nil {
+				low = *q.Min
+			}
+			if q.Max != nil {
+				high = *q.Max
+			}
+			v = low + float64(rng.Intn(int(high-low)+1))
+		default:
+			v = fmt.Sprintf("comment %d", rng.Intn(1000))
+		}
+		answers[q.Key], _ = json.Marshal(v)
+	}
+	return answers
+}

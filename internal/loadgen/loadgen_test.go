@@ -1,0 +1,94 @@
+package loadgen
+
+import (
+	"context"
+	"errors"
+	"math/rand"
+	"os"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/customs-survey/surveyd/survey"
+)
+
+// TestMeasureCountsRounds: with Rounds set, exactly that many rounds run,
+// spread over the workers; failed rounds are errors, not submissions,
+// and every call's latency is kept.
+func TestMeasureCountsRounds(t *testing.T) {
+	for _, c := range []struct {
+		name               string
+		workers, rounds    int
+		failEvery          int
+		wantOK, wantErrors int
+	}{
+		{"one worker", 1, 10, 0, 10, 0},
+		{"more workers than rounds", 8, 5, 0, 5, 0},
+		{"every third round fails", 4, 30, 3, 20, 10},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var n atomic.Int64
+			res := Measure(context.Background(), Options{Workers: c.workers, Rounds: c.rounds}, func(int) Round {
+				return func(_ context.Context, _ *rand.Rand, timed func(string, time.Time)) error {
+					timed("save", time.Now())
+					if c.failEvery > 0 && n.Add(1)%int64(c.failEvery) == 0 {
+						return errors.New("refused")
+					}
+					return nil
+				}
+			})
+			if res.Rounds != c.wantOK || res.Errors != c.wantErrors {
+				t.Errorf("%d rounds, %d errors; want %d, %d", res.Rounds, res.Errors, c.wantOK, c.wantErrors)
+			}
+			if len(res.Calls["save"]) != c.rounds || len(res.Calls["save+submit"]) != c.wantOK {
+				t.Errorf("%d saves and %d rounds timed, want %d and %d", len(res.Calls["save"]), len(res.Calls["save+submit"]), c.rounds, c.wantOK)
+			}
+		})
+	}
+}
+
+// TestQuantile: nearest rank, whatever the order the latencies came in.
+func TestQuantile(t *testing.T) {
+	var d []time.Duration
+	for i := 100; i >= 1; i-- {
+		d = append(d, time.Duration(i)*time.Millisecond)
+	}
+	r := &Result{Calls: map[string][]time.Duration{"submit": d}}
+	for _, c := range []struct {
+		q    float64
+		want time.Duration
+	}{{0.5, 50 * time.Millisecond}, {0.95, 95 * time.Millisecond}, {0.99, 99 * time.Millisecond}, {1, 100 * time.Millisecond}} {
+		if got := r.Quantile("submit", c.q); got != c.want {
+			t.Errorf("p%g = %v, want %v", c.q*100, got, c.want)
+		}
+	}
+	if got := r.Quantile("save", 0.5); got != 0 {
+		t.Errorf("quantile of no call = %v, want 0", got)
+	}
+}
+
+// TestRandomAnswersAreSubmittable: whatever the seed, the answers pass
+// a submission's checks of the load test's questionnaire.
+func TestRandomAnswersAreSubmittable(t *testing.T) {
+	raw, err := os.ReadFile("../../cmd/surveyload/testdata/load_survey.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := survey.ParseDocument(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(doc.Questions()); n != 30 {
+		t.Fatalf("%d questions, want 30", n)
+	}
+	rng := rand.New(rand.NewSource(1))
+	for range 200 {
+		answers := RandomAnswers(rng, doc)
+		if err := survey.CheckAnswers(doc, answers); err != nil {
+			t.Fatalf("%v: %v", answers, err)
+		}
+		if _, _, err := survey.PrepareSubmission(doc, answers); err != nil {
+			t.Fatalf("%v: %v", answers, err)
+		}
+	}
+}

@@ -1,0 +1,186 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/customs-survey/surveyd/migrations"
+	"github.com/customs-survey/surveyd/survey"
+)
+
+// Baseline writes what a respondent's save and submission write — the
+// response, the submission, its answer rows and the score cells it
+// changes — straight through database/sql, with the store's own
+// connections (so the same durability settings: SQLite's synchronous=FULL
+// and immediate transactions, PostgreSQL's defaults) and the same two
+// transactions, but with none of the service's work: no token, no
+// campaign or response read, no JSON decoding, no checks. It is the
+// database's own speed, which the load test (cmd/surveyload) and the
+// submission benchmark put beside the service's.
+type Baseline struct {
+	s          *Store
+	campaignID int64
+	doc        *survey.Document
+	upsert     string
+}
+
+// BaselineResponse is what a Baseline remembers of one response between
+// its writes, where the service would read it from the database.
+type BaselineResponse struct {
+	ID         string
+	Revision   int
+	Submission string             // the current submission's id; "" before the first
+	Rows       []survey.AnswerRow // the current submission's answer rows
+}
+
+// Baseline returns a Baseline writing responses to the campaign with that
+// key, whose questionnaire document is read once, here.
+// Errors: ErrNotFound.
+func (s *Store) Baseline(ctx context.Context, campaignKey string) (*Baseline, error) {
+	db := s.db.WithContext(ctx)
+	row, err := s.campaignRow(db, survey.Everything, campaignKey)
+	if err != nil {
+		return nil, s.translate(ctx, "baseline", err)
+	}
+	q, err := s.questionnaireOf(db, row)
+	if err != nil {
+		return nil, s.translate(ctx, "baseline", err)
+	}
+	return &Baseline{s: s, campaignID: row.ID, doc: q.Document, upsert: s.cellUpsert()}, nil
+}
+
+// Document is the questionnaire of the Baseline's campaign.
+func (b *Baseline) Document() *survey.Document { return b.doc }
+
+// SaveSubmit writes, in one transaction, a draft of answers (body, their
+// JSON) to who's response r, creating it on its first save, then, in a
+// second, the submission of rows (the answer rows the service would
+// derive from the draft), the response pointing at it, and the changes to
+// the score cells (taking away r's previous rows on an amendment). It
+// moves r on.
+func (b *Baseline) SaveSubmit(ctx context.Context, who survey.Respondent, r *BaselineResponse, body []byte, rows []survey.AnswerRow) error {
+	now := b.s.now()
+	err := b.tx(ctx, func(tx *sql.Tx) error {
+		if r.ID == "" {
+			r.ID = uuid.NewString()
+			return b.exec(ctx, tx, `INSERT INTO responses (id, campaign_id, respondent_id, administration_code, revision,
+  draft_answers, pending, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)`,
+				r.ID, b.campaignID, who.ID, who.Administration, string(body), true, now, now)
+		}
+		return b.exec(ctx, tx, `UPDATE responses SET draft_answers = ?, pending = ?, revision = ?, updated_at = ? WHERE id = ?`,
+			string(body), true, r.Revision+1, now, r.ID)
+	})
+	if err != nil {
+		return err
+	}
+	r.Revision++
+	sub := uuid.NewString()
+	err = b.tx(ctx, func(tx *sql.Tx) error {
+		if err := b.exec(ctx, tx, `INSERT INTO submissions (id, response_id, revision, submitted_by, submitted_at, answers)
+VALUES (?, ?, ?, ?, ?, ?)`, sub, r.ID, r.Revision+1, who.ID, now, string(body)); err != nil {
+			return err
+		}
+		if len(rows) > 0 {
+			var values strings.Builder
+			args := make([]any, 0, 7*len(rows))
+			for i, a := range rows {
+				if i > 0 {
+					values.WriteString(", ")
+				}
+				values.WriteString("(?, ?, ?, ?, ?, ?, ?)")
+				args = append(args, sub, a.Question, a.Option, a.Score, a.NullScore, a.Number, a.Text)
+			}
+			if err := b.exec(ctx, tx, `INSERT INTO answers (submission_id, question_key, option_key, score, null_score,
+  number_value, text_value) VALUES `+values.String(), args...); err != nil {
+				return err
+			}
+		}
+		if err := b.exec(ctx, tx, `UPDATE responses SET draft_answers = ?, pending = ?, revision = ?, current_submission_id = ?,
+  first_submitted_at = COALESCE(first_submitted_at, ?), updated_at = ? WHERE id = ?`,
+			string(body), false, r.Revision+1, sub, now, now, r.ID); err != nil {
+			return err
+		}
+		return b.writeCells(ctx, tx, cellChanges(b.doc, r.ID, who.Administration, r.Rows, rows, r.Submission == ""))
+	})
+	if err != nil {
+		return err
+	}
+	r.Revision++
+	r.Submission, r.Rows = sub, rows
+	return nil
+}
+
+// writeCells is writeCellChanges' statement, through database/sql.
+func (b *Baseline) writeCells(ctx context.Context, tx *sql.Tx, changes []cellChange) error {
+	if len(changes) == 0 {
+		return nil
+	}
+	var values strings.Builder
+	args := make([]any, 0, 13*len(changes))
+	for i, c := range changes {
+		if i > 0 {
+			values.WriteString(", ")
+		}
+		values.WriteString("(?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 0, 0, ?, ?)")
+		total := 0.0
+		if c.added != nil {
+			total += *c.added
+		}
+		if c.dropped != nil {
+			total -= *c.dropped
+		}
+		args = append(args, b.campaignID, c.Indicator, c.Part, c.Administration, c.shard, c.n, total,
+			c.excluded, c.missing, c.outOfRange, c.added, c.dropped)
+	}
+	rows, err := tx.QueryContext(ctx, b.placeholders("INSERT INTO score_cells ("+cellColumns+") VALUES "+values.String()+b.upsert), args...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+	}
+	return errors.Join(rows.Err(), rows.Close())
+}
+
+func (b *Baseline) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	opts := &sql.TxOptions{}
+	if b.s.dialect == migrations.Postgres {
+		opts.Isolation = sql.LevelReadCommitted
+	}
+	tx, err := b.s.sql.BeginTx(ctx, opts)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		return errors.Join(err, tx.Rollback())
+	}
+	return tx.Commit()
+}
+
+func (b *Baseline) exec(ctx context.Context, tx *sql.Tx, query string, args ...any) error {
+	_, err := tx.ExecContext(ctx, b.placeholders(query), args...)
+	return err
+}
+
+// placeholders numbers the ? of query ($1, $2, …) for PostgreSQL; the
+// statements above hold no ? inside a literal.
+func (b *Baseline) placeholders(query string) string {
+	if b.s.dialect != migrations.Postgres {
+		return query
+	}
+	var out strings.Builder
+	n := 0
+	for _, c := range []byte(query) {
+		if c == '?' {
+			n++
+			out.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		out.WriteByte(c)
+	}
+	return out.String()
+}
