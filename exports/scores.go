@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/customs-survey/surveyd/scoring"
 	"github.com/customs-survey/surveyd/survey"
@@ -91,6 +92,16 @@ var scoreColumns = []scoreColumn{
 	})},
 	{name: "suppressed", cell: rowCell(func(row *scoreRow) cell { return booleanCell(row.suppressed) })},
 	{name: "narrative", width: 70, cell: totalCell(func(res *scoring.Result) cell { return textCell(res.Narrative) })},
+	// Whether the figures are final (the campaign is closed), when they last
+	// were, and when the campaign was reopened after that: a figure taken
+	// from a reopened campaign may still change.
+	{name: "final", cell: func(r *scoring.Report, _ *scoreRow) cell { return booleanCell(r.Status == survey.StatusClosed) }},
+	{name: "last_closed_at", width: 20, cell: func(r *scoring.Report, _ *scoreRow) cell {
+		return present(r.LastClosedAt, func(t *time.Time) cell { return timeCell(*t) })
+	}},
+	{name: "reopened_at", width: 20, cell: func(r *scoring.Report, _ *scoreRow) cell {
+		return present(r.ReopenedAt, func(t *time.Time) cell { return timeCell(*t) })
+	}},
 }
 
 // indicatorCell is a column that every row of an indicator repeats.
@@ -176,7 +187,8 @@ func scoreHeader() []string {
 //
 //	campaign, year, code, title, level, method, unit, value, n, count,
 //	excluded, missing, ci95_low, ci95_high, target, target_status,
-//	previous_value, delta_pp, suppressed, narrative
+//	previous_value, delta_pp, suppressed, narrative, final,
+//	last_closed_at, reopened_at
 //
 // level is "Total" on an indicator's row and "Option: <label>", "Question:
 // <label>" or "Administration: <code>" on a breakdown row; unit is the
@@ -184,7 +196,8 @@ func scoreHeader() []string {
 // rounded half away from zero to 2 decimals ("67.31"); a missing value
 // (n = 0, or a suppressed cell) is an empty field. ci95, target, previous
 // and narrative are only on the indicator's row; count only on option rows.
-// Text fields are neutralised by SafeCell.
+// Text fields are neutralised by SafeCell. final, last_closed_at and
+// reopened_at are the campaign's, on every row (times in RFC 3339, UTC).
 func WriteScoresCSV(w io.Writer, r scoring.Report) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(scoreHeader()); err != nil {

@@ -255,7 +255,7 @@ func TestWriteScoresXLSXBreakdownsMatchCSV(t *testing.T) {
 			if j < len(rows[i]) {
 				got = rows[i][j]
 			}
-			if scoreHeader()[j] == "suppressed" && i > 0 {
+			if (scoreHeader()[j] == "suppressed" || scoreHeader()[j] == "final") && i > 0 {
 				got = strings.ToLower(got) // a boolean cell shows TRUE or FALSE
 			}
 			if got != want {
@@ -275,7 +275,10 @@ func TestWriteScoresXLSXBreakdownsMatchCSV(t *testing.T) {
 	}
 }
 
-func TestWriteScoresXLSXCoverage(t *testing.T) {
+// TestScoresSayWhetherFinal: the Coverage sheet, every row of the CSV and
+// the JSON document say whether the figures are final, when they last
+// were, and when the campaign was reopened.
+func TestScoresSayWhetherFinal(t *testing.T) {
 	closed, reopened := time.Date(2024, 2, 1, 12, 0, 0, 0, time.UTC), time.Date(2024, 2, 10, 8, 0, 0, 0, time.UTC)
 	final := testReport()
 	final.Status, final.LastClosedAt = survey.StatusClosed, &closed
@@ -308,6 +311,40 @@ func TestWriteScoresXLSXCoverage(t *testing.T) {
 			for k, v := range want {
 				if value, ok := got[k]; !ok || value != v {
 					t.Errorf("%s = %q, want %q", k, got[k], v)
+				}
+			}
+			// The CSV (and the Breakdowns sheet, the same table) says it on
+			// every row.
+			var buf bytes.Buffer
+			if err := WriteScoresCSV(&buf, c.report); err != nil {
+				t.Fatal(err)
+			}
+			records, err := csv.NewReader(&buf).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			named := 0
+			for _, col := range records[0] {
+				if _, ok := c.final[col]; ok {
+					named++
+				}
+			}
+			if named != len(c.final) {
+				t.Errorf("the CSV header %q lacks some of %v", records[0], c.final)
+			}
+			for i, rec := range records[1:] {
+				for j, col := range records[0] {
+					want, ok := c.final[col]
+					if !ok || rec[j] == want {
+						continue
+					}
+					// Times as in every CSV of the service: RFC 3339, UTC,
+					// 6 fractional digits.
+					got, err1 := time.Parse(time.RFC3339Nano, rec[j])
+					at, err2 := time.Parse(time.RFC3339, want)
+					if err1 != nil || err2 != nil || !got.Equal(at) || !strings.HasSuffix(rec[j], ".000000Z") {
+						t.Errorf("CSV row %d: %s = %q, want %q", i+1, col, rec[j], want)
+					}
 				}
 			}
 			doc := NewScoresDocument(c.report)
