@@ -202,7 +202,12 @@ const roundingUnit = "2.220446049250313e-16"
 // formula for one value in and one out; a value added alone gives the
 // familiar (a − μ)²·n/(n+1)). Every term is a distance from the mean,
 // never a raw square, so that values far from 0 do not cancel. A cell
-// left without values gets exact zeros, whatever rounding left behind.
+// left without values gets exact zeros, whatever rounding left behind, and
+// so does the centred sum of a cell left with one value; when that value
+// is the one just added, the total is that value, exactly, and both error
+// bounds start again from zero (most cells of a shard hold one or two
+// responses, so an amendment would otherwise often push a bound past its
+// limit and cost a recomputation from the answers).
 //
 // Taking a value away can still cancel: the centred sum that remained
 // when a value far from the others leaves is small beside the term taken
@@ -234,15 +239,18 @@ func (s *Store) cellUpsert() string {
 		// meanError bounds the error of μ and of each distance from it.
 		meanError = "((CASE WHEN " + n0 + " <> 0 THEN (score_cells.total_error + " + eps + " * ABS(" + t0 + ")) / ABS(" + n0 + ") ELSE 0 END) + " +
 			eps + " * (ABS(" + mean + ") + " + values + "))"
+		// alone: the one value left is the one just added (to an empty
+		// cell, or in place of the only one), known exactly.
+		alone  = "(" + n + " = 1 AND excluded.added IS NOT NULL)"
 		update = ` ON CONFLICT (campaign_id, indicator, part, administration_code, shard) DO UPDATE SET
   n = ` + n + `,
-  total = CASE WHEN ` + n + ` = 0 THEN 0 ELSE ` + t0 + ` + excluded.total END,
-  deviations = CASE WHEN ` + n + ` <= 0 THEN 0 ELSE GREATEST(0, score_cells.deviations + ` + d2 + ` - ` + d1 + ` * ` + d1 + ` / ` + n + `) END,
+  total = CASE WHEN ` + n + ` = 0 THEN 0 WHEN ` + alone + ` THEN excluded.added ELSE ` + t0 + ` + excluded.total END,
+  deviations = CASE WHEN ` + n + ` <= 1 THEN 0 ELSE GREATEST(0, score_cells.deviations + ` + d2 + ` - ` + d1 + ` * ` + d1 + ` / ` + n + `) END,
   n_excluded = score_cells.n_excluded + excluded.n_excluded,
   n_missing = score_cells.n_missing + excluded.n_missing,
   n_out_of_range = score_cells.n_out_of_range + excluded.n_out_of_range,
-  total_error = CASE WHEN ` + n + ` = 0 THEN 0 ELSE score_cells.total_error + ` + eps + ` * 2 * (ABS(` + t0 + `) + ` + values + `) END,
-  deviations_error = CASE WHEN ` + n + ` <= 0 THEN 0 ELSE score_cells.deviations_error
+  total_error = CASE WHEN ` + n + ` = 0 OR ` + alone + ` THEN 0 ELSE score_cells.total_error + ` + eps + ` * 2 * (ABS(` + t0 + `) + ` + values + `) END,
+  deviations_error = CASE WHEN ` + n + ` <= 1 THEN 0 ELSE score_cells.deviations_error
     + 8 * ` + eps + ` * (score_cells.deviations + ` + absA + ` * ` + absA + ` + ` + absR + ` * ` + absR + ` + ` + d1 + ` * ` + d1 + ` / ` + n + `)
     + 4 * ` + meanError + ` * (` + absA + ` + ` + absR + ` + ` + meanError + `) END,
   added = excluded.added,
