@@ -120,24 +120,8 @@ func (b *Baseline) writeCells(ctx context.Context, tx *sql.Tx, changes []cellCha
 	if len(changes) == 0 {
 		return nil
 	}
-	var values strings.Builder
-	args := make([]any, 0, 13*len(changes))
-	for i, c := range changes {
-		if i > 0 {
-			values.WriteString(", ")
-		}
-		values.WriteString("(?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 0, 0, ?, ?)")
-		total := 0.0
-		if c.added != nil {
-			total += *c.added
-		}
-		if c.dropped != nil {
-			total -= *c.dropped
-		}
-		args = append(args, b.campaignID, c.Indicator, c.Part, c.Administration, c.shard, c.n, total,
-			c.excluded, c.missing, c.outOfRange, c.added, c.dropped)
-	}
-	rows, err := tx.QueryContext(ctx, b.placeholders("INSERT INTO score_cells ("+cellColumns+") VALUES "+values.String()+b.upsert), args...)
+	values, args := cellValues(b.campaignID, changes)
+	rows, err := tx.QueryContext(ctx, b.placeholders("INSERT INTO score_cells ("+cellColumns+") VALUES "+values+b.upsert), args...)
 	if err != nil {
 		return err
 	}

@@ -136,6 +136,29 @@ const cellColumns = "campaign_id, indicator, part, administration_code, shard, n
 // far wider than the programme's needs more than one statement.
 const cellsPerStatement = 1000
 
+// cellValues is the VALUES list of the cells' upsert for changes, and its
+// arguments (cellColumns' order).
+func cellValues(campaignID int64, changes []cellChange) (string, []any) {
+	var values strings.Builder
+	args := make([]any, 0, 13*len(changes))
+	for i, c := range changes {
+		if i > 0 {
+			values.WriteString(", ")
+		}
+		values.WriteString("(?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 0, 0, ?, ?)")
+		total := 0.0
+		if c.added != nil {
+			total += *c.added
+		}
+		if c.dropped != nil {
+			total -= *c.dropped
+		}
+		args = append(args, campaignID, c.Indicator, c.Part, c.Administration, c.shard, c.n, total,
+			c.excluded, c.missing, c.outOfRange, c.added, c.dropped)
+	}
+	return values.String(), args
+}
+
 // writeCellChanges applies the changes of one response to a campaign's
 // cells with one multi-row INSERT … ON CONFLICT DO UPDATE (per
 // cellsPerStatement rows), in the changes' order, so that concurrent
@@ -147,24 +170,8 @@ func (s *Store) writeCellChanges(tx *gorm.DB, campaignID int64, doc *survey.Docu
 	var stale []tally.Key
 	for rest := changes; len(rest) > 0; {
 		n := min(len(rest), cellsPerStatement)
-		var values strings.Builder
-		args := make([]any, 0, 13*n)
-		for i, c := range rest[:n] {
-			if i > 0 {
-				values.WriteString(", ")
-			}
-			values.WriteString("(?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 0, 0, ?, ?)")
-			total := 0.0
-			if c.added != nil {
-				total += *c.added
-			}
-			if c.dropped != nil {
-				total -= *c.dropped
-			}
-			args = append(args, campaignID, c.Indicator, c.Part, c.Administration, c.shard, c.n, total,
-				c.excluded, c.missing, c.outOfRange, c.added, c.dropped)
-		}
-		rows, err := tx.Raw("INSERT INTO score_cells ("+cellColumns+") VALUES "+values.String()+s.cellUpsert(), args...).Rows()
+		values, args := cellValues(campaignID, rest[:n])
+		rows, err := tx.Raw("INSERT INTO score_cells ("+cellColumns+") VALUES "+values+s.cellUpsert(), args...).Rows()
 		if err != nil {
 			return err
 		}
