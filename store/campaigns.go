@@ -232,12 +232,17 @@ func (s *Store) lastSubmissions(db *gorm.DB, campaignID int64, rows []survey.Pro
 FROM submissions s JOIN responses r ON r.id = s.response_id WHERE r.campaign_id = ?`, campaignID).Scan(&times).Error; err != nil {
 		return err
 	}
+	// MAX(submitted_at) would leave SQLite's time column as text; one pass
+	// here keeps the latest per administration.
+	latest := make(map[string]time.Time, len(rows))
+	for _, t := range times {
+		if at, ok := latest[t.Administration]; !ok || t.SubmittedAt.After(at) {
+			latest[t.Administration] = t.SubmittedAt
+		}
+	}
 	for i := range rows {
-		for _, t := range times {
-			if t.Administration == rows[i].Administration && (rows[i].LastSubmittedAt == nil || t.SubmittedAt.After(*rows[i].LastSubmittedAt)) {
-				at := t.SubmittedAt
-				rows[i].LastSubmittedAt = &at
-			}
+		if at, ok := latest[rows[i].Administration]; ok {
+			rows[i].LastSubmittedAt = &at
 		}
 	}
 	return nil
