@@ -28,17 +28,16 @@ func (auditEventRow) TableName() string { return "audit_events" }
 
 // RecordAudit appends one event to the audit trail. A zero At means now.
 // An event with an actor id but no e-mail gets the e-mail of that user
-// (access tokens do not carry it), in the same statement.
+// (access tokens do not carry it), in the same statement. Events recorded
+// at the same time are written together (auditBatch); each call returns
+// once its own event is stored.
 func (s *Store) RecordAudit(ctx context.Context, e survey.AuditEvent) error {
 	at := s.now()
 	if !e.At.IsZero() {
 		at = e.At.UTC().Truncate(time.Microsecond)
 	}
-	err := s.db.WithContext(ctx).Exec(`INSERT INTO audit_events
-		(at, actor_id, actor_email, actor_role, action, target, status, client_ip, request_id)
-		VALUES (?, ?, COALESCE(?, (SELECT email FROM users WHERE id = ?)), ?, ?, ?, ?, ?, ?)`,
-		at, nullString(e.ActorID), nullString(e.ActorEmail), e.ActorID, nullString(e.ActorRole),
-		e.Action, e.Target, e.Status, e.ClientIP, e.RequestID).Error
+	err := s.audit.record(ctx, s, []any{at, nullString(e.ActorID), nullString(e.ActorEmail), e.ActorID, nullString(e.ActorRole),
+		e.Action, e.Target, e.Status, e.ClientIP, e.RequestID})
 	return s.translate(ctx, "record audit event", err)
 }
 

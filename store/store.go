@@ -47,6 +47,7 @@ type Store struct {
 	dialect string
 	now     func() time.Time
 	log     *slog.Logger
+	audit   *auditBatch // audit events recorded at the same time, written together
 }
 
 // Options tune Open.
@@ -100,7 +101,8 @@ func Open(ctx context.Context, databaseURL string, opts Options) (*Store, error)
 	}
 	// Times are kept to the microsecond, the precision PostgreSQL stores, so
 	// that both databases give back exactly what was written.
-	s := &Store{db: db, sql: sqlDB, dialect: dialect, now: func() time.Time { return now().UTC().Truncate(time.Microsecond) }, log: log}
+	s := &Store{db: db, sql: sqlDB, dialect: dialect, now: func() time.Time { return now().UTC().Truncate(time.Microsecond) }, log: log,
+		audit: &auditBatch{}}
 	if opts.Migrate {
 		if _, err := s.Migrate(ctx); err != nil {
 			sqlDB.Close()
