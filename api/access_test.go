@@ -69,10 +69,17 @@ var accessRules = map[string]rule{
 	"GET /api/v1/campaigns/:key/progress":                        {roles: staff, scoped: true},
 	"GET /api/v1/campaigns/:key/questionnaire":                   {roles: anyone, scoped: true},
 	"GET /api/v1/campaigns/:key/scores":                          {roles: adminOnly},
+	"GET /api/v1/campaigns/:key/scores/:file":                    {roles: adminOnly},
 	"GET /api/v1/campaigns/:key/responses":                       {roles: staff, scoped: true},
 	"GET /api/v1/campaigns/:key/response":                        {roles: respondents, scoped: true},
 	"PUT /api/v1/campaigns/:key/response":                        {roles: respondents, scoped: true},
 	"POST /api/v1/campaigns/:key/response/submit":                {roles: respondents, scoped: true},
+
+	"GET /api/v1/reports/:year": {roles: adminOnly},
+
+	"POST /api/v1/campaigns/:key/scores/freeze":  {roles: adminOnly},
+	"GET /api/v1/campaigns/:key/scores/runs":     {roles: adminOnly},
+	"GET /api/v1/campaigns/:key/scores/runs/:id": {roles: adminOnly},
 
 	"POST /api/v1/users/:id/password-reset": {roles: staff, scoped: true},
 	"POST /api/v1/users/:id/unlock":         {roles: adminOnly},
@@ -107,6 +114,7 @@ func TestAccessMatrix(t *testing.T) {
 		e.submit(e.tokens["resp_fr"], "customs-2023", with(fullAnswers(), "comments", "MARKER-FR"))
 		victim := e.must(201, "POST", "/api/v1/users", e.tokens["admin"], map[string]string{
 			"email": "victim@customs.example", "password": userPassword, "role": "respondent", "administration": "BE"})["id"].(string)
+		frozenRun := e.frozenRunPath()
 		foreign := map[bool][]string{
 			true:  {"MARKER-FR", "resp_fr@", "resp_de@", "coord_de@"},                                 // what BE callers must never see
 			false: {"MARKER-BE", "MARKER-FR", "resp_be@", "resp_fr@", "coord_be@", "victim@", victim}, // what DE callers must never see
@@ -130,6 +138,9 @@ func TestAccessMatrix(t *testing.T) {
 				continue // public
 			}
 			path := concretePath(r.Path, victim)
+			if r.Path == "/api/v1/campaigns/:key/scores/runs/:id" {
+				path = frozenRun
+			}
 			for _, a := range actors {
 				body := any(map[string]any{})
 				if strings.HasSuffix(r.Path, "/response") && r.Method == "PUT" {
@@ -187,6 +198,10 @@ func concretePath(route, userID string) string {
 			parts[i] = "BE"
 		case p == ":id":
 			parts[i] = userID
+		case p == ":file":
+			parts[i] = "RES%201.2.svg"
+		case p == ":year":
+			parts[i] = "2023"
 		}
 	}
 	return strings.Join(parts, "/")

@@ -67,8 +67,14 @@ var auditActions = map[string]auditAction{
 	"PUT /api/v1/campaigns/:key/response":         {name: "response.save"},
 	"POST /api/v1/campaigns/:key/response/submit": {name: "response.submit"},
 
-	"GET /api/v1/campaigns/:key/scores":    {name: "export.scores", read: true},
-	"GET /api/v1/campaigns/:key/responses": {name: "export.responses", read: true},
+	"GET /api/v1/campaigns/:key/scores":       {name: "export.scores", read: true},
+	"GET /api/v1/campaigns/:key/scores/:file": {name: "export.score_chart", read: true},
+	"GET /api/v1/campaigns/:key/responses":    {name: "export.responses", read: true},
+
+	"GET /api/v1/reports/:year": {name: "export.annual_report", read: true},
+
+	"POST /api/v1/campaigns/:key/scores/freeze":  {name: "scores.freeze", created: "/api/v1/campaigns/:key/scores/runs/:id"},
+	"GET /api/v1/campaigns/:key/scores/runs/:id": {name: "export.score_run", read: true},
 }
 
 // maxAuditEmail bounds the e-mail an event keeps of a login attempt.

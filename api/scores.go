@@ -28,7 +28,7 @@ func (s *server) scores(c *gin.Context) {
 		return
 	}
 	if format == exports.JSON {
-		s.respond(c, http.StatusOK, exports.NewScoresDocument(report))
+		s.respondLiveScores(c, report)
 		return
 	}
 	var body bytes.Buffer

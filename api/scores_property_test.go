@@ -389,7 +389,7 @@ func (g *propGen) indicators() []any {
 		case 1:
 			ind["target"] = map[string]any{"value": float64(g.rng.IntN(101))}
 		case 2:
-			ind["target"] = map[string]any{"by_year": map[string]any{"2021": 50, "2022": 75.5}}
+			ind["target"] = map[string]any{"by_year": map[string]any{"2021": 50, "2022": 75.5}, "end": map[string]any{"year": 2027, "value": 90}}
 		}
 		var breakdown []string
 		if len(qs) == 1 && qs[0].options != nil && g.pick(0.5) {

@@ -34,13 +34,18 @@ type scoreReport struct {
 		CI95                          *[2]float64
 		Target                        *struct {
 			Value  float64
+			Kind   string
+			Year   int
 			Status string
 		}
 		Previous *struct {
-			Campaign string
-			Year     int
-			Value    *float64
-			DeltaPP  *float64 `json:"delta_pp"`
+			Campaign   string
+			Year       int
+			Value      *float64
+			Change     *float64
+			ChangeUnit string `json:"change_unit"`
+			Comparable bool
+			Reason     string
 		}
 		Breakdown *struct {
 			Options, Questions, Administrations []struct {
@@ -106,7 +111,8 @@ func TestScoresEndToEnd(t *testing.T) {
 			// BE (advanced 100 + basic 67)/2 = 83.5, FR 0: (83.5 + 0)/2.
 			// Options per administration, averaged: BE advanced 50, basic
 			// 50; FR none 100.
-			"OP 3.1": {value: f(41.75), n: 2, breakdownKind: "options",
+			// Below the 2024 milestone of 50, the next one after 2023.
+			"OP 3.1": {value: f(41.75), n: 2, status: "not_met", breakdownKind: "options",
 				breakdown: map[string]float64{"advanced": 25, "basic": 25, "very_basic": 0, "no_awareness": 50}},
 			// Share of yes per administration: BE 1 of 2 = 50, FR 0.
 			"RES 1.1": {value: f(25), n: 2},
@@ -196,19 +202,21 @@ func TestScoresEndToEnd(t *testing.T) {
 		for _, got := range next.Indicators {
 			switch got.Code {
 			case "OP 3.1": // 100 against the 2024 milestone of 50, up 58.25 from 41.75
-				if got.Target == nil || got.Target.Value != 50 || got.Target.Status != "met" || got.Previous == nil ||
-					*got.Previous.DeltaPP != 58.25 || got.Previous.Campaign != "customs-2023" || got.Previous.Year != 2023 {
+				if got.Target == nil || got.Target.Value != 50 || got.Target.Kind != "milestone" || got.Target.Year != 2024 ||
+					got.Target.Status != "met" || got.Previous == nil || got.Previous.Change == nil || *got.Previous.Change != 58.25 ||
+					got.Previous.ChangeUnit != "percentage_points" || !got.Previous.Comparable ||
+					got.Previous.Campaign != "customs-2023" || got.Previous.Year != 2023 {
 					t.Errorf("OP 3.1 in 2024: %+v %+v", got.Target, got.Previous)
 				}
-				if want := "The value for 2024 is above the target of 50% and has increased 58.25 percentage points compared to 2023."; got.Narrative != want {
+				if want := "The value for 2024 is 100%, above the 2024 milestone of 50%, and has increased 58.25 percentage points compared to 2023."; got.Narrative != want {
 					t.Errorf("narrative %q, want %q", got.Narrative, want)
 				}
 			case "RES 1.2": // 50, down 18.75 from 68.75
-				if got.Previous == nil || *got.Previous.DeltaPP != -18.75 {
+				if got.Previous == nil || got.Previous.Change == nil || *got.Previous.Change != -18.75 {
 					t.Errorf("RES 1.2 in 2024: %+v", got.Previous)
 				}
-			case "OP 1.4.2": // nobody answered the rating: no value, no delta
-				if got.Value != nil || got.Previous == nil || got.Previous.DeltaPP != nil || got.Missing != 1 {
+			case "OP 1.4.2": // nobody answered the rating: no value, no change (in points, on the 1–5 scale)
+				if got.Value != nil || got.Previous == nil || got.Previous.Change != nil || got.Previous.ChangeUnit != "points" || got.Missing != 1 {
 					t.Errorf("OP 1.4.2 in 2024: value %v previous %+v missing %d", deref(got.Value), got.Previous, got.Missing)
 				}
 			}

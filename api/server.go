@@ -20,6 +20,7 @@ import (
 	"github.com/customs-survey/surveyd/campaigns"
 	"github.com/customs-survey/surveyd/internal/metrics"
 	"github.com/customs-survey/surveyd/questionnaires"
+	"github.com/customs-survey/surveyd/reports"
 	"github.com/customs-survey/surveyd/responding"
 	"github.com/customs-survey/surveyd/scores"
 	"github.com/customs-survey/surveyd/store"
@@ -74,6 +75,8 @@ type server struct {
 	campaigns      *campaigns.Service
 	responding     *responding.Service
 	reports        *scores.Service
+	annual         *reports.Service
+	runs           *scores.Runs
 	log            *slog.Logger
 	now            func() time.Time
 	exports        *exportSlots
@@ -99,6 +102,8 @@ func NewServer(cfg Config, deps Deps) http.Handler {
 		campaigns: campaigns.New(deps.Store).WithClock(cfg.Now), responding: responding.New(deps.Store, cfg.Now), reports: scores.New(deps.Store, cfg.Now),
 		exports: newExportSlots(cfg.Exports), refusals: newRefusalLog()}
 	s.instrument(deps.Metrics)
+	s.runs = scores.NewRuns(s.reports, deps.Store)
+	s.annual = reports.New(deps.Store, reports.Live(s.reports, s.runs))
 	return withCORS(cfg.CORSOrigins, s.routes())
 }
 

@@ -13,7 +13,6 @@ import (
 	"github.com/customs-survey/surveyd/scores"
 	"github.com/customs-survey/surveyd/scoring"
 	"github.com/customs-survey/surveyd/store"
-	"github.com/customs-survey/surveyd/survey"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -37,8 +36,11 @@ type publishedFigure struct {
 	rounding string // how the report got there from the exact value
 	n        int    // units with a value (administrations or respondents)
 	excluded int    // "don't know" (value rows only)
-	missing  int    // not asked or not answered (value rows only)
-	target   string // met, not_met, or "" when no target applies to 2023
+	missing  int    // shown a question and answered none (value rows only)
+	// notApplicable counts those routed past every question by show_if
+	// (value rows only).
+	notApplicable int
+	target        string // met, not_met, or "" when no target or milestone applies to 2023
 }
 
 // published2023 lists, per campaign, the figures of the 2023 report that
@@ -46,9 +48,9 @@ type publishedFigure struct {
 var published2023 = map[string][]publishedFigure{
 	"customs-2023": {
 		{code: "OP 1.4.2", printed: "4.18", decimals: 2, rounding: round, n: 28, target: scoring.TargetMet},
-		// The report compares with the 2024 milestone (50%); by_year has
-		// no 2023 target.
-		{code: "OP 3.1", printed: "70.96", decimals: 2, rounding: round, n: 28},
+		// The report compares with the 2024 milestone (50%), the next one
+		// after 2023.
+		{code: "OP 3.1", printed: "70.96", decimals: 2, rounding: round, n: 28, target: scoring.TargetMet},
 		{code: "OP 3.1", row: "advanced", printed: "25", decimals: 0, rounding: round, n: 28},
 		{code: "OP 3.1", row: "basic", printed: "67.86", decimals: 2, rounding: round, n: 28},
 		{code: "OP 3.1", row: "very_basic", printed: "3.57", decimals: 2, rounding: round, n: 28},
@@ -61,17 +63,18 @@ var published2023 = map[string][]publishedFigure{
 		{code: "RES 4.2", printed: "56.25", decimals: 2, rounding: round, n: 28, target: scoring.TargetNotMet},
 	},
 	"participants-2023": {
-		{code: "OP 2.1.4", printed: "84.07", decimals: 2, rounding: round, n: 113, missing: 527, target: scoring.TargetMet},
-		{code: "OP 2.2.3", printed: "80.1", decimals: 1, rounding: round, n: 212, excluded: 3, missing: 425, target: scoring.TargetMet},
+		{code: "OP 2.1.4", printed: "84.07", decimals: 2, rounding: round, n: 113, notApplicable: 527, target: scoring.TargetMet},
+		{code: "OP 2.2.3", printed: "80.1", decimals: 1, rounding: round, n: 212, excluded: 3, notApplicable: 425, target: scoring.TargetMet},
 		{code: "OP 2.2.3", row: "elearning_content", printed: "79.1", decimals: 1, rounding: round, n: 206},
 		{code: "OP 2.2.3", row: "elearning_methodology", printed: "79.8", decimals: 1, rounding: round, n: 212},
 		{code: "OP 2.2.3", row: "elearning_technology", printed: "80.2", decimals: 1, rounding: round, n: 206},
 		{code: "RES 1.1", printed: "78.3", decimals: 1, rounding: round, n: 640},
 		{code: "RES 1.1 reasons", printed: "78.42", decimals: 2, rounding: round, n: 139},
-		{code: "RES 2.2.5", printed: "64.5", decimals: 1, rounding: round, n: 50, missing: 590},
-		// Target 90% by 2027 (end of the programme): none for 2023.
-		{code: "RES 2.2.6 agreement", printed: "78.06", decimals: 2, rounding: round, n: 98, excluded: 15, missing: 527},
-		{code: "RES 2.2.6 contacts", printed: "75,22", decimals: 2, rounding: round, n: 113, missing: 527},
+		{code: "RES 2.2.5", printed: "64.5", decimals: 1, rounding: round, n: 50, notApplicable: 590},
+		// Target 90% by 2027 (end of the programme), no milestone: no
+		// target for 2023 (checkMilestones checks the end target).
+		{code: "RES 2.2.6 agreement", printed: "78.06", decimals: 2, rounding: round, n: 98, excluded: 15, notApplicable: 527},
+		{code: "RES 2.2.6 contacts", printed: "75,22", decimals: 2, rounding: round, n: 113, notApplicable: 527},
 	},
 }
 
@@ -124,7 +127,7 @@ func TestReport2023(t *testing.T) {
 		})
 		t.Run("changes", func(t *testing.T) { checkChanges(t, reports) })
 		t.Run("service rounding", func(t *testing.T) { checkServiceRounding(t, reports["customs-2023"]) })
-		t.Run("milestone", func(t *testing.T) { checkMilestone(t, ds, reports["customs-2023"]) })
+		t.Run("milestones", func(t *testing.T) { checkMilestones(t, reports) })
 		t.Run("suppression", func(t *testing.T) {
 			r := indicator(t, reports["customs-2023"], "RES 3.2.1")
 			rows := r.Breakdown.Administrations
@@ -171,8 +174,9 @@ func checkPublished(t *testing.T, r scoring.Report, f publishedFigure) {
 			n = *row.N
 		}
 	} else {
-		if res.Excluded != f.excluded || res.Missing != f.missing {
-			t.Errorf("%s: excluded %d, missing %d; want %d, %d", name, res.Excluded, res.Missing, f.excluded, f.missing)
+		if res.Excluded != f.excluded || res.Missing != f.missing || res.NotApplicable != f.notApplicable {
+			t.Errorf("%s: excluded %d, missing %d, not applicable %d; want %d, %d, %d", name,
+				res.Excluded, res.Missing, res.NotApplicable, f.excluded, f.missing, f.notApplicable)
 		}
 		switch {
 		case f.target == "" && res.Target != nil:
@@ -200,7 +204,7 @@ func checkChanges(t *testing.T, reports map[string]scoring.Report) {
 	for _, c := range []struct {
 		campaign, code string
 		previous       string // previous value, 2 decimals
-		delta          string // delta_pp, 2 decimals
+		delta          string // change in percentage points, 2 decimals
 		check          func(d float64) bool
 		says           string
 	}{
@@ -211,22 +215,22 @@ func checkChanges(t *testing.T, reports map[string]scoring.Report) {
 	} {
 		res := indicator(t, reports[c.campaign], c.code)
 		p := res.Previous
-		if p == nil || p.Value == nil || p.DeltaPP == nil {
-			t.Errorf("%s: previous %+v, want a value and a delta", c.code, p)
+		if p == nil || p.Value == nil || p.Change == nil || !p.Comparable || p.ChangeUnit != scoring.ChangePercentagePoints {
+			t.Errorf("%s: previous %+v, want a comparable value and a change in percentage points", c.code, p)
 			continue
 		}
-		if p.Year != 2022 || scoring.Fixed2(*p.Value) != c.previous || scoring.Fixed2(*p.DeltaPP) != c.delta {
-			t.Errorf("%s: previous %d %s, delta %s pp; want 2022 %s, %s pp", c.code, p.Year,
-				scoring.Fixed2(*p.Value), scoring.Fixed2(*p.DeltaPP), c.previous, c.delta)
+		if p.Year != 2022 || scoring.Fixed2(*p.Value) != c.previous || scoring.Fixed2(*p.Change) != c.delta {
+			t.Errorf("%s: previous %d %s, change %s pp; want 2022 %s, %s pp", c.code, p.Year,
+				scoring.Fixed2(*p.Value), scoring.Fixed2(*p.Change), c.previous, c.delta)
 		}
-		if !c.check(*p.DeltaPP) {
-			t.Errorf("%s: delta %v pp does not fit the report's %q", c.code, *p.DeltaPP, c.says)
+		if !c.check(*p.Change) {
+			t.Errorf("%s: change %v pp does not fit the report's %q", c.code, *p.Change, c.says)
 		}
 	}
 	// RES 1.1: "slightly lower than the reported values for 2022, which
 	// were above 80%".
 	res := indicator(t, reports["participants-2023"], "RES 1.1")
-	if p := res.Previous; p == nil || p.Value == nil || *p.Value <= 80 || p.DeltaPP == nil || *p.DeltaPP >= 0 {
+	if p := res.Previous; p == nil || p.Value == nil || *p.Value <= 80 || p.Change == nil || *p.Change >= 0 {
 		t.Errorf("RES 1.1: previous %+v, want above 80%% and a decrease", p)
 	}
 }
@@ -249,25 +253,33 @@ func checkServiceRounding(t *testing.T, r scoring.Report) {
 	}
 }
 
-// checkMilestone: OP 3.1 has no 2023 target; the report compares it with
-// the milestone of 2024 (50%), which it exceeds.
-func checkMilestone(t *testing.T, ds Dataset, r scoring.Report) {
-	doc, err := survey.ParseDocument(ds.Questionnaires[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, ind := range doc.Indicators {
-		if ind.Code != "OP 3.1" {
-			continue
+// checkMilestones: OP 3.1 has no milestone of 2023; it is compared, as
+// the report does, with the next one, of 2024 (50%), which it exceeds. RES 2.2.6 agreement
+// has the end-of-programme target of 90% by 2027, not met in 2023.
+func checkMilestones(t *testing.T, reports map[string]scoring.Report) {
+	for _, c := range []struct {
+		campaign, code string
+		target         *scoring.Target
+		end            *scoring.Target
+		says           string
+	}{
+		{"customs-2023", "OP 3.1", &scoring.Target{Value: 50, Kind: scoring.TargetKindMilestone, Year: 2024, Status: scoring.TargetMet}, nil,
+			"above the 2024 milestone of 50%"},
+		{"participants-2023", "RES 2.2.6 agreement", nil, &scoring.Target{Value: 90, Kind: scoring.TargetKindEnd, Year: 2027, Status: scoring.TargetNotMet},
+			"The end-of-programme target is 90% (2027)."},
+	} {
+		res := indicator(t, reports[c.campaign], c.code)
+		if !sameTarget(res.Target, c.target) || !sameTarget(res.EndTarget, c.end) {
+			t.Errorf("%s: target %+v, end target %+v; want %+v, %+v", c.code, res.Target, res.EndTarget, c.target, c.end)
 		}
-		milestone, ok := ind.Target.For(2024)
-		res := indicator(t, r, "OP 3.1")
-		if !ok || milestone != 50 || res.Value == nil || *res.Value < milestone {
-			t.Errorf("OP 3.1: value %v, 2024 milestone %v (%v); want above 50", res.Value, milestone, ok)
+		if !strings.Contains(res.Narrative, c.says) {
+			t.Errorf("%s: narrative %q does not say %q", c.code, res.Narrative, c.says)
 		}
-		return
 	}
-	t.Error("no OP 3.1 in customs_administrations")
+}
+
+func sameTarget(a, b *scoring.Target) bool {
+	return a == nil && b == nil || a != nil && b != nil && *a == *b
 }
 
 func indicator(t *testing.T, r scoring.Report, code string) scoring.Result {

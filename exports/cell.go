@@ -23,6 +23,7 @@ const (
 	kindTime    // an instant
 	kindNumber  // a number answer, written as submitted
 	kindChoices // the options chosen, in questionnaire order
+	kindLabels  // the labels of the options chosen, in questionnaire order
 )
 
 // cell is one value of a table.
@@ -33,15 +34,16 @@ type cell struct {
 	integer int       // integer
 	boolean bool      // boolean
 	time    time.Time // time
-	choices []string  // choices
+	choices []string  // choices; labels
 }
 
-func textCell(s string) cell         { return cell{kind: kindText, text: s} }
-func integerCell(n int) cell         { return cell{kind: kindInteger, integer: n} }
-func decimalCell(v float64) cell     { return cell{kind: kindDecimal, number: v} }
-func booleanCell(b bool) cell        { return cell{kind: kindBoolean, boolean: b} }
-func timeCell(t time.Time) cell      { return cell{kind: kindTime, time: t} }
-func choicesCell(keys []string) cell { return cell{kind: kindChoices, choices: keys} }
+func textCell(s string) cell          { return cell{kind: kindText, text: s} }
+func integerCell(n int) cell          { return cell{kind: kindInteger, integer: n} }
+func decimalCell(v float64) cell      { return cell{kind: kindDecimal, number: v} }
+func booleanCell(b bool) cell         { return cell{kind: kindBoolean, boolean: b} }
+func timeCell(t time.Time) cell       { return cell{kind: kindTime, time: t} }
+func choicesCell(keys []string) cell  { return cell{kind: kindChoices, choices: keys} }
+func labelsCell(labels []string) cell { return cell{kind: kindLabels, choices: labels} }
 
 // optionalInteger is an empty cell for nil.
 func optionalInteger(n *int) cell {
@@ -66,7 +68,8 @@ const timestampLayout = "2006-01-02T15:04:05.000000Z07:00"
 
 // csv is the cell as a CSV field: decimals rounded half away from zero to
 // 2 decimals ("67.31"), a boolean as true or false, choices joined by ";",
-// texts neutralised, and nothing at all for an empty cell.
+// labels by "; " (a label is words, which read better spaced), texts
+// neutralised, and nothing at all for an empty cell.
 func (c cell) csv() string {
 	switch c.kind {
 	case kindText:
@@ -83,19 +86,21 @@ func (c cell) csv() string {
 		return c.text
 	case kindChoices:
 		return SafeCell(strings.Join(c.choices, ";"))
+	case kindLabels:
+		return SafeCell(strings.Join(c.choices, labelSeparator))
 	}
 	return ""
 }
 
 // xlsx is the cell as a workbook value: nil for an empty cell, a string
-// (never a formula) for a text or the choices, as CSV writes them; a number,
-// boolean or excelize.Cell with its style otherwise. A decimal is the value
-// rounded to 2 decimals with format 0.00; a time is a date cell, to the
-// second, since spreadsheets would round 12:00:00.6 up to 12:00:01 on
-// screen.
+// (never a formula) for a text, the choices or the labels, as CSV writes
+// them; a number, boolean or excelize.Cell with its style otherwise. A
+// decimal is the value rounded to 2 decimals with format 0.00; a time is a
+// date cell, to the second, since spreadsheets would round 12:00:00.6 up
+// to 12:00:01 on screen.
 func (c cell) xlsx(st xlsxStyles) any {
 	switch c.kind {
-	case kindText, kindChoices:
+	case kindText, kindChoices, kindLabels:
 		return c.csv()
 	case kindInteger:
 		return c.integer
@@ -111,8 +116,9 @@ func (c cell) xlsx(st xlsxStyles) any {
 	return nil
 }
 
-// json is the cell as a JSON value: texts and choices verbatim (JSON needs
-// no neutralising), a number as submitted, null for an empty cell.
+// json is the cell as a JSON value: texts, choices and labels verbatim
+// (JSON needs no neutralising; choices and labels as arrays), a number as
+// submitted, null for an empty cell.
 func (c cell) json() ([]byte, error) {
 	switch c.kind {
 	case kindText:
@@ -127,7 +133,7 @@ func (c cell) json() ([]byte, error) {
 		return json.Marshal(c.time.UTC().Format(timestampLayout))
 	case kindNumber:
 		return []byte(c.text), nil
-	case kindChoices:
+	case kindChoices, kindLabels:
 		return json.Marshal(c.choices)
 	}
 	return []byte("null"), nil

@@ -67,7 +67,7 @@ func appendJSONCell(dst []byte, c *cell) ([]byte, error) {
 		return append(c.time.UTC().AppendFormat(dst, timestampLayout), '"'), nil
 	case kindNumber:
 		return append(dst, c.text...), nil
-	case kindChoices:
+	case kindChoices, kindLabels:
 		if c.choices == nil {
 			return append(dst, "null"...), nil
 		}

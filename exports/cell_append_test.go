@@ -16,11 +16,12 @@ func TestAppendersWriteAsBefore(t *testing.T) {
 		"\u00a0no-break", "\tTab", "=1+1", "+1", "-1", "@x", "\rcr", "élan", "<&>", "\u2028", "\x01ctrl", "\xffbad", "'quoted"}
 	var cells []cell
 	for _, s := range texts {
-		cells = append(cells, textCell(s), choicesCell([]string{s, "b"}))
+		cells = append(cells, textCell(s), choicesCell([]string{s, "b"}), labelsCell([]string{s, "Label B"}))
 	}
 	at := time.Date(2024, 2, 1, 10, 0, 0, 123456000, time.FixedZone("x", 3600))
 	cells = append(cells, cell{}, timeCell(at), cell{kind: kindNumber, text: "-12.50", number: -12.5},
-		integerCell(-3), decimalCell(67.305), booleanCell(true), choicesCell(nil), choicesCell([]string{}))
+		integerCell(-3), decimalCell(67.305), booleanCell(true), choicesCell(nil), choicesCell([]string{}),
+		labelsCell(nil), labelsCell([]string{}))
 	for _, c := range cells {
 		var want bytes.Buffer
 		w := csv.NewWriter(&want)

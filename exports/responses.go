@@ -10,7 +10,13 @@ import (
 
 // responseColumn is one column of the responses export.
 type responseColumn struct {
-	name  string
+	name string
+	// title is the question's text, for the workbook's row of question
+	// texts; empty for the other columns.
+	title string
+	// label marks the column of a question's option labels, over which
+	// the workbook spans the question's title.
+	label bool
 	width float64 // in the workbook; 0 for the default
 	cell  func(r *survey.ExportedResponse) (cell, error)
 }
@@ -31,12 +37,23 @@ var fixedColumns = []responseColumn{
 }
 
 // responseColumns is the table of a questionnaire's responses: the fixed
-// columns, then one per question in questionnaire order.
-func responseColumns(doc *survey.Document) []responseColumn {
+// columns, then one per question in questionnaire order, titled by the
+// question's text in the language of the labels (labels, empty for none),
+// else in the questionnaire's default language. Given a language, each
+// choice question's column is followed by the column of its option labels
+// (labelColumn), which reads the row being written (row, the cells that
+// Responses.Write fills column by column). The titles are worked out here,
+// once per export, and only the workbook writes them.
+func responseColumns(doc *survey.Document, labels string, row *[]cell) []responseColumn {
 	cols := slices.Clone(fixedColumns)
+	lang := labels
+	if lang == "" {
+		lang = doc.DefaultLanguage
+	}
 	for _, q := range doc.Questions() {
 		decode := answerDecoder(doc, q)
-		cols = append(cols, responseColumn{name: q.Key, cell: func(r *survey.ExportedResponse) (cell, error) {
+		title := q.Text.Resolve(lang, doc.DefaultLanguage)
+		cols = append(cols, responseColumn{name: q.Key, title: title, width: questionWidth, cell: func(r *survey.ExportedResponse) (cell, error) {
 			raw, ok := r.Answers[q.Key]
 			if !ok || len(raw) == 0 || string(raw) == "null" {
 				return cell{}, nil
@@ -47,6 +64,9 @@ func responseColumns(doc *survey.Document) []responseColumn {
 			}
 			return c, nil
 		}})
+		if labels != "" && (q.Type == survey.TypeSingleChoice || q.Type == survey.TypeMultiChoice) {
+			cols = append(cols, labelColumn(doc, q, labels, row, len(cols)-1))
+		}
 	}
 	return cols
 }

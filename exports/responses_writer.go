@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
 
 	"github.com/xuri/excelize/v2"
 
@@ -20,11 +22,14 @@ type FlushWriter interface {
 // Responses writes the responses export of one questionnaire in one
 // format: one row per submitted response, with the columns response_id,
 // administration, submitted_at, then one per question in questionnaire
-// order. Rows come in batches (Write); CSV and JSON reach the writer, and
-// are flushed, after each batch, while the workbook is sent once complete
-// (Finish). Nothing is written before the first batch or Finish, so that a
-// failure before then can still be answered with an error. Close releases
-// the workbook's temporary files, whether or not Finish ran.
+// order (and the label columns, see NewLabelledResponses). CSV has one
+// header row, the column names; the workbook has the question texts above
+// them (titleRow). Rows come in batches (Write); CSV and JSON reach the
+// writer, and are flushed, after each batch, while the workbook is sent
+// once complete (Finish). Nothing is written before the first batch or
+// Finish, so that a failure before then can still be answered with an
+// error. Close releases the workbook's temporary files, whether or not
+// Finish ran.
 type Responses struct {
 	w       FlushWriter
 	columns []responseColumn
@@ -51,7 +56,21 @@ type responseEncoder interface {
 // NewResponses prepares the responses export of doc's questionnaire in
 // format.
 func NewResponses(w FlushWriter, format Format, doc *survey.Document) (*Responses, error) {
-	x := &Responses{w: w, columns: responseColumns(doc)}
+	return NewLabelledResponses(w, format, doc, "")
+}
+
+// NewLabelledResponses prepares the responses export of doc's
+// questionnaire in format with the option labels in lang, one of
+// LabelLanguages(doc): each choice question's column is followed by the
+// column "<question>.label" (labelColumn), and the workbook's row of
+// question texts is in lang rather than the default language. With lang
+// empty it is NewResponses, to the byte.
+func NewLabelledResponses(w FlushWriter, format Format, doc *survey.Document, lang string) (*Responses, error) {
+	if lang != "" && !slices.Contains(LabelLanguages(doc), lang) {
+		return nil, fmt.Errorf("exports: questionnaire %s is not in language %q", doc.Key, lang)
+	}
+	x := &Responses{w: w}
+	x.columns = responseColumns(doc, lang, &x.cells)
 	x.cells = make([]cell, len(x.columns))
 	switch format {
 	case CSV:
@@ -82,14 +101,15 @@ func (x *Responses) begin() error {
 }
 
 // Write encodes a batch of responses, the header first, and hands them to
-// the writer (but for the workbook).
+// the writer (but for the workbook). A row's cells are filled in column
+// order, which a label column relies on to read its question's keys.
 func (x *Responses) Write(batch []survey.ExportedResponse) error {
 	if err := x.begin(); err != nil {
 		return err
 	}
 	for i := range batch {
-		for j, col := range x.columns {
-			c, err := col.cell(&batch[i])
+		for j := range x.columns {
+			c, err := x.columns[j].cell(&batch[i])
 			if err != nil {
 				return err
 			}
@@ -109,8 +129,8 @@ func (x *Responses) Write(batch []survey.ExportedResponse) error {
 	return x.w.Flush()
 }
 
-// Finish completes the file (the header alone when no response came) and
-// hands the rest of it to the writer.
+// Finish completes the file (the header rows alone when no response
+// came) and hands the rest of it to the writer.
 func (x *Responses) Finish() error {
 	if err := x.begin(); err != nil {
 		return err
@@ -248,12 +268,15 @@ func (e *jsonResponses) end() error {
 // spills the rest of the sheet to a temporary file. Numbers are numeric
 // cells, submitted_at a date cell (UTC, to the second) shown as RFC 3339,
 // every other cell a plain string (never a formula) neutralised by
-// SafeCell, and an unanswered question an empty cell.
+// SafeCell, and an unanswered question an empty cell. A row of question
+// texts comes above the row of column names (titleRow), and both stay in
+// view.
 type xlsxResponses struct {
 	w      io.Writer
 	f      *excelize.File
 	sw     *excelize.StreamWriter
 	styles xlsxStyles
+	title  int // the style of the question texts
 	line   int
 	values []any
 }
@@ -283,6 +306,9 @@ func (e *xlsxResponses) init() error {
 	if e.styles.date, err = e.f.NewStyle(&excelize.Style{CustomNumFmt: &dateFormat}); err != nil {
 		return err
 	}
+	if e.title, err = e.f.NewStyle(titleStyle); err != nil {
+		return err
+	}
 	e.sw, err = e.f.NewStreamWriter(SheetResponses)
 	return err
 }
@@ -299,12 +325,15 @@ func (e *xlsxResponses) begin(columns []responseColumn) error {
 	if err := columnWidths(widths, e.sw.SetColWidth); err != nil {
 		return err
 	}
-	if err := e.sw.SetPanes(frozenHeader()); err != nil {
+	if err := e.sw.SetPanes(frozenTitles()); err != nil {
 		return err
 	}
-	e.line = 1
+	if err := e.titleRow(columns); err != nil {
+		return err
+	}
+	e.line++
 	e.values = make([]any, len(columns))
-	return e.sw.SetRow("A1", header)
+	return e.sw.SetRow("A"+strconv.Itoa(e.line), header)
 }
 
 func (e *xlsxResponses) row(cells []cell) error {

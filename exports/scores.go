@@ -37,17 +37,18 @@ const (
 // scoreRow is one line of the scores table: an indicator, or one row of
 // one of its breakdowns.
 type scoreRow struct {
-	result       *scoring.Result
-	total        bool // the indicator's own row, which alone has ci95, target, previous and narrative
-	level        string
-	percent      bool // the value is on the 0–100 scale, shown with "%" where the report does
-	value        *float64
-	n            *int
-	count        *int
-	excluded     *int
-	missing      *int
-	suppressed   bool
-	hasBreakdown bool
+	result        *scoring.Result
+	total         bool // the indicator's own row, which alone has ci95, target, previous and narrative
+	level         string
+	percent       bool // the value is on the 0–100 scale, shown with "%" where the report does
+	value         *float64
+	n             *int
+	count         *int
+	excluded      *int
+	missing       *int
+	notApplicable *int
+	suppressed    bool
+	hasBreakdown  bool
 }
 
 // scoreColumn is one column of the scores table: of WriteScoresCSV, and of
@@ -72,24 +73,29 @@ var scoreColumns = []scoreColumn{
 	{name: "count", cell: rowCell(func(row *scoreRow) cell { return optionalInteger(row.count) })},
 	{name: "excluded", cell: rowCell(func(row *scoreRow) cell { return optionalInteger(row.excluded) })},
 	{name: "missing", cell: rowCell(func(row *scoreRow) cell { return optionalInteger(row.missing) })},
+	{name: "not_applicable", cell: rowCell(func(row *scoreRow) cell { return optionalInteger(row.notApplicable) })},
 	{name: "ci95_low", cell: totalCell(func(res *scoring.Result) cell {
 		return present(res.CI95, func(ci *[2]float64) cell { return decimalCell(ci[0]) })
 	})},
 	{name: "ci95_high", cell: totalCell(func(res *scoring.Result) cell {
 		return present(res.CI95, func(ci *[2]float64) cell { return decimalCell(ci[1]) })
 	})},
-	{name: "target", cell: totalCell(func(res *scoring.Result) cell {
-		return present(res.Target, func(t *scoring.Target) cell { return decimalCell(t.Value) })
-	})},
-	{name: "target_status", cell: totalCell(func(res *scoring.Result) cell {
-		return present(res.Target, func(t *scoring.Target) cell { return textCell(t.Status) })
-	})},
-	{name: "previous_value", cell: totalCell(func(res *scoring.Result) cell {
-		return present(res.Previous, func(p *scoring.Previous) cell { return optionalDecimal(p.Value) })
-	})},
-	{name: "delta_pp", cell: totalCell(func(res *scoring.Result) cell {
-		return present(res.Previous, func(p *scoring.Previous) cell { return optionalDecimal(p.DeltaPP) })
-	})},
+	// The target or milestone that applies to the year, and the
+	// end-of-programme target.
+	{name: "target", cell: targetCell(applies, func(t *scoring.Target) cell { return decimalCell(t.Value) })},
+	{name: "target_kind", cell: targetCell(applies, func(t *scoring.Target) cell { return textCell(t.Kind) })},
+	{name: "target_year", cell: targetCell(applies, func(t *scoring.Target) cell { return integerCell(t.Year) })},
+	{name: "target_status", cell: targetCell(applies, func(t *scoring.Target) cell { return textCell(t.Status) })},
+	{name: "end_target", cell: targetCell(ends, func(t *scoring.Target) cell { return decimalCell(t.Value) })},
+	{name: "end_target_year", cell: targetCell(ends, func(t *scoring.Target) cell { return integerCell(t.Year) })},
+	{name: "end_target_status", cell: targetCell(ends, func(t *scoring.Target) cell { return textCell(t.Status) })},
+	// The previous year: the change is in change_unit (percentage_points
+	// or points), empty when the two are not comparable.
+	{name: "previous_value", cell: previousCell(func(p *scoring.Previous) cell { return optionalDecimal(p.Value) })},
+	{name: "change", cell: previousCell(func(p *scoring.Previous) cell { return optionalDecimal(p.Change) })},
+	{name: "change_unit", cell: previousCell(func(p *scoring.Previous) cell { return textCell(p.ChangeUnit) })},
+	{name: "comparable", cell: previousCell(func(p *scoring.Previous) cell { return booleanCell(p.Comparable) })},
+	{name: "not_comparable_reason", width: 40, cell: previousCell(func(p *scoring.Previous) cell { return textCell(p.Reason) })},
 	{name: "suppressed", cell: rowCell(func(row *scoreRow) cell { return booleanCell(row.suppressed) })},
 	{name: "narrative", width: 70, cell: totalCell(func(res *scoring.Result) cell { return textCell(res.Narrative) })},
 	// Whether the figures are final (the campaign is closed), when they last
@@ -124,6 +130,21 @@ func totalCell(f func(*scoring.Result) cell) func(*scoring.Report, *scoreRow) ce
 	}
 }
 
+// applies and ends pick a result's target for the year and its
+// end-of-programme target.
+func applies(res *scoring.Result) *scoring.Target { return res.Target }
+func ends(res *scoring.Result) *scoring.Target    { return res.EndTarget }
+
+// targetCell is a column of one of the targets of an indicator's own row.
+func targetCell(which func(*scoring.Result) *scoring.Target, f func(*scoring.Target) cell) func(*scoring.Report, *scoreRow) cell {
+	return totalCell(func(res *scoring.Result) cell { return present(which(res), f) })
+}
+
+// previousCell is a column of the previous year, on an indicator's own row.
+func previousCell(f func(*scoring.Previous) cell) func(*scoring.Report, *scoreRow) cell {
+	return totalCell(func(res *scoring.Result) cell { return present(res.Previous, f) })
+}
+
 // present is f of what p points to, or an empty cell when p is nil.
 func present[T any](p *T, f func(*T) cell) cell {
 	if p == nil {
@@ -140,7 +161,7 @@ func scoreRows(r scoring.Report) []scoreRow {
 		res := &r.Indicators[i]
 		percent := res.Method != survey.MethodMeanValue
 		total := scoreRow{result: res, total: true, level: levelTotal, percent: percent, value: res.Value, n: &res.N,
-			excluded: &res.Excluded, missing: &res.Missing}
+			excluded: &res.Excluded, missing: &res.Missing, notApplicable: &res.NotApplicable}
 		var breakdown []scoreRow
 		if b := res.Breakdown; b != nil {
 			for _, row := range b.Options {
@@ -169,7 +190,7 @@ func breakdownRow(res *scoring.Result, prefix string, row scoring.Row, percent b
 		label = row.Key
 	}
 	return scoreRow{result: res, level: prefix + label, percent: percent, value: row.Value, n: row.N, count: row.Count,
-		excluded: row.Excluded, missing: row.Missing, suppressed: row.Suppressed}
+		excluded: row.Excluded, missing: row.Missing, notApplicable: row.NotApplicable, suppressed: row.Suppressed}
 }
 
 // scoreHeader is the header row of the scores table.
@@ -186,16 +207,21 @@ func scoreHeader() []string {
 // columns
 //
 //	campaign, year, code, title, level, method, unit, value, n, count,
-//	excluded, missing, ci95_low, ci95_high, target, target_status,
-//	previous_value, delta_pp, suppressed, narrative, final,
-//	last_closed_at, reopened_at
+//	excluded, missing, not_applicable, ci95_low, ci95_high, target, target_kind,
+//	target_year, target_status, end_target, end_target_year,
+//	end_target_status, previous_value, change, change_unit, comparable,
+//	not_comparable_reason, suppressed, narrative, final, last_closed_at,
+//	reopened_at
 //
 // level is "Total" on an indicator's row and "Option: <label>", "Question:
 // <label>" or "Administration: <code>" on a breakdown row; unit is the
 // indicator's unit of analysis (respondent or administration). Values are
 // rounded half away from zero to 2 decimals ("67.31"); a missing value
-// (n = 0, or a suppressed cell) is an empty field. ci95, target, previous
-// and narrative are only on the indicator's row; count only on option rows.
+// (n = 0, or a suppressed cell) is an empty field. ci95, the targets, the
+// previous year and narrative are only on the indicator's row; count only
+// on option rows. target_kind is target or milestone; change is in
+// change_unit, percentage_points or points, and empty when comparable is
+// false (not_comparable_reason then says why).
 // Text fields are neutralised by SafeCell. final, last_closed_at and
 // reopened_at are the campaign's, on every row (times in RFC 3339, UTC).
 func WriteScoresCSV(w io.Writer, r scoring.Report) error {

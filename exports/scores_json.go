@@ -38,34 +38,55 @@ type jsonCoverage struct {
 
 // jsonIndicator is one computed indicator.
 type jsonIndicator struct {
-	Code      string         `json:"code"`
-	Title     string         `json:"title"`
-	Method    string         `json:"method"`
-	Unit      string         `json:"unit"`
-	Value     *float64       `json:"value"`
-	N         int            `json:"n"`
-	Excluded  int            `json:"excluded"`
-	Missing   int            `json:"missing"`
-	CI95      *[2]float64    `json:"ci95,omitempty"`
-	Target    *jsonTarget    `json:"target,omitempty"`
-	Previous  *jsonPrevious  `json:"previous,omitempty"`
-	Breakdown *jsonBreakdown `json:"breakdown,omitempty"`
-	Narrative string         `json:"narrative"`
+	Code     string   `json:"code"`
+	Title    string   `json:"title"`
+	Method   string   `json:"method"`
+	Unit     string   `json:"unit"`
+	Value    *float64 `json:"value"`
+	N        int      `json:"n"`
+	Excluded int      `json:"excluded"`
+	Missing  int      `json:"missing"`
+	// NotApplicable counts the responses to which none of the
+	// indicator's questions was shown.
+	NotApplicable int            `json:"not_applicable"`
+	CI95          *[2]float64    `json:"ci95,omitempty"`
+	Target        *jsonTarget    `json:"target,omitempty"`
+	EndTarget     *jsonEndTarget `json:"end_target,omitempty"`
+	Previous      *jsonPrevious  `json:"previous,omitempty"`
+	Breakdown     *jsonBreakdown `json:"breakdown,omitempty"`
+	Narrative     string         `json:"narrative"`
 }
 
-// jsonTarget is an indicator's target for the campaign's year and
-// whether the value meets it (met or not_met).
+// jsonTarget is the target or milestone that applies to the campaign's
+// year (kind target or milestone, and the year it is set for) and whether
+// the value meets it (met or not_met).
 type jsonTarget struct {
 	Value  float64 `json:"value"`
+	Kind   string  `json:"kind"`
+	Year   int     `json:"year"`
 	Status string  `json:"status"`
 }
 
-// jsonPrevious is the same indicator in the previous campaign.
+// jsonEndTarget is the end-of-programme target, its year, and whether the
+// value meets it.
+type jsonEndTarget struct {
+	Value  float64 `json:"value"`
+	Year   int     `json:"year"`
+	Status string  `json:"status"`
+}
+
+// jsonPrevious is the same indicator in the previous campaign: the change
+// in its unit (percentage_points or points), null when a value is missing
+// or when the indicator's definition changed between the two
+// questionnaires (comparable false, reason saying what changed).
 type jsonPrevious struct {
-	Campaign string   `json:"campaign"`
-	Year     int      `json:"year"`
-	Value    *float64 `json:"value"`
-	DeltaPP  *float64 `json:"delta_pp"`
+	Campaign   string   `json:"campaign"`
+	Year       int      `json:"year"`
+	Value      *float64 `json:"value"`
+	Change     *float64 `json:"change"`
+	ChangeUnit string   `json:"change_unit"`
+	Comparable bool     `json:"comparable"`
+	Reason     string   `json:"reason,omitempty"`
 }
 
 // jsonBreakdown holds the rows of each kind of disaggregation the
@@ -80,14 +101,15 @@ type jsonBreakdown struct {
 
 // jsonBreakdownRow is one line of a breakdown.
 type jsonBreakdownRow struct {
-	Key        string   `json:"key"`
-	Label      string   `json:"label"`
-	Value      *float64 `json:"value"`
-	N          *int     `json:"n"`                    // null in suppressed rows
-	Count      *int     `json:"count,omitempty"`      // options: responses that chose it
-	Excluded   *int     `json:"excluded,omitempty"`   // questions and administrations
-	Missing    *int     `json:"missing,omitempty"`    // questions and administrations
-	Suppressed bool     `json:"suppressed,omitempty"` // administrations below min_cell_size
+	Key           string   `json:"key"`
+	Label         string   `json:"label"`
+	Value         *float64 `json:"value"`
+	N             *int     `json:"n"`                        // null in suppressed rows
+	Count         *int     `json:"count,omitempty"`          // options: responses that chose it
+	Excluded      *int     `json:"excluded,omitempty"`       // questions and administrations
+	Missing       *int     `json:"missing,omitempty"`        // questions and administrations
+	NotApplicable *int     `json:"not_applicable,omitempty"` // where missing is
+	Suppressed    bool     `json:"suppressed,omitempty"`     // administrations below min_cell_size
 }
 
 // utcTime is a time in UTC, or nil.
@@ -116,12 +138,16 @@ func NewScoresDocument(r scoring.Report) ScoresDocument {
 
 func toJSONIndicator(res scoring.Result) jsonIndicator {
 	out := jsonIndicator{Code: res.Code, Title: res.Title, Method: res.Method, Unit: res.Unit, Value: res.Value,
-		N: res.N, Excluded: res.Excluded, Missing: res.Missing, CI95: res.CI95, Narrative: res.Narrative}
+		N: res.N, Excluded: res.Excluded, Missing: res.Missing, NotApplicable: res.NotApplicable, CI95: res.CI95, Narrative: res.Narrative}
 	if t := res.Target; t != nil {
-		out.Target = &jsonTarget{Value: t.Value, Status: t.Status}
+		out.Target = &jsonTarget{Value: t.Value, Kind: t.Kind, Year: t.Year, Status: t.Status}
+	}
+	if t := res.EndTarget; t != nil {
+		out.EndTarget = &jsonEndTarget{Value: t.Value, Year: t.Year, Status: t.Status}
 	}
 	if p := res.Previous; p != nil {
-		out.Previous = &jsonPrevious{Campaign: p.Campaign, Year: p.Year, Value: p.Value, DeltaPP: p.DeltaPP}
+		out.Previous = &jsonPrevious{Campaign: p.Campaign, Year: p.Year, Value: p.Value, Change: p.Change,
+			ChangeUnit: p.ChangeUnit, Comparable: p.Comparable, Reason: p.Reason}
 	}
 	if b := res.Breakdown; b != nil {
 		kinds := b.Kinds()
@@ -142,7 +168,7 @@ func toJSONBreakdownRows(rows []scoring.Row) []jsonBreakdownRow {
 	out := make([]jsonBreakdownRow, len(rows))
 	for i, r := range rows {
 		out[i] = jsonBreakdownRow{Key: r.Key, Label: r.Label, Value: r.Value, N: r.N, Count: r.Count,
-			Excluded: r.Excluded, Missing: r.Missing, Suppressed: r.Suppressed}
+			Excluded: r.Excluded, Missing: r.Missing, NotApplicable: r.NotApplicable, Suppressed: r.Suppressed}
 	}
 	return out
 }

@@ -29,8 +29,9 @@ func testReport() scoring.Report {
 			{
 				Code: "RES 3.2.1", Title: "Contribution of the EES to operational performance", Method: "mean_score", Unit: "administration",
 				Value: ptr(1750.0 / 26), N: 26, Excluded: 2, Missing: 1, CI95: &[2]float64{60.12345, 74.49499},
-				Target:   &scoring.Target{Value: 70, Status: scoring.TargetNotMet},
-				Previous: &scoring.Previous{Campaign: "customs-2022", Year: 2022, Value: ptr(74.2), DeltaPP: ptr(1750.0/26 - 74.2)},
+				Target: &scoring.Target{Value: 70, Kind: scoring.TargetKindTarget, Year: 2023, Status: scoring.TargetNotMet},
+				Previous: &scoring.Previous{Campaign: "customs-2022", Year: 2022, Value: ptr(74.2), Change: ptr(1750.0/26 - 74.2),
+					ChangeUnit: scoring.ChangePercentagePoints, Comparable: true},
 				Breakdown: &scoring.Breakdown{Options: []scoring.Row{
 					{Key: "full", Label: "Fully", Value: ptr(100.0 / 3), N: ptr(26), Count: ptr(9)},
 					{Key: "dont_know", Label: "Don't know", Value: ptr(0.0), N: ptr(26), Count: ptr(0)},
@@ -40,12 +41,16 @@ func testReport() scoring.Report {
 			},
 			{
 				Code: "OP 1.4.2", Title: "=HYPERLINK(\"http://evil.example\",\"click\")", Method: "mean_value", Unit: "respondent",
-				N: 0, Missing: 3, Target: &scoring.Target{Value: 4, Status: scoring.TargetNotMet},
+				N: 0, Missing: 3, Target: &scoring.Target{Value: 4, Kind: scoring.TargetKindTarget, Year: 2023, Status: scoring.TargetNotMet},
+				EndTarget: &scoring.Target{Value: 4.5, Kind: scoring.TargetKindEnd, Year: 2027, Status: scoring.TargetNotMet},
+				Previous: &scoring.Previous{Campaign: "customs-2022", Year: 2022, Value: ptr(3.9), ChangeUnit: scoring.ChangePoints,
+					Reason: "=the range of question rating changed from 1 to 5 to 0 to 10"},
 				Narrative: "@No value can be computed for 2023.",
 			},
 			{
 				Code: "EES overall", Title: "Overall contribution", Method: "share", Unit: "respondent",
 				Value: ptr(62.5), N: 8,
+				Target: &scoring.Target{Value: 50, Kind: scoring.TargetKindMilestone, Year: 2024, Status: scoring.TargetMet},
 				Breakdown: &scoring.Breakdown{
 					Questions: []scoring.Row{{Key: "ees_perf", Label: "-To what extent?", Value: ptr(62.5), N: ptr(8), Excluded: ptr(0), Missing: ptr(0)}},
 					Administrations: []scoring.Row{
@@ -70,17 +75,25 @@ var exportWants = []struct {
 	{"RES 3.2.1", "Total", exportWant{
 		"campaign": "customs-2023", "year": "2023", "title": "Contribution of the EES to operational performance",
 		"method": "mean_score", "unit": "administration", "value": "67.31", "n": "26", "count": "", "excluded": "2",
-		"missing": "1", "ci95_low": "60.12", "ci95_high": "74.49", "target": "70.00", "target_status": "not_met",
-		"previous_value": "74.20", "delta_pp": "-6.89", "suppressed": "false",
+		"missing": "1", "ci95_low": "60.12", "ci95_high": "74.49", "target": "70.00", "target_kind": "target",
+		"target_year": "2023", "target_status": "not_met", "end_target": "", "end_target_year": "", "end_target_status": "",
+		"previous_value": "74.20", "change": "-6.89", "change_unit": "percentage_points", "comparable": "true",
+		"not_comparable_reason": "", "suppressed": "false",
 		"narrative": "The value for 2023 is below the target of 70% and has decreased 6.89 percentage points compared to 2022."}},
 	{"RES 3.2.1", "Option: Fully", exportWant{"value": "33.33", "n": "26", "count": "9", "excluded": "", "ci95_low": "",
-		"target": "", "previous_value": "", "delta_pp": "", "narrative": ""}},
+		"target": "", "target_kind": "", "target_year": "", "previous_value": "", "change": "", "change_unit": "",
+		"comparable": "", "narrative": ""}},
 	{"RES 3.2.1", "Option: Don't know", exportWant{"value": "0.00", "count": "0"}},
 	{"RES 3.2.1", "Option: +SUM(1)", exportWant{"value": "66.67", "count": "17"}},
 	{"OP 1.4.2", "Total", exportWant{"title": "'=HYPERLINK(\"http://evil.example\",\"click\")", "value": "", "n": "0",
-		"missing": "3", "ci95_low": "", "ci95_high": "", "target": "4.00", "target_status": "not_met", "previous_value": "",
-		"narrative": "'@No value can be computed for 2023."}},
-	{"EES overall", "Total", exportWant{"value": "62.50", "n": "8", "target": "", "target_status": ""}},
+		"missing": "3", "ci95_low": "", "ci95_high": "", "target": "4.00", "target_status": "not_met", "end_target": "4.50",
+		"end_target_year": "2027", "end_target_status": "not_met", "previous_value": "3.90", "change": "",
+		"change_unit": "points", "comparable": "false",
+		"not_comparable_reason": "'=the range of question rating changed from 1 to 5 to 0 to 10",
+		"narrative":             "'@No value can be computed for 2023."}},
+	{"EES overall", "Total", exportWant{"value": "62.50", "n": "8", "target": "50.00", "target_kind": "milestone",
+		"target_year": "2024", "target_status": "met", "end_target": "", "previous_value": "", "change": "", "change_unit": "",
+		"comparable": ""}},
 	{"EES overall", "Question: -To what extent?", exportWant{"value": "62.50", "excluded": "0", "missing": "0"}},
 	{"EES overall", "Administration: BE", exportWant{"value": "", "n": "3", "suppressed": "true"}},
 	{"EES overall", "Administration: FR", exportWant{"value": "4.01", "n": "5", "excluded": "1", "suppressed": "false"}},
@@ -125,7 +138,7 @@ func TestWriteScoresCSVNeutralisesEveryTextCell(t *testing.T) {
 		t.Fatal(err)
 	}
 	records, _ := csv.NewReader(&buf).ReadAll()
-	numeric := map[string]bool{"delta_pp": true} // a number may be negative
+	numeric := map[string]bool{"change": true} // a number may be negative
 	for _, rec := range records[1:] {
 		for j, v := range rec {
 			if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) && !numeric[scoreHeader()[j]] {
@@ -255,7 +268,7 @@ func TestWriteScoresXLSXBreakdownsMatchCSV(t *testing.T) {
 			if j < len(rows[i]) {
 				got = rows[i][j]
 			}
-			if (scoreHeader()[j] == "suppressed" || scoreHeader()[j] == "final") && i > 0 {
+			if slices.Contains([]string{"suppressed", "final", "comparable"}, scoreHeader()[j]) && i > 0 {
 				got = strings.ToLower(got) // a boolean cell shows TRUE or FALSE
 			}
 			if got != want {

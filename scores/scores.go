@@ -55,25 +55,37 @@ func (s *Service) Report(ctx context.Context, by auth.Principal, key, lang strin
 	if lang == "" {
 		lang = current.Document.DefaultLanguage
 	}
-	var before func(survey.Indicator) *scoring.PreviousInput
-	if previous != nil {
-		values := map[string]*float64{}
-		for _, r := range compute(*previous, lang, nil).Indicators {
-			values[r.Code] = r.Value
-		}
-		before = func(ind survey.Indicator) *scoring.PreviousInput {
-			v, ok := values[ind.Code]
-			if !ok {
-				return nil
-			}
-			return &scoring.PreviousInput{Campaign: previous.Campaign.Key, Year: previous.Campaign.Year, Value: v}
-		}
-	}
-	report := compute(current, lang, before)
+	report := compute(current, lang, pairing(current, previous, lang))
 	report.ComputedAt = s.now().UTC().Truncate(time.Microsecond)
 	report.Status, report.LastClosedAt, report.ReopenedAt = current.Campaign.Status, current.Campaign.LastClosedAt, current.Campaign.ReopenedAt
 	s.computed(start)
 	return report, nil
+}
+
+// pairing pairs each indicator of the current campaign with the indicator
+// of the same code in the previous one, if any: its value there, and what
+// changed in its definition between the two questionnaires
+// (scoring.NotComparable). It is nil without a previous campaign.
+func pairing(current survey.CampaignTally, previous *survey.CampaignTally, lang string) func(survey.Indicator) *scoring.PreviousInput {
+	if previous == nil {
+		return nil
+	}
+	values := map[string]*float64{}
+	for _, r := range compute(*previous, lang, nil).Indicators {
+		values[r.Code] = r.Value
+	}
+	definitions := map[string]survey.Indicator{}
+	for _, ind := range previous.Document.Indicators {
+		definitions[ind.Code] = ind
+	}
+	return func(ind survey.Indicator) *scoring.PreviousInput {
+		v, ok := values[ind.Code]
+		if !ok {
+			return nil
+		}
+		return &scoring.PreviousInput{Campaign: previous.Campaign.Key, Year: previous.Campaign.Year, Value: v,
+			Incomparable: scoring.NotComparable(definitions[ind.Code], previous.Document, ind, current.Document)}
+	}
 }
 
 // compute scores every indicator of one campaign's tally; before, if not

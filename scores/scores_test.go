@@ -24,17 +24,24 @@ var (
 	computing = time.Date(2024, 4, 2, 10, 30, 0, 123456789, time.FixedZone("CEST", 2*60*60))
 )
 
-// before is last year's questionnaire: AWARE only.
+// before is last year's questionnaire: AWARE, and RATING with another
+// score for "mid" than this year's.
 const before = `{
   "key": "before", "default_language": "en", "title": {"en": "Before"},
   "sections": [{"key": "main", "title": {"en": "Main"}, "questions": [
     {"key": "aware", "type": "single_choice", "text": {"en": "Aware?"}, "options": [
-      {"key": "yes", "label": {"en": "Yes"}}, {"key": "no", "label": {"en": "No"}}]}]}],
-  "indicators": [{"code": "AWARE", "title": {"en": "Awareness"}, "method": "share", "questions": ["aware"], "options": ["yes"]}]
+      {"key": "yes", "label": {"en": "Yes"}}, {"key": "no", "label": {"en": "No"}}]},
+    {"key": "rating", "type": "single_choice", "text": {"en": "Rating"}, "options": [
+      {"key": "low", "label": {"en": "Low"}, "score": 0},
+      {"key": "mid", "label": {"en": "Middle"}, "score": 25},
+      {"key": "high", "label": {"en": "High"}, "score": 100}]}]}],
+  "indicators": [
+    {"code": "AWARE", "title": {"en": "Awareness"}, "method": "share", "questions": ["aware"], "options": ["yes"]},
+    {"code": "RATING", "title": {"en": "Rating"}, "method": "mean_score", "questions": ["rating"]}]
 }`
 
 // now is this year's questionnaire, written in French first: AWARE again,
-// and RATING, new this year.
+// its texts in another language, and RATING with another score for "mid".
 const now = `{
   "key": "now", "default_language": "fr", "title": {"fr": "Maintenant", "en": "Now"},
   "sections": [{"key": "main", "title": {"fr": "Principal"}, "questions": [
@@ -50,7 +57,8 @@ const now = `{
 }`
 
 // newService seeds a fake store and returns the service over it:
-//   - c2023 (before), inviting AA and BB, each with one response: AWARE 50;
+//   - c2023 (before), inviting AA and BB, each with one response: AWARE 50,
+//     RATING 100;
 //   - c2024 (now, previous c2023), inviting AA, BB, CC and DD: two
 //     responses from AA, one from BB, a draft from CC, none from DD, and
 //     one from EE, which is not invited: AWARE 75, RATING 50.
@@ -96,7 +104,7 @@ func newService(t *testing.T) *scores.Service {
 		return doc
 	}
 	campaign("c2023", 2023, before, "", []string{"AA", "BB"}, map[string][]string{
-		"AA": {`{"aware": "yes"}`},
+		"AA": {`{"aware": "yes", "rating": "high"}`},
 		"BB": {`{"aware": "no"}`},
 	})
 	doc := campaign("c2024", 2024, now, "c2023", []string{"AA", "BB", "CC", "DD"}, map[string][]string{
@@ -158,10 +166,12 @@ func TestReport(t *testing.T) {
 			titles: map[string]string{"AWARE": "Connaissance", "RATING": "Note"}},
 		{name: "titles in the language asked for", key: "c2024", lang: "en", year: 2024,
 			titles: map[string]string{"AWARE": "Awareness", "RATING": "Rating"}},
-		{name: "previous values joined by indicator code", key: "c2024", year: 2024,
+		{name: "previous values joined by indicator code, changes only between comparable definitions", key: "c2024", year: 2024,
 			previous: map[string]*scoring.Previous{
-				"AWARE":  {Campaign: "c2023", Year: 2023, Value: number(50), DeltaPP: number(25)},
-				"RATING": nil,
+				"AWARE": {Campaign: "c2023", Year: 2023, Value: number(50), Change: number(25), ChangeUnit: scoring.ChangePercentagePoints,
+					Comparable: true},
+				"RATING": {Campaign: "c2023", Year: 2023, Value: number(100), ChangeUnit: scoring.ChangePercentagePoints,
+					Reason: "the options of question rating changed (scores changed: mid)"},
 			}},
 		{name: "no previous campaign, no previous values", key: "c2023", year: 2023,
 			values:   map[string]*float64{"AWARE": number(50)},
@@ -218,9 +228,11 @@ func TestReport(t *testing.T) {
 				case want != nil && got == nil:
 					t.Errorf("%s: no previous, want %+v", code, *want)
 				case want != nil && (got.Campaign != want.Campaign || got.Year != want.Year ||
-					!sameValue(got.Value, want.Value) || !sameValue(got.DeltaPP, want.DeltaPP)):
-					t.Errorf("%s: previous %s %d %v %v, want %s %d %v %v", code, got.Campaign, got.Year, show(got.Value),
-						show(got.DeltaPP), want.Campaign, want.Year, show(want.Value), show(want.DeltaPP))
+					!sameValue(got.Value, want.Value) || !sameValue(got.Change, want.Change) || got.ChangeUnit != want.ChangeUnit ||
+					got.Comparable != want.Comparable || got.Reason != want.Reason):
+					t.Errorf("%s: previous %s %d %v %v %s %v %q, want %s %d %v %v %s %v %q", code, got.Campaign, got.Year,
+						show(got.Value), show(got.Change), got.ChangeUnit, got.Comparable, got.Reason,
+						want.Campaign, want.Year, show(want.Value), show(want.Change), want.ChangeUnit, want.Comparable, want.Reason)
 				}
 			}
 		})

@@ -36,6 +36,9 @@ type PreviousInput struct {
 	Campaign string
 	Year     int
 	Value    *float64
+	// Incomparable says what changed in the indicator's definition since
+	// the previous campaign (Comparable), "" when nothing did.
+	Incomparable string
 }
 
 // Compute turns the aggregated rows of one indicator into its result.
@@ -46,7 +49,7 @@ func Compute(in Input) Result {
 		Title: ind.Title.Resolve(in.Language, in.Document.DefaultLanguage),
 	}
 	st := summarise(in.Cells, res.Unit)
-	res.N, res.Excluded, res.Missing = st.n, st.excluded, st.missing
+	res.N, res.Excluded, res.Missing, res.NotApplicable = st.n, st.excluded, st.missing, st.notApplicable
 	res.noValue = unusable(in.Cells)
 	if st.n > 0 && res.noValue == "" {
 		v := st.mean
@@ -59,23 +62,8 @@ func Compute(in Input) Result {
 	if ci := res.CI95; res.Value == nil || ci != nil && (!isFinite(ci[0]) || !isFinite(ci[1])) {
 		res.CI95 = nil
 	}
-	if t, ok := ind.Target.For(in.Year); ok && res.Value != nil {
-		status := TargetNotMet
-		if *res.Value >= t {
-			status = TargetMet
-		}
-		res.Target = &Target{Value: t, Status: status}
-	} else if ok {
-		res.Target = &Target{Value: t, Status: TargetNotMet}
-	}
-	if p := in.Previous; p != nil {
-		prev := &Previous{Campaign: p.Campaign, Year: p.Year, Value: finiteOrNil(p.Value)}
-		if prev.Value != nil && res.Value != nil {
-			d := *res.Value - *prev.Value
-			prev.DeltaPP = finiteOrNil(&d)
-		}
-		res.Previous = prev
-	}
+	res.Target, res.EndTarget = targets(ind.Target, in.Year, res.Value)
+	res.Previous = previous(in.Previous, ind.Method, res.Value)
 	res.Breakdown = breakdown(in, res.Unit)
 	res.Narrative = Narrative(res, in.Year)
 	return res
@@ -121,8 +109,8 @@ func finiteOrNil(p *float64) *float64 {
 
 // stats summarises the unit values of an indicator.
 type stats struct {
-	n, excluded, missing int
-	mean, sd             float64 // sd is the sample standard deviation of the unit values
+	n, excluded, missing, notApplicable int
+	mean, sd                            float64 // sd is the sample standard deviation of the unit values
 }
 
 // summarise applies steps 2 and 3 of docs/scoring.md to per-administration cells:
@@ -134,6 +122,7 @@ func summarise(cells []survey.Cell, unit string) stats {
 	for _, c := range cells {
 		st.excluded += c.Excluded
 		st.missing += c.Missing
+		st.notApplicable += c.NotApplicable
 	}
 	if unit == survey.UnitAdministration {
 		var values []float64
@@ -301,7 +290,8 @@ func questionRows(in Input, unit string) []Row {
 	for _, key := range in.Indicator.Questions {
 		cells := in.QuestionCells[key]
 		st := summarise(cells, unit)
-		row := Row{Key: key, N: intPtr(st.n), Excluded: intPtr(st.excluded), Missing: intPtr(st.missing)}
+		row := Row{Key: key, N: intPtr(st.n), Excluded: intPtr(st.excluded), Missing: intPtr(st.missing),
+			NotApplicable: intPtr(st.notApplicable)}
 		if q := in.Document.Question(key); q != nil {
 			row.Label = q.Text.Resolve(in.Language, in.Document.DefaultLanguage)
 		}
@@ -329,7 +319,7 @@ func administrationRows(in Input) []Row {
 			rows = append(rows, row)
 			continue
 		}
-		row.N, row.Excluded, row.Missing = intPtr(c.N), intPtr(c.Excluded), intPtr(c.Missing)
+		row.N, row.Excluded, row.Missing, row.NotApplicable = intPtr(c.N), intPtr(c.Excluded), intPtr(c.Missing), intPtr(c.NotApplicable)
 		if c.N > 0 && unusable([]survey.Cell{c}) == "" {
 			v := c.Sum / float64(c.N)
 			row.Value = finiteOrNil(&v)

@@ -45,7 +45,7 @@ func TestComputeNeverEmitsNonFinite(t *testing.T) {
 			nil, "No value can be computed for 2024: its figures are not finite numbers."},
 		{"an infinite previous value", "", []survey.Cell{
 			{Administration: "BE", N: 6, Sum: 24, Deviations: 1}},
-			f(math.Inf(1)), "The value for 2024 meets the target of 4."},
+			f(math.Inf(1)), "The value for 2024 is 4, equal to the target of 4."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

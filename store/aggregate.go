@@ -61,8 +61,10 @@ type scanOptions struct {
 // scanCells computes the cells of every indicator of doc from a campaign's
 // answers, as opts say.
 //
-// The database does step 1 of docs/scoring.md: each query returns one row
-// per submitted response with, per indicator, whether the response passes
+// A measure whose respondent value is one answer row (direct) is summed
+// from the answer rows themselves, in one read of them all
+// (aggregate_direct.go). For the others the database does step 1 of
+// docs/scoring.md: each query returns one row per submitted response with, per indicator, whether the response passes
 // `where` and, per measure, how many answer rows it has for the questions
 // and its respondent value (aggregate_sql.go). Conditional aggregation
 // over one join of responses and answers keeps that to one scan for every
@@ -96,7 +98,13 @@ func scanCells(db *gorm.DB, campaignID int64, doc *survey.Document, opts scanOpt
 	if err != nil {
 		return nil, err
 	}
-	for _, group := range plan(doc) {
+	directParts, others := splitDirect(doc, parts(doc))
+	if len(directParts) > 0 {
+		if err := runDirect(db, campaignID, doc, directParts, opts, counts, cells); err != nil {
+			return nil, err
+		}
+	}
+	for _, group := range plan(doc, others) {
 		if err := runGroup(db, campaignID, doc, group, opts, orderFor(dialect), counts, cells); err != nil {
 			return nil, err
 		}
@@ -164,8 +172,22 @@ func parts(doc *survey.Document) []part {
 
 // cost is an upper bound of what a part adds to a query: columns and
 // bound parameters (those of its columns, and its questions in the join's
-// list).
-func (p part) cost(ind survey.Indicator) (columns, params int) {
+// list), with the shown flag of a measure over conditional questions.
+func (p part) cost(doc *survey.Document, ind survey.Indicator) (columns, params int) {
+	if p.optionsOf == "" {
+		if conditions := doc.ShowConditions(p.questions); conditions != nil {
+			columns, params = 1, 0
+			for _, c := range conditions {
+				params += 3 + len(c.In)
+			}
+		}
+	}
+	c, n := p.ownCost(ind)
+	return columns + c, params + n
+}
+
+// ownCost is cost without the shown flag.
+func (p part) ownCost(ind survey.Indicator) (columns, params int) {
 	if p.optionsOf != "" {
 		columns, params = len(p.options), 2*len(p.options)+1
 		if p.answering {
@@ -194,15 +216,15 @@ func whereCost(ind survey.Indicator) (columns, params int) {
 	return 1, 2 + len(ind.Where.In)
 }
 
-// plan groups the parts of doc, in order, into as few queries as
+// plan groups parts of doc, in order, into as few queries as
 // aggregateLimits allow. A part never needs more than one query, so every
 // document the validator accepts (and any other of sane size) is scored.
-func plan(doc *survey.Document) [][]part {
+func plan(doc *survey.Document, all []part) [][]part {
 	// costIn is what p adds to a query, with its indicator's `where`
 	// flag when the query has no part of that indicator yet.
 	costIn := func(p part, flagged map[int]bool) (columns, params int) {
 		ind := doc.Indicators[p.indicator]
-		columns, params = p.cost(ind)
+		columns, params = p.cost(doc, ind)
 		if !flagged[p.indicator] {
 			wc, wp := whereCost(ind)
 			columns, params = columns+wc, params+wp
@@ -213,7 +235,7 @@ func plan(doc *survey.Document) [][]part {
 	var current []part
 	var columns, params int
 	flagged := map[int]bool{}
-	for _, p := range parts(doc) {
+	for _, p := range all {
 		pc, pp := costIn(p, flagged)
 		// The rows have the response id and administration too.
 		fits := 2+columns+pc <= aggregateLimits.columns && params+pp <= aggregateLimits.params

@@ -15,8 +15,17 @@ func SetAggregateLimitsForTest(columns, params, options int) (restore func()) {
 	return func() { aggregateLimits = saved }
 }
 
-// AggregateQueriesForTest is the number of queries that score doc.
-func AggregateQueriesForTest(doc *survey.Document) int { return len(plan(doc)) }
+// AggregateQueriesForTest is the number of queries that score doc: the
+// read of the answers of its direct measures, if it has any, and the scans
+// by response of the others.
+func AggregateQueriesForTest(doc *survey.Document) int {
+	directParts, others := splitDirect(doc, parts(doc))
+	n := len(plan(doc, others))
+	if len(directParts) > 0 {
+		n++
+	}
+	return n
+}
 
 // ScanForTest is the full computation of a campaign's tallies from its
 // answers (the aggregate scan), which the cells Tallies reads must equal.

@@ -14,6 +14,7 @@ import (
 type placed struct {
 	part
 	where  int  // the column of its indicator's `where` flag, -1 for none
+	shown  int  // a measure's shown flag (scanQuery.shown), -1 when its questions are always shown
 	column int  // its first column
 	oor    bool // a mean_value measure: out-of-range count after the value
 }
@@ -26,8 +27,8 @@ type unit struct {
 }
 
 // responseCounts counts the submitted responses of a campaign per unit,
-// as opts say: those without an answer row in a scan are missing from
-// each measure without `where`.
+// as opts say: those without an answer row in a scan are missing from (or
+// not applicable to) each measure without `where`.
 func responseCounts(db *gorm.DB, campaignID int64, opts scanOptions) (map[unit]int, error) {
 	shard, filter := "0", ""
 	if opts.shard != "" {
@@ -70,10 +71,14 @@ func runGroup(db *gorm.DB, campaignID int64, doc *survey.Document, group []part,
 			flags[p.indicator] = flag
 		}
 		if p.optionsOf != "" {
-			placedParts = append(placedParts, placed{part: p, where: flag, column: q.options(p.optionsOf, p.options, p.answering)})
+			placedParts = append(placedParts, placed{part: p, where: flag, shown: -1, column: q.options(p.optionsOf, p.options, p.answering)})
 			continue
 		}
-		placedParts = append(placedParts, placed{part: p, where: flag, column: q.measure(ind, p.questions),
+		shown := -1
+		if conditions := doc.ShowConditions(p.questions); conditions != nil {
+			shown = q.shown(conditions)
+		}
+		placedParts = append(placedParts, placed{part: p, where: flag, shown: shown, column: q.measure(ind, p.questions),
 			oor: ind.Method == survey.MethodMeanValue})
 	}
 	text, args := q.sql()
@@ -145,7 +150,8 @@ func newUnitSums(parts []placed) *unitSums {
 }
 
 // addRow adds one response's row: for each part of an indicator whose
-// `where` it passes, its value (or that it is excluded or missing) to the
+// `where` it passes, its value (or that it is excluded, missing or not
+// applicable) to the
 // measure's cell, or the options it chose to their counts.
 func (s *unitSums) addRow(parts []placed, values []any) {
 	s.responses++
@@ -175,6 +181,8 @@ func (s *unitSums) addRow(parts []placed, values []any) {
 			c.N, c.Sum = 1, number(values[p.column+1])
 		case number(values[p.column]) > 0:
 			c.Excluded = 1
+		case p.shown >= 0 && number(values[p.shown]) == 0:
+			c.NotApplicable = 1
 		default:
 			c.Missing = 1
 		}
@@ -187,13 +195,20 @@ func (s *unitSums) addRow(parts []placed, values []any) {
 
 // addUnanswered counts n responses without an answer row in the scan:
 // missing from each measure of an indicator without `where` (they pass no
-// `where`, since that needs an answer).
+// `where`, since that needs an answer), or not applicable to it when its
+// questions are all conditional (the scan reads the questions their
+// show_if name, so these responses met none).
 func (s *unitSums) addUnanswered(parts []placed, doc *survey.Document, n int) {
 	if n <= 0 {
 		return
 	}
 	for i, p := range parts {
-		if p.optionsOf == "" && doc.Indicators[p.indicator].Where == nil {
+		if p.optionsOf != "" || doc.Indicators[p.indicator].Where != nil {
+			continue
+		}
+		if p.shown >= 0 {
+			s.cells[s.slots[i]].NotApplicable += n
+		} else {
 			s.cells[s.slots[i]].Missing += n
 		}
 	}
@@ -219,7 +234,7 @@ func (s *unitSums) put(parts []placed, u unit, cells map[cellKey]survey.Cell) {
 			continue
 		}
 		c := s.cells[slot]
-		if c.N+c.Excluded+c.Missing == 0 {
+		if tally.Counted(c) == 0 {
 			continue // no response of this unit passes `where`
 		}
 		part := tally.Measure

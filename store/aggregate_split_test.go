@@ -18,7 +18,8 @@ import (
 
 // TestAggregateSplitMatchesOneQuery computes the tallies of every campaign
 // of the 2023 report's data set from its answers twice: with the service's
-// limits, where each questionnaire takes one aggregate query, and with
+// limits, where each questionnaire takes one scan by response (beside the
+// read of the measures summed from the answer rows directly), and with
 // limits so narrow that the scan is split into one query per measure (an
 // options breakdown into parts of two options). The tallies must be
 // identical: splitting changes how many scans are made, never a figure.
@@ -42,14 +43,17 @@ func TestAggregateSplitMatchesOneQuery(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if n := store.AggregateQueriesForTest(doc); n != 1 {
-				t.Errorf("%s takes %d aggregate queries with the service's limits, want 1", doc.Key, n)
+			// One read for the measures summed from the answer rows
+			// directly, one scan by response for the others.
+			wide := store.AggregateQueriesForTest(doc)
+			if wide > 2 {
+				t.Errorf("%s takes %d aggregate queries with the service's limits, want at most 2", doc.Key, wide)
 			}
 			restore := store.SetAggregateLimitsForTest(5, 60, 2)
 			n := store.AggregateQueriesForTest(doc)
 			restore()
-			if n < len(doc.Indicators) {
-				t.Errorf("%s takes %d queries with narrow limits, want at least one per indicator (%d)", doc.Key, n, len(doc.Indicators))
+			if n <= wide+1 {
+				t.Errorf("%s takes %d queries with narrow limits, %d with the service's: the narrow limits split nothing", doc.Key, n, wide)
 			}
 		}
 		for _, c := range ds.Campaigns {

@@ -62,6 +62,22 @@ func (q *scanQuery) where(ind survey.Indicator) int {
 	return q.column("MAX(CASE WHEN a.question_key = ? AND a.option_key IN ? THEN 1 ELSE 0 END)", ind.Where.Question, ind.Where.In)
 }
 
+// shown adds the flag of a measure whose every question has a show_if
+// (survey.Document.ShowConditions): 1 when the response meets one of
+// conditions, i.e. one of the questions was shown to it; a response
+// without a value that meets none is not applicable, not missing. It
+// returns the column.
+func (q *scanQuery) shown(conditions []*survey.Condition) int {
+	var when []string
+	var args []any
+	for _, c := range conditions {
+		q.reads(c.Question)
+		when = append(when, "(a.question_key = ? AND a.option_key IN ?)")
+		args = append(args, c.Question, c.In)
+	}
+	return q.column("MAX(CASE WHEN "+strings.Join(when, " OR ")+" THEN 1 ELSE 0 END)", args...)
+}
+
 // measure adds the columns of the response's value of ind over questions
 // (step 1): how many answer rows it has for them, its value (NULL for
 // none) and, for mean_value, how many of its numbers lie beyond the range.

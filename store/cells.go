@@ -70,8 +70,8 @@ type cellKey struct {
 // respondent value it adds and the one it takes away (nil for none).
 type cellChange struct {
 	cellKey
-	n, excluded, missing, outOfRange int
-	added, dropped                   *float64
+	n, excluded, missing, notApplicable, outOfRange int
+	added, dropped                                  *float64
 }
 
 // cellChanges is what replacing a response's submission with rows before
@@ -94,6 +94,7 @@ func cellChanges(doc *survey.Document, responseID, administration string, before
 		c.n += sign * e.Cell.N
 		c.excluded += sign * e.Cell.Excluded
 		c.missing += sign * e.Cell.Missing
+		c.notApplicable += sign * e.Cell.NotApplicable
 		c.outOfRange += sign * e.Cell.OutOfRange
 		if e.Cell.N == 1 && tally.IsMeasure(e.Part) {
 			v := e.Cell.Sum
@@ -119,7 +120,7 @@ func cellChanges(doc *survey.Document, responseID, administration string, before
 	for _, k := range order {
 		c := byKey[k]
 		same := c.added == nil && c.dropped == nil || c.added != nil && c.dropped != nil && *c.added == *c.dropped
-		if c.n == 0 && c.excluded == 0 && c.missing == 0 && c.outOfRange == 0 && same {
+		if c.n == 0 && c.excluded == 0 && c.missing == 0 && c.notApplicable == 0 && c.outOfRange == 0 && same {
 			continue // an amendment that leaves this cell as it was
 		}
 		out = append(out, *c)
@@ -129,9 +130,9 @@ func cellChanges(doc *survey.Document, responseID, administration string, before
 
 // cellColumns are the columns of score_cells a change writes.
 const cellColumns = "campaign_id, indicator, part, administration_code, shard, n, total, deviations, " +
-	"n_excluded, n_missing, n_out_of_range, total_error, deviations_error, added, dropped"
+	"n_excluded, n_missing, n_not_applicable, n_out_of_range, total_error, deviations_error, added, dropped"
 
-// cellsPerStatement bounds the rows of one upsert (13 parameters each),
+// cellsPerStatement bounds the rows of one upsert (14 parameters each),
 // well inside both databases' limits on parameters; only a questionnaire
 // far wider than the programme's needs more than one statement.
 const cellsPerStatement = 1000
@@ -140,12 +141,12 @@ const cellsPerStatement = 1000
 // arguments (cellColumns' order).
 func cellValues(campaignID int64, changes []cellChange) (string, []any) {
 	var values strings.Builder
-	args := make([]any, 0, 13*len(changes))
+	args := make([]any, 0, 14*len(changes))
 	for i, c := range changes {
 		if i > 0 {
 			values.WriteString(", ")
 		}
-		values.WriteString("(?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 0, 0, ?, ?)")
+		values.WriteString("(?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, 0, 0, ?, ?)")
 		total := 0.0
 		if c.added != nil {
 			total += *c.added
@@ -154,7 +155,7 @@ func cellValues(campaignID int64, changes []cellChange) (string, []any) {
 			total -= *c.dropped
 		}
 		args = append(args, campaignID, c.Indicator, c.Part, c.Administration, c.shard, c.n, total,
-			c.excluded, c.missing, c.outOfRange, c.added, c.dropped)
+			c.excluded, c.missing, c.notApplicable, c.outOfRange, c.added, c.dropped)
 	}
 	return values.String(), args
 }
@@ -255,6 +256,7 @@ func (s *Store) cellUpsert() string {
   deviations = CASE WHEN ` + n + ` <= 1 THEN 0 ELSE GREATEST(0, score_cells.deviations + ` + d2 + ` - ` + d1 + ` * ` + d1 + ` / ` + n + `) END,
   n_excluded = score_cells.n_excluded + excluded.n_excluded,
   n_missing = score_cells.n_missing + excluded.n_missing,
+  n_not_applicable = score_cells.n_not_applicable + excluded.n_not_applicable,
   n_out_of_range = score_cells.n_out_of_range + excluded.n_out_of_range,
   total_error = CASE WHEN ` + n + ` = 0 OR ` + alone + ` THEN 0 ELSE score_cells.total_error + ` + eps + ` * 2 * (ABS(` + t0 + `) + ` + values + `) END,
   deviations_error = CASE WHEN ` + n + ` <= 1 THEN 0 ELSE score_cells.deviations_error
@@ -283,9 +285,9 @@ func (s *Store) recomputeCells(tx *gorm.DB, campaignID int64, doc *survey.Docume
 	for _, k := range keys {
 		c := cells[cellKey{k, 0}]
 		if err := tx.Exec(`UPDATE score_cells SET n = ?, total = ?, deviations = ?, n_excluded = ?, n_missing = ?,
-  n_out_of_range = ?, total_error = 0, deviations_error = 0
+  n_not_applicable = ?, n_out_of_range = ?, total_error = 0, deviations_error = 0
 WHERE campaign_id = ? AND indicator = ? AND part = ? AND administration_code = ? AND shard = ?`,
-			c.N, c.Sum, c.Deviations, c.Excluded, c.Missing, c.OutOfRange,
+			c.N, c.Sum, c.Deviations, c.Excluded, c.Missing, c.NotApplicable, c.OutOfRange,
 			campaignID, k.Indicator, k.Part, k.Administration, shard).Error; err != nil {
 			return err
 		}

@@ -29,6 +29,7 @@ type cellRow struct {
 	Deviations         float64
 	NExcluded          int
 	NMissing           int
+	NNotApplicable     int
 	NOutOfRange        int
 	TotalError         float64 // bounds of rounding error, 0 when built
 	DeviationsError    float64
@@ -70,7 +71,8 @@ func readCells(db *gorm.DB, campaignID int64) (map[cellKey]survey.Cell, error) {
 	cells := make(map[cellKey]survey.Cell, len(rows))
 	for _, r := range rows {
 		cells[cellKey{tally.Key{Indicator: r.Indicator, Part: r.Part, Administration: r.AdministrationCode}, r.Shard}] =
-			survey.Cell{N: r.N, Sum: r.Total, Deviations: r.Deviations, Excluded: r.NExcluded, Missing: r.NMissing, OutOfRange: r.NOutOfRange}
+			survey.Cell{N: r.N, Sum: r.Total, Deviations: r.Deviations, Excluded: r.NExcluded, Missing: r.NMissing,
+				NotApplicable: r.NNotApplicable, OutOfRange: r.NOutOfRange}
 	}
 	return cells, nil
 }
@@ -169,7 +171,8 @@ GROUP BY r.administration_code, shard`, row.ID).Scan(&counts).Error; err != nil 
 	for i, k := range keys {
 		c := cells[k]
 		rows[i] = cellRow{CampaignID: row.ID, Indicator: k.Indicator, Part: k.Part, AdministrationCode: k.Administration, Shard: k.shard,
-			N: c.N, Total: c.Sum, Deviations: c.Deviations, NExcluded: c.Excluded, NMissing: c.Missing, NOutOfRange: c.OutOfRange}
+			N: c.N, Total: c.Sum, Deviations: c.Deviations, NExcluded: c.Excluded, NMissing: c.Missing,
+			NNotApplicable: c.NotApplicable, NOutOfRange: c.OutOfRange}
 	}
 	if len(rows) > 0 {
 		if err := tx.CreateInBatches(rows, 500).Error; err != nil {
@@ -221,7 +224,8 @@ func cellDifferences(stored, built map[cellKey]survey.Cell) []string {
 // centred sums of squares equal within 1e-9 relative (rounding: the
 // cells are summed in another order than the scan sums).
 func sameCell(a, b survey.Cell) bool {
-	return a.N == b.N && a.Excluded == b.Excluded && a.Missing == b.Missing && a.OutOfRange == b.OutOfRange &&
+	return a.N == b.N && a.Excluded == b.Excluded && a.Missing == b.Missing && a.NotApplicable == b.NotApplicable &&
+		a.OutOfRange == b.OutOfRange &&
 		closeEnough(a.Sum, b.Sum) && closeEnough(a.Deviations, b.Deviations)
 }
 
@@ -235,6 +239,9 @@ func closeEnough(a, b float64) bool {
 func cellText(c survey.Cell) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "n %d, sum %g, deviations %g, excluded %d, missing %d", c.N, c.Sum, c.Deviations, c.Excluded, c.Missing)
+	if c.NotApplicable != 0 {
+		fmt.Fprintf(&b, ", not applicable %d", c.NotApplicable)
+	}
 	if c.OutOfRange != 0 {
 		fmt.Fprintf(&b, ", out of range %d", c.OutOfRange)
 	}
@@ -261,7 +268,7 @@ func readMergedCells(db *gorm.DB, campaignID int64) (map[tally.Key]survey.Cell, 
 	rows, err := db.Raw(`
 SELECT indicator, part, administration_code, SUM(n), SUM(total),
   SUM(deviations) + SUM(CASE WHEN n > 0 THEN n * (total / n - mean) * (total / n - mean) ELSE 0 END),
-  SUM(n_excluded), SUM(n_missing), SUM(n_out_of_range)
+  SUM(n_excluded), SUM(n_missing), SUM(n_not_applicable), SUM(n_out_of_range)
 FROM (
   SELECT c.*, CASE WHEN SUM(n) OVER cell > 0 THEN SUM(total) OVER cell / SUM(n) OVER cell ELSE 0 END AS mean
   FROM score_cells c
@@ -278,7 +285,7 @@ GROUP BY indicator, part, administration_code`, campaignID).Rows()
 		var k tally.Key
 		var c survey.Cell
 		if err := rows.Scan(&k.Indicator, &k.Part, &k.Administration, &c.N, &c.Sum, &c.Deviations,
-			&c.Excluded, &c.Missing, &c.OutOfRange); err != nil {
+			&c.Excluded, &c.Missing, &c.NotApplicable, &c.OutOfRange); err != nil {
 			return nil, err
 		}
 		cells[k] = c

@@ -3,6 +3,7 @@ package survey
 import (
 	"bytes"
 	"encoding/json"
+	"strconv"
 )
 
 // Question types of the questionnaire document.
@@ -149,26 +150,68 @@ type Indicator struct {
 	Unit      string     `json:"unit,omitempty" validate:"omitempty,oneof=respondent administration"`
 	Target    *Target    `json:"target,omitempty"`
 	Breakdown []string   `json:"breakdown,omitempty" validate:"dive,oneof=options questions administrations"`
+
+	// ReportOrder is the indicator's place in the annex of the annual
+	// report, on one scale for every questionnaire of the year: indicators
+	// with one come first, by it; nil leaves the indicator to the natural
+	// order of the codes (docs/questionnaires.md, "The order in the annual
+	// report").
+	ReportOrder *int `json:"report_order,omitempty" validate:"omitempty,min=1,max=9999"`
 }
 
-// Target is an indicator's target, fixed or per year.
+// Target is an indicator's target (docs/scoring.md, "Targets, milestones
+// and the end of the programme"): a fixed value for every year, or
+// milestones by year, not both, and optionally the target set for the end
+// of the programme.
 type Target struct {
 	Value  *float64           `json:"value,omitempty"`
-	ByYear map[string]float64 `json:"by_year,omitempty"`
+	ByYear map[string]float64 `json:"by_year,omitempty"` // milestones, by four-digit year
+	End    *EndTarget         `json:"end,omitempty"`
 }
 
-// For returns the target that applies to year, if any.
-func (t *Target) For(year int) (float64, bool) {
+// EndTarget is the value an indicator should reach by the end of the
+// programme, in its last year.
+type EndTarget struct {
+	Year  int      `json:"year"`
+	Value *float64 `json:"value"`
+}
+
+// Goal is a value an indicator should reach by a year.
+type Goal struct {
+	Value float64
+	Year  int
+	// Milestone says that the goal is a by_year milestone rather than the
+	// fixed value (whose Year is then the year asked about).
+	Milestone bool
+}
+
+// For returns the goal that applies to year: the fixed value, else the
+// milestone of that year, else the first milestone after it. Milestones of
+// earlier years apply to no later year: with only those, there is none.
+func (t *Target) For(year int) (Goal, bool) {
 	if t == nil {
-		return 0, false
-	}
-	if v, ok := t.ByYear[itoa(year)]; ok {
-		return v, true
+		return Goal{}, false
 	}
 	if t.Value != nil {
-		return *t.Value, true
+		return Goal{Value: *t.Value, Year: year}, true
 	}
-	return 0, false
+	var next Goal
+	for key, v := range t.ByYear {
+		y, err := strconv.Atoi(key)
+		if err != nil || y < year || next.Milestone && y >= next.Year {
+			continue
+		}
+		next = Goal{Value: v, Year: y, Milestone: true}
+	}
+	return next, next.Milestone
+}
+
+// EndGoal returns the end-of-programme target, if one is set.
+func (t *Target) EndGoal() (Goal, bool) {
+	if t == nil || t.End == nil || t.End.Value == nil {
+		return Goal{}, false
+	}
+	return Goal{Value: *t.End.Value, Year: t.End.Year}, true
 }
 
 // EffectiveUnit returns the indicator's unit, respondent by default.
@@ -209,9 +252,4 @@ func (d *Document) OptionsOf(q *Question) []Option {
 		return d.OptionSets[q.OptionsRef]
 	}
 	return q.Options
-}
-
-func itoa(n int) string {
-	b, _ := json.Marshal(n)
-	return string(b)
 }

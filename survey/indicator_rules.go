@@ -1,5 +1,7 @@
 package survey
 
+import "strconv"
+
 // checkIndicator checks one indicator against the questions it names and
 // the method of docs/scoring.md it uses, so that scoring never meets a definition
 // it cannot compute.
@@ -108,18 +110,39 @@ func (c *documentChecker) checkShare(path string, ind *Indicator, questions []*Q
 	})
 }
 
+// checkTarget checks a target's shape: a fixed value or milestones by year,
+// not both, and an end-of-programme target, at least one of them. A
+// milestone after the end of the programme could never apply.
 func (c *documentChecker) checkTarget(path string, t *Target) {
 	switch {
 	case t.Value != nil && t.ByYear != nil:
 		c.v.Add(path, CodeNotAllowed, "a target has value or by_year, not both")
-	case t.Value == nil && t.ByYear == nil:
-		c.v.Add(path, CodeRequired, "a target needs value or by_year")
+	case t.Value == nil && t.ByYear == nil && t.End == nil:
+		c.v.Add(path, CodeRequired, "a target needs value, by_year or end")
 	case t.ByYear != nil && len(t.ByYear) == 0:
 		c.v.Add(path+".by_year", CodeRequired, "by_year needs at least one year")
 	}
+	endYear := 0
+	if e := t.End; e != nil {
+		switch {
+		case e.Year == 0:
+			c.v.Add(path+".end.year", CodeRequired, "the end of the programme needs its year")
+		case e.Year < 1000 || e.Year > 9999:
+			c.v.Add(path+".end.year", CodeInvalidYear, "must be a four-digit year")
+		default:
+			endYear = e.Year
+		}
+		if e.Value == nil {
+			c.v.Add(path+".end.value", CodeRequired, "the end-of-programme target needs its value")
+		}
+	}
 	for _, year := range sortedKeys(t.ByYear) {
-		if !isYear(year) {
-			c.v.Add(memberPath(path+".by_year", year), CodeInvalidYear, "must be a four-digit year")
+		p := memberPath(path+".by_year", year)
+		switch {
+		case !isYear(year):
+			c.v.Add(p, CodeInvalidYear, "must be a four-digit year")
+		case endYear != 0 && year > strconv.Itoa(endYear):
+			c.v.Add(p, CodeOutOfRange, "a milestone cannot come after the end of the programme (%d)", endYear)
 		}
 	}
 }

@@ -13,7 +13,12 @@ type Cell struct {
 	// values).
 	Deviations float64
 	Excluded   int // responses that answered but have no value
-	Missing    int // responses that answered none of the questions
+	Missing    int // responses that answered none of the questions, although one was shown
+	// NotApplicable counts the responses to which none of the questions
+	// was shown: each has a show_if that the response's answers do not
+	// meet (ShowConditions). They were routed past the questions, so they
+	// are neither missing nor excluded.
+	NotApplicable int
 	// OutOfRange counts the responses, among Excluded, whose number lies
 	// beyond ±MaxNumber. Only data stored before that range was
 	// enforced can hold one; the database leaves such numbers out of the
@@ -65,4 +70,26 @@ type CampaignTally struct {
 type AdministrationCount struct {
 	Administration string
 	Responses      int
+}
+
+// ShowConditions returns the show_if conditions of questions when every one
+// of them has one, in order, and nil when any of them is always shown. A
+// response meets none of them exactly when none of the questions was shown
+// to it, which makes it not applicable to a measure over those questions.
+// A response's stored answers decide it alone: the answers to a hidden
+// question are dropped when it is saved, so a condition naming a question
+// that was itself hidden is never met.
+func (d *Document) ShowConditions(questions []string) []*Condition {
+	if len(questions) == 0 {
+		return nil
+	}
+	out := make([]*Condition, 0, len(questions))
+	for _, key := range questions {
+		q := d.Question(key)
+		if q == nil || q.ShowIf == nil {
+			return nil
+		}
+		out = append(out, q.ShowIf)
+	}
+	return out
 }

@@ -18,6 +18,7 @@ func Merge(a, b survey.Cell) survey.Cell {
 	out.Sum += b.Sum
 	out.Excluded += b.Excluded
 	out.Missing += b.Missing
+	out.NotApplicable += b.NotApplicable
 	out.OutOfRange += b.OutOfRange
 	switch {
 	case a.N <= 0:
@@ -34,7 +35,7 @@ func Merge(a, b survey.Cell) survey.Cell {
 // Assemble turns a campaign's cells into the tally of each indicator of
 // doc, in order, as the store's aggregate returns them: cells by
 // administration code, only those with a response that passes `where`
-// (N + Excluded + Missing above 0); option counts by administration, then
+// (Counted above 0); option counts by administration, then
 // in questionnaire order, and Answering entries, only when not zero. Every
 // Tally has non-nil QuestionCells and Answering maps; a document without
 // indicators has no tallies.
@@ -56,7 +57,7 @@ func Assemble(doc *survey.Document, cells map[Key]survey.Cell) []survey.Tally {
 		var out []survey.Cell
 		for _, code := range codes {
 			c, ok := cells[Key{i, part, code}]
-			if ok && c.N+c.Excluded+c.Missing > 0 {
+			if ok && Counted(c) > 0 {
 				c.Administration = code
 				out = append(out, c)
 			}
@@ -114,6 +115,7 @@ func Of(doc *survey.Document, submitted []Submitted) []survey.Tally {
 			c.Sum += e.Cell.Sum
 			c.Excluded += e.Cell.Excluded
 			c.Missing += e.Cell.Missing
+			c.NotApplicable += e.Cell.NotApplicable
 			c.OutOfRange += e.Cell.OutOfRange
 			cells[k] = c
 			if e.Cell.N == 1 {
@@ -131,6 +133,11 @@ func Of(doc *survey.Document, submitted []Submitted) []survey.Tally {
 	}
 	return Assemble(doc, cells)
 }
+
+// Counted is how many responses a measure's cell counts: with a value,
+// excluded, missing or not applicable. A cell counting none has no
+// response that passes its indicator's `where`.
+func Counted(c survey.Cell) int { return c.N + c.Excluded + c.Missing + c.NotApplicable }
 
 // Sorted lists the keys of cells in a fixed order: indicator, part,
 // administration.

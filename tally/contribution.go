@@ -33,7 +33,7 @@ func QuestionPart(question string) string { return "q:" + question }
 func OptionPart(option string) string { return "o:" + option }
 
 // Entry is what one response adds to one cell: a measure's N 1 and Sum its
-// value, or Excluded or Missing 1 (OutOfRange 1 beside Excluded for a
+// value, or Excluded, NotApplicable or Missing 1 (OutOfRange 1 beside Excluded for a
 // number beyond the range); a count's N 1.
 type Entry struct {
 	Indicator int
@@ -54,10 +54,10 @@ func Contribution(doc *survey.Document, rows []survey.AnswerRow) []Entry {
 		if !PassesWhere(ind.Where, rows) {
 			continue
 		}
-		out = append(out, Entry{Indicator: i, Part: Measure, Cell: measure(ind, ind.Questions, rows)})
+		out = append(out, Entry{Indicator: i, Part: Measure, Cell: measure(doc, ind, ind.Questions, rows)})
 		if ind.BreaksDown(survey.BreakdownQuestions) {
 			for _, q := range ind.Questions {
-				out = append(out, Entry{Indicator: i, Part: QuestionPart(q), Cell: measure(ind, []string{q}, rows)})
+				out = append(out, Entry{Indicator: i, Part: QuestionPart(q), Cell: measure(doc, ind, []string{q}, rows)})
 			}
 		}
 		if ind.BreaksDown(survey.BreakdownOptions) {
@@ -85,8 +85,10 @@ func Contribution(doc *survey.Document, rows []survey.AnswerRow) []Entry {
 	return out
 }
 
-// measure is one response's cell of a measure over questions.
-func measure(ind survey.Indicator, questions []string, rows []survey.AnswerRow) survey.Cell {
+// measure is one response's cell of a measure over questions: its value,
+// or that it is excluded (answered without a value), not applicable (none
+// of the questions was shown to it) or missing (shown one, answered none).
+func measure(doc *survey.Document, ind survey.Indicator, questions []string, rows []survey.AnswerRow) survey.Cell {
 	var c survey.Cell
 	v, answered, beyond := Value(ind, questions, rows)
 	switch {
@@ -94,6 +96,8 @@ func measure(ind survey.Indicator, questions []string, rows []survey.AnswerRow) 
 		c.N, c.Sum = 1, *v
 	case answered:
 		c.Excluded = 1
+	case !Shown(doc.ShowConditions(questions), rows):
+		c.NotApplicable = 1
 	default:
 		c.Missing = 1
 	}

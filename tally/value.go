@@ -29,6 +29,22 @@ func PassesWhere(where *survey.Condition, rows []survey.AnswerRow) bool {
 	return false
 }
 
+// Shown reports whether a response's rows meet any of conditions (those of
+// survey.Document.ShowConditions): whether one of the questions they
+// belong to was shown to it. Without conditions a question is always
+// shown.
+func Shown(conditions []*survey.Condition, rows []survey.AnswerRow) bool {
+	if conditions == nil {
+		return true
+	}
+	for _, c := range conditions {
+		if PassesWhere(c, rows) {
+			return true
+		}
+	}
+	return false
+}
+
 // Value is step 1 of docs/scoring.md for one response: its value over
 // questions (nil if it has none), whether it answered any of them, and
 // whether it holds a number beyond ±survey.MaxNumber (mean_value).

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/customs-survey/surveyd/charts"
 	"github.com/customs-survey/surveyd/exports"
 	"github.com/customs-survey/surveyd/scoring"
 	"github.com/customs-survey/surveyd/survey"
@@ -154,23 +155,24 @@ func indicatorFigures(f figures, texts texts, def *survey.Indicator, res scoring
 	}
 	if t := res.Target; t != nil {
 		out.HasTarget, out.Target, out.Met = true, f.value(t.Value, p), t.Status == scoring.TargetMet
+		if t.Kind == scoring.TargetKindMilestone {
+			out.Target = f.t("scores.milestone", out.Target, t.Year)
+		}
 		out.Status = f.t("scores.status." + t.Status)
 	}
 	if prev := res.Previous; prev != nil {
 		out.HasPrevious, out.PreviousYear, out.Previous = true, prev.Year, f.optional(prev.Value, p)
-		out.Change = f.t("scores.no_change")
-		if prev.DeltaPP != nil {
-			out.Change = f.change(*prev.DeltaPP, p)
+		switch {
+		case !prev.Comparable:
+			out.Change = f.t("scores.not_comparable")
+		case prev.Change != nil:
+			out.Change = f.change(*prev.Change, prev.ChangeUnit)
+		default:
+			out.Change = f.t("scores.no_change")
 		}
 	}
-	in := chartInput{id: id, f: f, labelLang: map[string]string{}, minCell: minCell}
-	if def != nil && len(def.Questions) > 0 {
-		if q := texts.doc.Question(def.Questions[0]); q != nil {
-			for _, o := range texts.doc.OptionsOf(q) {
-				in.labelLang[o.Key] = texts.lang(o.Label)
-			}
-		}
-	}
+	_, labelLang := charts.TextLanguages(texts.doc, res.Code, texts.asked)
+	in := chartInput{id: id, f: f, labelLang: labelLang, minCell: minCell}
 	for _, c := range []*chart{optionsChart(in, res), administrationsChart(in, res), changeChart(in, res, year)} {
 		if c != nil {
 			out.Charts = append(out.Charts, c)
@@ -281,76 +283,29 @@ func documentSpeaks(doc *survey.Document, lang string) bool {
 
 // figures writes numbers and the words around them in the page's
 // language. Values are rounded half away from zero to two decimals, as the
-// exports show them (scoring.Fixed2), percentages followed by "%".
+// exports show them (scoring.Fixed2), percentages followed by "%"
+// (charts.Figures).
 type figures struct{ lang string }
 
 func (f figures) t(key string, args ...any) string { return translate(f.lang, key, args...) }
 
-// number is x with two decimals, in the page's decimal notation.
-func (f figures) number(x float64) string {
-	r := scoring.Round(x, 2)
-	if r == 0 {
-		r = 0 // a small negative x is written "0.00", not "-0.00"
-	}
-	return strings.Replace(scoring.Fixed2(r), ".", f.t("scores.decimal_mark"), 1)
-}
+// numbers are the page's figures as the charts write them, so that a
+// chart and the page say the same.
+func (f figures) numbers() charts.Figures { return charts.Figures{Lang: f.lang} }
 
 // value is a value of an indicator: a percentage, or a value of its
 // question's scale.
-func (f figures) value(x float64, percent bool) string {
-	if percent {
-		return f.t("scores.percent", f.number(x))
-	}
-	return f.number(x)
-}
+func (f figures) value(x float64, percent bool) string { return f.numbers().Value(x, percent) }
 
 // optional is a value, or "no value".
-func (f figures) optional(x *float64, percent bool) string {
-	if x == nil {
-		return f.t("scores.no_value")
-	}
-	return f.value(*x, percent)
-}
+func (f figures) optional(x *float64, percent bool) string { return f.numbers().Optional(x, percent) }
 
-// axisValue is the value at an end of a chart's axis, without trailing
-// zeros ("0%", "100%", "5").
-func (f figures) axisValue(x float64, percent bool) string {
-	s := strings.Replace(scoring.Format(x), ".", f.t("scores.decimal_mark"), 1)
-	if percent {
-		return f.t("scores.percent", s)
-	}
-	return s
-}
-
-// change is a year-on-year change, signed, in percentage points for
-// percentages and in points of the scale otherwise.
-func (f figures) change(d float64, percent bool) string {
-	s := f.number(d)
-	if scoring.Round(d, 2) > 0 {
-		s = "+" + s
-	}
-	if percent {
-		return f.t("scores.change_pp", s)
-	}
-	return f.t("scores.change_points", s)
-}
+// change is a year-on-year change, signed, in its unit: percentage points
+// for percentages, points of the scale otherwise (scoring.ChangeUnitOf).
+func (f figures) change(d float64, unit string) string { return f.numbers().Change(d, unit) }
 
 // units is n with its unit: administrations or responses.
-func (f figures) units(unit string, n int) string {
-	key := "scores.n_responses"
-	if unit == survey.UnitAdministration {
-		key = "scores.n_administrations"
-	}
-	if n == 1 {
-		key += "_one"
-	}
-	return f.t(key, n)
-}
+func (f figures) units(unit string, n int) string { return f.numbers().Units(unit, n) }
 
 // optionalCount is a count, or "not shown" when withheld.
-func (f figures) optionalCount(n *int) string {
-	if n == nil {
-		return f.t("scores.not_shown")
-	}
-	return strconv.Itoa(*n)
-}
+func (f figures) optionalCount(n *int) string { return f.numbers().OptionalCount(n) }

@@ -48,13 +48,16 @@ type scoresAPI struct {
 
 type scoresAPITarget struct {
 	Value  float64 `json:"value"`
+	Kind   string  `json:"kind"`
+	Year   int     `json:"year"`
 	Status string  `json:"status"`
 }
 
 type scoresAPIPrevious struct {
-	Year    int      `json:"year"`
-	Value   *float64 `json:"value"`
-	DeltaPP *float64 `json:"delta_pp"`
+	Year       int      `json:"year"`
+	Value      *float64 `json:"value"`
+	Change     *float64 `json:"change"`
+	Comparable bool     `json:"comparable"`
 }
 
 type scoresAPIRow struct {
@@ -348,11 +351,17 @@ func TestScoresPage(t *testing.T) {
 				}
 				if tg := ind.Target; tg != nil {
 					figures["-target"] = scoresValue(&tg.Value, ind.Method)
+					if tg.Kind == "milestone" {
+						figures["-target"] += fmt.Sprintf(" (milestone %d)", tg.Year)
+					}
 					figures["-status"] = map[string]string{"met": "Target met", "not_met": "Target not met"}[tg.Status]
 				}
 				if pr := ind.Previous; pr != nil {
 					figures["-previous"] = scoresValue(pr.Value, ind.Method)
-					figures["-change"] = scoresChange(pr.DeltaPP, ind.Method)
+					figures["-change"] = scoresChange(pr.Change, ind.Method)
+					if !pr.Comparable {
+						figures["-change"] = "not computed: the indicator's definition changed"
+					}
 				}
 				for suffix, w := range figures {
 					if got := p.text(id + suffix); got != w {
@@ -393,7 +402,7 @@ func TestScoresPage(t *testing.T) {
 					case "change":
 						rows = [][]string{{fmt.Sprint(api.Year), scoresValue(ind.Value, ind.Method)},
 							{fmt.Sprint(ind.Previous.Year), scoresValue(ind.Previous.Value, ind.Method)},
-							{"Change", scoresChange(ind.Previous.DeltaPP, ind.Method)}}
+							{"Change", scoresChange(ind.Previous.Change, ind.Method)}}
 					}
 					if got := fmt.Sprint(scoresTableRows(scoresElements(chart, "table")[0])); got != fmt.Sprint(rows) {
 						t.Errorf("%s %s: %s table\n%s\nwant\n%s", key, ind.Code, kind, got, rows)

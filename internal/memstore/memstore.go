@@ -24,6 +24,7 @@ type Store struct {
 	questionnaires  []*questionnaire // in order of creation
 	campaigns       []*campaign      // in order of creation
 	responses       []*response      // in order of creation
+	scoreRuns       []*scoreRun      // in order of freezing
 	nextID          int64
 }
 

@@ -738,6 +738,22 @@ func randomScoreDocument(rng *rand.Rand, key string) []byte {
 		}
 		indicators = append(indicators, ind)
 	}
+	// Questions of indicators shown only on some answers to the first:
+	// responses routed past every question of a measure are not
+	// applicable to it.
+	for range 2 {
+		if len(indicators) == 0 || rng.Intn(3) == 0 {
+			break
+		}
+		listed := indicators[rng.Intn(len(indicators))]["questions"].([]string)
+		if key := listed[rng.Intn(len(listed))]; key != known[0].key {
+			for _, q := range questions {
+				if q["key"] == key {
+					q["show_if"] = map[string]any{"question": known[0].key, "in": randomScoreSubset(rng, known[0].options)}
+				}
+			}
+		}
+	}
 	doc := map[string]any{"key": key, "default_language": "en", "title": text(key),
 		"sections": []map[string]any{{"key": "main", "title": text("Main"), "questions": questions}}}
 	if len(indicators) > 0 {
@@ -769,8 +785,14 @@ func randomScoreSubset(rng *rand.Rand, keys []string) []string {
 // allowed, where the question has no bounds).
 func randomScoreAnswers(rng *rand.Rand, doc *survey.Document) survey.Answers {
 	answers := survey.Answers{}
+	// Now and then a response that answers nothing: missing from, or not
+	// applicable to, every measure.
+	skip := 4
+	if rng.Intn(10) == 0 {
+		skip = 1
+	}
 	for _, q := range doc.Questions() {
-		if rng.Intn(4) == 0 {
+		if rng.Intn(skip) == 0 {
 			continue
 		}
 		var v any

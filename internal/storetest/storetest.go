@@ -27,6 +27,7 @@ type Store interface {
 	campaigns.Store
 	responding.Store
 	scores.Store
+	scores.RunStore
 	CreateAdministration(ctx context.Context, code, name string) (survey.Administration, error)
 }
 
@@ -40,4 +41,5 @@ func Run(t *testing.T, open Open) {
 	t.Run("campaigns", func(t *testing.T) { testCampaigns(t, open) })
 	t.Run("responding", func(t *testing.T) { testResponding(t, open) })
 	t.Run("scores", func(t *testing.T) { testScores(t, open) })
+	t.Run("score runs", func(t *testing.T) { testScoreRuns(t, open) })
 }

@@ -1,0 +1,146 @@
+// The direct sums of the aggregate: measures whose respondent value is one
+// answer row, summed from the answer rows without grouping them by
+// response.
+
+package store
+
+import (
+	"gorm.io/gorm"
+
+	"github.com/customs-survey/surveyd/survey"
+	"github.com/customs-survey/surveyd/tally"
+)
+
+// direct reports whether a part is a measure that can be summed straight
+// from the answer rows: over one question that a response answers with one
+// row at most (single choice, number), of an indicator without `where`,
+// and shown to every response (no show_if). A response's value is then its
+// one answer row's, and a response without a row is missing: no grouping
+// by response is needed, which costs PostgreSQL a sort of every answer.
+func direct(doc *survey.Document, p part) bool {
+	if p.optionsOf != "" || len(p.questions) != 1 || doc.Indicators[p.indicator].Where != nil {
+		return false
+	}
+	q := doc.Question(p.questions[0])
+	return q != nil && q.ShowIf == nil && (q.Type == survey.TypeSingleChoice || q.Type == survey.TypeNumber)
+}
+
+// splitDirect separates the parts summed directly from the others, each in
+// order.
+func splitDirect(doc *survey.Document, all []part) (directParts, others []part) {
+	for _, p := range all {
+		if direct(doc, p) {
+			directParts = append(directParts, p)
+		} else {
+			others = append(others, p)
+		}
+	}
+	return directParts, others
+}
+
+// runDirect sums the direct parts with one grouped read of their
+// questions' answer rows and adds their cells to cells. The database counts
+// the rows per unit and distinct answer (question, option, score, number):
+// a few groups per administration, since an option always has the same
+// score. Each group's respondent value is the definition's (tally.Value,
+// which the submissions use), and the cell is made from the groups in two
+// passes: n and Σ, then Σ count·(value − mean)², exact without any
+// update formula. A unit's responses without a row are missing.
+func runDirect(db *gorm.DB, campaignID int64, doc *survey.Document, parts []part, opts scanOptions,
+	counts map[unit]int, cells map[cellKey]survey.Cell) error {
+	byQuestion := map[string][]int{}
+	var questions []string
+	for i, p := range parts {
+		q := p.questions[0]
+		if _, ok := byQuestion[q]; !ok {
+			questions = append(questions, q)
+		}
+		byQuestion[q] = append(byQuestion[q], i)
+	}
+	shard, filter := "0", ""
+	if opts.shard != "" {
+		shard = opts.shard
+	}
+	if opts.filter != "" {
+		filter = " AND " + opts.filter
+	}
+	rows, err := db.Raw(`
+SELECT r.administration_code, `+shard+` AS shard, a.question_key, a.option_key, a.score, a.null_score, a.number_value, COUNT(*)
+FROM responses r
+JOIN answers a ON a.submission_id = r.current_submission_id AND a.question_key IN ?
+WHERE r.campaign_id = ? AND r.current_submission_id IS NOT NULL`+filter+`
+GROUP BY r.administration_code, shard, a.question_key, a.option_key, a.score, a.null_score, a.number_value`,
+		append([]any{questions, campaignID}, opts.filterArgs...)...).Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+
+	// values holds, per unit and part, each distinct value with its count.
+	type counted struct {
+		value float64
+		n     int
+	}
+	type sums struct {
+		cells  []survey.Cell
+		values [][]counted
+	}
+	byUnit := map[unit]*sums{}
+	for rows.Next() {
+		var u unit
+		var row survey.AnswerRow
+		var n int
+		if err := rows.Scan(&u.administration, &u.shard, &row.Question, &row.Option, &row.Score, &row.NullScore, &row.Number, &n); err != nil {
+			return err
+		}
+		s := byUnit[u]
+		if s == nil {
+			s = &sums{cells: make([]survey.Cell, len(parts)), values: make([][]counted, len(parts))}
+			byUnit[u] = s
+		}
+		one := []survey.AnswerRow{row}
+		for _, i := range byQuestion[row.Question] {
+			p := parts[i]
+			v, _, beyond := tally.Value(doc.Indicators[p.indicator], p.questions, one)
+			c := &s.cells[i]
+			if v != nil {
+				c.N += n
+				c.Sum += float64(n) * *v
+				s.values[i] = append(s.values[i], counted{*v, n})
+			} else {
+				c.Excluded += n
+			}
+			if beyond {
+				c.OutOfRange += n
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for u, n := range counts {
+		s := byUnit[u]
+		if s == nil {
+			s = &sums{cells: make([]survey.Cell, len(parts)), values: make([][]counted, len(parts))}
+		}
+		for i, p := range parts {
+			c := s.cells[i]
+			c.Missing = n - c.N - c.Excluded
+			if c.N > 0 {
+				mean := c.Sum / float64(c.N)
+				for _, v := range s.values[i] {
+					c.Deviations += float64(v.n) * (v.value - mean) * (v.value - mean)
+				}
+			}
+			if tally.Counted(c) == 0 {
+				continue
+			}
+			part := tally.Measure
+			if p.question != "" {
+				part = tally.QuestionPart(p.question)
+			}
+			cells[cellKey{tally.Key{Indicator: p.indicator, Part: part, Administration: u.administration}, u.shard}] = c
+		}
+	}
+	return nil
+}
