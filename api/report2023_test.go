@@ -26,14 +26,10 @@ var update = flag.Bool("update", false, "rewrite the golden scores in testdata/r
 // from it.
 const report2023Dir = "../testdata/report2023"
 
-// TestReport2023Golden loads the data set of the 2023 report (package demo)
-// on each backend and compares GET /campaigns/{key}/scores of its two 2023
-// campaigns, computed_at zeroed, with testdata/report2023/scores-<key>.json,
-// numbers to within 1e-9. demo.TestReport2023 checks the report's figures
-// one by one; this test holds the whole body. With -update the SQLite run
-// rewrites the files (the body indented by two spaces), and the PostgreSQL
-// run is compared with them.
-func TestReport2023Golden(t *testing.T) {
+// eachWith2023 runs fn on each backend (url its database) with the 2023
+// report's data set (package demo) loaded into a fresh service.
+func eachWith2023(t *testing.T, fn func(t *testing.T, e *env, url string)) {
+	t.Helper()
 	ds, err := demo.Report2023()
 	if err != nil {
 		t.Fatal(err)
@@ -43,6 +39,19 @@ func TestReport2023Golden(t *testing.T) {
 		if err := demo.Load(context.Background(), e.store, ds); err != nil {
 			t.Fatalf("load the data set: %v", err)
 		}
+		fn(t, e, url)
+	})
+}
+
+// TestReport2023Golden loads the data set of the 2023 report (package demo)
+// on each backend and compares GET /campaigns/{key}/scores of its two 2023
+// campaigns, computed_at zeroed, with testdata/report2023/scores-<key>.json,
+// numbers to within 1e-9. demo.TestReport2023 checks the report's figures
+// one by one; this test holds the whole body. With -update the SQLite run
+// rewrites the files (the body indented by two spaces), and the PostgreSQL
+// run is compared with them.
+func TestReport2023Golden(t *testing.T) {
+	eachWith2023(t, func(t *testing.T, e *env, url string) {
 		for _, key := range []string{"customs-2023", "participants-2023"} {
 			res := e.request("GET", "/api/v1/campaigns/"+key+"/scores", e.tokens["admin"], nil)
 			if res.Status != 200 {

@@ -2,7 +2,6 @@ package api_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/customs-survey/surveyd/demo"
 	"github.com/customs-survey/surveyd/internal/dbtest"
 )
 
@@ -37,15 +35,7 @@ const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sh
 // and every cell of every sheet as the golden file holds it; the CSV and
 // JSON list the same indicators in the same order.
 func TestAnnualReport2023Golden(t *testing.T) {
-	ds, err := demo.Report2023()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dbtest.Each(t, func(t *testing.T, url string) {
-		e := newEnv(t, url)
-		if err := demo.Load(context.Background(), e.store, ds); err != nil {
-			t.Fatalf("load the data set: %v", err)
-		}
+	eachWith2023(t, func(t *testing.T, e *env, url string) {
 		res := e.request("GET", "/api/v1/reports/2023?format=xlsx", e.tokens["admin"], nil)
 		checkDownload(t, res, xlsxType, "annual-report-2023.xlsx")
 		f, err := excelize.OpenReader(bytes.NewReader(res.Body))

@@ -1,14 +1,10 @@
 package api_test
 
 import (
-	"context"
 	"net/http"
 	"os"
 	"path/filepath"
 	"testing"
-
-	"github.com/customs-survey/surveyd/demo"
-	"github.com/customs-survey/surveyd/internal/dbtest"
 )
 
 // chartsTestdata holds the documents that package charts draws from the
@@ -22,15 +18,7 @@ const chartsTestdata = "../charts/testdata"
 // are 404, a respondent is refused; the fixed paths beside the chart's
 // (GET …/scores/runs) are still theirs.
 func TestScoreChartSVG(t *testing.T) {
-	ds, err := demo.Report2023()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dbtest.Each(t, func(t *testing.T, url string) {
-		e := newEnv(t, url)
-		if err := demo.Load(context.Background(), e.store, ds); err != nil {
-			t.Fatalf("load the data set: %v", err)
-		}
+	eachWith2023(t, func(t *testing.T, e *env, url string) {
 		admin := e.tokens["admin"]
 		e.must(http.StatusCreated, "POST", "/api/v1/users", admin,
 			map[string]string{"email": "resp@customs.example", "password": userPassword, "role": "respondent", "administration": "BE"})

@@ -4,11 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
-	"flag"
-	"os"
-	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -84,7 +80,7 @@ func TestChartFilesReport2023(t *testing.T) {
 			titleLang, labelLang := charts.TextLanguages(qn.Document, tt.code, tt.lang)
 			doc := charts.Document(charts.Input{Lang: tt.lang, Campaign: report.Campaign, Year: report.Year, MinCell: campaign.MinCellSize,
 				TitleLang: titleLang, LabelLang: labelLang}, *res)
-			checkGolden(t, tt.file, doc)
+			charts.CheckGolden(t, tt.file, doc)
 			checkReport2023Document(t, doc, tt.title, tt.heading, res, tt.suppressed)
 		})
 	}
@@ -192,25 +188,5 @@ func checkReport2023Document(t *testing.T, doc []byte, title, heading string, re
 	}
 	if suppressed > 0 && !bytes.Contains(doc, []byte("Suppressed: fewer than 5 responses")) {
 		t.Error("the legend does not say what a suppressed cell is")
-	}
-}
-
-// update rewrites the golden files of this test too.
-var update = flag.Lookup("update")
-
-func checkGolden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	file := filepath.Join("testdata", name)
-	if update != nil && update.Value.String() == "true" {
-		if err := os.WriteFile(file, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the document drawn (go test ./charts -update rewrites it):\n%s", file, strings.TrimSpace(string(got)))
 	}
 }
