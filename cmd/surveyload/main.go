@@ -26,6 +26,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -35,10 +36,18 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout, os.Stdin); err != nil {
-		fmt.Fprintln(os.Stderr, "surveyload:", err)
-		os.Exit(1)
+	os.Exit(exitCode(run(os.Args[1:], os.Stdout, os.Stdin), os.Stderr))
+}
+
+// exitCode is the status a run ends with: 0 when it succeeded or only
+// printed its usage (-h, --help: the flag set prints it), else 1, the error
+// written to stderr.
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return 0
 	}
+	fmt.Fprintln(stderr, "surveyload:", err)
+	return 1
 }
 
 type config struct {

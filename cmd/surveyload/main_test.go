@@ -47,3 +47,25 @@ func TestParseFlags(t *testing.T) {
 		})
 	}
 }
+
+// TestHelpSucceeds: -h and --help print the usage and end with status 0;
+// an unknown flag ends with 1 and says why.
+func TestHelpSucceeds(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"-h"}, 0},
+		{[]string{"--help"}, 0},
+		{[]string{"-bogus"}, 1},
+	} {
+		var stderr strings.Builder
+		_, err := parseFlags(c.args, strings.NewReader(""))
+		if got := exitCode(err, &stderr); got != c.code {
+			t.Errorf("%v: exit %d, want %d (%v)", c.args, got, c.code, err)
+		}
+		if c.code == 1 && !strings.Contains(stderr.String(), "bogus") {
+			t.Errorf("%v: stderr %q does not say why", c.args, stderr.String())
+		}
+	}
+}
