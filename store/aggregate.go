@@ -61,9 +61,9 @@ type scanOptions struct {
 // scanCells computes the cells of every indicator of doc from a campaign's
 // answers, as opts say.
 //
-// A measure whose respondent value is one answer row (direct) is summed
-// from the answer rows themselves, in one read of them all
-// (aggregate_direct.go). For the others the database does step 1 of
+// On PostgreSQL a measure whose respondent value is one answer row
+// (direct) is summed from the answer rows themselves, in one grouped read
+// of them all (aggregate_direct.go). For the others the database does step 1 of
 // docs/scoring.md: each query returns one row per submitted response with, per indicator, whether the response passes
 // `where` and, per measure, how many answer rows it has for the questions
 // and its respondent value (aggregate_sql.go). Conditional aggregation
@@ -98,7 +98,10 @@ func scanCells(db *gorm.DB, campaignID int64, doc *survey.Document, opts scanOpt
 	if err != nil {
 		return nil, err
 	}
-	directParts, others := splitDirect(doc, parts(doc))
+	directParts, others := []part(nil), parts(doc)
+	if dialect == "postgres" {
+		directParts, others = splitDirect(doc, others)
+	}
 	if len(directParts) > 0 {
 		if err := runDirect(db, campaignID, doc, directParts, opts, counts, cells); err != nil {
 			return nil, err

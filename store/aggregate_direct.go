@@ -17,6 +17,8 @@ import (
 // and shown to every response (no show_if). A response's value is then its
 // one answer row's, and a response without a row is missing: no grouping
 // by response is needed, which costs PostgreSQL a sort of every answer.
+// SQLite sorts to group whatever the keys, so there the grouping by
+// response is as cheap, and only PostgreSQL takes this path (scanCells).
 func direct(doc *survey.Document, p part) bool {
 	if p.optionsOf != "" || len(p.questions) != 1 || doc.Indicators[p.indicator].Where != nil {
 		return false
@@ -40,9 +42,9 @@ func splitDirect(doc *survey.Document, all []part) (directParts, others []part) 
 
 // runDirect sums the direct parts with one grouped read of their
 // questions' answer rows and adds their cells to cells. The database counts
-// the rows per unit and distinct answer (question, option, score, number):
-// a few groups per administration, since an option always has the same
-// score. Each group's respondent value is the definition's (tally.Value,
+// the rows per unit and distinct answer (question, option, number): a few
+// groups per administration. An option's answer rows all carry its score
+// (the questionnaire version is fixed), so the group's is theirs. Each group's respondent value is the definition's (tally.Value,
 // which the submissions use), and the cell is made from the groups in two
 // passes: n and Σ, then Σ count·(value − mean)², exact without any
 // update formula. A unit's responses without a row are missing.
@@ -64,12 +66,22 @@ func runDirect(db *gorm.DB, campaignID int64, doc *survey.Document, parts []part
 	if opts.filter != "" {
 		filter = " AND " + opts.filter
 	}
+	if db.Dialector.Name() == "postgres" {
+		// The groups are few (administrations × answers), but the planner
+		// cannot know it and sorts millions of answer rows to group them:
+		// a hash of the groups is the plan, for this query alone.
+		if err := db.Exec("SET LOCAL enable_sort = off").Error; err != nil {
+			return err
+		}
+		defer db.Exec("SET LOCAL enable_sort = on")
+	}
 	rows, err := db.Raw(`
-SELECT r.administration_code, `+shard+` AS shard, a.question_key, a.option_key, a.score, a.null_score, a.number_value, COUNT(*)
+SELECT r.administration_code, `+shard+` AS shard, a.question_key, a.option_key, MAX(a.score), BOOL_OR(a.null_score),
+  a.number_value, COUNT(*)
 FROM responses r
 JOIN answers a ON a.submission_id = r.current_submission_id AND a.question_key IN ?
 WHERE r.campaign_id = ? AND r.current_submission_id IS NOT NULL`+filter+`
-GROUP BY r.administration_code, shard, a.question_key, a.option_key, a.score, a.null_score, a.number_value`,
+GROUP BY r.administration_code, shard, a.question_key, a.option_key, a.number_value`,
 		append([]any{questions, campaignID}, opts.filterArgs...)...).Rows()
 	if err != nil {
 		return err
