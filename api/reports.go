@@ -11,8 +11,8 @@ import (
 	"github.com/customs-survey/surveyd/survey"
 )
 
-// annualReport: GET /reports/{year}[?format=json|csv|xlsx], every campaign
-// of a reporting year in one report (reports.Service.Annual). The JSON
+// annualReport: GET /reports/{year}[?format=json|csv|xlsx], every opened
+// campaign of a reporting year in one report (reports.Service.Annual). The JSON
 // body is exports.NewAnnualDocument; CSV (the Annex table) and XLSX (the
 // workbook) are downloads named annual-report-<year>.csv|xlsx. Like the
 // scores, it is rendered into memory first: a failure is still a problem

@@ -5,12 +5,14 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -96,7 +98,7 @@ func TestAnnualReport2023Golden(t *testing.T) {
 // maskedHeadings are the workbook's columns of times of the run (when the
 // figures were computed, when the data set closed its campaigns), which the
 // golden file does not hold.
-var maskedHeadings = []string{"Computed at", "Last closed at", "Reopened at"}
+var maskedHeadings = []string{"Computed at", "Last closed at", "Reopened at", "Campaign reopened at"}
 
 // workbookText writes every sheet of a workbook as text, one line per
 // row: each cell as a spreadsheet shows it, a text quoted, a number or a
@@ -167,12 +169,23 @@ func checkGoldenText(t *testing.T, path string, got []byte, write bool) {
 
 // TestAnnualReportRequests holds what GET /reports/{year} answers besides
 // the report: the format is checked first (422), then the year (400 unless
-// four digits), then whether a campaign has it (404); only admins read it
-// (403), and a download is in the audit trail.
+// four digits), then whether an opened campaign has it (404: a draft,
+// never opened, is left out); only admins read it (403), and a download is
+// in the audit trail.
 func TestAnnualReportRequests(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, url string) {
 		e := newEnv(t, url)
 		e.world()
+		for _, c := range []struct {
+			key  string
+			year int
+		}{{"draft-2023", 2023}, {"draft-2024", 2024}} {
+			e.must(http.StatusCreated, "POST", "/api/v1/campaigns", e.tokens["admin"], map[string]any{
+				"key": c.key, "year": c.year, "questionnaire": "customs_annual", "version": 1,
+				"opens_at": time.Now().Add(-time.Hour).UTC().Format(time.RFC3339), "closes_at": time.Now().Add(24 * time.Hour).UTC().Format(time.RFC3339),
+				"administrations": []string{"BE"},
+			})
+		}
 		tests := []struct {
 			path, token string
 			status      int
@@ -198,16 +211,30 @@ func TestAnnualReportRequests(t *testing.T) {
 				t.Errorf("GET %s as %s: %d, want %d: %s", tt.path, tt.token, res.Status, tt.status, res.Body)
 			}
 		}
+		var doc struct {
+			Campaigns []struct{ Key string }
+			Coverage  []struct{ Campaign string }
+		}
+		res := e.request("GET", "/api/v1/reports/2023", e.tokens["admin"], nil)
+		if err := json.Unmarshal(res.Body, &doc); err != nil || len(doc.Campaigns) != 1 || doc.Campaigns[0].Key != "customs-2023" ||
+			len(doc.Coverage) != 1 {
+			t.Errorf("2023: %s (%v), want customs-2023 only, not the draft", res.Body, err)
+		}
 		events := e.list("/api/v1/audit?action=export.annual_report", e.tokens["admin"])
-		if len(events) != 3 || events[0].(map[string]any)["target"] != "year=2023" {
-			t.Errorf("audit events %v, want the 3 downloads of year=2023", events)
+		if len(events) != 4 || events[0].(map[string]any)["target"] != "year=2023" {
+			t.Errorf("audit events %v, want the 4 downloads of year=2023", events)
 		}
 	})
 }
 
-// TestAnnualReportUsesTheLatestFrozenRun freezes a closed campaign twice
-// and finds the annual report taking its figures from the latest run,
-// saying which; a campaign without a run is reported live.
+// TestAnnualReportUsesTheLatestFrozenRun freezes a closed campaign in
+// several languages and finds the annual report taking its figures from
+// the latest run frozen in the questionnaire's default language (en),
+// without a language or with it, never from one in French; a campaign
+// without a run is reported live. Reopened and answered again, the
+// campaign's figures no longer match the run, and the report says so and
+// that the campaign is no longer final, while the run's figures are still
+// those cited.
 func TestAnnualReportUsesTheLatestFrozenRun(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, url string) {
 		e := newEnv(t, url)
@@ -217,27 +244,68 @@ func TestAnnualReportUsesTheLatestFrozenRun(t *testing.T) {
 			"awareness_level": "advanced", "ees_perf": "large", "ees_union_law": "full", "ees_cooperation": "moderate",
 			"ees_innovation": "little", "used_outputs": "yes"})
 		type campaign struct {
-			Key, Figures string
-			Run          *struct{ ID, SHA256 string }
+			Key, Figures       string
+			Run                *struct{ ID, SHA256 string }
+			Final              bool
+			LiveFiguresMatch   *bool   `json:"live_figures_match"`
+			CampaignFinal      bool    `json:"campaign_final"`
+			CampaignReopenedAt *string `json:"campaign_reopened_at"`
 		}
-		read := func() []campaign {
+		type coverage struct {
+			RunID              *string `json:"run_id"`
+			LiveFiguresMatch   *bool   `json:"live_figures_match"`
+			CampaignFinal      bool    `json:"campaign_final"`
+			CampaignReopenedAt *string `json:"campaign_reopened_at"`
+		}
+		read := func() (campaign, coverage) {
+			t.Helper()
 			res := e.request("GET", "/api/v1/reports/2023", admin, nil)
-			var body struct{ Campaigns []campaign }
-			if err := json.Unmarshal(res.Body, &body); err != nil || res.Status != 200 {
+			var body struct {
+				Campaigns []campaign
+				Coverage  []coverage
+			}
+			if err := json.Unmarshal(res.Body, &body); err != nil || res.Status != 200 || len(body.Campaigns) != 1 || len(body.Coverage) != 1 {
 				t.Fatalf("%d %s: %v", res.Status, res.Body, err)
 			}
-			return body.Campaigns
+			return body.Campaigns[0], body.Coverage[0]
 		}
-		if got := read(); len(got) != 1 || got[0].Figures != "live" || got[0].Run != nil {
-			t.Fatalf("before any run: %+v, want live figures", got)
+		if got, cov := read(); got.Figures != "live" || got.Run != nil || got.LiveFiguresMatch != nil || cov.LiveFiguresMatch != nil ||
+			got.Final || got.CampaignFinal {
+			t.Fatalf("before any run: %+v, want live figures, not final", got)
 		}
 		e.must(200, "POST", "/api/v1/campaigns/customs-2023/close", admin, nil)
+		freeze := func(lang string) string {
+			t.Helper()
+			return e.must(201, "POST", "/api/v1/campaigns/customs-2023/scores/freeze"+lang, admin, nil)["id"].(string)
+		}
 		e.must(201, "POST", "/api/v1/campaigns/customs-2023/scores/freeze", admin, nil)
 		latest := e.must(201, "POST", "/api/v1/campaigns/customs-2023/scores/freeze", admin, nil)
-		got := read()
-		if len(got) != 1 || got[0].Figures != "frozen" || got[0].Run == nil ||
-			got[0].Run.ID != latest["id"] || got[0].Run.SHA256 != latest["sha256"] {
-			t.Errorf("after two runs: %+v, want the figures of run %v", got, latest["id"])
+		french := freeze("?lang=fr")
+		got, cov := read()
+		if got.Figures != "frozen" || got.Run == nil || got.Run.ID != latest["id"] || got.Run.SHA256 != latest["sha256"] ||
+			got.LiveFiguresMatch == nil || !*got.LiveFiguresMatch || !got.Final || !got.CampaignFinal || got.CampaignReopenedAt != nil {
+			t.Errorf("after two runs and one in French (%s): %+v, want the figures of run %v, matching, final", french, got, latest["id"])
+		}
+		if cov.RunID == nil || *cov.RunID != latest["id"] || cov.LiveFiguresMatch == nil || !*cov.LiveFiguresMatch || !cov.CampaignFinal {
+			t.Errorf("coverage %+v, want run %v, matching, final", cov, latest["id"])
+		}
+		english := freeze("?lang=en")
+		if got, _ := read(); got.Run == nil || got.Run.ID != english {
+			t.Errorf("after a run in English, the default: %+v, want run %s", got.Run, english)
+		}
+
+		e.must(200, "POST", "/api/v1/campaigns/customs-2023/reopen", admin,
+			map[string]any{"reason": "late answer", "closes_at": time.Now().Add(48 * time.Hour).UTC().Format(time.RFC3339)})
+		e.submit(e.tokens["resp_fr"], "customs-2023", map[string]any{
+			"awareness_level": "no_awareness", "ees_perf": "none", "ees_union_law": "none", "ees_cooperation": "none",
+			"ees_innovation": "none", "used_outputs": "yes"})
+		got, cov = read()
+		if got.Run == nil || got.Run.ID != english || !got.Final || got.LiveFiguresMatch == nil || *got.LiveFiguresMatch ||
+			got.CampaignFinal || got.CampaignReopenedAt == nil {
+			t.Errorf("reopened and answered again: %+v, want run %s, final as frozen, not matching, the campaign not final and reopened", got, english)
+		}
+		if cov.LiveFiguresMatch == nil || *cov.LiveFiguresMatch || cov.CampaignFinal || cov.CampaignReopenedAt == nil {
+			t.Errorf("coverage %+v, want not matching, the campaign not final and reopened", cov)
 		}
 	})
 }

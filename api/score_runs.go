@@ -5,14 +5,12 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/customs-survey/surveyd/exports"
 	"github.com/customs-survey/surveyd/scores"
-	"github.com/customs-survey/surveyd/scoring"
 )
 
 // scoreRunResponse describes a frozen scores run, with the addresses of
@@ -33,13 +31,8 @@ type scoreRunLinks struct {
 	XLSX string `json:"xlsx"`
 }
 
-// scoreRunPath is the address of a run.
-func scoreRunPath(campaign, id string) string {
-	return "/api/v1/campaigns/" + campaign + "/scores/runs/" + url.PathEscape(id)
-}
-
 func toScoreRunResponse(r scores.RunInfo) scoreRunResponse {
-	path := scoreRunPath(r.Campaign, r.ID)
+	path := exports.ScoreRunPath(r.Campaign, r.ID)
 	out := scoreRunResponse{ID: r.ID, Campaign: r.Campaign, FrozenAt: r.FrozenAt.UTC(), FrozenBy: r.FrozenBy, SHA256: r.SHA256,
 		Links: scoreRunLinks{JSON: path + "?format=json", CSV: path + "?format=csv", XLSX: path + "?format=xlsx"}}
 	if r.Lang != "" {
@@ -58,7 +51,7 @@ func (s *server) freezeScores(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.Header("Location", scoreRunPath(run.Campaign, run.ID))
+	c.Header("Location", exports.ScoreRunPath(run.Campaign, run.ID))
 	s.respond(c, http.StatusCreated, toScoreRunResponse(run))
 }
 
@@ -100,38 +93,4 @@ func (s *server) getScoreRun(c *gin.Context) {
 		attachment(c, run.Campaign, "scores-"+run.ID, format)
 	}
 	c.Data(http.StatusOK, format.ContentType(), body)
-}
-
-// liveScores is the JSON body of GET /campaigns/{key}/scores: the scores
-// document, and, when the campaign has a frozen run, whether these
-// figures are still the latest run's.
-type liveScores struct {
-	exports.ScoresDocument
-	Frozen *frozenScores `json:"frozen,omitempty"`
-}
-
-type frozenScores struct {
-	ID       string    `json:"id"`
-	FrozenAt time.Time `json:"frozen_at"`
-	SHA256   string    `json:"sha256"`
-	Matches  bool      `json:"matches"`
-	Href     string    `json:"href"`
-}
-
-// respondLiveScores answers a live scores report as JSON, comparing it
-// with the campaign's latest frozen run (scores.Runs.Frozen), so that
-// figures that differ from those frozen are reported, never silently
-// served.
-func (s *server) respondLiveScores(c *gin.Context, report scoring.Report) {
-	body := liveScores{ScoresDocument: exports.NewScoresDocument(report)}
-	frozen, err := s.runs.Frozen(c.Request.Context(), principal(c), c.Query("lang"), report)
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	if frozen != nil {
-		body.Frozen = &frozenScores{ID: frozen.ID, FrozenAt: frozen.FrozenAt.UTC(), SHA256: frozen.SHA256,
-			Matches: frozen.Matches, Href: scoreRunPath(frozen.Campaign, frozen.ID)}
-	}
-	s.respond(c, http.StatusOK, body)
 }

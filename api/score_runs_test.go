@@ -4,14 +4,19 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
+	"github.com/customs-survey/surveyd/exports"
 	"github.com/customs-survey/surveyd/internal/dbtest"
 )
 
@@ -52,6 +57,51 @@ func (e *env) frozenOf(lang string) *frozenBlock {
 		e.t.Fatalf("scores: %d %s", res.Status, res.Body)
 	}
 	return body.Frozen
+}
+
+// frozenInFiles reads the live CSV and XLSX scores of customs-2023 and
+// returns what they say of the latest frozen run: its id and whether the
+// figures match it ("" for none), as every row of the CSV, every row of
+// the workbook's Breakdowns sheet and its Coverage sheet say it; it fails
+// the test when they disagree.
+func (e *env) frozenInFiles(lang string) (id, matches string) {
+	e.t.Helper()
+	res := e.request("GET", "/api/v1/campaigns/customs-2023/scores?format=csv&lang="+lang, e.tokens["admin"], nil)
+	records, err := csv.NewReader(bytes.NewReader(res.Body)).ReadAll()
+	if res.Status != http.StatusOK || err != nil || len(records) < 2 {
+		e.t.Fatalf("CSV scores: %d %v %s", res.Status, err, res.Body)
+	}
+	res = e.request("GET", "/api/v1/campaigns/customs-2023/scores?format=xlsx&lang="+lang, e.tokens["admin"], nil)
+	book, err := excelize.OpenReader(bytes.NewReader(res.Body))
+	if res.Status != http.StatusOK || err != nil {
+		e.t.Fatalf("XLSX scores: %d %v", res.Status, err)
+	}
+	defer book.Close()
+	breakdowns, _ := book.GetRows(exports.SheetBreakdowns)
+	coverage, _ := book.GetRows(exports.SheetCoverage)
+	said := map[string]bool{}
+	for _, table := range [][][]string{records, breakdowns} {
+		run, match := slices.Index(table[0], "frozen_run"), slices.Index(table[0], "frozen_matches")
+		if run < 0 || match < 0 {
+			e.t.Fatalf("no frozen_run or frozen_matches column in %q", table[0])
+		}
+		for _, row := range table[1:] {
+			row = append(row, make([]string, len(table[0]))...) // a sheet's row ends at its last value
+			said[row[run]+" "+strings.ToLower(row[match])] = true
+		}
+	}
+	lines := map[string]string{}
+	for _, line := range coverage {
+		lines[line[0]] = strings.Join(line[1:], "")
+	}
+	said[lines["frozen_run"]+" "+lines["frozen_matches"]] = true
+	if len(said) != 1 {
+		e.t.Fatalf("the CSV and the workbook disagree on the frozen run: %v", said)
+	}
+	for s := range said {
+		id, matches, _ = strings.Cut(s, " ")
+	}
+	return id, matches
 }
 
 // customsAnswers are answers to every required question of
@@ -99,6 +149,9 @@ func TestFreezeScoreRuns(t *testing.T) {
 		if f := e.frozenOf(""); f != nil {
 			t.Errorf("frozen %+v before any run", f)
 		}
+		if id, matches := e.frozenInFiles(""); id != "" || matches != "" {
+			t.Errorf("CSV and XLSX cite run %q (matches %q) before any run", id, matches)
+		}
 		e.must(http.StatusOK, "POST", "/api/v1/campaigns/customs-2023/close", admin, nil)
 
 		res := e.request("POST", freeze+"?lang=fr", admin, nil)
@@ -127,13 +180,18 @@ func TestFreezeScoreRuns(t *testing.T) {
 		if err := json.Unmarshal(files["json"], &doc); err != nil || doc["computed_at"] != run.FrozenAt || doc["final"] != true {
 			t.Errorf("the run's JSON: %v %.300s", err, files["json"])
 		}
-		if !bytes.HasPrefix(files["csv"], []byte("campaign,year,code,")) || !bytes.HasPrefix(files["xlsx"], []byte("PK")) {
+		// The run's own CSV is the frozen table itself: it cites no run.
+		if !bytes.HasPrefix(files["csv"], []byte("campaign,year,code,")) || !bytes.HasPrefix(files["xlsx"], []byte("PK")) ||
+			bytes.Contains(files["csv"], []byte("frozen_run")) {
 			t.Errorf("the run's CSV or XLSX: %.40q %.10q", files["csv"], files["xlsx"])
 		}
 		for _, lang := range []string{"", "fr", "en"} {
 			if f := e.frozenOf(lang); f == nil || f.ID != run.ID || f.SHA256 != run.SHA256 || f.FrozenAt != run.FrozenAt ||
 				!f.Matches || f.Href != path {
 				t.Errorf("lang %q: frozen %+v, want run %s matching", lang, f, run.ID)
+			}
+			if id, matches := e.frozenInFiles(lang); id != run.ID || matches != "true" {
+				t.Errorf("lang %q: CSV and XLSX cite run %q (matches %q), want %s matching", lang, id, matches, run.ID)
 			}
 		}
 		var runs []scoreRun
@@ -155,6 +213,9 @@ func TestFreezeScoreRuns(t *testing.T) {
 		e.must(http.StatusOK, "POST", "/api/v1/campaigns/customs-2023/close", admin, nil)
 		if f := e.frozenOf("en"); f == nil || f.ID != run.ID || f.Matches {
 			t.Errorf("answered again: frozen %+v, want run %s not matching", f, run.ID)
+		}
+		if id, matches := e.frozenInFiles(""); id != run.ID || matches != "false" {
+			t.Errorf("answered again: CSV and XLSX cite run %q (matches %q), want %s not matching", id, matches, run.ID)
 		}
 		for format, want := range files {
 			if got := e.scoreRunFile(path, format); !bytes.Equal(got, want) {

@@ -59,7 +59,7 @@ func TestScoresNotComparableAcrossVersions(t *testing.T) {
 			comparable bool
 			reason     string
 		}{
-			"OP 3.1":  {reason: "the options of question awareness_level changed (scores changed: basic)"},
+			"OP 3.1":  {reason: "the options of question awareness_level changed (scores changed: basic from 67 to 50)"},
 			"RES 1.2": {reason: "the unit changed from administration to respondent"},
 			"RES 4.1": {comparable: true},
 		}

@@ -21,12 +21,12 @@ const (
 // n, interval and target in words; then the option distribution (when the
 // indicator has an options breakdown), one bar per administration with
 // suppressed cells marked (an administrations breakdown) and this year
-// beside the previous one (a previous value that compares), each under its
-// own heading, drawn as the scores page draws them, the target marked
-// across the charts of the indicator's values; or, with none of these,
-// one bar of the value. A legend says what the previous year's colour and
-// the hatching of suppressed cells mean. in.ID is not used: a document's
-// ids are its own.
+// beside the previous one with the change written under them (a previous
+// value that compares), each under its own heading, drawn as the scores
+// page draws them, the target marked across the charts of the indicator's
+// values; or, with none of these, one bar of the value. A legend says
+// what the previous year's colour and the hatching of suppressed cells
+// mean. in.ID is not used: a document's ids are its own.
 func Document(in Input, res scoring.Result) []byte {
 	f := in.figures()
 	d := &document{lang: f.lang()}
@@ -45,6 +45,9 @@ func Document(in Input, res scoring.Result) []byte {
 			m = target
 		}
 		d.chart(placeBars(p.bars, p.axis, documentWidth, m))
+		if p.after != "" {
+			d.lines(chartFont, chartLine, p.after, "")
+		}
 		if p.kind == "change" || p.kind == "value" {
 			// Their descriptions on the page lean on the chart's title.
 			said = append(said, f.word("desc.item", p.heading, p.desc))
@@ -66,9 +69,11 @@ func Document(in Input, res scoring.Result) []byte {
 
 // facts are the lines under a document's heading: the campaign, the value
 // with n and its interval, the target or milestone of the year and whether
-// it is met, the end-of-programme target, and whether the previous year
-// compares; and the target to mark on the charts of values (that of the
-// year, else that of the end of the programme), nil for none.
+// it is met (a milestone of a later year that the value does not reach yet
+// is "not yet reached", not "not met": it is not due), the
+// end-of-programme target, and whether the previous year compares; and
+// the target to mark on the charts of values (that of the year, else that
+// of the end of the programme), nil for none.
 func facts(in Input, res scoring.Result) ([]string, *mark) {
 	f, pc := in.figures(), Percent(res)
 	said := []string{f.word("doc.campaign", in.Campaign, in.Year),
@@ -90,6 +95,8 @@ func facts(in Input, res scoring.Result) ([]string, *mark) {
 			said = append(said, m.Text)
 		case t.Status == scoring.TargetMet:
 			said = append(said, f.word("doc.met", m.Text))
+		case t.Year > in.Year:
+			said = append(said, f.word("doc.not_yet", m.Text))
 		default:
 			said = append(said, f.word("doc.not_met", m.Text))
 		}
@@ -98,9 +105,23 @@ func facts(in Input, res scoring.Result) ([]string, *mark) {
 		said = append(said, f.word("doc.no_target", in.Year))
 	}
 	if prev := res.Previous; prev != nil && !prev.Comparable {
-		said = append(said, f.word("doc.not_comparable", prev.Year, prev.Reason))
+		said = append(said, f.word("doc.not_comparable", prev.Year, comparableReason(f, prev.Reason)))
 	}
 	return said, target
+}
+
+// reasonLang is the language scoring words the reasons in why two years
+// do not compare (scoring.NotComparable).
+const reasonLang = "en"
+
+// comparableReason is why two years do not compare, in the language of
+// the figures: scoring's reason where it is that language, else only that
+// the definition of the indicator changed.
+func comparableReason(f Figures, reason string) string {
+	if f.lang() == reasonLang {
+		return reason
+	}
+	return f.word("doc.definition_changed")
 }
 
 // documentPanels are the charts of an indicator's document: those of the

@@ -102,6 +102,10 @@ var documentResults = map[string]scoring.Result{
 		Previous: &scoring.Previous{Campaign: "customs-2022", Year: 2022, Value: ptr(4.071428), Change: ptr(0.107143),
 			ChangeUnit: scoring.ChangePoints, Comparable: true}},
 	"administrations": withTitle(chartResults["administrations"], "Overall contribution"),
+	// A milestone of the campaign's own year, not met.
+	"due": {Code: "OP 3.1", Title: "Awareness", Method: "mean_score", Unit: "administration", Scale: scoring.Percent,
+		Value: ptr(70.964), N: 28,
+		Target: &scoring.Target{Value: 80, Kind: scoring.TargetKindMilestone, Year: 2023, Status: scoring.TargetNotMet}},
 }
 
 func withTitle(res scoring.Result, title string) scoring.Result {
@@ -133,10 +137,24 @@ func TestChartDocument(t *testing.T) {
 			"End-of-programme target 2027: 90.00%", "No target for 2023", "Not comparable with 2022: its options changed.",
 			"Value 2023", "End-of-programme target 2027: 90.00%"},
 			notWant: []string{"2023 compared with 2022", "69.20%", "2022: campaign"}, marks: 1},
+		// The reason is scoring's, in English: a French document only says
+		// that the definition changed.
+		{name: "not comparable", lang: "fr", want: []string{"Cible de fin de programme 2027 : 90,00 %",
+			"Non comparable avec 2022 : la définition de l'indicateur a changé."},
+			notWant: []string{"its options changed", "Évolution"}, marks: 1},
+		// A milestone of a later year is not due: not yet reached, not "not
+		// met". The change is written under its bars.
 		{name: "change", lang: "en", want: []string{"OP 1.4.2: Satisfaction", "Value 2023: 4.18 (n = 28 administrations)",
-			"Milestone 2024: 4.50, not met", "2023 compared with 2022", "Milestone 2024: 4.50", "2023", "2022",
-			"1", "5", "4.18", "4.07", "2023: campaign customs-2023", "2022: campaign customs-2022, the previous one"},
-			notWant: []string{"Value per administration", "No target"}, marks: 1, legend: 2},
+			"Milestone 2024: 4.50, not yet reached", "2023 compared with 2022", "Milestone 2024: 4.50", "2023", "2022",
+			"1", "5", "4.18", "4.07", "Change: +0.11 points", "2023: campaign customs-2023", "2022: campaign customs-2022, the previous one"},
+			notWant: []string{"Value per administration", "No target", "not met"}, marks: 1, legend: 2},
+		{name: "change", lang: "fr", want: []string{"Jalon 2024 : 4,50, valeur pas encore atteinte", "2023 comparé à 2022",
+			"4,18", "4,07", "Évolution : +0,11 points", "2023 : campagne customs-2023"},
+			notWant: []string{"non atteinte"}, marks: 1, legend: 2},
+		{name: "due", lang: "en", want: []string{"Milestone 2023: 80.00%, not met", "Value 2023"},
+			notWant: []string{"not yet"}, marks: 1},
+		{name: "due", lang: "fr", want: []string{"Jalon 2023 : 80,00 %, valeur non atteinte"},
+			notWant: []string{"pas encore"}, marks: 1},
 		{name: "administrations", lang: "en", want: []string{"EES overall: Overall contribution", "No target for 2023", "Value per administration",
 			"AT", "100.00%", "BE", "suppressed", "FR", "0.00%", "NL", "no value",
 			"Suppressed: fewer than 5 responses with a value, or hidden together with such a cell so that it cannot be worked out from the total."},

@@ -69,6 +69,7 @@ type panel struct {
 	heading string // its heading in the indicator's document
 	desc    string
 	note    string
+	after   string // a line under the chart in a document, where the page has its table: the change
 	table   Table
 	bars    []bar
 	axis    axis
@@ -178,7 +179,8 @@ func changePanel(in Input, res scoring.Result) *panel {
 	if prev.Change != nil {
 		change := f.Change(*prev.Change, prev.ChangeUnit)
 		p.table.Rows = append(p.table.Rows, Row{Label: f.word("col.change"), Cells: []string{change}})
-		items = append(items, f.word("desc.item", f.word("col.change"), change))
+		p.after = f.word("desc.item", f.word("col.change"), change)
+		items = append(items, p.after)
 	}
 	p.desc = strings.Join(items, "; ") + "."
 	return p

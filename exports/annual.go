@@ -37,6 +37,11 @@ type AnnualCampaign struct {
 	// Run is the frozen run the figures come from; nil when they were
 	// computed for this report.
 	Run *AnnualRun
+	// Status and ReopenedAt are the campaign's as it is now (open or
+	// closed; when it was reopened after it was last closed, nil if it was
+	// not), which the figures of a frozen run do not tell.
+	Status     string
+	ReopenedAt *time.Time
 }
 
 // AnnualRun names the frozen run of a campaign's figures.
@@ -44,6 +49,9 @@ type AnnualRun struct {
 	ID       string
 	FrozenAt time.Time
 	SHA256   string // of the run's canonical JSON
+	// LiveFiguresMatch is whether the figures computed for this report
+	// are still those of the run (scores.SameFigures).
+	LiveFiguresMatch bool
 }
 
 // AnnualEntry is one row of the annex: the indicator at index Indicator of
@@ -52,6 +60,10 @@ type AnnualRun struct {
 type AnnualEntry struct {
 	Campaign, Indicator int
 }
+
+// FinalNow is whether the campaign is closed now: its figures final,
+// whatever those of a frozen run say.
+func (c *AnnualCampaign) FinalNow() bool { return c.Status == survey.StatusClosed }
 
 // Figures says where a campaign's figures come from: FiguresLive or
 // FiguresFrozen.
@@ -65,7 +77,7 @@ func (c *AnnualCampaign) Figures() string {
 // Where the figures of a campaign come from.
 const (
 	FiguresLive   = "live"   // computed from the responses for this report
-	FiguresFrozen = "frozen" // the campaign's latest frozen run
+	FiguresFrozen = "frozen" // the campaign's latest run frozen in its default language
 )
 
 // WriteAnnual writes an annual report in a format: the Annex table as CSV,

@@ -1,6 +1,7 @@
 package exports
 
 import (
+	"github.com/customs-survey/surveyd/scoring"
 	"github.com/customs-survey/surveyd/survey"
 )
 
@@ -26,8 +27,9 @@ type annualRow struct {
 	prevYear      *int
 	prevValue     *float64
 	comparable    *bool    // nil without a previous campaign
+	reason        string   // why the two are not comparable
 	change        *float64 // value now minus value then, in changeUnit
-	changeUnit    string
+	changeUnit    string   // the unit of a change of the indicator, with or without one
 	narrative     string
 	breakdown     []annualBreakdownRow
 }
@@ -45,7 +47,8 @@ type annualTarget struct {
 func newAnnualRow(c *AnnualCampaign, ind *jsonIndicator) annualRow {
 	row := annualRow{campaign: c, code: ind.Code, title: ind.Title, method: ind.Method, unit: ind.Unit,
 		percent: ind.Method != survey.MethodMeanValue, value: ind.Value, n: ind.N, excluded: ind.Excluded,
-		missing: ind.Missing, notApplicable: ind.NotApplicable, ci95: ind.CI95, narrative: ind.Narrative}
+		missing: ind.Missing, notApplicable: ind.NotApplicable, ci95: ind.CI95, narrative: ind.Narrative,
+		changeUnit: scoring.ChangeUnitOf(ind.Method)}
 	if t := ind.Target; t != nil {
 		row.target = &annualTarget{value: t.Value, kind: t.Kind, year: t.Year, status: t.Status}
 	}
@@ -53,8 +56,8 @@ func newAnnualRow(c *AnnualCampaign, ind *jsonIndicator) annualRow {
 		row.end = &annualTarget{value: t.Value, year: t.Year, status: t.Status}
 	}
 	if p := ind.Previous; p != nil {
-		row.prevYear, row.prevValue, row.comparable, row.change = &p.Year, p.Value, &p.Comparable, p.Change
-		if p.Change != nil {
+		row.prevYear, row.prevValue, row.comparable, row.reason, row.change = &p.Year, p.Value, &p.Comparable, p.Reason, p.Change
+		if p.ChangeUnit != "" {
 			row.changeUnit = p.ChangeUnit
 		}
 	}
@@ -136,20 +139,23 @@ var annualColumns = []annualColumn[annualRow]{
 	{name: "ci95_high", heading: "95% interval, high", width: 11, cell: func(r *annualRow) cell {
 		return present(r.ci95, func(ci *[2]float64) cell { return decimalCell(ci[1]) })
 	}},
+	// The targets, the previous year and the change in the order of the
+	// scores table (WriteScoresCSV), previous_year added.
+	{name: "target", heading: "Target value", width: 10, cell: annualTargetCell(func(t *annualTarget) cell { return decimalCell(t.value) })},
 	{name: "target_kind", heading: "Target or milestone", width: 11, cell: annualTargetCell(func(t *annualTarget) cell { return textCell(t.kind) })},
 	{name: "target_year", heading: "Set for", width: 8, cell: annualTargetCell(func(t *annualTarget) cell { return integerCell(t.year) })},
-	{name: "target", heading: "Target value", width: 10, cell: annualTargetCell(func(t *annualTarget) cell { return decimalCell(t.value) })},
 	{name: "target_status", heading: "Status", width: 9, cell: annualTargetCell(func(t *annualTarget) cell { return textCell(t.status) })},
-	{name: "end_target_year", heading: "End of programme", width: 10, cell: annualEndCell(func(t *annualTarget) cell { return integerCell(t.year) })},
 	{name: "end_target", heading: "End target", width: 10, cell: annualEndCell(func(t *annualTarget) cell { return decimalCell(t.value) })},
+	{name: "end_target_year", heading: "End of programme", width: 10, cell: annualEndCell(func(t *annualTarget) cell { return integerCell(t.year) })},
 	{name: "end_target_status", heading: "Status at end", width: 9, cell: annualEndCell(func(t *annualTarget) cell { return textCell(t.status) })},
 	{name: "previous_year", heading: "Previous year", width: 9, cell: func(r *annualRow) cell { return optionalInteger(r.prevYear) }},
 	{name: "previous_value", heading: "Previous value", width: 10, cell: func(r *annualRow) cell { return optionalDecimal(r.prevValue) }},
+	{name: "change", heading: "Change", width: 11, style: annualChangeStyle, cell: func(r *annualRow) cell { return optionalDecimal(r.change) }},
+	{name: "change_unit", heading: "Change unit", width: 17, cell: func(r *annualRow) cell { return textCell(r.changeUnit) }},
 	{name: "comparable", heading: "Comparable", width: 11, cell: func(r *annualRow) cell {
 		return present(r.comparable, func(b *bool) cell { return booleanCell(*b) })
 	}},
-	{name: "change", heading: "Change", width: 11, style: annualChangeStyle, cell: func(r *annualRow) cell { return optionalDecimal(r.change) }},
-	{name: "change_unit", heading: "Change unit", width: 17, cell: func(r *annualRow) cell { return annualOptionalText(r.changeUnit) }},
+	{name: "not_comparable_reason", heading: "Why not comparable", width: 30, cell: func(r *annualRow) cell { return annualOptionalText(r.reason) }},
 	{name: "narrative", heading: "Narrative", width: 70, cell: func(r *annualRow) cell { return textCell(r.narrative) }},
 }
 

@@ -19,14 +19,19 @@ type AnnualDocument struct {
 	Coverage   []json.RawMessage    `json:"coverage"`
 }
 
-// annualJSONCampaign is one campaign of the year and where its figures
-// come from.
+// annualJSONCampaign is one campaign of the year, where its figures come
+// from, whether those computed now still are a frozen run's, and the
+// campaign's state now.
 type annualJSONCampaign struct {
 	Key     string         `json:"key"`
 	Title   string         `json:"title"`
 	Figures string         `json:"figures"` // FiguresLive or FiguresFrozen
 	Run     *annualJSONRun `json:"run"`     // null when live
-	Final   bool           `json:"final"`
+	Final   bool           `json:"final"`   // the figures'
+	// LiveFiguresMatch is null when live.
+	LiveFiguresMatch   *bool      `json:"live_figures_match"`
+	CampaignFinal      bool       `json:"campaign_final"`
+	CampaignReopenedAt *time.Time `json:"campaign_reopened_at"`
 }
 
 // annualJSONRun names the frozen run of a campaign's figures.
@@ -42,9 +47,11 @@ func NewAnnualDocument(r AnnualReport) (AnnualDocument, error) {
 		Indicators: []json.RawMessage{}, Coverage: []json.RawMessage{}}
 	for i := range r.Campaigns {
 		c := &r.Campaigns[i]
-		out.Campaigns[i] = annualJSONCampaign{Key: c.Key, Title: c.Title, Figures: c.Figures(), Final: c.Scores.Final}
+		out.Campaigns[i] = annualJSONCampaign{Key: c.Key, Title: c.Title, Figures: c.Figures(), Final: c.Scores.Final,
+			CampaignFinal: c.FinalNow(), CampaignReopenedAt: utcTime(c.ReopenedAt)}
 		if run := c.Run; run != nil {
 			out.Campaigns[i].Run = &annualJSONRun{ID: run.ID, FrozenAt: run.FrozenAt.UTC(), SHA256: run.SHA256}
+			out.Campaigns[i].LiveFiguresMatch = &run.LiveFiguresMatch
 		}
 		row, err := annualJSONObject(annualCoverageColumns, c)
 		if err != nil {

@@ -65,7 +65,7 @@ func newAnnualNote(row *annualRow) annualNote {
 	}
 	note.questions = strings.Join(texts, "; ")
 	note.value = w.value(def, questions)
-	note.filter = w.filter(def.Where)
+	note.filter = w.filter(def.Where, questions)
 	note.excluded = w.excluded(questions)
 	return note
 }
@@ -146,22 +146,50 @@ func (w annualWording) scores(questions []*survey.Question) string {
 	return strings.Join(parts, ", ")
 }
 
-// filter says which responses an indicator counts.
-func (w annualWording) filter(where *survey.Condition) string {
-	if where == nil {
-		return "every submitted response"
+// filter says which responses an indicator counts: those its where
+// selects and, when every one of its questions has a show_if, only those
+// to which one of them was shown; the others count as not applicable,
+// apart from the missing (docs/scoring.md). A show_if that only repeats
+// the where leaves none of the responses counted not applicable, and is
+// not said twice.
+func (w annualWording) filter(where *survey.Condition, questions []*survey.Question) string {
+	s := "every submitted response"
+	if where != nil {
+		s = "only the responses " + w.condition(where)
 	}
-	q := w.doc.Question(where.Question)
+	var shown []string
+	for _, q := range questions {
+		if q.ShowIf == nil {
+			return s
+		}
+		if c := w.condition(q.ShowIf); !slices.Contains(shown, c) {
+			shown = append(shown, c)
+		}
+	}
+	if len(shown) == 0 || where != nil && slices.Equal(shown, []string{w.condition(where)}) {
+		return s
+	}
+	asked := "the question was asked only of the responses "
+	if len(questions) > 1 {
+		asked = "the questions were asked only of the responses "
+	}
+	return s + "; " + asked + annualJoinOr(shown) + ", the others count as not applicable"
+}
+
+// condition says which responses a condition selects: "answering “Used?”
+// with “No”".
+func (w annualWording) condition(c *survey.Condition) string {
+	q := w.doc.Question(c.Question)
 	if q == nil {
-		return "only the responses that pass a condition on " + where.Question
+		return "that pass a condition on " + c.Question
 	}
 	var in []string
 	for _, o := range w.doc.OptionsOf(q) {
-		if slices.Contains(where.In, o.Key) {
+		if slices.Contains(c.In, o.Key) {
 			in = append(in, w.label(o))
 		}
 	}
-	return "only the responses answering " + annualQuote(q.Text.Resolve(w.lang, w.lang)) + " with " + annualJoinOr(in)
+	return "answering " + annualQuote(q.Text.Resolve(w.lang, w.lang)) + " with " + annualJoinOr(in)
 }
 
 // excluded lists the answers that give a response no value: the options

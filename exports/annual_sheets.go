@@ -6,7 +6,11 @@ import (
 )
 
 // annualCoverageColumns is the Coverage table of the annual report: who answered
-// each campaign, and whether its figures are final and frozen.
+// each campaign, whether its figures are final and frozen (final,
+// last_closed_at and reopened_at are those of the figures, as computed or
+// as frozen), whether the figures computed now still are those of the
+// frozen run, and the campaign's state now, which may have changed since
+// it was frozen.
 var annualCoverageColumns = []annualColumn[AnnualCampaign]{
 	{name: "campaign", heading: "Campaign", width: 18, cell: func(c *AnnualCampaign) cell { return textCell(c.Key) }},
 	{name: "title", heading: "Title", width: 36, cell: func(c *AnnualCampaign) cell { return textCell(c.Title) }},
@@ -32,6 +36,13 @@ var annualCoverageColumns = []annualColumn[AnnualCampaign]{
 	{name: "reopened_at", heading: "Reopened at", width: 21, cell: func(c *AnnualCampaign) cell {
 		return present(c.Scores.ReopenedAt, func(t *time.Time) cell { return timeCell(*t) })
 	}},
+	{name: "live_figures_match", heading: "Live figures match the run", width: 12, cell: func(c *AnnualCampaign) cell {
+		return present(c.Run, func(r *AnnualRun) cell { return booleanCell(r.LiveFiguresMatch) })
+	}},
+	{name: "campaign_final", heading: "Final now", width: 8, cell: func(c *AnnualCampaign) cell { return booleanCell(c.FinalNow()) }},
+	{name: "campaign_reopened_at", heading: "Campaign reopened at", width: 21, cell: func(c *AnnualCampaign) cell {
+		return present(c.ReopenedAt, func(t *time.Time) cell { return timeCell(*t) })
+	}},
 }
 
 // annualBreakdownItem is one row of the Breakdowns sheet: a breakdown row of an
@@ -53,12 +64,15 @@ func annualBreakdownItems(rows []annualRow) []annualBreakdownItem {
 	return out
 }
 
-// annualSuppressedWords is what a suppressed breakdown cell says instead of its
-// value: the cells withheld are those of fewer responses than the
-// campaign's minimum cell size, and those hidden with them so that they
-// cannot be worked out by subtraction (docs/scoring.md).
+// annualSuppressedWords is what a suppressed breakdown cell says instead of
+// its value: the rule by which cells are withheld (docs/scoring.md), with
+// the campaign's minimum cell size as it is now. A frozen run's document
+// does not record the size it was computed with, and a cell may be
+// withheld by the second half of the rule whatever its own count, so the
+// words state the rule, never a count of the cell.
 func annualSuppressedWords(minCellSize int) string {
-	return "suppressed (cells of fewer than " + strconv.Itoa(minCellSize) + " responses)"
+	return "suppressed: a cell is withheld when fewer than " + strconv.Itoa(minCellSize) +
+		" responses have a value, or so that a withheld one cannot be worked out from the total"
 }
 
 // annualBreakdownColumns is the Breakdowns sheet.

@@ -65,7 +65,7 @@ const (
 )
 
 // testAnnual is a hand-built annual report of two campaigns, the second
-// from a frozen run, with rounding (1750/26 = 67.3077 → 67.31), a
+// from a frozen run whose figures no longer match, reopened since, with rounding (1750/26 = 67.3077 → 67.31), a
 // percentage and a scale, a milestone, an end target, a change in
 // percentage points and one in points, a change that is not comparable,
 // a suppressed cell, and texts a spreadsheet would take for formulas.
@@ -87,13 +87,19 @@ func testAnnual(t *testing.T) AnnualReport {
 		campaign("participants-2023", participantsQuestionnaire, participantsScores, 5),
 	}, Order: []AnnualEntry{{0, 1}, {1, 0}, {0, 0}}}
 	r.Campaigns[1].Run = &AnnualRun{ID: "run-7", FrozenAt: time.Date(2024, 4, 3, 9, 0, 0, 0, time.UTC), SHA256: "5e3f"}
+	// participants-2023 was reopened after it was frozen, and its figures
+	// changed since.
+	reopened := time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
+	r.Campaigns[0].Status, r.Campaigns[1].Status, r.Campaigns[1].ReopenedAt = survey.StatusClosed, survey.StatusOpen, &reopened
 	return r
 }
 
-// annualHeader is the header of the Annex table.
+// annualHeader is the header of the Annex table: the targets, previous
+// year and change in the order of the scores table.
 var annualHeader = []string{"code", "title", "campaign", "method", "value", "n", "excluded", "missing", "not_applicable",
-	"ci95_low", "ci95_high", "target_kind", "target_year", "target", "target_status", "end_target_year", "end_target",
-	"end_target_status", "previous_year", "previous_value", "comparable", "change", "change_unit", "narrative"}
+	"ci95_low", "ci95_high", "target", "target_kind", "target_year", "target_status", "end_target", "end_target_year",
+	"end_target_status", "previous_year", "previous_value", "change", "change_unit", "comparable", "not_comparable_reason",
+	"narrative"}
 
 // annualWants are the Annex's rows, in the report's order.
 var annualWants = []map[string]string{
@@ -103,11 +109,12 @@ var annualWants = []map[string]string{
 		"change_unit": "points", "narrative": "'+The value for 2023 meets the target of 4."},
 	{"code": "RES 1.1 reasons", "title": "'=SUM(1)", "campaign": "participants-2023", "value": "78.42", "n": "139",
 		"not_applicable": "501", "ci95_low": "", "target_kind": "", "target": "", "target_status": "", "previous_value": "80.00",
-		"comparable": "false", "change": "", "change_unit": "", "narrative": "'-78.42% said so."},
+		"comparable": "false", "change": "", "change_unit": "percentage_points", "not_comparable_reason": "its options changed",
+		"narrative": "'-78.42% said so."},
 	{"code": "RES 3.2.1", "title": "Contribution of the EES", "value": "67.31", "n": "26", "excluded": "2", "missing": "1",
 		"ci95_low": "60.24", "ci95_high": "74.38", "target_kind": "milestone", "target_year": "2024", "target": "70.00",
 		"target_status": "not_met", "end_target_year": "2027", "end_target": "80.00", "end_target_status": "not_met",
-		"change": "-6.89", "change_unit": "percentage_points"},
+		"change": "-6.89", "change_unit": "percentage_points", "not_comparable_reason": ""},
 }
 
 func TestAnnualCSV(t *testing.T) {
@@ -152,19 +159,25 @@ func TestAnnualJSON(t *testing.T) {
 	if doc.Year != 2023 || len(doc.Campaigns) != 2 || len(doc.Indicators) != 3 || len(doc.Coverage) != 2 {
 		t.Fatalf("year %d, %d campaigns, %d indicators, %d coverage rows", doc.Year, len(doc.Campaigns), len(doc.Indicators), len(doc.Coverage))
 	}
-	if c := doc.Campaigns[0]; c["figures"] != "live" || c["run"] != nil || c["title"] != "Customs" || c["final"] != true {
+	if c := doc.Campaigns[0]; c["figures"] != "live" || c["run"] != nil || c["title"] != "Customs" || c["final"] != true ||
+		c["live_figures_match"] != nil || c["campaign_final"] != true || c["campaign_reopened_at"] != nil {
 		t.Errorf("customs-2023: %v", c)
 	}
-	if run, _ := doc.Campaigns[1]["run"].(map[string]any); doc.Campaigns[1]["figures"] != "frozen" || run["id"] != "run-7" ||
-		run["frozen_at"] != "2024-04-03T09:00:00Z" || run["sha256"] != "5e3f" {
-		t.Errorf("participants-2023: %v", doc.Campaigns[1])
+	// The frozen figures say final; the campaign, reopened since, is not,
+	// and its figures no longer are the run's.
+	if c, run := doc.Campaigns[1], doc.Campaigns[1]["run"].(map[string]any); c["figures"] != "frozen" || run["id"] != "run-7" ||
+		run["frozen_at"] != "2024-04-03T09:00:00Z" || run["sha256"] != "5e3f" || c["final"] != true ||
+		c["live_figures_match"] != false || c["campaign_final"] != false || c["campaign_reopened_at"] != "2024-05-06T07:08:09Z" {
+		t.Errorf("participants-2023: %v", c)
 	}
 	// Every column, texts verbatim, full precision, null for none.
 	wants := []map[string]string{
 		{"code": `"OP 1.4.2"`, "value": "4.178571428571429", "change_unit": `"points"`, "end_target": "null",
 			"narrative": `"+The value for 2023 meets the target of 4."`},
-		{"code": `"RES 1.1 reasons"`, "title": `"=SUM(1)"`, "change": "null", "comparable": "false", "not_applicable": "501"},
-		{"code": `"RES 3.2.1"`, "target_year": "2024", "target_kind": `"milestone"`, "change": "-6.8923076923077"},
+		{"code": `"RES 1.1 reasons"`, "title": `"=SUM(1)"`, "change": "null", "change_unit": `"percentage_points"`,
+			"comparable": "false", "not_comparable_reason": `"its options changed"`, "not_applicable": "501"},
+		{"code": `"RES 3.2.1"`, "target_year": "2024", "target_kind": `"milestone"`, "change": "-6.8923076923077",
+			"not_comparable_reason": "null"},
 	}
 	for i, want := range wants {
 		if len(doc.Indicators[i]) != len(annualHeader) {
@@ -179,8 +192,16 @@ func TestAnnualJSON(t *testing.T) {
 	if got := string(doc.Coverage[0]["missing"]); got != `["CY","DK"]` {
 		t.Errorf("coverage missing %s", got)
 	}
-	if got := string(doc.Coverage[1]["run_id"]) + " " + string(doc.Coverage[0]["run_id"]); got != `"run-7" null` {
-		t.Errorf("coverage run ids %s", got)
+	for i, want := range []map[string]string{
+		{"run_id": "null", "final": "true", "live_figures_match": "null", "campaign_final": "true", "campaign_reopened_at": "null"},
+		{"run_id": `"run-7"`, "final": "true", "live_figures_match": "false", "campaign_final": "false",
+			"campaign_reopened_at": `"2024-05-06T07:08:09.000000Z"`},
+	} {
+		for name, value := range want {
+			if got := string(doc.Coverage[i][name]); got != value {
+				t.Errorf("coverage %d %s = %s, want %s", i, name, got, value)
+			}
+		}
 	}
 }
 
@@ -208,15 +229,16 @@ func TestAnnualXLSX(t *testing.T) {
 		t.Errorf("sheets %q, want %q", got, want)
 	}
 	annex := sheetRows(t, f, "Annex")
-	if len(annex) != 4 || annex[0][0] != "Indicator" || annex[0][4] != "Value" || annex[0][21] != "Change" {
+	if len(annex) != 4 || annex[0][0] != "Indicator" || annex[0][4] != "Value" || annex[0][20] != "Change" ||
+		annex[0][23] != "Why not comparable" || annex[2][23] != "its options changed" || annex[2][21] != "percentage_points" {
 		t.Fatalf("Annex: %q", annex)
 	}
 	// Numbers are numbers, shown as the report prints them: a percentage
 	// with %, a scale with 2 decimals, changes with their unit.
 	for _, tt := range []struct{ cell, shown, raw string }{
-		{"E2", "4.18", "4.18"}, {"N2", "4.00", "4"}, {"V2", "+0.18", "0.18"}, {"F2", "28", "28"},
+		{"E2", "4.18", "4.18"}, {"L2", "4.00", "4"}, {"U2", "+0.18", "0.18"}, {"F2", "28", "28"},
 		{"E3", "78.42%", "78.42"}, {"T3", "80.00%", "80"},
-		{"E4", "67.31%", "67.31"}, {"J4", "60.24%", "60.24"}, {"V4", "-6.89 pp", "-6.89"}, {"Q4", "80.00%", "80"},
+		{"E4", "67.31%", "67.31"}, {"J4", "60.24%", "60.24"}, {"U4", "-6.89 pp", "-6.89"}, {"P4", "80.00%", "80"},
 	} {
 		shown, _ := f.GetCellValue("Annex", tt.cell)
 		raw, _ := f.GetCellValue("Annex", tt.cell, excelize.Options{RawCellValue: true})
@@ -233,7 +255,8 @@ func TestAnnualXLSX(t *testing.T) {
 	want := [][]string{
 		{"Indicator", "Source campaign", "Level of disaggregation", "Value", "n", "Count", "Excluded", "Missing", "Not applicable"},
 		{"RES 3.2.1", "customs-2023", "Option: Fully", "25.00%", "28", "7"},
-		{"RES 3.2.1", "customs-2023", "Administration: AT", "suppressed (cells of fewer than 7 responses)"},
+		{"RES 3.2.1", "customs-2023", "Administration: AT",
+			"suppressed: a cell is withheld when fewer than 7 responses have a value, or so that a withheld one cannot be worked out from the total"},
 		{"RES 3.2.1", "customs-2023", "Administration: BE", "62.50%", "6", "", "1", "0", "2"},
 	}
 	if !slices.EqualFunc(breakdowns, want, slices.Equal) {
@@ -244,9 +267,12 @@ func TestAnnualXLSX(t *testing.T) {
 	if len(coverage) != 3 {
 		t.Fatalf("Coverage: %q", coverage)
 	}
-	for i, want := range []string{"customs-2023|Customs|30|28|CY;DK|28|TRUE|live||2024-04-02T08:30:00Z",
-		"participants-2023|Participants|28|28||640|TRUE|frozen|run-7|2024-04-03T08:00:00Z"} {
-		if got := strings.Join(coverage[i+1][:10], "|"); got != want {
+	if got, want := strings.Join(coverage[0][9:], "|"), "Computed at|Last closed at|Reopened at|Live figures match the run|Final now|Campaign reopened at"; got != want {
+		t.Errorf("Coverage headings %s\nwant %s", got, want)
+	}
+	for i, want := range []string{"customs-2023|Customs|30|28|CY;DK|28|TRUE|live||2024-04-02T08:30:00Z|2024-03-31T17:00:00Z|||TRUE",
+		"participants-2023|Participants|28|28||640|TRUE|frozen|run-7|2024-04-03T08:00:00Z|2024-03-31T17:00:00Z||FALSE|FALSE|2024-05-06T07:08:09Z"} {
+		if got := strings.Join(coverage[i+1], "|"); got != want {
 			t.Errorf("Coverage row %d: %s\nwant %s", i+2, got, want)
 		}
 	}
@@ -254,5 +280,31 @@ func TestAnnualXLSX(t *testing.T) {
 	notes := sheetRows(t, f, "Notes")
 	if len(notes) != 4 || notes[1][0] != "OP 1.4.2" || notes[3][0] != "RES 3.2.1" {
 		t.Errorf("Notes: %q", notes)
+	}
+}
+
+// TestAnnualChangeUnit: every row of the Annex says the unit of a change of
+// its indicator, whether or not a change could be computed.
+func TestAnnualChangeUnit(t *testing.T) {
+	change := -1.5
+	tests := []struct {
+		name, method string
+		previous     *jsonPrevious
+		want         string
+	}{
+		{"a change", survey.MethodShare, &jsonPrevious{Year: 2022, Change: &change, ChangeUnit: "percentage_points", Comparable: true}, "percentage_points"},
+		{"not comparable", survey.MethodMeanScore, &jsonPrevious{Year: 2022, ChangeUnit: "percentage_points"}, "percentage_points"},
+		{"no previous value", survey.MethodMeanValue, &jsonPrevious{Year: 2022, ChangeUnit: "points", Comparable: true}, "points"},
+		{"no previous campaign, a percentage", survey.MethodMeanScore, nil, "percentage_points"},
+		{"no previous campaign, a scale", survey.MethodMeanValue, nil, "points"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			row := newAnnualRow(&AnnualCampaign{}, &jsonIndicator{Code: "X", Method: tt.method, Previous: tt.previous})
+			i := slices.IndexFunc(annualColumns, func(c annualColumn[annualRow]) bool { return c.name == "change_unit" })
+			if got := annualColumns[i].cell(&row).csv(); got != tt.want {
+				t.Errorf("change_unit %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

@@ -68,10 +68,12 @@ func (st annualStyles) decimal(style annualDecimalStyle, percent bool) int {
 //   - "Annex": one row per indicator of every campaign of the year, in the
 //     report's order (annualColumns), and no other row;
 //   - "Breakdowns": every breakdown row of every indicator, in the same
-//     order; a suppressed cell says so, with the campaign's minimum cell
-//     size, in its value cell;
+//     order; a suppressed cell states the rule it was withheld by, with
+//     the campaign's minimum cell size, in its value cell;
 //   - "Coverage": per campaign, who was invited and answered, whether its
-//     figures are final and whether they come from a frozen run;
+//     figures are final and whether they come from a frozen run, whether
+//     the figures computed now still are the run's, and whether the
+//     campaign is final now or was reopened;
 //   - "Notes": per indicator, its method in words.
 //
 // Numbers are numeric cells rounded to 2 decimals, with a number format:

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/customs-survey/surveyd/scoring"
@@ -12,7 +13,7 @@ import (
 
 // WriteScores writes a scores report in a format: a CSV table, an Excel
 // workbook or the JSON document of the API (WriteScoresCSV, WriteScoresXLSX,
-// WriteScoresJSON).
+// WriteScoresJSON). These are the renderings a frozen run keeps.
 func WriteScores(w io.Writer, format Format, r scoring.Report) error {
 	switch format {
 	case CSV:
@@ -21,6 +22,37 @@ func WriteScores(w io.Writer, format Format, r scoring.Report) error {
 		return WriteScoresXLSX(w, r)
 	case JSON:
 		return WriteScoresJSON(w, r)
+	}
+	return fmt.Errorf("exports: no scores writer for format %q", format)
+}
+
+// FrozenRun is the latest frozen run of a campaign as the live scores cite
+// it: its id, when it was frozen, the SHA-256 of its JSON, and whether the
+// figures computed now are still its figures.
+type FrozenRun struct {
+	ID       string
+	FrozenAt time.Time
+	SHA256   string
+	Matches  bool
+}
+
+// WriteLiveScores writes a report computed now, rather than a frozen run,
+// in a format: as WriteScores, and saying which run of the campaign was
+// last frozen and whether these figures match it (frozen, nil when the
+// campaign has none), so that figures that differ from those frozen are
+// never served as if they were the same. The CSV table and the workbook's
+// Breakdowns sheet end with the columns frozen_run and frozen_matches,
+// filled on every row when there is a run; the workbook's Coverage sheet
+// has the lines frozen_run, frozen_at, frozen_sha256 and frozen_matches;
+// the JSON document has the member frozen (LiveScoresDocument).
+func WriteLiveScores(w io.Writer, format Format, r scoring.Report, frozen *FrozenRun) error {
+	switch format {
+	case CSV:
+		return writeScoresCSV(w, r, liveColumns(frozen))
+	case XLSX:
+		return writeScoresXLSX(w, r, liveColumns(frozen), frozenLines(frozen))
+	case JSON:
+		return writeJSON(w, NewLiveScoresDocument(r, frozen))
 	}
 	return fmt.Errorf("exports: no scores writer for format %q", format)
 }
@@ -110,6 +142,18 @@ var scoreColumns = []scoreColumn{
 	}},
 }
 
+// liveColumns are the columns of the table of a report computed now: those
+// of scoreColumns, then the latest frozen run's id and whether the figures
+// match it, on every row; both empty without a run.
+func liveColumns(frozen *FrozenRun) []scoreColumn {
+	of := func(f func(*FrozenRun) cell) func(*scoring.Report, *scoreRow) cell {
+		return func(*scoring.Report, *scoreRow) cell { return present(frozen, f) }
+	}
+	return append(slices.Clip(scoreColumns),
+		scoreColumn{name: "frozen_run", width: 38, cell: of(func(f *FrozenRun) cell { return textCell(f.ID) })},
+		scoreColumn{name: "frozen_matches", cell: of(func(f *FrozenRun) cell { return booleanCell(f.Matches) })})
+}
+
 // indicatorCell is a column that every row of an indicator repeats.
 func indicatorCell(f func(*scoring.Result) cell) func(*scoring.Report, *scoreRow) cell {
 	return func(_ *scoring.Report, row *scoreRow) cell { return f(row.result) }
@@ -193,10 +237,10 @@ func breakdownRow(res *scoring.Result, prefix string, row scoring.Row, percent b
 		excluded: row.Excluded, missing: row.Missing, notApplicable: row.NotApplicable, suppressed: row.Suppressed}
 }
 
-// scoreHeader is the header row of the scores table.
-func scoreHeader() []string {
-	names := make([]string, len(scoreColumns))
-	for i, col := range scoreColumns {
+// scoreHeader is the header row of a scores table.
+func scoreHeader(columns []scoreColumn) []string {
+	names := make([]string, len(columns))
+	for i, col := range columns {
 		names[i] = col.name
 	}
 	return names
@@ -224,14 +268,19 @@ func scoreHeader() []string {
 // false (not_comparable_reason then says why).
 // Text fields are neutralised by SafeCell. final, last_closed_at and
 // reopened_at are the campaign's, on every row (times in RFC 3339, UTC).
-func WriteScoresCSV(w io.Writer, r scoring.Report) error {
+// A report computed now also says which run was last frozen
+// (WriteLiveScores).
+func WriteScoresCSV(w io.Writer, r scoring.Report) error { return writeScoresCSV(w, r, scoreColumns) }
+
+// writeScoresCSV writes a report as the CSV table of columns.
+func writeScoresCSV(w io.Writer, r scoring.Report, columns []scoreColumn) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(scoreHeader()); err != nil {
+	if err := cw.Write(scoreHeader(columns)); err != nil {
 		return err
 	}
-	rec := make([]string, len(scoreColumns))
+	rec := make([]string, len(columns))
 	for _, row := range scoreRows(r) {
-		for i, col := range scoreColumns {
+		for i, col := range columns {
 			rec[i] = col.cell(&r, &row).csv()
 		}
 		if err := cw.Write(rec); err != nil {

@@ -2,12 +2,13 @@ package exports
 
 import (
 	"encoding/json"
-	"github.com/customs-survey/surveyd/survey"
 	"io"
+	"net/url"
 	"slices"
 	"time"
 
 	"github.com/customs-survey/surveyd/scoring"
+	"github.com/customs-survey/surveyd/survey"
 )
 
 // ScoresDocument is a scores report as JSON: the body of GET
@@ -173,13 +174,51 @@ func toJSONBreakdownRows(rows []scoring.Row) []jsonBreakdownRow {
 	return out
 }
 
-// WriteScoresJSON writes the report as JSON (ScoresDocument), as the API
-// answers it.
-func WriteScoresJSON(w io.Writer, r scoring.Report) error {
-	body, err := json.Marshal(NewScoresDocument(r))
+// WriteScoresJSON writes the report as JSON (ScoresDocument), as a frozen
+// run keeps it.
+func WriteScoresJSON(w io.Writer, r scoring.Report) error { return writeJSON(w, NewScoresDocument(r)) }
+
+// writeJSON writes v as compact JSON.
+func writeJSON(w io.Writer, v any) error {
+	body, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
 	_, err = w.Write(body)
 	return err
+}
+
+// LiveScoresDocument is a report computed now as JSON: the scores
+// document, and, when the campaign has a frozen run, the latest one and
+// whether these figures are still its figures (docs/openapi.yaml,
+// FrozenScores). It is the body of GET /api/v1/campaigns/{key}/scores.
+type LiveScoresDocument struct {
+	ScoresDocument
+	Frozen *jsonFrozen `json:"frozen,omitempty"`
+}
+
+// jsonFrozen is the latest frozen run of the campaign, and where its JSON is.
+type jsonFrozen struct {
+	ID       string    `json:"id"`
+	FrozenAt time.Time `json:"frozen_at"`
+	SHA256   string    `json:"sha256"`
+	Matches  bool      `json:"matches"`
+	Href     string    `json:"href"`
+}
+
+// NewLiveScoresDocument is the JSON of a report computed now, with the
+// campaign's latest frozen run (nil: none).
+func NewLiveScoresDocument(r scoring.Report, frozen *FrozenRun) LiveScoresDocument {
+	out := LiveScoresDocument{ScoresDocument: NewScoresDocument(r)}
+	if f := frozen; f != nil {
+		out.Frozen = &jsonFrozen{ID: f.ID, FrozenAt: f.FrozenAt.UTC(), SHA256: f.SHA256, Matches: f.Matches,
+			Href: ScoreRunPath(r.Campaign, f.ID)}
+	}
+	return out
+}
+
+// ScoreRunPath is the address of a frozen run in the API; its JSON unless
+// asked for another format.
+func ScoreRunPath(campaign, id string) string {
+	return "/api/v1/campaigns/" + campaign + "/scores/runs/" + url.PathEscape(id)
 }

@@ -108,7 +108,7 @@ func TestWriteScoresCSV(t *testing.T) {
 	if err != nil {
 		t.Fatalf("not CSV: %v\n%s", err, buf.String())
 	}
-	if !slices.Equal(records[0], scoreHeader()) {
+	if !slices.Equal(records[0], scoreHeader(scoreColumns)) {
 		t.Fatalf("header %v", records[0])
 	}
 	if got, want := len(records)-1, len(exportWants); got != want {
@@ -117,7 +117,7 @@ func TestWriteScoresCSV(t *testing.T) {
 	for i, tt := range exportWants {
 		t.Run(tt.code+"/"+tt.level, func(t *testing.T) {
 			row := map[string]string{}
-			for j, col := range scoreHeader() {
+			for j, col := range scoreHeader(scoreColumns) {
 				row[col] = records[i+1][j]
 			}
 			if row["code"] != tt.code || row["level"] != tt.level {
@@ -141,8 +141,8 @@ func TestWriteScoresCSVNeutralisesEveryTextCell(t *testing.T) {
 	numeric := map[string]bool{"change": true} // a number may be negative
 	for _, rec := range records[1:] {
 		for j, v := range rec {
-			if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) && !numeric[scoreHeader()[j]] {
-				t.Errorf("column %s starts a formula: %q", scoreHeader()[j], v)
+			if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) && !numeric[scoreHeader(scoreColumns)[j]] {
+				t.Errorf("column %s starts a formula: %q", scoreHeader(scoreColumns)[j], v)
 			}
 		}
 	}
@@ -268,11 +268,11 @@ func TestWriteScoresXLSXBreakdownsMatchCSV(t *testing.T) {
 			if j < len(rows[i]) {
 				got = rows[i][j]
 			}
-			if slices.Contains([]string{"suppressed", "final", "comparable"}, scoreHeader()[j]) && i > 0 {
+			if slices.Contains([]string{"suppressed", "final", "comparable"}, scoreHeader(scoreColumns)[j]) && i > 0 {
 				got = strings.ToLower(got) // a boolean cell shows TRUE or FALSE
 			}
 			if got != want {
-				t.Errorf("row %d %s: %q, CSV has %q", i+1, scoreHeader()[j], got, want)
+				t.Errorf("row %d %s: %q, CSV has %q", i+1, scoreHeader(scoreColumns)[j], got, want)
 			}
 		}
 	}

@@ -44,8 +44,15 @@ const (
 //     the codes of those that did not respond, responses, computed_at.
 //
 // Every text cell is a plain string (never a formula) neutralised by
-// SafeCell.
+// SafeCell. A report computed now also says which run was last frozen
+// (WriteLiveScores).
 func WriteScoresXLSX(w io.Writer, r scoring.Report) error {
+	return writeScoresXLSX(w, r, scoreColumns, nil)
+}
+
+// writeScoresXLSX writes a report as the workbook whose Breakdowns sheet
+// has columns and whose Coverage sheet ends with more lines.
+func writeScoresXLSX(w io.Writer, r scoring.Report, columns []scoreColumn, more []coverageLine) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	styles, err := newScoresStyles(f)
@@ -64,10 +71,10 @@ func WriteScoresXLSX(w io.Writer, r scoring.Report) error {
 	if err := writeAnnex(f, styles, r, rows); err != nil {
 		return err
 	}
-	if err := writeBreakdowns(f, styles, r, rows); err != nil {
+	if err := writeBreakdowns(f, styles, r, rows, columns); err != nil {
 		return err
 	}
-	if err := writeCoverage(f, styles, r); err != nil {
+	if err := writeCoverage(f, styles, r, more); err != nil {
 		return err
 	}
 	f.SetActiveSheet(0)
@@ -214,19 +221,19 @@ func sheetColumnWidth(f *excelize.File, sheet string) func(first, last int, widt
 	}
 }
 
-func writeBreakdowns(f *excelize.File, st xlsxStyles, r scoring.Report, rows []scoreRow) error {
+func writeBreakdowns(f *excelize.File, st xlsxStyles, r scoring.Report, rows []scoreRow, columns []scoreColumn) error {
 	sheet := SheetBreakdowns
-	header := make([]any, len(scoreColumns))
-	widths := make([]float64, len(scoreColumns))
-	for i, col := range scoreColumns {
+	header := make([]any, len(columns))
+	widths := make([]float64, len(columns))
+	for i, col := range columns {
 		header[i], widths[i] = styledText(col.name, st.header), col.width
 	}
 	if err := setRow(f, sheet, 1, header); err != nil {
 		return err
 	}
-	values := make([]any, len(scoreColumns))
+	values := make([]any, len(columns))
 	for i, row := range rows {
-		for j, col := range scoreColumns {
+		for j, col := range columns {
 			values[j] = col.cell(&r, &row).xlsx(st)
 		}
 		if err := setRow(f, sheet, i+2, values); err != nil {
@@ -236,7 +243,7 @@ func writeBreakdowns(f *excelize.File, st xlsxStyles, r scoring.Report, rows []s
 	if err := columnWidths(widths, sheetColumnWidth(f, sheet)); err != nil {
 		return err
 	}
-	last, err := excelize.CoordinatesToCellName(len(scoreColumns), len(rows)+1)
+	last, err := excelize.CoordinatesToCellName(len(columns), len(rows)+1)
 	if err != nil {
 		return err
 	}
@@ -246,13 +253,29 @@ func writeBreakdowns(f *excelize.File, st xlsxStyles, r scoring.Report, rows []s
 	return f.SetPanes(sheet, frozenHeader())
 }
 
-func writeCoverage(f *excelize.File, st xlsxStyles, r scoring.Report) error {
+// coverageLine is a line of the Coverage sheet: a field and its value.
+type coverageLine struct {
+	name  string
+	value cell
+}
+
+// frozenLines are the lines of the Coverage sheet of a report computed
+// now that name the campaign's latest frozen run and say whether the
+// figures match it; their values are empty without a run.
+func frozenLines(frozen *FrozenRun) []coverageLine {
+	of := func(f func(*FrozenRun) cell) cell { return present(frozen, f) }
+	return []coverageLine{
+		{"frozen_run", of(func(f *FrozenRun) cell { return textCell(f.ID) })},
+		{"frozen_at", of(func(f *FrozenRun) cell { return textCell(timeOrEmpty(&f.FrozenAt)) })},
+		{"frozen_sha256", of(func(f *FrozenRun) cell { return textCell(f.SHA256) })},
+		{"frozen_matches", of(func(f *FrozenRun) cell { return textCell(strconv.FormatBool(f.Matches)) })},
+	}
+}
+
+func writeCoverage(f *excelize.File, st xlsxStyles, r scoring.Report, more []coverageLine) error {
 	sheet := SheetCoverage
 	cov := r.Coverage
-	fields := []struct {
-		name  string
-		value cell
-	}{
+	fields := []coverageLine{
 		{"campaign", textCell(r.Campaign)},
 		{"year", integerCell(r.Year)},
 		{"administrations_invited", integerCell(cov.AdministrationsInvited)},
@@ -264,6 +287,7 @@ func writeCoverage(f *excelize.File, st xlsxStyles, r scoring.Report) error {
 		{"last_closed_at", textCell(timeOrEmpty(r.LastClosedAt))},
 		{"reopened_at", textCell(timeOrEmpty(r.ReopenedAt))},
 	}
+	fields = append(fields, more...)
 	if err := setRow(f, sheet, 1, []any{styledText("field", st.header), styledText("value", st.header)}); err != nil {
 		return err
 	}

@@ -44,8 +44,9 @@ func questionnaire(t *testing.T, key string, codes ...string) *survey.Document {
 	return parsed
 }
 
-// world is a store with three campaigns, each answered "yes" by AA and
-// "no" by BB: beta-2023 (titled), alpha-2023 (untitled), alpha-2022.
+// world is a store with three open campaigns, each answered "yes" by AA
+// and "no" by BB: beta-2023 (titled), alpha-2023 (untitled), alpha-2022;
+// and a draft of 2023, never opened, without responses: gamma-2023.
 func world(t *testing.T) *memstore.Store {
 	t.Helper()
 	ctx := t.Context()
@@ -89,6 +90,17 @@ func world(t *testing.T) *memstore.Store {
 		if err := st.ImportResponses(ctx, c.key, imports); err != nil {
 			t.Fatal(err)
 		}
+		if _, err := st.SetCampaignStatus(ctx, c.key, survey.StatusDraft, survey.StatusOpen); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st.CreateCampaign(ctx, survey.NewCampaign{Key: "gamma-2023", Year: 2023, Questionnaire: "alpha", Version: 1,
+		OpensAt: seeded.Add(-time.Hour), ClosesAt: seeded.Add(time.Hour), Administrations: []string{"AA"}, MinCellSize: 5}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CreateCampaign(ctx, survey.NewCampaign{Key: "draft-2021", Year: 2021, Questionnaire: "alpha", Version: 1,
+		OpensAt: seeded.Add(-time.Hour), ClosesAt: seeded.Add(time.Hour), Administrations: []string{"AA"}, MinCellSize: 5}); err != nil {
+		t.Fatal(err)
 	}
 	return st
 }
@@ -102,7 +114,7 @@ type frozen struct {
 	computed []string
 }
 
-func (f *frozen) LatestFrozenRun(_ context.Context, _ auth.Principal, key string) (*reports.FrozenRun, error) {
+func (f *frozen) LatestFrozenRun(_ context.Context, _ auth.Principal, key, _ string) (*reports.FrozenRun, error) {
 	return f.runs[key], f.err
 }
 
@@ -142,7 +154,12 @@ func TestAnnual(t *testing.T) {
 		}
 	}
 	if want := []string{"alpha-2023", "beta-2023"}; !slices.Equal(keys, want) {
-		t.Errorf("campaigns %q, want %q (the year's, by key)", keys, want)
+		t.Errorf("campaigns %q, want %q (the year's opened ones, by key: not the draft gamma-2023)", keys, want)
+	}
+	for _, c := range r.Campaigns {
+		if c.Status != survey.StatusOpen || c.FinalNow() || c.Scores.Final || c.ReopenedAt != nil {
+			t.Errorf("%s: status %s, final %v: want open, not final", c.Key, c.Status, c.Scores.Final)
+		}
 	}
 	if want := []string{"Survey alpha", "Officials 2023"}; !slices.Equal(titles, want) {
 		t.Errorf("titles %q, want %q (the campaign's, else the questionnaire's)", titles, want)
@@ -156,7 +173,8 @@ func TestAnnual(t *testing.T) {
 }
 
 // TestAnnualFrozenRun: a campaign with a frozen run is taken from it, as
-// stored, and not computed.
+// stored, and also computed now, to say whether the run's figures still
+// are those computed now.
 func TestAnnualFrozenRun(t *testing.T) {
 	st := world(t)
 	svc := scores.New(st, func() time.Time { return seeded })
@@ -164,34 +182,105 @@ func TestAnnualFrozenRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	same, err := json.Marshal(exports.NewScoresDocument(report))
+	if err != nil {
+		t.Fatal(err)
+	}
 	doc := exports.NewScoresDocument(report)
 	doc.Indicators[0].Narrative = "As frozen."
-	body, err := json.Marshal(doc)
+	changed, err := json.Marshal(doc)
 	if err != nil {
 		t.Fatal(err)
 	}
 	at := seeded.Add(time.Hour)
-	fake := &frozen{Scores: reports.Live(svc, scores.NewRuns(svc, st)), runs: map[string]*reports.FrozenRun{
-		"beta-2023": {ID: "run-1", FrozenAt: at, SHA256: "abc", Document: body}}}
-	r, err := reports.New(st, fake).Annual(t.Context(), admin, 2023)
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name      string
+		document  []byte
+		narrative string
+		matches   bool
+	}{
+		{"the figures are still the run's", same, report.Indicators[0].Narrative, true},
+		{"the figures changed since", changed, "As frozen.", false},
 	}
-	beta := r.Campaigns[1]
-	if beta.Figures() != exports.FiguresFrozen || beta.Run == nil || beta.Run.ID != "run-1" || !beta.Run.FrozenAt.Equal(at) ||
-		beta.Run.SHA256 != "abc" {
-		t.Errorf("beta-2023: figures %s, run %+v", beta.Figures(), beta.Run)
-	}
-	if got := beta.Scores.Indicators[0].Narrative; got != "As frozen." {
-		t.Errorf("beta-2023 narrative %q, want the frozen run's", got)
-	}
-	if !slices.Equal(fake.computed, []string{"alpha-2023"}) {
-		t.Errorf("computed %q, want alpha-2023 only", fake.computed)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake := &frozen{Scores: reports.Live(svc, scores.NewRuns(svc, st)), runs: map[string]*reports.FrozenRun{
+				"beta-2023": {ID: "run-1", FrozenAt: at, SHA256: "abc", Document: tt.document}}}
+			r, err := reports.New(st, fake).Annual(t.Context(), admin, 2023)
+			if err != nil {
+				t.Fatal(err)
+			}
+			beta := r.Campaigns[1]
+			if beta.Figures() != exports.FiguresFrozen || beta.Run == nil || beta.Run.ID != "run-1" || !beta.Run.FrozenAt.Equal(at) ||
+				beta.Run.SHA256 != "abc" || beta.Run.LiveFiguresMatch != tt.matches {
+				t.Errorf("beta-2023: figures %s, run %+v, want run-1, matching %v", beta.Figures(), beta.Run, tt.matches)
+			}
+			if got := beta.Scores.Indicators[0].Narrative; got != tt.narrative {
+				t.Errorf("beta-2023 narrative %q, want the frozen run's %q", got, tt.narrative)
+			}
+			if r.Campaigns[0].Run != nil {
+				t.Errorf("alpha-2023: run %+v, want live figures", r.Campaigns[0].Run)
+			}
+			if !slices.Equal(fake.computed, []string{"alpha-2023", "beta-2023"}) {
+				t.Errorf("computed %q, want both", fake.computed)
+			}
+		})
 	}
 
-	fake.runs["beta-2023"] = &reports.FrozenRun{ID: "run-2", Document: []byte(`{"indicators": 3}`)}
+	fake := &frozen{Scores: reports.Live(svc, scores.NewRuns(svc, st)), runs: map[string]*reports.FrozenRun{
+		"beta-2023": {ID: "run-2", Document: []byte(`{"indicators": 3}`)}}}
 	if _, err := reports.New(st, fake).Annual(t.Context(), admin, 2023); err == nil {
 		t.Error("a frozen run that is not a scores document: no error")
+	}
+}
+
+// TestAnnualRunLanguage freezes a closed campaign in several languages,
+// one after the other: the report takes the latest run frozen in the
+// questionnaire's default language (en), asked for by name or not at all,
+// and never one in another language.
+func TestAnnualRunLanguage(t *testing.T) {
+	tests := []struct {
+		name  string
+		langs []string // frozen in this order
+		want  int      // index of the run taken; -1: none, live figures
+	}{
+		{"the default language, then another", []string{"", "fr"}, 0},
+		{"the default language by name, then another", []string{"en", "fr"}, 0},
+		{"another language only", []string{"fr"}, -1},
+		{"another, then the default", []string{"fr", ""}, 1},
+		{"the default, twice", []string{"", "en"}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := world(t)
+			if _, err := st.SetCampaignStatus(t.Context(), "beta-2023", survey.StatusOpen, survey.StatusClosed); err != nil {
+				t.Fatal(err)
+			}
+			svc := scores.New(st, func() time.Time { return seeded })
+			runs := scores.NewRuns(svc, st)
+			var ids []string
+			for _, lang := range tt.langs {
+				info, err := runs.Freeze(t.Context(), admin, "beta-2023", lang)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ids = append(ids, info.ID)
+			}
+			r, err := reports.New(st, reports.Live(svc, runs)).Annual(t.Context(), admin, 2023)
+			if err != nil {
+				t.Fatal(err)
+			}
+			beta := r.Campaigns[1]
+			switch {
+			case tt.want < 0 && beta.Run != nil:
+				t.Errorf("run %s (of %q), want live figures", beta.Run.ID, ids)
+			case tt.want >= 0 && (beta.Run == nil || beta.Run.ID != ids[tt.want] || !beta.Run.LiveFiguresMatch):
+				t.Errorf("run %+v, want %s of %q, its figures still those computed now", beta.Run, ids[tt.want], ids)
+			}
+			if !beta.FinalNow() || !beta.Scores.Final {
+				t.Errorf("status %s, final %v: want closed, final", beta.Status, beta.Scores.Final)
+			}
+		})
 	}
 }
 
@@ -207,7 +296,8 @@ func TestAnnualRefused(t *testing.T) {
 	}{
 		{"coordinator", auth.Principal{UserID: "c", Role: auth.RoleCoordinator, Administration: "AA"}, 2023, nil, survey.ErrForbidden},
 		{"respondent", auth.Principal{UserID: "r", Role: auth.RoleRespondent, Administration: "AA"}, 2023, nil, survey.ErrForbidden},
-		{"a year without campaigns", admin, 2021, nil, survey.ErrNotFound},
+		{"a year without campaigns", admin, 2020, nil, survey.ErrNotFound},
+		{"a year of drafts only", admin, 2021, nil, survey.ErrNotFound},
 		{"the runs cannot be read", admin, 2023, unavailable, survey.ErrUnavailable},
 	}
 	for _, tt := range tests {

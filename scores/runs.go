@@ -50,6 +50,10 @@ type RunStore interface {
 	// ScoreRun returns one run of a campaign with its renderings.
 	// Errors: ErrNotFound (no such campaign, or no such run of it).
 	ScoreRun(ctx context.Context, campaign, id string) (Run, error)
+	// LatestScoreRun returns a campaign's latest run with its JSON but not
+	// its CSV and XLSX, nil when it has none.
+	// Errors: ErrNotFound (no such campaign).
+	LatestScoreRun(ctx context.Context, campaign string) (*Run, error)
 }
 
 // Runs freezes the scores reports of a Service into runs and serves them.
@@ -148,52 +152,54 @@ func (r *Runs) checked(ctx context.Context, key, id string) (Run, error) {
 	if err != nil {
 		return Run{}, err
 	}
-	if digest(run.JSON) != run.SHA256 {
-		return Run{}, fmt.Errorf("run %s of campaign %s: its JSON no longer has the SHA-256 it was frozen with", id, key)
-	}
-	return run, nil
+	return run, intact(run)
 }
 
-// LatestRun returns the latest frozen run of a campaign with its
-// renderings (its JSON checked as Get does), or nil when the campaign has
-// none: what the annual report cites, and what Frozen compares with.
+// intact is an error when a run's JSON no longer has the SHA-256 it was
+// frozen with.
+func intact(run Run) error {
+	if digest(run.JSON) != run.SHA256 {
+		return fmt.Errorf("run %s of campaign %s: its JSON no longer has the SHA-256 it was frozen with", run.ID, run.Campaign)
+	}
+	return nil
+}
+
+// LatestRun returns the latest frozen run of a campaign with its JSON,
+// checked as Get checks it, but not its CSV and XLSX, which neither of
+// its readers needs; nil when the campaign has none: what the annual
+// report cites, and what Frozen compares with.
 // Errors: ErrForbidden, ErrNotFound (no such campaign).
 func (r *Runs) LatestRun(ctx context.Context, by auth.Principal, campaign string) (*Run, error) {
 	if by.Role != auth.RoleAdmin {
 		return nil, survey.Errorf(survey.ErrForbidden, "only admins read the scores")
 	}
-	runs, err := r.store.ScoreRuns(ctx, campaign)
-	if err != nil || len(runs) == 0 {
+	run, err := r.store.LatestScoreRun(ctx, campaign)
+	if err != nil || run == nil {
 		return nil, err
 	}
-	run, err := r.checked(ctx, campaign, runs[0].ID)
-	if err != nil {
+	if err := intact(*run); err != nil {
 		return nil, err
 	}
-	return &run, nil
+	return run, nil
 }
 
-// Frozen says whether a live report still has the figures of its
-// campaign's latest frozen run: nil when the campaign has none. The live
-// report was computed in lang; when the run was frozen in another
-// language, the report is computed again in the run's, so that only
-// figures, never languages, are compared (SameFigures).
+// Frozen says whether a live report, computed in lang, still has the
+// figures of its campaign's latest frozen run: nil when the campaign has
+// none. The report is not computed again: when the run was frozen in
+// another language, the texts that follow the language (the indicators'
+// titles, the breakdown rows' labels) are left out of the comparison, so
+// that only figures, never languages, are compared (SameFigures).
 // Errors: ErrForbidden, ErrNotFound.
 func (r *Runs) Frozen(ctx context.Context, by auth.Principal, lang string, live scoring.Report) (*FrozenState, error) {
 	run, err := r.LatestRun(ctx, by, live.Campaign)
 	if err != nil || run == nil {
 		return nil, err
 	}
-	if run.Lang != lang {
-		if live, err = r.reports.Report(ctx, by, live.Campaign, run.Lang); err != nil {
-			return nil, err
-		}
-	}
 	var now bytes.Buffer
 	if err := exports.WriteScores(&now, exports.JSON, live); err != nil {
 		return nil, err
 	}
-	same, err := SameFigures(run.JSON, now.Bytes())
+	same, err := sameFigures(run.JSON, now.Bytes(), run.Lang == lang)
 	if err != nil {
 		return nil, fmt.Errorf("compare with run %s: %w", run.ID, err)
 	}
@@ -207,6 +213,15 @@ type FrozenState struct {
 	Matches bool
 }
 
+// Cited is the state as the live renderings of the scores cite it
+// (exports.WriteLiveScores); nil when there is no run.
+func (s *FrozenState) Cited() *exports.FrozenRun {
+	if s == nil {
+		return nil
+	}
+	return &exports.FrozenRun{ID: s.ID, FrozenAt: s.FrozenAt, SHA256: s.SHA256, Matches: s.Matches}
+}
+
 // notFigures are the members of a scores document that say when it was
 // computed and in which state its campaign was, not what its figures
 // are: SameFigures leaves them out.
@@ -217,21 +232,26 @@ var notFigures = []string{"computed_at", "final", "last_closed_at", "reopened_at
 // (computed_at, final, last_closed_at, reopened_at, frozen) are left out,
 // whatever the order of members and the spacing. Every other member
 // counts, those added to the document later included.
-func SameFigures(a, b []byte) (bool, error) {
-	ca, err := figuresOf(a)
+func SameFigures(a, b []byte) (bool, error) { return sameFigures(a, b, true) }
+
+// sameFigures is SameFigures, leaving out the texts that follow the
+// language of the document (languageTexts) too unless texts.
+func sameFigures(a, b []byte, texts bool) (bool, error) {
+	ca, err := figuresOf(a, texts)
 	if err != nil {
 		return false, err
 	}
-	cb, err := figuresOf(b)
+	cb, err := figuresOf(b, texts)
 	if err != nil {
 		return false, err
 	}
 	return bytes.Equal(ca, cb), nil
 }
 
-// figuresOf re-encodes a scores document without notFigures, its members
-// in a fixed order and its numbers as written.
-func figuresOf(doc []byte) ([]byte, error) {
+// figuresOf re-encodes a scores document without notFigures (and without
+// its languageTexts unless texts), its members in a fixed order and its
+// numbers as written.
+func figuresOf(doc []byte, texts bool) ([]byte, error) {
 	d := json.NewDecoder(bytes.NewReader(doc))
 	d.UseNumber()
 	var m map[string]any
@@ -241,7 +261,29 @@ func figuresOf(doc []byte) ([]byte, error) {
 	for _, k := range notFigures {
 		delete(m, k)
 	}
+	if !texts {
+		languageTexts(m)
+	}
 	return json.Marshal(m)
+}
+
+// languageTexts deletes from a decoded scores document the texts whose
+// language is the one asked for: each indicator's title and each
+// breakdown row's label. Every other text is the same in any language.
+func languageTexts(doc map[string]any) {
+	indicators, _ := doc["indicators"].([]any)
+	for _, ind := range indicators {
+		ind, _ := ind.(map[string]any)
+		delete(ind, "title")
+		breakdown, _ := ind["breakdown"].(map[string]any)
+		for _, rows := range breakdown {
+			rows, _ := rows.([]any)
+			for _, row := range rows {
+				row, _ := row.(map[string]any)
+				delete(row, "label")
+			}
+		}
+	}
 }
 
 // digest is the lower-case hex SHA-256 of b.

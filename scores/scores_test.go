@@ -171,7 +171,7 @@ func TestReport(t *testing.T) {
 				"AWARE": {Campaign: "c2023", Year: 2023, Value: number(50), Change: number(25), ChangeUnit: scoring.ChangePercentagePoints,
 					Comparable: true},
 				"RATING": {Campaign: "c2023", Year: 2023, Value: number(100), ChangeUnit: scoring.ChangePercentagePoints,
-					Reason: "the options of question rating changed (scores changed: mid)"},
+					Reason: "the options of question rating changed (scores changed: mid from 25 to 50)"},
 			}},
 		{name: "no previous campaign, no previous values", key: "c2023", year: 2023,
 			values:   map[string]*float64{"AWARE": number(50)},

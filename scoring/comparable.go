@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/customs-survey/surveyd/survey"
@@ -19,7 +20,9 @@ import (
 // it. Texts, labels, titles, targets and breakdowns may change.
 //
 // The answer names every change, in words, separated by "; ", e.g. "the
-// options of question ees_perf changed (scores changed: full)".
+// options of question ees_perf changed (scores changed: full from 100 to
+// 90)". Numbers (scores, bounds) are compared exactly and written in full,
+// so that two that differ never read the same.
 func NotComparable(before survey.Indicator, beforeDoc *survey.Document, now survey.Indicator, nowDoc *survey.Document) string {
 	var changes []string
 	add := func(format string, args ...any) { changes = append(changes, fmt.Sprintf(format, args...)) }
@@ -72,8 +75,8 @@ func questionChanges(key string, beforeDoc, nowDoc *survey.Document) []string {
 }
 
 // optionsDiff names the options added, removed, and those whose score
-// changed (absent, null or a number); "" when none did. Labels and order
-// do not count.
+// changed (absent, null or a number), with the score before and after; ""
+// when none did. Labels and order do not count.
 func optionsDiff(before, now []survey.Option) string {
 	scores := func(opts []survey.Option) map[string]string {
 		m := make(map[string]string, len(opts))
@@ -90,7 +93,7 @@ func optionsDiff(before, now []survey.Option) string {
 	var rescored []string
 	for _, o := range now {
 		if s, ok := b[o.Key]; ok && s != n[o.Key] {
-			rescored = append(rescored, o.Key)
+			rescored = append(rescored, o.Key+" from "+s+" to "+n[o.Key])
 		}
 	}
 	if len(rescored) > 0 {
@@ -125,6 +128,8 @@ func setDiff(before, now []string) string {
 	return strings.Join(parts, "; ")
 }
 
+// scoreText writes a score as the comparison sees it: none (absent), null,
+// or the number in full.
 func scoreText(s survey.Score) string {
 	switch {
 	case !s.Set:
@@ -132,7 +137,17 @@ func scoreText(s survey.Score) string {
 	case s.Value == nil:
 		return "null"
 	}
-	return Format(*s.Value)
+	return exact(*s.Value)
+}
+
+// exact writes a number in full: the shortest text that reads back as the
+// same number, so that two numbers are written alike only when they are
+// equal (0 and -0 are).
+func exact(x float64) string {
+	if x == 0 {
+		x = 0
+	}
+	return strconv.FormatFloat(x, 'g', -1, 64)
 }
 
 // rangeText writes a number question's bounds, "" for another type.
@@ -144,7 +159,7 @@ func rangeText(q *survey.Question) string {
 		if b == nil {
 			return none
 		}
-		return fmt.Sprint(*b)
+		return exact(*b)
 	}
 	return bound(q.Min, "no minimum") + " to " + bound(q.Max, "no maximum")
 }

@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"math"
 	"testing"
 
 	"github.com/customs-survey/surveyd/survey"
@@ -18,8 +19,10 @@ func TestNotComparable(t *testing.T) {
 	tests := []struct {
 		name   string
 		before survey.Indicator
-		edit   func(ind *survey.Indicator, d *survey.Document) // the changes of the second edition
-		want   string
+		// editBefore changes the first edition's doc, when set.
+		editBefore func(d *survey.Document)
+		edit       func(ind *survey.Indicator, d *survey.Document) // the changes of the second edition
+		want       string
 	}{
 		{name: "the same definition", before: perf, edit: func(*survey.Indicator, *survey.Document) {}},
 		{name: "texts, labels, title, target and breakdown may change", before: perf, edit: func(ind *survey.Indicator, d *survey.Document) {
@@ -50,10 +53,21 @@ func TestNotComparable(t *testing.T) {
 		}, want: "the type of question used changed from single_choice to multi_choice"},
 		{name: "an option's score", before: perf, edit: func(_ *survey.Indicator, d *survey.Document) {
 			d.Question("perf").Options[4].Score = score(90)
-		}, want: "the options of question perf changed (scores changed: full)"},
+		}, want: "the options of question perf changed (scores changed: full from 100 to 90)"},
+		{name: "a score changed below its second decimal", before: perf, edit: func(_ *survey.Indicator, d *survey.Document) {
+			d.Question("perf").Options[1].Score = score(25.0001)
+		}, want: "the options of question perf changed (scores changed: little from 25 to 25.0001)"},
+		{name: "a score changed in its fifth decimal", before: perf, editBefore: func(d *survey.Document) {
+			d.Question("perf").Options[1].Score = score(33.333)
+		}, edit: func(_ *survey.Indicator, d *survey.Document) {
+			d.Question("perf").Options[1].Score = score(33.3333)
+		}, want: "the options of question perf changed (scores changed: little from 33.333 to 33.3333)"},
+		{name: "a score written as -0", before: perf, edit: func(_ *survey.Indicator, d *survey.Document) {
+			d.Question("perf").Options[0].Score = score(math.Copysign(0, -1))
+		}},
 		{name: "an option's score made null", before: perf, edit: func(_ *survey.Indicator, d *survey.Document) {
 			d.Question("innov").Options[1].Score = survey.Score{Set: true}
-		}, want: "the options of question innov changed (scores changed: full)"},
+		}, want: "the options of question innov changed (scores changed: full from 100 to null)"},
 		{name: "an option added and one removed", before: perf, edit: func(_ *survey.Indicator, d *survey.Document) {
 			q := d.Question("innov")
 			q.Options[0].Key = "nothing"
@@ -68,6 +82,17 @@ func TestNotComparable(t *testing.T) {
 			zero, ten := 0.0, 10.0
 			d.Question("rating").Min, d.Question("rating").Max = &zero, &ten
 		}, want: "the range of question rating changed from 1 to 5 to 0 to 10"},
+		{name: "a bound changed below its second decimal", before: rating, edit: func(_ *survey.Indicator, d *survey.Document) {
+			lo := 1.000001
+			d.Question("rating").Min = &lo
+		}, want: "the range of question rating changed from 1 to 5 to 1.000001 to 5"},
+		{name: "a bound of 0 written as -0", before: rating, editBefore: func(d *survey.Document) {
+			zero := 0.0
+			d.Question("rating").Min = &zero
+		}, edit: func(_ *survey.Indicator, d *survey.Document) {
+			zero := math.Copysign(0, -1)
+			d.Question("rating").Min = &zero
+		}},
 		{name: "a bound removed", before: rating, edit: func(_ *survey.Indicator, d *survey.Document) { d.Question("rating").Max = nil },
 			want: "the range of question rating changed from 1 to 5 to 1 to no maximum"},
 		{name: "the condition showing a question", before: rating, edit: func(_ *survey.Indicator, d *survey.Document) {
@@ -87,15 +112,18 @@ func TestNotComparable(t *testing.T) {
 			ind.Unit = survey.UnitAdministration
 			d.Question("perf").Options[0].Score = score(10)
 			d.Question("innov").Options = d.Question("innov").Options[:2]
-		}, want: "the unit changed from respondent to administration; the options of question perf changed (scores changed: none); " +
+		}, want: "the unit changed from respondent to administration; the options of question perf changed (scores changed: none from 0 to 10); " +
 			"the options of question innov changed (removed: dont_know)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			now, nowDoc := tt.before, doc()
+			now, beforeDoc, nowDoc := tt.before, doc(), doc()
 			now.Questions = append([]string(nil), tt.before.Questions...)
+			if tt.editBefore != nil {
+				tt.editBefore(beforeDoc)
+			}
 			tt.edit(&now, nowDoc)
-			if got := NotComparable(tt.before, doc(), now, nowDoc); got != tt.want {
+			if got := NotComparable(tt.before, beforeDoc, now, nowDoc); got != tt.want {
 				t.Errorf("NotComparable:\n got %q\nwant %q", got, tt.want)
 			}
 		})

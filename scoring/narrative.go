@@ -29,7 +29,7 @@ func Narrative(r Result, year int) string {
 		unit = ""
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "The value for %d is %s%s", year, shown(v, r.Target), unit)
+	fmt.Fprintf(&b, "The value for %d is %s%s", year, shown(v, r.Target, r.EndTarget), unit)
 	target := ""
 	if t := r.Target; t != nil {
 		name := "the target of "
@@ -75,11 +75,14 @@ func comparison(v float64, t Target) string {
 }
 
 // shown writes a value as the narrative gives it: to 2 decimals, unless
-// that would show a value below its target as the target itself (3.995
-// against 4), which it then writes in full.
-func shown(v float64, t *Target) string {
-	if t != nil && t.Status != TargetMet && Round(v, 2) >= Round(t.Value, 2) {
-		return strconv.FormatFloat(v, 'f', -1, 64)
+// that would show a value below one of its targets (that of the year or
+// that of the end of the programme) as the target itself (3.995 against
+// 4), which it then writes in full.
+func shown(v float64, targets ...*Target) string {
+	for _, t := range targets {
+		if t != nil && t.Status != TargetMet && Round(v, 2) >= Round(t.Value, 2) {
+			return strconv.FormatFloat(v, 'f', -1, 64)
+		}
 	}
 	return Format(v)
 }

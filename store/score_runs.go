@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -82,6 +83,27 @@ func (s *Store) ScoreRuns(ctx context.Context, campaign string) ([]survey.ScoreR
 		out[i] = toRunInfo(r, row.Key)
 	}
 	return out, nil
+}
+
+// LatestScoreRun returns a campaign's latest run with its JSON but not
+// its CSV and XLSX, nil when it has none: what the live scores are
+// compared with, without reading the renderings they never look at.
+// Errors: ErrNotFound (no such campaign).
+func (s *Store) LatestScoreRun(ctx context.Context, campaign string) (*survey.ScoreRun, error) {
+	db := s.db.WithContext(ctx)
+	row, err := s.campaignRow(db, survey.Everything, campaign)
+	if err != nil {
+		return nil, s.translate(ctx, "latest score run", err)
+	}
+	var rows []scoreRunRow
+	columns := append(slices.Clip(runInfoColumns), "json")
+	if err := db.Select(columns).Where("campaign_id = ?", row.ID).Order("seq DESC").Limit(1).Find(&rows).Error; err != nil {
+		return nil, s.translate(ctx, "latest score run", err)
+	}
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	return &survey.ScoreRun{ScoreRunInfo: toRunInfo(rows[0], row.Key), JSON: rows[0].JSON}, nil
 }
 
 // ScoreRun returns one run of a campaign with its renderings.

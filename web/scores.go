@@ -12,6 +12,7 @@ import (
 
 	"github.com/customs-survey/surveyd/charts"
 	"github.com/customs-survey/surveyd/exports"
+	"github.com/customs-survey/surveyd/scores"
 	"github.com/customs-survey/surveyd/scoring"
 	"github.com/customs-survey/surveyd/survey"
 )
@@ -29,6 +30,13 @@ import (
 // The downloads (/campaigns/{key}/scores/{key}.csv or .xlsx) are the API's
 // exports of the same report, written by package exports and recorded in
 // the audit trail as export.scores.
+//
+// When the campaign's scores were frozen (POST
+// /api/v1/campaigns/{key}/scores/freeze), a notice near the top says when,
+// which run, and whether the figures computed now still match it, with a
+// link to the run's JSON (/campaigns/{key}/scores/runs/{id}.json, the
+// bytes kept when it was frozen, as the API serves them); the downloads
+// say it too (exports.WriteLiveScores).
 
 // scoresView is the data of the scores page.
 type scoresView struct {
@@ -40,12 +48,20 @@ type scoresView struct {
 	// Reopened says, of a campaign reopened after it was closed, when its
 	// figures were last final and when it was reopened; "" otherwise.
 	Reopened   string
+	Frozen     *frozenNotice // nil when the scores were never frozen
 	Coverage   string
 	Missing    string // the invited administrations without a response, or ""
 	ComputedAt string
 	Languages  []textLanguage
 	Downloads  []download
 	Indicators []indicatorView
+}
+
+// frozenNotice tells of the campaign's latest frozen run.
+type frozenNotice struct {
+	Text    string // when it was frozen, which run, and whether the figures below match it
+	Matches bool
+	Href    string // the run's JSON download
 }
 
 // textLanguage is a language of the questionnaire's texts.
@@ -98,6 +114,10 @@ func (s *server) scoresPage(w http.ResponseWriter, r *http.Request, v *visitor) 
 	if err != nil {
 		return err
 	}
+	frozen, err := s.runs.Frozen(ctx, p, asked, report)
+	if err != nil {
+		return err
+	}
 	doc := qn.Document
 	if !documentSpeaks(doc, asked) {
 		asked = doc.DefaultLanguage
@@ -114,6 +134,14 @@ func (s *server) scoresPage(w http.ResponseWriter, r *http.Request, v *visitor) 
 	}
 	if report.ReopenedAt != nil && report.LastClosedAt != nil {
 		view.Reopened = f.t("scores.reopened", respondTime(v.lang, *report.LastClosedAt).Text, respondTime(v.lang, *report.ReopenedAt).Text)
+	}
+	if frozen != nil {
+		text := "scores.frozen.differs"
+		if frozen.Matches {
+			text = "scores.frozen.matches"
+		}
+		view.Frozen = &frozenNotice{Text: f.t(text, respondTime(v.lang, frozen.FrozenAt).Text, frozen.ID), Matches: frozen.Matches,
+			Href: "/campaigns/" + report.Campaign + "/scores/runs/" + url.PathEscape(frozen.ID) + "." + string(exports.JSON)}
 	}
 	for _, code := range documentLanguages(doc) {
 		view.Languages = append(view.Languages, textLanguage{Code: code, Selected: code == asked})
@@ -206,25 +234,57 @@ func (s *server) scoresDownload(w http.ResponseWriter, r *http.Request, v *visit
 	if strings.TrimSuffix(file, ext) != key || !slices.Contains(exports.Formats, format) {
 		return survey.Errorf(survey.ErrNotFound, "%s", v.T("error.no_page"))
 	}
-	report, err := s.reports.Report(r.Context(), v.principal(), key, r.URL.Query().Get("lang"))
+	ctx, p, lang := r.Context(), v.principal(), r.URL.Query().Get("lang")
+	report, err := s.reports.Report(ctx, p, key, lang)
+	if err != nil {
+		return err
+	}
+	frozen, err := s.runs.Frozen(ctx, p, lang, report)
 	if err != nil {
 		return err
 	}
 	var body bytes.Buffer
-	if err := exports.WriteScores(&body, format, report); err != nil {
+	if err := exports.WriteLiveScores(&body, format, report, frozen.Cited()); err != nil {
 		return err
 	}
 	// The answer is decided: it is recorded before it is sent, so that the
 	// trail holds every export a client may have received.
 	s.audit(r, v, "export.scores", survey.AuditTarget("key", report.Campaign), http.StatusOK)
+	s.sendScores(w, v, format, report.Campaign+"-scores."+string(format), body.Bytes())
+	return nil
+}
+
+// scoreRunDownload: GET /campaigns/{key}/scores/runs/{id}.json, .csv or
+// .xlsx, a frozen run's bytes as they were kept when it was frozen (GET
+// /api/v1/campaigns/{key}/scores/runs/{id}?format=), a download named
+// <key>-scores-<id>.<ext>, recorded in the audit trail as the API records
+// it (export.score_run).
+func (s *server) scoreRunDownload(w http.ResponseWriter, r *http.Request, v *visitor) error {
+	key, file := r.PathValue("key"), r.PathValue("file")
+	ext := path.Ext(file)
+	format, id := exports.Format(strings.TrimPrefix(ext, ".")), strings.TrimSuffix(file, ext)
+	if id == "" || !slices.Contains(exports.Formats, format) {
+		return survey.Errorf(survey.ErrNotFound, "%s", v.T("error.no_page"))
+	}
+	run, err := s.runs.Get(r.Context(), v.principal(), key, id)
+	if err != nil {
+		return err
+	}
+	s.audit(r, v, "export.score_run", survey.AuditTarget("key", run.Campaign, "id", run.ID), http.StatusOK)
+	// Run ids are the service's own UUIDs: the name needs no quoting.
+	s.sendScores(w, v, format, run.Campaign+"-scores-"+run.ID+"."+string(format), scores.RunFile(run, format))
+	return nil
+}
+
+// sendScores sends a file of the scores as a download.
+func (s *server) sendScores(w http.ResponseWriter, v *visitor, format exports.Format, name string, body []byte) {
 	w.Header().Set("Content-Type", format.ContentType())
 	// Campaign keys match ^[a-z0-9][a-z0-9-]*$: the name needs no quoting.
-	w.Header().Set("Content-Disposition", `attachment; filename="`+report.Campaign+"-scores."+string(format)+`"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	w.WriteHeader(http.StatusOK)
-	if _, err := body.WriteTo(w); err != nil {
+	if _, err := w.Write(body); err != nil {
 		s.log.Warn("scores download cut short", "request_id", v.requestID, "err", err)
 	}
-	return nil
 }
 
 // texts tells the language in which the report gives each of the

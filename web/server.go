@@ -53,6 +53,7 @@ type server struct {
 	campaigns      *campaigns.Service
 	responding     *responding.Service
 	reports        *scores.Service
+	runs           *scores.Runs // the frozen runs of the scores of reports
 	pages          map[string]*template.Template
 }
 
@@ -75,6 +76,7 @@ func NewHandler(cfg Config, deps Deps) http.Handler {
 		s.responding = s.responding.WithObserver(deps.Metrics.Submission)
 		s.reports = s.reports.WithObserver(deps.Metrics.Scoring)
 	}
+	s.runs = scores.NewRuns(s.reports, deps.Store)
 	return s.routes()
 }
 
@@ -118,6 +120,7 @@ func (s *server) routes() http.Handler {
 	// Scores (scores.go); the downloads are /campaigns/{key}/scores/{key}.csv, .xlsx or .json.
 	mux.Handle("GET /campaigns/{key}/scores", s.page(admins, s.scoresPage))
 	mux.Handle("GET /campaigns/{key}/scores/{file}", s.page(admins, s.scoresDownload))
+	mux.Handle("GET /campaigns/{key}/scores/runs/{file}", s.page(admins, s.scoreRunDownload))
 
 	mux.Handle("/", s.page(anyone, s.notFound))
 	return pageHeaders(mux)

@@ -71,6 +71,27 @@ func (s *Store) ScoreRuns(ctx context.Context, campaign string) ([]survey.ScoreR
 	return out, nil
 }
 
+// LatestScoreRun returns a campaign's latest run with its JSON but not
+// its CSV and XLSX, nil when it has none.
+// Errors: ErrNotFound (no such campaign).
+func (s *Store) LatestScoreRun(ctx context.Context, campaign string) (*survey.ScoreRun, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("latest score run: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.scopedCampaign(survey.Everything, campaign)
+	if err != nil {
+		return nil, err
+	}
+	for i := len(s.scoreRuns) - 1; i >= 0; i-- {
+		if r := s.scoreRuns[i]; r.Campaign == c {
+			return &survey.ScoreRun{ScoreRunInfo: r.ScoreRunInfo, JSON: bytes.Clone(r.JSON)}, nil
+		}
+	}
+	return nil, nil
+}
+
 // ScoreRun returns one run of a campaign with its renderings.
 // Errors: ErrNotFound (no such campaign, or no such run of it).
 func (s *Store) ScoreRun(ctx context.Context, campaign, id string) (survey.ScoreRun, error) {

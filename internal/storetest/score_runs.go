@@ -90,6 +90,23 @@ func testCreateScoreRun(t *testing.T, open Open) {
 			t.Errorf("ScoreRun(%s) = %+v\nwant %+v", run.ID, got, run)
 		}
 	}
+	// The latest run of each campaign, with its JSON only; none for a
+	// campaign without runs.
+	for _, c := range []struct {
+		campaign string
+		want     *survey.ScoreRun
+	}{{"k2023", &runs[1]}, {"c2024", &runs[2]}, {"b2024", nil}} {
+		got, err := st.LatestScoreRun(ctx, c.campaign)
+		switch {
+		case err != nil:
+			t.Fatalf("LatestScoreRun(%s): %v", c.campaign, err)
+		case c.want == nil && got != nil:
+			t.Errorf("LatestScoreRun(%s) = %+v, want none", c.campaign, got)
+		case c.want != nil && (got == nil || !sameRunInfo(got.ScoreRunInfo, stored(*c.want)) ||
+			!bytes.Equal(got.JSON, c.want.JSON) || got.CSV != nil || got.XLSX != nil):
+			t.Errorf("LatestScoreRun(%s) = %+v\nwant %+v with its JSON only", c.campaign, got, c.want.ScoreRunInfo)
+		}
+	}
 	// A run given back is the caller's: changing it changes no stored run.
 	got, _ := st.ScoreRun(ctx, "k2023", "run-1")
 	got.JSON[0] = 'X'
@@ -162,6 +179,9 @@ func testScoreRunNotFound(t *testing.T, open Open) {
 	}
 	if _, err := st.ScoreRuns(ctx, "nope"); !errors.Is(err, survey.ErrNotFound) {
 		t.Errorf("ScoreRuns of an unknown campaign: %v, want ErrNotFound", err)
+	}
+	if run, err := st.LatestScoreRun(ctx, "nope"); !errors.Is(err, survey.ErrNotFound) || run != nil {
+		t.Errorf("LatestScoreRun of an unknown campaign: %v, %v, want ErrNotFound", run, err)
 	}
 	for _, c := range []struct{ campaign, id string }{
 		{"nope", "run-1"},  // no such campaign
