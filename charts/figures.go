@@ -117,4 +117,4 @@ func (f Figures) OptionalCount(n *int) string {
 // Percent reports whether an indicator's values are percentages (all but
 // mean_value, which is on its question's own scale), as the exports show
 // them.
-func Percent(res scoring.Result) bool { return res.Method != survey.MethodMeanValue }
+func Percent(res scoring.Result) bool { return scoring.IsPercentage(res.Method) }

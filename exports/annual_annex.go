@@ -1,9 +1,6 @@
 package exports
 
-import (
-	"github.com/customs-survey/surveyd/scoring"
-	"github.com/customs-survey/surveyd/survey"
-)
+import "github.com/customs-survey/surveyd/scoring"
 
 // annualRow is one indicator of the annual report's Annex: the figures of
 // one indicator of one campaign's scores document. newAnnualRow and
@@ -46,7 +43,7 @@ type annualTarget struct {
 // newAnnualRow reads one indicator of a campaign's scores document.
 func newAnnualRow(c *AnnualCampaign, ind *jsonIndicator) annualRow {
 	row := annualRow{campaign: c, code: ind.Code, title: ind.Title, method: ind.Method, unit: ind.Unit,
-		percent: ind.Method != survey.MethodMeanValue, value: ind.Value, n: ind.N, excluded: ind.Excluded,
+		percent: scoring.IsPercentage(ind.Method), value: ind.Value, n: ind.N, excluded: ind.Excluded,
 		missing: ind.Missing, notApplicable: ind.NotApplicable, ci95: ind.CI95, narrative: ind.Narrative,
 		changeUnit: scoring.ChangeUnitOf(ind.Method)}
 	if t := ind.Target; t != nil {

@@ -203,7 +203,7 @@ func scoreRows(r scoring.Report) []scoreRow {
 	var rows []scoreRow
 	for i := range r.Indicators {
 		res := &r.Indicators[i]
-		percent := res.Method != survey.MethodMeanValue
+		percent := scoring.IsPercentage(res.Method)
 		total := scoreRow{result: res, total: true, level: levelTotal, percent: percent, value: res.Value, n: &res.N,
 			excluded: &res.Excluded, missing: &res.Missing, notApplicable: &res.NotApplicable}
 		var breakdown []scoreRow

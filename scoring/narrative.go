@@ -5,8 +5,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-
-	"github.com/customs-survey/surveyd/survey"
 )
 
 // Narrative drafts a few sentences on a result in the register of the
@@ -25,7 +23,7 @@ func Narrative(r Result, year int) string {
 		return fmt.Sprintf("No value can be computed for %d: no submitted response gave a usable answer.", year)
 	}
 	v, unit := *r.Value, "%"
-	if r.Method == survey.MethodMeanValue {
+	if !IsPercentage(r.Method) {
 		unit = ""
 	}
 	var b strings.Builder

@@ -87,9 +87,14 @@ const (
 	ChangePoints           = "points"
 )
 
+// IsPercentage reports whether the value of an indicator with that method
+// is a percentage (mean_score, share: 0–100); a mean_value is on its
+// question's own scale.
+func IsPercentage(method string) bool { return method != survey.MethodMeanValue }
+
 // ChangeUnitOf is the unit of the change of an indicator with that method.
 func ChangeUnitOf(method string) string {
-	if method == survey.MethodMeanValue {
+	if !IsPercentage(method) {
 		return ChangePoints
 	}
 	return ChangePercentagePoints
