@@ -50,12 +50,12 @@ func responseColumns(doc *survey.Document, labels string, row *[]cell) []respons
 	if lang == "" {
 		lang = doc.DefaultLanguage
 	}
-	for _, q := range doc.Questions() {
+	for position, q := range doc.Questions() {
 		decode := answerDecoder(doc, q)
 		title := q.Text.Resolve(lang, doc.DefaultLanguage)
 		cols = append(cols, responseColumn{name: q.Key, title: title, width: questionWidth, cell: func(r *survey.ExportedResponse) (cell, error) {
-			raw, ok := r.Answers[q.Key]
-			if !ok || len(raw) == 0 || string(raw) == "null" {
+			raw := r.Answer(position, q.Key)
+			if len(raw) == 0 || string(raw) == "null" {
 				return cell{}, nil
 			}
 			c, err := decode(raw)

@@ -64,7 +64,15 @@ LIMIT ?`
 	if !sc.All {
 		scope = sc.Administration
 	}
-	r := exportReader{keys: map[string]string{}, administrations: map[string]string{}}
+	q, err := s.questionnaireOf(db, campaign)
+	if err != nil {
+		return s.translate(ctx, "export responses", err)
+	}
+	r := exportReader{administrations: map[string]string{}, index: map[string]int{}}
+	for i, question := range q.Document.Questions() {
+		r.index[question.Key] = i
+		r.keys = append(r.keys, question.Key)
+	}
 	limit := exportFirstRows
 	return survey.EachExportBatch(func(afterAdministration, afterID string) ([]survey.ExportedResponse, bool, error) {
 		batch, more, err := r.batch(db, query, campaign.ID, scope, afterAdministration, afterID, limit)
@@ -80,14 +88,19 @@ LIMIT ?`
 // administration codes recur in every response: each is allocated once per
 // export.
 type exportReader struct {
-	keys, administrations map[string]string
+	administrations map[string]string
+	// index numbers the questions of the campaign's questionnaire
+	// (Document.Questions), keys lists them: the answers of a response
+	// are handed out in that order (survey.ExportedResponse.Values).
+	index map[string]int
+	keys  []string
 }
 
 // batch reads the responses after the given key, up to limit of them and
 // the bounds of a batch, and returns them with whether more may follow. Its
 // rows are closed, and its connection back in the pool, when it returns.
 // The rows are scanned into plain variables, and the answers of each are
-// split by splitAnswers: the values share the memory of the row's answers,
+// split by splitValues: the values share the memory of the row's answers,
 // read once.
 func (r *exportReader) batch(db *gorm.DB, query string, campaignID int64, scope, afterAdministration, afterID string, limit int) ([]survey.ExportedResponse, bool, error) {
 	rows, err := db.Raw(query, campaignID, scope, scope, afterAdministration, afterID, limit).Rows()
@@ -110,8 +123,8 @@ func (r *exportReader) batch(db *gorm.DB, query string, campaignID int64, scope,
 			return nil, false, err
 		}
 		out := survey.ExportedResponse{ResponseID: id, Administration: intern(r.administrations, administration),
-			SubmittedAt: submittedAt.UTC()}
-		if out.Answers, err = splitAnswers(answers, r.keys); err != nil {
+			SubmittedAt: submittedAt.UTC(), Keys: r.keys}
+		if out.Values, err = splitValues(answers, r.index, len(r.keys)); err != nil {
 			return nil, false, fmt.Errorf("answers of response %s: %w", id, err)
 		}
 		batch = append(batch, out)
@@ -132,66 +145,76 @@ func intern(known map[string]string, b []byte) string {
 	return s
 }
 
-// splitAnswers decodes a stored answers object as json.Unmarshal would into
-// survey.Answers, without its cost: each value is the slice of body that
-// holds it, and each key comes from keys, allocated once. It takes the
+// splitValues decodes a stored answers object as json.Unmarshal would
+// into survey.Answers, without its cost, into the answers in question
+// order: the value of key goes to place index[key] of n (a key the
+// questionnaire does not have is left out, as the export has no column
+// for it), and each value is the slice of body that holds it. It takes the
 // object as the store writes it (json.Marshal: keys without escapes); any
 // other form, or a value it cannot delimit, goes to json.Unmarshal, which
 // also names the fault of malformed data. Values are delimited, not
 // checked: whoever reads one decodes it, and fails on a malformed one.
-func splitAnswers(body []byte, keys map[string]string) (survey.Answers, error) {
-	if answers, ok := splitObject(body, keys); ok {
-		return answers, nil
+func splitValues(body []byte, index map[string]int, n int) ([]json.RawMessage, error) {
+	values := make([]json.RawMessage, n)
+	if splitObject(body, index, values) {
+		return values, nil
 	}
+	clear(values)
 	var answers survey.Answers
 	if err := json.Unmarshal(body, &answers); err != nil {
 		return nil, err
 	}
-	return answers, nil
+	for key, v := range answers {
+		if i, ok := index[key]; ok {
+			values[i] = v
+		}
+	}
+	return values, nil
 }
 
-// splitObject is splitAnswers' own reading: false when body is not an
+// splitObject is splitValues' own reading: false when body is not an
 // object of plain keys and delimited values.
-func splitObject(body []byte, keys map[string]string) (survey.Answers, bool) {
+func splitObject(body []byte, index map[string]int, values []json.RawMessage) bool {
 	i := skipSpace(body, 0)
 	if i == len(body) || body[i] != '{' {
-		return nil, false
+		return false
 	}
-	answers := make(survey.Answers, len(keys))
 	i = skipSpace(body, i+1)
 	if i < len(body) && body[i] == '}' {
-		return answers, skipSpace(body, i+1) == len(body)
+		return skipSpace(body, i+1) == len(body)
 	}
 	for i < len(body) && body[i] == '"' {
 		end := i + 1
 		for end < len(body) && body[end] != '"' {
 			if c := body[end]; c == '\\' || c < 0x20 || c >= 0x80 {
-				return nil, false // escaped or not ASCII: json.Unmarshal's to read
+				return false // escaped or not ASCII: json.Unmarshal's to read
 			}
 			end++
 		}
 		if end == len(body) {
-			return nil, false
+			return false
 		}
-		key := intern(keys, body[i+1:end])
+		position, known := index[string(body[i+1:end])]
 		if i = skipSpace(body, end+1); i == len(body) || body[i] != ':' {
-			return nil, false
+			return false
 		}
 		start := skipSpace(body, i+1)
 		if end = skipValue(body, start); end <= start {
-			return nil, false
+			return false
 		}
-		answers[key] = json.RawMessage(body[start:end:end])
+		if known {
+			values[position] = json.RawMessage(body[start:end:end])
+		}
 		switch i = skipSpace(body, end); {
 		case i < len(body) && body[i] == ',':
 			i = skipSpace(body, i+1)
 		case i < len(body) && body[i] == '}':
-			return answers, skipSpace(body, i+1) == len(body)
+			return skipSpace(body, i+1) == len(body)
 		default:
-			return nil, false
+			return false
 		}
 	}
-	return nil, false
+	return false
 }
 
 // skipSpace is the index of the first byte from i that is not JSON white

@@ -1,6 +1,9 @@
 package survey
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // ExportedResponse is one submitted response as the responses export shows
 // it: the answers of its latest submission, so that a pending amendment
@@ -12,6 +15,34 @@ type ExportedResponse struct {
 	Administration string
 	SubmittedAt    time.Time // of the latest submission, UTC
 	Answers        Answers
+	// Values, when not nil, holds the answers by question instead of
+	// Answers: Values[i] answers Keys[i], the i-th question of the
+	// campaign's questionnaire (Document.Questions), nil when unanswered.
+	// The store hands them so, so that an export finds each column's
+	// answer by position rather than by key; Keys is one slice shared by
+	// every response of an export.
+	Values []json.RawMessage
+	Keys   []string
+}
+
+// Answer returns the answer to the question key, the i-th of the
+// questionnaire (Document.Questions), nil when unanswered.
+func (r *ExportedResponse) Answer(i int, key string) json.RawMessage {
+	if r.Values != nil {
+		return r.Values[i]
+	}
+	return r.Answers[key]
+}
+
+// AnswerTo returns the answer to the question key, nil when unanswered,
+// however the response holds its answers.
+func (r *ExportedResponse) AnswerTo(key string) json.RawMessage {
+	for i, k := range r.Keys {
+		if k == key && r.Values != nil {
+			return r.Values[i]
+		}
+	}
+	return r.Answers[key]
 }
 
 // EachExportBatch walks the submitted responses of an export in the order

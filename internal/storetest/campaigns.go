@@ -460,8 +460,8 @@ func exportedOf(t testing.TB, batches [][]survey.ExportedResponse) []exported {
 			}
 			last = r
 			var option string
-			if err := json.Unmarshal(r.Answers["q1"], &option); err != nil {
-				t.Fatalf("answers %s: %v", r.Answers, err)
+			if err := json.Unmarshal(r.AnswerTo("q1"), &option); err != nil {
+				t.Fatalf("answers %s %s: %v", r.Answers, r.Values, err)
 			}
 			out = append(out, exported{administration: r.Administration, at: r.SubmittedAt, option: option})
 		}
@@ -856,7 +856,7 @@ func testSubmittedBatches(t *testing.T, open Open) {
 			}
 			got := batches[0][0]
 			if got.ResponseID != submitted.ID || got.Administration != "CC" || !got.SubmittedAt.Equal(at) ||
-				got.SubmittedAt.Location() != time.UTC || string(got.Answers["q1"]) != fmt.Sprintf("%q", option) {
+				got.SubmittedAt.Location() != time.UTC || string(got.AnswerTo("q1")) != fmt.Sprintf("%q", option) {
 				t.Fatalf("exported %+v, want response %s submitted at %v with %s", got, submitted.ID, at, option)
 			}
 		}
