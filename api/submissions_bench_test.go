@@ -18,6 +18,7 @@ import (
 	"github.com/customs-survey/surveyd/auth"
 	"github.com/customs-survey/surveyd/internal/dbtest"
 	"github.com/customs-survey/surveyd/internal/loadgen"
+	"github.com/customs-survey/surveyd/internal/randanswers"
 	"github.com/customs-survey/surveyd/store"
 	"github.com/customs-survey/surveyd/survey"
 )
@@ -165,7 +166,7 @@ func (f *benchFixture) respondents(campaign string, tokens []string) func(i int)
 	path := "/campaigns/" + campaign + "/response"
 	return func(i int) loadgen.Round {
 		return func(ctx context.Context, rng *rand.Rand, timed func(string, time.Time)) error {
-			body, err := json.Marshal(map[string]survey.Answers{"answers": loadgen.RandomAnswers(rng, f.doc)})
+			body, err := json.Marshal(map[string]survey.Answers{"answers": randanswers.For(rng, f.doc)})
 			if err != nil {
 				return err
 			}

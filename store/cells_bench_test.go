@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math/rand"
 	"os"
@@ -11,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/customs-survey/surveyd/internal/dbtest"
+	"github.com/customs-survey/surveyd/internal/randanswers"
 	"github.com/customs-survey/surveyd/survey"
 )
 
@@ -47,7 +47,7 @@ func BenchmarkSubmission(b *testing.B) {
 		answers := make([]survey.Answers, 64)
 		rows := make([][]survey.AnswerRow, len(answers))
 		for i := range answers {
-			answers[i] = benchAnswers(rng, doc)
+			answers[i] = randanswers.For(rng, doc)
 			if _, rows[i], err = survey.PrepareSubmission(doc, answers[i]); err != nil {
 				b.Fatal(err)
 			}
@@ -82,35 +82,4 @@ func BenchmarkSubmission(b *testing.B) {
 			b.ReportMetric(float64(n)/float64(b.N), "rows/statement")
 		})
 	}
-}
-
-// benchAnswers answers every question of doc at random, within its
-// bounds (a number: a whole number from its min, or 1, to its max, or 5),
-// so that every required question is answered.
-func benchAnswers(rng *rand.Rand, doc *survey.Document) survey.Answers {
-	answers := survey.Answers{}
-	for _, q := range doc.Questions() {
-		var v any
-		switch q.Type {
-		case survey.TypeSingleChoice:
-			options := doc.OptionsOf(q)
-			v = options[rng.Intn(len(options))].Key
-		case survey.TypeMultiChoice:
-			options := doc.OptionsOf(q)
-			v = []string{options[rng.Intn(len(options))].Key}
-		case survey.TypeNumber:
-			low, high := 1.0, 5.0
-			if q.Min != nil {
-				low = *q.Min
-			}
-			if q.Max != nil {
-				high = *q.Max
-			}
-			v = low + float64(rng.Intn(int(high-low)+1))
-		default:
-			v = "text"
-		}
-		answers[q.Key], _ = json.Marshal(v)
-	}
-	return answers
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/customs-survey/surveyd/internal/loadgen"
+	"github.com/customs-survey/surveyd/internal/randanswers"
 	"github.com/customs-survey/surveyd/store"
 	"github.com/customs-survey/surveyd/survey"
 )
@@ -23,7 +24,7 @@ func loadService(ctx context.Context, c config, f *fixture) (*loadgen.Result, er
 		api := client{base: c.url, http: httpClient, token: f.respondents[i].token}
 		path := "/campaigns/" + f.campaign + "/response"
 		return func(ctx context.Context, rng *rand.Rand, timed func(string, time.Time)) error {
-			body, err := json.Marshal(map[string]survey.Answers{"answers": loadgen.RandomAnswers(rng, f.doc)})
+			body, err := json.Marshal(map[string]survey.Answers{"answers": randanswers.For(rng, f.doc)})
 			if err != nil {
 				return err
 			}

@@ -17,6 +17,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/customs-survey/surveyd/internal/randanswers"
 	"github.com/customs-survey/surveyd/store"
 	"github.com/customs-survey/surveyd/survey"
 )
@@ -161,7 +162,7 @@ func (d *Direct) Run(ctx context.Context, o Options) *Result {
 	o.Workers = min(o.Workers, len(d.who))
 	return Measure(ctx, o, func(i int) Round {
 		return func(ctx context.Context, rng *rand.Rand, _ func(string, time.Time)) error {
-			cleaned, rows, err := survey.PrepareSubmission(doc, RandomAnswers(rng, doc))
+			cleaned, rows, err := survey.PrepareSubmission(doc, randanswers.For(rng, doc))
 			if err != nil {
 				return err
 			}
@@ -172,35 +173,4 @@ func (d *Direct) Run(ctx context.Context, o Options) *Result {
 			return d.b.SaveSubmit(ctx, d.who[i], &d.state[i], body, rows)
 		}
 	})
-}
-
-// RandomAnswers answers every question of doc at random, within its
-// bounds (a number: a whole number from its min, or 1, to its max, or 5),
-// so that every required question is answered and a submission passes.
-func RandomAnswers(rng *rand.Rand, doc *survey.Document) survey.Answers {
-	answers := survey.Answers{}
-	for _, q := range doc.Questions() {
-		var v any
-		switch q.Type {
-		case survey.TypeSingleChoice:
-			options := doc.OptionsOf(q)
-			v = options[rng.Intn(len(options))].Key
-		case survey.TypeMultiChoice:
-			options := doc.OptionsOf(q)
-			v = []string{options[rng.Intn(len(options))].Key}
-		case survey.TypeNumber:
-			low, high := 1.0, 5.0
-			if q.Min != nil {
-				low = *q.Min
-			}
-			if q.Max != nil {
-				high = *q.Max
-			}
-			v = low + float64(rng.Intn(int(high-low)+1))
-		default:
-			v = fmt.Sprintf("comment %d", rng.Intn(1000))
-		}
-		answers[q.Key], _ = json.Marshal(v)
-	}
-	return answers
 }

@@ -4,12 +4,9 @@ import (
 	"context"
 	"errors"
 	"math/rand"
-	"os"
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/customs-survey/surveyd/survey"
 )
 
 // TestMeasureCountsRounds: with Rounds set, exactly that many rounds run,
@@ -64,31 +61,5 @@ func TestQuantile(t *testing.T) {
 	}
 	if got := r.Quantile("save", 0.5); got != 0 {
 		t.Errorf("quantile of no call = %v, want 0", got)
-	}
-}
-
-// TestRandomAnswersAreSubmittable: whatever the seed, the answers pass
-// a submission's checks of the load test's questionnaire.
-func TestRandomAnswersAreSubmittable(t *testing.T) {
-	raw, err := os.ReadFile("../../cmd/surveyload/testdata/load_survey.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := survey.ParseDocument(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := len(doc.Questions()); n != 30 {
-		t.Fatalf("%d questions, want 30", n)
-	}
-	rng := rand.New(rand.NewSource(1))
-	for range 200 {
-		answers := RandomAnswers(rng, doc)
-		if err := survey.CheckAnswers(doc, answers); err != nil {
-			t.Fatalf("%v: %v", answers, err)
-		}
-		if _, _, err := survey.PrepareSubmission(doc, answers); err != nil {
-			t.Fatalf("%v: %v", answers, err)
-		}
 	}
 }
