@@ -4,8 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strconv"
-	"strings"
 
 	"github.com/google/uuid"
 
@@ -26,7 +24,6 @@ type Baseline struct {
 	s          *Store
 	campaignID int64
 	doc        *survey.Document
-	upsert     string
 }
 
 // BaselineResponse is what a Baseline remembers of one response between
@@ -51,7 +48,7 @@ func (s *Store) Baseline(ctx context.Context, campaignKey string) (*Baseline, er
 	if err != nil {
 		return nil, s.translate(ctx, "baseline", err)
 	}
-	return &Baseline{s: s, campaignID: row.ID, doc: q.Document, upsert: s.cellUpsert()}, nil
+	return &Baseline{s: s, campaignID: row.ID, doc: q.Document}, nil
 }
 
 // Document is the questionnaire of the Baseline's campaign.
@@ -85,20 +82,8 @@ func (b *Baseline) SaveSubmit(ctx context.Context, who survey.Respondent, r *Bas
 VALUES (?, ?, ?, ?, ?, ?)`, sub, r.ID, r.Revision+1, who.ID, now, string(body)); err != nil {
 			return err
 		}
-		if len(rows) > 0 {
-			var values strings.Builder
-			args := make([]any, 0, 7*len(rows))
-			for i, a := range rows {
-				if i > 0 {
-					values.WriteString(", ")
-				}
-				values.WriteString("(?, ?, ?, ?, ?, ?, ?)")
-				args = append(args, sub, a.Question, a.Option, a.Score, a.NullScore, a.Number, a.Text)
-			}
-			if err := b.exec(ctx, tx, `INSERT INTO answers (submission_id, question_key, option_key, score, null_score,
-  number_value, text_value) VALUES `+values.String(), args...); err != nil {
-				return err
-			}
+		if err := b.s.insertAnswers(ctx, tx, sub, rows); err != nil {
+			return err
 		}
 		if err := b.exec(ctx, tx, `UPDATE responses SET draft_answers = ?, pending = ?, revision = ?, current_submission_id = ?,
   first_submitted_at = COALESCE(first_submitted_at, ?), updated_at = ? WHERE id = ?`,
@@ -115,19 +100,12 @@ VALUES (?, ?, ?, ?, ?, ?)`, sub, r.ID, r.Revision+1, who.ID, now, string(body));
 	return nil
 }
 
-// writeCells is writeCellChanges' statement, through database/sql.
+// writeCells is writeCellChanges' statement, through database/sql (a
+// cell whose error bound grows too large is not computed again: the
+// benchmarks' values never get there).
 func (b *Baseline) writeCells(ctx context.Context, tx *sql.Tx, changes []cellChange) error {
-	if len(changes) == 0 {
-		return nil
-	}
-	values, args := cellValues(b.campaignID, changes)
-	rows, err := tx.QueryContext(ctx, b.placeholders("INSERT INTO score_cells ("+cellColumns+") VALUES "+values+b.upsert), args...)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-	}
-	return errors.Join(rows.Err(), rows.Close())
+	_, err := b.s.addCellChanges(ctx, tx, b.campaignID, changes)
+	return err
 }
 
 func (b *Baseline) tx(ctx context.Context, fn func(*sql.Tx) error) error {
@@ -146,25 +124,6 @@ func (b *Baseline) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 }
 
 func (b *Baseline) exec(ctx context.Context, tx *sql.Tx, query string, args ...any) error {
-	_, err := tx.ExecContext(ctx, b.placeholders(query), args...)
+	_, err := tx.ExecContext(ctx, b.s.rebind(query), args...)
 	return err
-}
-
-// placeholders numbers the ? of query ($1, $2, …) for PostgreSQL; the
-// statements above hold no ? inside a literal.
-func (b *Baseline) placeholders(query string) string {
-	if b.s.dialect != migrations.Postgres {
-		return query
-	}
-	var out strings.Builder
-	n := 0
-	for _, c := range []byte(query) {
-		if c == '?' {
-			n++
-			out.WriteString("$" + strconv.Itoa(n))
-			continue
-		}
-		out.WriteByte(c)
-	}
-	return out.String()
 }

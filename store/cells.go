@@ -4,6 +4,9 @@
 package store
 
 import (
+	"context"
+	"database/sql"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -132,14 +135,53 @@ func cellChanges(doc *survey.Document, responseID, administration string, before
 const cellColumns = "campaign_id, indicator, part, administration_code, shard, n, total, deviations, " +
 	"n_excluded, n_missing, n_not_applicable, n_out_of_range, total_error, deviations_error, added, dropped"
 
-// cellsPerStatement bounds the rows of one upsert (14 parameters each),
-// well inside both databases' limits on parameters; only a questionnaire
-// far wider than the programme's needs more than one statement.
+// cellsPerStatement bounds the rows of one SQLite upsert (14 parameters
+// each), well inside its limit on parameters; only a questionnaire far
+// wider than the programme's needs more than one statement.
 const cellsPerStatement = 1000
 
-// cellValues is the VALUES list of the cells' upsert for changes, and its
-// arguments (cellColumns' order).
-func cellValues(campaignID int64, changes []cellChange) (string, []any) {
+// cellInsert is the statement that adds changes to a campaign's cells, and
+// its arguments, in the store's dialect. On PostgreSQL the changes go as
+// one array per column, unnested: the statement's text is the same
+// whatever the number of changes, so each connection prepares and plans
+// it once (a VALUES list of one row per change was a new statement, parsed
+// and planned again, at almost every submission). SQLite gets a VALUES
+// list of at most cellsPerStatement rows.
+func (s *Store) cellInsert(campaignID int64, changes []cellChange) (string, []any) {
+	total := func(c cellChange) float64 {
+		t := 0.0
+		if c.added != nil {
+			t += *c.added
+		}
+		if c.dropped != nil {
+			t -= *c.dropped
+		}
+		return t
+	}
+	if s.dialect == migrations.Postgres {
+		var (
+			indicators, shards, ns, excluded, missing, notApplicable, outOfRange []int
+			parts, administrations                                               []string
+			totals                                                               []float64
+			added, dropped                                                       []*float64
+		)
+		for _, c := range changes {
+			indicators, shards, ns = append(indicators, c.Indicator), append(shards, c.shard), append(ns, c.n)
+			excluded, missing = append(excluded, c.excluded), append(missing, c.missing)
+			notApplicable, outOfRange = append(notApplicable, c.notApplicable), append(outOfRange, c.outOfRange)
+			parts, administrations = append(parts, c.Part), append(administrations, c.Administration)
+			totals, added, dropped = append(totals, total(c)), append(added, c.added), append(dropped, c.dropped)
+		}
+		return `INSERT INTO score_cells (` + cellColumns + `)
+SELECT $1::bigint, u.indicator, u.part, u.administration_code, u.shard, u.n, u.total, 0,
+  u.n_excluded, u.n_missing, u.n_not_applicable, u.n_out_of_range, 0, 0, u.added, u.dropped
+FROM unnest($2::integer[], $3::text[], $4::text[], $5::integer[], $6::integer[], $7::double precision[],
+  $8::integer[], $9::integer[], $10::integer[], $11::integer[], $12::double precision[], $13::double precision[])
+  AS u (indicator, part, administration_code, shard, n, total, n_excluded, n_missing, n_not_applicable,
+  n_out_of_range, added, dropped)` + s.upsert,
+			[]any{campaignID, indicators, parts, administrations, shards, ns, totals, excluded, missing, notApplicable,
+				outOfRange, added, dropped}
+	}
 	var values strings.Builder
 	args := make([]any, 0, 14*len(changes))
 	for i, c := range changes {
@@ -147,53 +189,69 @@ func cellValues(campaignID int64, changes []cellChange) (string, []any) {
 			values.WriteString(", ")
 		}
 		values.WriteString("(?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, 0, 0, ?, ?)")
-		total := 0.0
-		if c.added != nil {
-			total += *c.added
-		}
-		if c.dropped != nil {
-			total -= *c.dropped
-		}
-		args = append(args, campaignID, c.Indicator, c.Part, c.Administration, c.shard, c.n, total,
+		args = append(args, campaignID, c.Indicator, c.Part, c.Administration, c.shard, c.n, total(c),
 			c.excluded, c.missing, c.notApplicable, c.outOfRange, c.added, c.dropped)
 	}
-	return values.String(), args
+	return "INSERT INTO score_cells (" + cellColumns + ") VALUES " + values.String() + s.upsert, args
 }
 
-// writeCellChanges applies the changes of one response to a campaign's
-// cells with one multi-row INSERT … ON CONFLICT DO UPDATE (per
-// cellsPerStatement rows), in the changes' order, so that concurrent
-// submissions lock the rows they share in the same order and never
-// deadlock. A cell whose bound on rounding error has grown past 1e-10 of
-// its value (the update said so) is computed again from the answers
-// (recomputeCells).
-func (s *Store) writeCellChanges(tx *gorm.DB, campaignID int64, doc *survey.Document, changes []cellChange) error {
+// querier runs a statement that returns rows, and execer one that does
+// not: a transaction of database/sql, or the connection of a GORM
+// transaction (its Statement.ConnPool), for the statements of the
+// submissions that GORM's reflection would slow down.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// addCellChanges applies the changes of one response to a campaign's
+// cells (cellInsert, with cellUpsert's ON CONFLICT clause), in the
+// changes' order, so that concurrent submissions lock the rows they share
+// in the same order and never deadlock. It returns the cells whose bound
+// on rounding error has grown past 1e-10 of their value (the update says
+// so), which the caller must compute again from the answers.
+func (s *Store) addCellChanges(ctx context.Context, q querier, campaignID int64, changes []cellChange) ([]tally.Key, error) {
 	var stale []tally.Key
 	for rest := changes; len(rest) > 0; {
-		n := min(len(rest), cellsPerStatement)
-		values, args := cellValues(campaignID, rest[:n])
-		rows, err := tx.Raw("INSERT INTO score_cells ("+cellColumns+") VALUES "+values+s.cellUpsert(), args...).Rows()
+		n := len(rest)
+		if s.dialect != migrations.Postgres {
+			n = min(n, cellsPerStatement)
+		}
+		query, args := s.cellInsert(campaignID, rest[:n])
+		rows, err := q.QueryContext(ctx, query, args...)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for rows.Next() {
 			var k tally.Key
 			var again int
 			if err := rows.Scan(&k.Indicator, &k.Part, &k.Administration, &again); err != nil {
 				rows.Close()
-				return err
+				return nil, err
 			}
 			if again == 1 {
 				stale = append(stale, k)
 			}
 		}
-		if err := rows.Close(); err != nil {
-			return err
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return nil, err
 		}
 		rest = rest[n:]
 	}
-	if len(stale) == 0 {
-		return nil
+	return stale, nil
+}
+
+// writeCellChanges applies the changes of one response to a campaign's
+// cells in the transaction tx (addCellChanges), and computes again from
+// the answers any cell whose bound on rounding error has grown too large
+// (recomputeCells).
+func (s *Store) writeCellChanges(tx *gorm.DB, campaignID int64, doc *survey.Document, changes []cellChange) error {
+	stale, err := s.addCellChanges(tx.Statement.Context, tx.Statement.ConnPool, campaignID, changes)
+	if err != nil || len(stale) == 0 {
+		return err
 	}
 	return s.recomputeCells(tx, campaignID, doc, changes[0].shard, stale)
 }
@@ -226,9 +284,9 @@ const roundingUnit = "2.220446049250313e-16"
 // the error of μ. The statement returns, for each row, whether a bound has
 // passed 1e-10 of its figure (or 1e-10, for a figure below 1); the caller
 // then computes that cell again from the answers.
-func (s *Store) cellUpsert() string {
+func cellUpsert(dialect string) string {
 	greatest := "MAX"
-	if s.dialect == migrations.Postgres {
+	if dialect == migrations.Postgres {
 		greatest = "GREATEST"
 	}
 	const (
@@ -296,16 +354,21 @@ WHERE campaign_id = ? AND indicator = ? AND part = ? AND administration_code = ?
 }
 
 // submissionRows reads the answer rows of a stored submission, as scoring
-// reads them.
-func submissionRows(tx *gorm.DB, submissionID string) ([]survey.AnswerRow, error) {
-	var stored []answerRow
-	if err := tx.Select("question_key", "option_key", "score", "null_score", "number_value").
-		Where("submission_id = ?", submissionID).Order("id").Find(&stored).Error; err != nil {
+// reads them (without GORM's reflection: every amendment reads them).
+func (s *Store) submissionRows(tx *gorm.DB, submissionID string) ([]survey.AnswerRow, error) {
+	rows, err := tx.Statement.ConnPool.QueryContext(tx.Statement.Context, s.rebind(
+		"SELECT question_key, option_key, score, null_score, number_value FROM answers WHERE submission_id = ? ORDER BY id"), submissionID)
+	if err != nil {
 		return nil, err
 	}
-	rows := make([]survey.AnswerRow, len(stored))
-	for i, r := range stored {
-		rows[i] = survey.AnswerRow{Question: r.QuestionKey, Option: r.OptionKey, Score: r.Score, NullScore: r.NullScore, Number: r.NumberValue}
+	var out []survey.AnswerRow
+	for rows.Next() {
+		var r survey.AnswerRow
+		if err := rows.Scan(&r.Question, &r.Option, &r.Score, &r.NullScore, &r.Number); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, r)
 	}
-	return rows, nil
+	return out, errors.Join(rows.Err(), rows.Close())
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -111,14 +112,51 @@ func (s *Store) insertSubmission(tx *gorm.DB, sub submissionRow, rows []survey.A
 	if err := tx.Create(&sub).Error; err != nil {
 		return err
 	}
+	return s.insertAnswers(tx.Statement.Context, tx.Statement.ConnPool, sub.ID, rows)
+}
+
+// answersPerStatement bounds the rows of one SQLite insert of answers (7
+// parameters each), well inside its limit on parameters.
+const answersPerStatement = 500
+
+// insertAnswers stores the answer rows of a submission, in their order
+// (which is the order of their ids). On PostgreSQL they go as one array per
+// column, unnested, in a statement whose text never changes, so that each
+// connection prepares and plans it once; SQLite gets a VALUES list.
+func (s *Store) insertAnswers(ctx context.Context, q execer, submissionID string, rows []survey.AnswerRow) error {
+	const insert = "INSERT INTO answers (submission_id, question_key, option_key, score, null_score, number_value, text_value) "
 	if len(rows) == 0 {
 		return nil
 	}
-	stored := make([]answerRow, len(rows))
-	for i, r := range rows {
-		stored[i] = toAnswerRow(sub.ID, r)
+	if s.dialect == migrations.Postgres {
+		questions, options, texts := make([]string, len(rows)), make([]*string, len(rows)), make([]*string, len(rows))
+		scores, numbers, nullScores := make([]*float64, len(rows)), make([]*float64, len(rows)), make([]bool, len(rows))
+		for i, r := range rows {
+			questions[i], options[i], scores[i], nullScores[i], numbers[i], texts[i] = r.Question, r.Option, r.Score, r.NullScore, r.Number, r.Text
+		}
+		_, err := q.ExecContext(ctx, insert+`SELECT $1, u.* FROM unnest($2::text[], $3::text[], $4::double precision[],
+  $5::boolean[], $6::double precision[], $7::text[])
+  AS u (question_key, option_key, score, null_score, number_value, text_value)`,
+			submissionID, questions, options, scores, nullScores, numbers, texts)
+		return err
 	}
-	return tx.CreateInBatches(stored, 500).Error
+	for rest := rows; len(rest) > 0; {
+		n := min(len(rest), answersPerStatement)
+		var values strings.Builder
+		args := make([]any, 0, 7*n)
+		for i, r := range rest[:n] {
+			if i > 0 {
+				values.WriteString(", ")
+			}
+			values.WriteString("(?, ?, ?, ?, ?, ?, ?)")
+			args = append(args, submissionID, r.Question, r.Option, r.Score, r.NullScore, r.Number, r.Text)
+		}
+		if _, err := q.ExecContext(ctx, insert+"VALUES "+values.String(), args...); err != nil {
+			return err
+		}
+		rest = rest[n:]
+	}
+	return nil
 }
 
 // countSubmission adds a submission's answer rows to its campaign's score
@@ -130,7 +168,7 @@ func (s *Store) countSubmission(tx *gorm.DB, campaignID int64, doc *survey.Docum
 	var before []survey.AnswerRow
 	if resp.CurrentSubmissionID != nil {
 		var err error
-		if before, err = submissionRows(tx, *resp.CurrentSubmissionID); err != nil {
+		if before, err = s.submissionRows(tx, *resp.CurrentSubmissionID); err != nil {
 			return err
 		}
 	}
@@ -222,14 +260,24 @@ func (s *Store) toResponse(db *gorm.DB, row responseRow, campaignKey string) (su
 	if err := json.Unmarshal([]byte(row.DraftAnswers), &r.Answers); err != nil {
 		return r, err
 	}
-	var subs []submissionRow
-	if err := db.Select("id", "revision", "submitted_by", "submitted_at").Where("response_id = ?", row.ID).
-		Order("revision").Find(&subs).Error; err != nil {
+	// Read without GORM's reflection: a save or a submission lists them
+	// every time.
+	rows, err := db.Statement.ConnPool.QueryContext(db.Statement.Context, s.rebind(
+		"SELECT id, revision, submitted_by, submitted_at FROM submissions WHERE response_id = ? ORDER BY revision"), row.ID)
+	if err != nil {
 		return r, err
 	}
 	var out []survey.Submission
-	for _, sub := range subs {
-		out = append(out, survey.Submission{ID: sub.ID, Revision: sub.Revision, SubmittedBy: sub.SubmittedBy, SubmittedAt: sub.SubmittedAt})
+	for rows.Next() {
+		var sub survey.Submission
+		if err := rows.Scan(&sub.ID, &sub.Revision, &sub.SubmittedBy, &sub.SubmittedAt); err != nil {
+			rows.Close()
+			return r, err
+		}
+		out = append(out, sub)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return r, err
 	}
 	r.SetSubmissions(out)
 	return r, nil

@@ -24,6 +24,7 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -48,6 +49,7 @@ type Store struct {
 	now     func() time.Time
 	log     *slog.Logger
 	audit   *auditBatch // audit events recorded at the same time, written together
+	upsert  string      // the ON CONFLICT clause of the score cells' updates (cellUpsert)
 }
 
 // Options tune Open.
@@ -107,7 +109,7 @@ func Open(ctx context.Context, databaseURL string, opts Options) (*Store, error)
 	// Times are kept to the microsecond, the precision PostgreSQL stores, so
 	// that both databases give back exactly what was written.
 	s := &Store{db: db, sql: sqlDB, dialect: dialect, now: func() time.Time { return now().UTC().Truncate(time.Microsecond) }, log: log,
-		audit: &auditBatch{}}
+		audit: &auditBatch{}, upsert: cellUpsert(dialect)}
 	if opts.Migrate {
 		if _, err := s.Migrate(ctx); err != nil {
 			sqlDB.Close()
@@ -230,6 +232,25 @@ func (s *Store) transaction(ctx context.Context, fn func(tx *gorm.DB) error) err
 		return s.db.WithContext(ctx).Transaction(fn, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
 	}
 	return s.db.WithContext(ctx).Transaction(fn)
+}
+
+// rebind numbers the ? of a statement ($1, $2, …) for PostgreSQL; the
+// statements it is given hold no ? inside a literal.
+func (s *Store) rebind(query string) string {
+	if s.dialect != migrations.Postgres {
+		return query
+	}
+	var out strings.Builder
+	n := 0
+	for _, c := range []byte(query) {
+		if c == '?' {
+			n++
+			out.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		out.WriteByte(c)
+	}
+	return out.String()
 }
 
 // translate maps driver errors to domain sentinels, keeping domain errors as
