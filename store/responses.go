@@ -94,7 +94,7 @@ func (s *Store) ChangeResponse(ctx context.Context, sc survey.Scope, key string,
 		if _, ok := updates["first_submitted_at"]; ok {
 			resp.FirstSubmittedAt = &now
 		}
-		out, err = s.toResponse(tx, resp, key)
+		out, err = s.toResponse(tx, resp, key, change.Answers)
 		return err
 	})
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
@@ -194,7 +194,7 @@ func (s *Store) Response(ctx context.Context, sc survey.Scope, key, respondentID
 	if err != nil || !found {
 		return survey.Response{}, false, s.translate(ctx, "get response", err)
 	}
-	r, err := s.toResponse(db, resp, key)
+	r, err := s.toResponse(db, resp, key, nil)
 	return r, true, s.translate(ctx, "get response", err)
 }
 
@@ -253,12 +253,17 @@ func (s *Store) responseRow(tx *gorm.DB, campaignID int64, respondentID string) 
 	return row, err == nil, err
 }
 
-func (s *Store) toResponse(db *gorm.DB, row responseRow, campaignKey string) (survey.Response, error) {
+// toResponse is the response of a row. Its answers are the working copy:
+// answers, when the caller has them decoded already, else decoded from
+// the row.
+func (s *Store) toResponse(db *gorm.DB, row responseRow, campaignKey string, answers survey.Answers) (survey.Response, error) {
 	r := survey.Response{ID: row.ID, Campaign: campaignKey, RespondentID: row.RespondentID,
 		Administration: row.AdministrationCode, Revision: row.Revision, AmendmentPending: row.Pending && row.CurrentSubmissionID != nil,
 		FirstSubmittedAt: row.FirstSubmittedAt, CreatedAt: row.CreatedAt, UpdatedAt: row.UpdatedAt}
-	if err := json.Unmarshal([]byte(row.DraftAnswers), &r.Answers); err != nil {
-		return r, err
+	if r.Answers = answers; answers == nil {
+		if err := json.Unmarshal([]byte(row.DraftAnswers), &r.Answers); err != nil {
+			return r, err
+		}
 	}
 	// Read without GORM's reflection: a save or a submission lists them
 	// every time.
