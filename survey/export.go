@@ -50,16 +50,40 @@ func (r *ExportedResponse) AnswerTo(key string) json.RawMessage {
 // batch after the key of the last response passed (empty at first) and says
 // whether more may follow, and fn receives each batch. It stops at an empty
 // or last batch, or at the first error of next or fn, returned as it is.
+//
+// It reads one batch ahead: while fn works on a batch, next reads the one
+// after it in another goroutine, so that reading the database and writing
+// to the client overlap. Calls of next never overlap each other, and at most
+// two batches are held at a time. When fn fails, EachExportBatch waits for
+// the read under way to end before it returns: nothing it started outlives
+// it.
 func EachExportBatch(next func(afterAdministration, afterID string) ([]ExportedResponse, bool, error), fn func([]ExportedResponse) error) error {
-	var afterAdministration, afterID string
+	type read struct {
+		batch []ExportedResponse
+		more  bool
+		err   error
+	}
+	ahead := func(afterAdministration, afterID string) <-chan read {
+		done := make(chan read, 1)
+		go func() {
+			batch, more, err := next(afterAdministration, afterID)
+			done <- read{batch, more, err}
+		}()
+		return done
+	}
+	pending := ahead("", "")
 	for {
-		batch, more, err := next(afterAdministration, afterID)
-		if err != nil || len(batch) == 0 {
-			return err
+		r := <-pending
+		if r.err != nil || len(r.batch) == 0 {
+			return r.err
 		}
-		last := batch[len(batch)-1]
-		afterAdministration, afterID = last.Administration, last.ResponseID
-		if err := fn(batch); err != nil || !more {
+		if !r.more {
+			return fn(r.batch)
+		}
+		last := r.batch[len(r.batch)-1]
+		pending = ahead(last.Administration, last.ResponseID)
+		if err := fn(r.batch); err != nil {
+			<-pending
 			return err
 		}
 	}
