@@ -130,7 +130,7 @@ func apply(ctx context.Context, conn *sql.Conn, dialect string, m Migration) (bo
 		}
 	}
 	var n int
-	if err := tx.QueryRowContext(ctx, rebind(dialect, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), m.Version).Scan(&n); err != nil {
+	if err := tx.QueryRowContext(ctx, Rebind(dialect, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), m.Version).Scan(&n); err != nil {
 		return false, err
 	}
 	if n > 0 {
@@ -139,7 +139,7 @@ func apply(ctx context.Context, conn *sql.Conn, dialect string, m Migration) (bo
 	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 		return false, err
 	}
-	if _, err := tx.ExecContext(ctx, rebind(dialect, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`),
+	if _, err := tx.ExecContext(ctx, Rebind(dialect, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`),
 		m.Version, m.Name, time.Now().UTC().Format(time.RFC3339)); err != nil {
 		return false, err
 	}
@@ -182,7 +182,10 @@ func Pending(ctx context.Context, db *sql.DB, dialect string) ([]string, error) 
 	return pending, nil
 }
 
-func rebind(dialect, query string) string {
+// Rebind numbers the ? of a statement ($1, $2, …) for PostgreSQL, and
+// leaves it as it is for SQLite; the statements it is given hold no ?
+// inside a literal.
+func Rebind(dialect, query string) string {
 	if dialect != Postgres {
 		return query
 	}

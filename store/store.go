@@ -24,7 +24,6 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -234,24 +233,9 @@ func (s *Store) transaction(ctx context.Context, fn func(tx *gorm.DB) error) err
 	return s.db.WithContext(ctx).Transaction(fn)
 }
 
-// rebind numbers the ? of a statement ($1, $2, …) for PostgreSQL; the
-// statements it is given hold no ? inside a literal.
-func (s *Store) rebind(query string) string {
-	if s.dialect != migrations.Postgres {
-		return query
-	}
-	var out strings.Builder
-	n := 0
-	for _, c := range []byte(query) {
-		if c == '?' {
-			n++
-			out.WriteString("$" + strconv.Itoa(n))
-			continue
-		}
-		out.WriteByte(c)
-	}
-	return out.String()
-}
+// rebind numbers the ? of a statement for the store's dialect
+// (migrations.Rebind).
+func (s *Store) rebind(query string) string { return migrations.Rebind(s.dialect, query) }
 
 // translate maps driver errors to domain sentinels, keeping domain errors as
 // they are. Anything unknown is checked against the database's health so
