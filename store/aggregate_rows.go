@@ -60,7 +60,7 @@ GROUP BY r.administration_code, shard`, append([]any{campaignID}, opts.filterArg
 // cells.
 func runGroup(db *gorm.DB, campaignID int64, doc *survey.Document, group []part, opts scanOptions, order string,
 	counts map[unit]int, cells map[cellKey]survey.Cell) error {
-	q := scanQuery{filter: opts.filter, order: order}
+	q := scanQuery{filter: opts.filter, order: order, shard: opts.shard}
 	var placedParts []placed
 	flags := map[int]int{}
 	for _, p := range group {
@@ -90,8 +90,9 @@ func runGroup(db *gorm.DB, campaignID int64, doc *survey.Document, group []part,
 
 	sums := map[unit]*unitSums{}
 	values := make([]any, len(q.columns))
-	var id, administration string
-	dest := []any{&id, &administration}
+	var shard int
+	var administration string
+	dest := []any{&shard, &administration}
 	for i := range values {
 		dest = append(dest, &values[i])
 	}
@@ -99,10 +100,7 @@ func runGroup(db *gorm.DB, campaignID int64, doc *survey.Document, group []part,
 		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
-		u := unit{administration: administration}
-		if opts.shard != "" {
-			u.shard = shardOf(id)
-		}
+		u := unit{administration: administration, shard: shard}
 		s := sums[u]
 		if s == nil {
 			s = newUnitSums(placedParts)

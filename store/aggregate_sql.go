@@ -28,6 +28,9 @@ type scanQuery struct {
 	// order is the ORDER BY of the rows (orderFor): a fixed order, so
 	// that the sums made of them are the same at every scan.
 	order string
+	// shard is the SQL of a response's shard (shardSQL), or "" for none
+	// (every row in shard 0).
+	shard string
 }
 
 // reads adds questions to those whose answers the query joins.
@@ -127,7 +130,8 @@ func (q *scanQuery) options(question string, keys []string, answering bool) int 
 }
 
 // sql assembles the query, and its arguments with the campaign id's place
-// (then come the filter's). It joins only the responses that have an
+// (then come the filter's). Each row starts with the response's shard and
+// administration: not its id, a string that every row would copy. It joins only the responses that have an
 // answer to a question read, so that the database can hash the smaller
 // side; aggregate.go counts the others apart (responseCounts): they are
 // missing from every measure without `where`, and in nothing else.
@@ -136,8 +140,12 @@ func (q *scanQuery) sql() (string, []any) {
 	if q.filter != "" {
 		filter = " AND " + q.filter
 	}
+	shard := q.shard
+	if shard == "" {
+		shard = "0"
+	}
 	return `
-SELECT r.id, r.administration_code,
+SELECT ` + shard + ` AS shard, r.administration_code,
   ` + strings.Join(q.columns, ",\n  ") + `
 FROM responses r
 JOIN answers a ON a.submission_id = r.current_submission_id AND a.question_key IN ?

@@ -167,7 +167,7 @@ WHERE r.campaign_id = ` + fmt.Sprint(campaignID) + ` ORDER BY r.administration_c
 
 // exportQuestions is the questionnaire of the benchmark: 30 questions, as
 // many as a large survey of the programme, of every type.
-func exportQuestionnaire(b *testing.B) *survey.Document {
+func exportQuestionnaire(b testing.TB) *survey.Document {
 	var questions []string
 	for i := range 30 {
 		q := fmt.Sprintf(`{"key": "q%02d", "text": {"en": "Question %d"}, `, i, i)
@@ -230,7 +230,7 @@ func exportAnswers(rng *rand.Rand, doc *survey.Document) survey.Answers {
 // administrations, inside the database (recursive CTEs), each submission
 // with one of 64 answer bodies drawn once. It returns the campaign's id,
 // its document and the average length of the bodies.
-func seedExportCampaign(b *testing.B, s *Store, size int) (int64, *survey.Document, int) {
+func seedExportCampaign(b testing.TB, s *Store, size int) (int64, *survey.Document, int) {
 	ctx := context.Background()
 	doc := exportQuestionnaire(b)
 	codes := []string{"EA", "EB", "EC", "ED"}
