@@ -94,12 +94,18 @@ func scanCells(db *gorm.DB, campaignID int64, doc *survey.Document, opts scanOpt
 			return nil, err
 		}
 	}
-	counts, err := responseCounts(db, campaignID, opts)
-	if err != nil {
-		return nil, err
-	}
+	// On PostgreSQL the scans join only the responses with an answer
+	// read, and the others are counted apart (responseCounts). SQLite
+	// walks the responses in index order and looks their answers up, so
+	// an outer join keeps every response in the scan for nothing, and
+	// counting them apart would read them twice (a sixth of the time).
+	var counts map[unit]int
 	directParts, others := []part(nil), parts(doc)
 	if dialect == "postgres" {
+		var err error
+		if counts, err = responseCounts(db, campaignID, opts); err != nil {
+			return nil, err
+		}
 		directParts, others = splitDirect(doc, others)
 	}
 	if len(directParts) > 0 {
@@ -108,7 +114,7 @@ func scanCells(db *gorm.DB, campaignID int64, doc *survey.Document, opts scanOpt
 		}
 	}
 	for _, group := range plan(doc, others) {
-		if err := runGroup(db, campaignID, doc, group, opts, orderFor(dialect), counts, cells); err != nil {
+		if err := runGroup(db, campaignID, doc, group, opts, dialect, counts, cells); err != nil {
 			return nil, err
 		}
 	}

@@ -57,10 +57,13 @@ GROUP BY r.administration_code, shard`, append([]any{campaignID}, opts.filterArg
 }
 
 // runGroup runs the query of one group of parts and adds its figures to
-// cells.
-func runGroup(db *gorm.DB, campaignID int64, doc *survey.Document, group []part, opts scanOptions, order string,
+// cells. With counts (the submitted responses per unit, responseCounts)
+// the query joins only the responses with an answer to a question it
+// reads, and the others are added as unanswered; without, it joins every
+// submitted response.
+func runGroup(db *gorm.DB, campaignID int64, doc *survey.Document, group []part, opts scanOptions, dialect string,
 	counts map[unit]int, cells map[cellKey]survey.Cell) error {
-	q := scanQuery{filter: opts.filter, order: order, shard: opts.shard}
+	q := scanQuery{filter: opts.filter, order: orderFor(dialect), shard: opts.shard, everyResponse: counts == nil}
 	var placedParts []placed
 	flags := map[int]int{}
 	for _, p := range group {

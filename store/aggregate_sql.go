@@ -25,12 +25,15 @@ type scanQuery struct {
 	// filter, when not empty, is a further condition on the responses
 	// (alias r); its arguments follow the campaign id.
 	filter string
-	// order is the ORDER BY of the rows (orderFor): a fixed order, so
-	// that the sums made of them are the same at every scan.
+	// order is the GROUP BY and ORDER BY of the rows (orderFor): a fixed
+	// order, so that the sums made of them are the same at every scan.
 	order string
 	// shard is the SQL of a response's shard (shardSQL), or "" for none
 	// (every row in shard 0).
 	shard string
+	// everyResponse makes the join outer: every submitted response has
+	// its row, those without an answer read too.
+	everyResponse bool
 }
 
 // reads adds questions to those whose answers the query joins.
@@ -131,10 +134,11 @@ func (q *scanQuery) options(question string, keys []string, answering bool) int 
 
 // sql assembles the query, and its arguments with the campaign id's place
 // (then come the filter's). Each row starts with the response's shard and
-// administration: not its id, a string that every row would copy. It joins only the responses that have an
-// answer to a question read, so that the database can hash the smaller
-// side; aggregate.go counts the others apart (responseCounts): they are
-// missing from every measure without `where`, and in nothing else.
+// administration: not its id, a string that every row would copy. Unless
+// everyResponse, it joins only the responses that have an answer to a
+// question read, so that the database can hash the smaller side;
+// aggregate.go counts the others apart (responseCounts): they are missing
+// from every measure without `where`, and in nothing else.
 func (q *scanQuery) sql() (string, []any) {
 	filter := ""
 	if q.filter != "" {
@@ -144,23 +148,29 @@ func (q *scanQuery) sql() (string, []any) {
 	if shard == "" {
 		shard = "0"
 	}
+	join := "JOIN"
+	if q.everyResponse {
+		join = "LEFT JOIN"
+	}
 	return `
 SELECT ` + shard + ` AS shard, r.administration_code,
   ` + strings.Join(q.columns, ",\n  ") + `
 FROM responses r
-JOIN answers a ON a.submission_id = r.current_submission_id AND a.question_key IN ?
+` + join + ` answers a ON a.submission_id = r.current_submission_id AND a.question_key IN ?
 WHERE r.campaign_id = ? AND r.current_submission_id IS NOT NULL` + filter + `
-GROUP BY r.id, r.administration_code
+GROUP BY ` + q.order + `
 ORDER BY ` + q.order, append(q.args, q.questions)
 }
 
-// orderFor is the order of the rows of a scan in a dialect, the cheapest
-// fixed one: on SQLite the order in which the responses index
-// (responses_export) yields them, on PostgreSQL that of the grouping by
-// response.
+// orderFor is the grouping of a scan's rows by response, and their order,
+// in a dialect: the cheapest fixed one. On SQLite it is the order in which
+// the responses index (responses_export) yields them, so that SQLite
+// groups and orders the rows as they come, with no sort; on PostgreSQL
+// that of the grouping by response (the administration comes with its
+// response).
 func orderFor(dialect string) string {
 	if dialect == "sqlite" {
 		return "r.administration_code, r.id"
 	}
-	return "r.id"
+	return "r.id, r.administration_code"
 }
