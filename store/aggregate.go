@@ -77,9 +77,10 @@ type scanOptions struct {
 // one transaction, so that all groups see the same submissions; on
 // PostgreSQL the transaction's JIT compilation is turned off, since
 // compiling the scan's expressions costs more than it saves at any size,
-// and so are parallel workers: each would hold part of every response's
-// answers, and merging their partial sums per response costs more than
-// one process grouping them.
+// and so are parallel workers for the scans by response: each would hold
+// part of every response's answers, and merging their partial sums per
+// response costs more than one process grouping them (the grouped read of
+// the direct measures turns them on again for itself).
 func scanCells(db *gorm.DB, campaignID int64, doc *survey.Document, opts scanOptions) (map[cellKey]survey.Cell, error) {
 	cells := map[cellKey]survey.Cell{}
 	if len(doc.Indicators) == 0 {
