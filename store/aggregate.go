@@ -64,7 +64,8 @@ type scanOptions struct {
 // On PostgreSQL a measure whose respondent value is one answer row
 // (direct) is summed from the answer rows themselves, in one grouped read
 // of them all (aggregate_direct.go). For the others the database does step 1 of
-// docs/scoring.md: each query returns one row per submitted response with, per indicator, whether the response passes
+// docs/scoring.md: each query returns one row per submitted response (on PostgreSQL, per
+// response with an answer read) with, per indicator, whether the response passes
 // `where` and, per measure, how many answer rows it has for the questions
 // and its respondent value (aggregate_sql.go). Conditional aggregation
 // over one join of responses and answers keeps that to one scan for every
@@ -247,7 +248,7 @@ func plan(doc *survey.Document, all []part) [][]part {
 	flagged := map[int]bool{}
 	for _, p := range all {
 		pc, pp := costIn(p, flagged)
-		// The rows have the response id and administration too.
+		// The rows have the response's shard and administration too.
 		fits := 2+columns+pc <= aggregateLimits.columns && params+pp <= aggregateLimits.params
 		if !fits && len(current) > 0 {
 			groups = append(groups, current)

@@ -10,8 +10,8 @@ import (
 	"github.com/customs-survey/surveyd/survey"
 )
 
-// scanQuery builds one aggregate query: per submitted response, its id and
-// administration, then the columns of step 1 of docs/scoring.md that its
+// scanQuery builds one aggregate query: per submitted response, its shard
+// and administration, then the columns of step 1 of docs/scoring.md that its
 // parts ask for. Keys go in as parameters.
 type scanQuery struct {
 	columns []string

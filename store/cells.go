@@ -177,8 +177,9 @@ SELECT $1::bigint, u.indicator, u.part, u.administration_code, u.shard, u.n, u.t
   u.n_excluded, u.n_missing, u.n_not_applicable, u.n_out_of_range, 0, 0, u.added, u.dropped
 FROM unnest($2::integer[], $3::text[], $4::text[], $5::integer[], $6::integer[], $7::double precision[],
   $8::integer[], $9::integer[], $10::integer[], $11::integer[], $12::double precision[], $13::double precision[])
-  AS u (indicator, part, administration_code, shard, n, total, n_excluded, n_missing, n_not_applicable,
-  n_out_of_range, added, dropped)` + s.upsert,
+  WITH ORDINALITY AS u (indicator, part, administration_code, shard, n, total, n_excluded, n_missing,
+  n_not_applicable, n_out_of_range, added, dropped, position)
+ORDER BY u.position` + s.upsert,
 			[]any{campaignID, indicators, parts, administrations, shards, ns, totals, excluded, missing, notApplicable,
 				outOfRange, added, dropped}
 	}

@@ -18,8 +18,9 @@ import (
 // and each next one twice as many as the one before, up to exportBatchRows,
 // so that the query of a batch costs little beside its rows. Whatever its
 // rows, a batch ends with the response that brings its answers to
-// exportBatchBytes or more: at most exportBatchBytes plus one response
-// (itself at most the body limit) is held at a time.
+// exportBatchBytes or more: a batch holds at most exportBatchBytes plus
+// one response (itself at most the body limit), and an export holds two
+// at a time (survey.EachExportBatch reads one ahead).
 const (
 	exportFirstRows  = 100
 	exportBatchRows  = 1600
@@ -61,9 +62,10 @@ var exportSettings = []string{"SET LOCAL enable_sort = off", "SET LOCAL max_para
 // scope's administration only.
 //
 // Each batch is one query (keyset pagination on administration code and
-// response id), read completely before fn runs: no database connection is
-// held while fn works, however long it takes, so that fn may write to a
-// slow client. That key never changes once a response exists (neither its
+// response id), read completely before fn receives it: a connection is
+// held only while a batch is read (the next one while fn works on this
+// one), never while fn waits, however long it takes, so that fn may write
+// to a slow client. That key never changes once a response exists (neither its
 // administration nor its id do), so every response submitted before the
 // call is passed exactly once, even when it is amended meanwhile: with its
 // latest submission as of the query of its batch. A response first

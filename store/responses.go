@@ -134,9 +134,10 @@ func (s *Store) insertAnswers(ctx context.Context, q execer, submissionID string
 		for i, r := range rows {
 			questions[i], options[i], scores[i], nullScores[i], numbers[i], texts[i] = r.Question, r.Option, r.Score, r.NullScore, r.Number, r.Text
 		}
-		_, err := q.ExecContext(ctx, insert+`SELECT $1, u.* FROM unnest($2::text[], $3::text[], $4::double precision[],
-  $5::boolean[], $6::double precision[], $7::text[])
-  AS u (question_key, option_key, score, null_score, number_value, text_value)`,
+		_, err := q.ExecContext(ctx, insert+`SELECT $1, u.question_key, u.option_key, u.score, u.null_score, u.number_value, u.text_value
+FROM unnest($2::text[], $3::text[], $4::double precision[], $5::boolean[], $6::double precision[], $7::text[])
+  WITH ORDINALITY AS u (question_key, option_key, score, null_score, number_value, text_value, position)
+ORDER BY u.position`,
 			submissionID, questions, options, scores, nullScores, numbers, texts)
 		return err
 	}
@@ -254,8 +255,8 @@ func (s *Store) responseRow(tx *gorm.DB, campaignID int64, respondentID string) 
 }
 
 // toResponse is the response of a row. Its answers are the working copy:
-// answers, when the caller has them decoded already, else decoded from
-// the row.
+// answers, when the caller has them decoded already (the response then
+// holds that very map), else decoded from the row.
 func (s *Store) toResponse(db *gorm.DB, row responseRow, campaignKey string, answers survey.Answers) (survey.Response, error) {
 	r := survey.Response{ID: row.ID, Campaign: campaignKey, RespondentID: row.RespondentID,
 		Administration: row.AdministrationCode, Revision: row.Revision, AmendmentPending: row.Pending && row.CurrentSubmissionID != nil,

@@ -54,26 +54,42 @@ func (r *ExportedResponse) AnswerTo(key string) json.RawMessage {
 // It reads one batch ahead: while fn works on a batch, next reads the one
 // after it in another goroutine, so that reading the database and writing
 // to the client overlap. Calls of next never overlap each other, and at most
-// two batches are held at a time. When fn fails, EachExportBatch waits for
-// the read under way to end before it returns: nothing it started outlives
-// it.
+// two batches are held at a time. A panic of next is raised again here, in
+// the caller's goroutine (where a server recovers it for the one request).
+// Whenever EachExportBatch returns or panics, the read under way has
+// ended: nothing it started outlives it.
 func EachExportBatch(next func(afterAdministration, afterID string) ([]ExportedResponse, bool, error), fn func([]ExportedResponse) error) error {
 	type read struct {
-		batch []ExportedResponse
-		more  bool
-		err   error
+		batch    []ExportedResponse
+		more     bool
+		err      error
+		panicked any
 	}
-	ahead := func(afterAdministration, afterID string) <-chan read {
+	ahead := func(afterAdministration, afterID string) chan read {
 		done := make(chan read, 1)
 		go func() {
+			defer func() {
+				if p := recover(); p != nil {
+					done <- read{panicked: p}
+				}
+			}()
 			batch, more, err := next(afterAdministration, afterID)
-			done <- read{batch, more, err}
+			done <- read{batch: batch, more: more, err: err}
 		}()
 		return done
 	}
 	pending := ahead("", "")
+	defer func() {
+		if pending != nil {
+			<-pending // fn failed or panicked while the next batch was read
+		}
+	}()
 	for {
 		r := <-pending
+		pending = nil
+		if r.panicked != nil {
+			panic(r.panicked)
+		}
 		if r.err != nil || len(r.batch) == 0 {
 			return r.err
 		}
@@ -83,7 +99,6 @@ func EachExportBatch(next func(afterAdministration, afterID string) ([]ExportedR
 		last := r.batch[len(r.batch)-1]
 		pending = ahead(last.Administration, last.ResponseID)
 		if err := fn(r.batch); err != nil {
-			<-pending
 			return err
 		}
 	}

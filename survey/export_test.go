@@ -16,6 +16,7 @@ type batchesOf struct {
 	reading, max atomic.Int32
 	failAt       int // the read (1 = the first) that fails; 0: none
 	reads        atomic.Int32
+	slow         time.Duration // how long each read after the first takes
 }
 
 func (b *batchesOf) next(afterAdministration, afterID string) ([]ExportedResponse, bool, error) {
@@ -26,6 +27,9 @@ func (b *batchesOf) next(afterAdministration, afterID string) ([]ExportedRespons
 	read := int(b.reads.Add(1))
 	if read == b.failAt {
 		return nil, false, errors.New("read failed")
+	}
+	if read > 1 {
+		time.Sleep(b.slow)
 	}
 	start := 0
 	if afterID != "" {
@@ -112,4 +116,31 @@ func TestEachExportBatchReadsAhead(t *testing.T) {
 	if b.reads.Load() != 2 || calls != 2 {
 		t.Errorf("%d reads and %d batches, want 2 of each", b.reads.Load(), calls)
 	}
+}
+
+// TestEachExportBatchPanics: a panic of next is raised in the caller's
+// goroutine, and a panic of fn leaves no read under way behind it.
+func TestEachExportBatchPanics(t *testing.T) {
+	t.Run("in next", func(t *testing.T) {
+		defer func() {
+			if p := recover(); p != "driver fault" {
+				t.Errorf("recovered %v, want the panic of next", p)
+			}
+		}()
+		EachExportBatch(func(string, string) ([]ExportedResponse, bool, error) { panic("driver fault") },
+			func([]ExportedResponse) error { return nil })
+		t.Error("EachExportBatch returned")
+	})
+	t.Run("in fn", func(t *testing.T) {
+		b := &batchesOf{n: 10, size: 3, slow: 50 * time.Millisecond}
+		defer func() {
+			if p := recover(); p != "encoder fault" {
+				t.Errorf("recovered %v, want the panic of fn", p)
+			}
+			if b.reads.Load() != 2 || b.reading.Load() != 0 {
+				t.Errorf("%d reads begun, %d under way after fn panicked; want the read ahead begun and ended", b.reads.Load(), b.reading.Load())
+			}
+		}()
+		EachExportBatch(b.next, func([]ExportedResponse) error { panic("encoder fault") })
+	})
 }
