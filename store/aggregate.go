@@ -2,6 +2,7 @@ package store
 
 import (
 	"database/sql"
+	"slices"
 
 	"gorm.io/gorm"
 
@@ -56,6 +57,9 @@ type scanOptions struct {
 	// with its arguments.
 	filter     string
 	filterArgs []any
+	// indicators, when not nil, are the only indicators (by position in
+	// the document) whose cells are computed.
+	indicators map[int]bool
 }
 
 // scanCells computes the cells of every indicator of doc from a campaign's
@@ -103,6 +107,9 @@ func scanCells(db *gorm.DB, campaignID int64, doc *survey.Document, opts scanOpt
 	// counting them apart would read them twice (a sixth of the time).
 	var counts map[unit]int
 	directParts, others := []part(nil), parts(doc)
+	if opts.indicators != nil {
+		others = slices.DeleteFunc(others, func(p part) bool { return !opts.indicators[p.indicator] })
+	}
 	if dialect == "postgres" {
 		var err error
 		if counts, err = responseCounts(db, campaignID, opts); err != nil {
