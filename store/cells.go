@@ -331,9 +331,10 @@ RETURNING indicator, part, administration_code,
 
 // recomputeCells computes some cells of one shard of an administration
 // again from the answers (the aggregate scan of their indicators alone,
-// over that shard's responses alone) and writes them with their error bounds back at zero. The rows
-// are those the caller's upsert has just written, so it holds their locks:
-// a concurrent submission that shares them waits, and is added on top.
+// over that shard's responses alone) and writes them with their error
+// bounds back at zero. The rows are those the caller's upsert has just
+// written, so it holds their locks: a concurrent submission that shares
+// them waits, and is added on top.
 func (s *Store) recomputeCells(tx *gorm.DB, campaignID int64, doc *survey.Document, shard int, keys []tally.Key) error {
 	shardExpr := shardSQL(s.dialect, "r.id")
 	indicators := map[int]bool{}
