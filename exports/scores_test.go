@@ -307,17 +307,7 @@ func TestScoresSayWhetherFinal(t *testing.T) {
 		{"reopened", again, map[string]string{"final": "false", "last_closed_at": "2024-02-01T12:00:00Z", "reopened_at": "2024-02-10T08:00:00Z"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			rows, err := openXLSX(t, c.report).GetRows(SheetCoverage)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := map[string]string{}
-			for _, r := range rows[1:] {
-				got[r[0]] = ""
-				if len(r) > 1 {
-					got[r[0]] = r[1]
-				}
-			}
+			got := coverageOf(t, openXLSX(t, c.report))
 			want := map[string]string{"campaign": "customs-2023", "year": "2023", "administrations_invited": "28",
 				"administrations_responded": "26", "missing": "CY, DK", "responses": "41", "computed_at": "2024-03-01T09:30:00Z"}
 			maps.Copy(want, c.final)
