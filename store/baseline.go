@@ -31,8 +31,7 @@ type Baseline struct {
 type BaselineResponse struct {
 	ID         string
 	Revision   int
-	Submission string             // the current submission's id; "" before the first
-	Rows       []survey.AnswerRow // the current submission's answer rows
+	Submission string // the current submission's id; "" before the first
 }
 
 // Baseline returns a Baseline writing responses to the campaign with that
@@ -58,54 +57,45 @@ func (b *Baseline) Document() *survey.Document { return b.doc }
 // JSON) to who's response r, creating it on its first save, then, in a
 // second, the submission of rows (the answer rows the service would
 // derive from the draft), the response pointing at it, and the changes to
-// the score cells (taking away r's previous rows on an amendment). It
-// moves r on.
+// the score cells (taking away the rows of r's previous submission on an
+// amendment): the service's own writes (insertResponse, saveDraft,
+// storeSubmission, addCellChanges). It moves r on.
 func (b *Baseline) SaveSubmit(ctx context.Context, who survey.Respondent, r *BaselineResponse, body []byte, rows []survey.AnswerRow) error {
 	now := b.s.now()
 	err := b.tx(ctx, func(tx *sql.Tx) error {
 		if r.ID == "" {
 			r.ID = uuid.NewString()
-			return b.exec(ctx, tx, `INSERT INTO responses (id, campaign_id, respondent_id, administration_code, revision,
-  draft_answers, pending, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)`,
-				r.ID, b.campaignID, who.ID, who.Administration, string(body), true, now, now)
+			return b.s.insertResponse(ctx, tx, responseRow{ID: r.ID, CampaignID: b.campaignID, RespondentID: who.ID,
+				AdministrationCode: who.Administration, Revision: 1, DraftAnswers: string(body), Pending: true,
+				CreatedAt: now, UpdatedAt: now})
 		}
-		return b.exec(ctx, tx, `UPDATE responses SET draft_answers = ?, pending = ?, revision = ?, updated_at = ? WHERE id = ?`,
-			string(body), true, r.Revision+1, now, r.ID)
+		return b.s.saveDraft(ctx, tx, r.ID, r.Revision, string(body), now)
 	})
 	if err != nil {
 		return err
 	}
 	r.Revision++
-	sub := uuid.NewString()
+	w := submissionWrite{ID: uuid.NewString(), ResponseID: r.ID, Revision: r.Revision, SubmittedBy: who.ID, At: now,
+		Answers: string(body), Rows: rows}
+	if r.Submission != "" {
+		w.Replaced = &r.Submission
+	}
 	err = b.tx(ctx, func(tx *sql.Tx) error {
-		if err := b.exec(ctx, tx, `INSERT INTO submissions (id, response_id, revision, submitted_by, submitted_at, answers)
-VALUES (?, ?, ?, ?, ?, ?)`, sub, r.ID, r.Revision+1, who.ID, now, string(body)); err != nil {
+		replaced, err := b.s.storeSubmission(ctx, tx, w)
+		if err != nil {
 			return err
 		}
-		if err := b.s.insertAnswers(ctx, tx, sub, rows); err != nil {
-			return err
-		}
-		if err := b.exec(ctx, tx, `UPDATE responses SET draft_answers = ?, pending = ?, revision = ?, current_submission_id = ?,
-  first_submitted_at = COALESCE(first_submitted_at, ?), updated_at = ? WHERE id = ?`,
-			string(body), false, r.Revision+1, sub, now, now, r.ID); err != nil {
-			return err
-		}
-		return b.writeCells(ctx, tx, cellChanges(b.doc, r.ID, who.Administration, r.Rows, rows, r.Submission == ""))
+		// A cell whose error bound grows too large is not computed again:
+		// the benchmarks' values never get there.
+		_, err = b.s.addCellChanges(ctx, tx, b.campaignID, cellChanges(b.doc, r.ID, who.Administration, replaced, rows, w.Replaced == nil))
+		return err
 	})
 	if err != nil {
 		return err
 	}
 	r.Revision++
-	r.Submission, r.Rows = sub, rows
+	r.Submission = w.ID
 	return nil
-}
-
-// writeCells is writeCellChanges' statement, through database/sql (a
-// cell whose error bound grows too large is not computed again: the
-// benchmarks' values never get there).
-func (b *Baseline) writeCells(ctx context.Context, tx *sql.Tx, changes []cellChange) error {
-	_, err := b.s.addCellChanges(ctx, tx, b.campaignID, changes)
-	return err
 }
 
 func (b *Baseline) tx(ctx context.Context, fn func(*sql.Tx) error) error {
@@ -121,9 +111,4 @@ func (b *Baseline) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 		return errors.Join(err, tx.Rollback())
 	}
 	return tx.Commit()
-}
-
-func (b *Baseline) exec(ctx context.Context, tx *sql.Tx, query string, args ...any) error {
-	_, err := tx.ExecContext(ctx, b.s.rebind(query), args...)
-	return err
 }

@@ -361,8 +361,8 @@ WHERE campaign_id = ? AND indicator = ? AND part = ? AND administration_code = ?
 
 // submissionRows reads the answer rows of a stored submission, as scoring
 // reads them (without GORM's reflection: every amendment reads them).
-func (s *Store) submissionRows(tx *gorm.DB, submissionID string) ([]survey.AnswerRow, error) {
-	rows, err := tx.Statement.ConnPool.QueryContext(tx.Statement.Context, s.rebind(
+func (s *Store) submissionRows(ctx context.Context, q querier, submissionID string) ([]survey.AnswerRow, error) {
+	rows, err := q.QueryContext(ctx, s.rebind(
 		"SELECT question_key, option_key, score, null_score, number_value FROM answers WHERE submission_id = ? ORDER BY id"), submissionID)
 	if err != nil {
 		return nil, err

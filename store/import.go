@@ -77,7 +77,8 @@ func (s *Store) ImportResponses(ctx context.Context, key string, responses []sur
 			}
 		}
 		for i, in := range responses {
-			if err := s.countSubmission(tx, campaign.ID, q.Document, counted[i], in.Rows); err != nil {
+			changes := cellChanges(q.Document, counted[i].ID, counted[i].AdministrationCode, nil, in.Rows, true)
+			if err := s.writeCellChanges(tx, campaign.ID, q.Document, changes); err != nil {
 				return err
 			}
 		}

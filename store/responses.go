@@ -2,9 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -19,23 +19,20 @@ import (
 // questionnaire document, the response locked for update), passes it to
 // decide, and writes what decide returns: a new response at revision 1, or
 // the next revision of the existing one, with a submission and its answer
-// rows when the change submits.
+// rows when the change submits, and the score cells they change.
 // Errors: ErrNotFound, ErrChangedMeanwhile, and those of decide.
 func (s *Store) ChangeResponse(ctx context.Context, sc survey.Scope, key string, who survey.Respondent,
 	decide func(survey.ResponseState) (survey.ResponseChange, error)) (survey.Response, error) {
 	var out survey.Response
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
-		campaign, doc, err := s.answerableCampaign(tx, sc, key)
+		st, err := s.readChange(tx, sc, key, who.ID)
 		if err != nil {
 			return err
 		}
-		resp, found, err := s.responseRow(s.forUpdate(tx), campaign.ID, who.ID)
-		if err != nil {
-			return err
-		}
-		state := survey.ResponseState{CampaignStatus: campaign.Status, ClosesAt: campaign.ClosesAt, Document: doc,
-			Found: found, Revision: resp.Revision}
-		if found {
+		resp := st.resp
+		state := survey.ResponseState{CampaignStatus: st.campaign.Status, ClosesAt: st.campaign.ClosesAt, Document: st.doc,
+			Found: st.found, Revision: resp.Revision}
+		if st.found {
 			if err := json.Unmarshal([]byte(resp.DraftAnswers), &state.Draft); err != nil {
 				return err
 			}
@@ -49,53 +46,52 @@ func (s *Store) ChangeResponse(ctx context.Context, sc survey.Scope, key string,
 			return err
 		}
 		now := s.now()
-		if !found {
-			// Revision 0 until the update below, which every change makes.
-			resp = responseRow{ID: uuid.NewString(), CampaignID: campaign.ID, RespondentID: who.ID,
-				AdministrationCode: who.Administration, DraftAnswers: string(body), CreatedAt: now, UpdatedAt: now}
-			if err := tx.Create(&resp).Error; err != nil {
+		ctx, conn := tx.Statement.Context, tx.Statement.ConnPool
+		if !st.found {
+			resp = responseRow{ID: uuid.NewString(), CampaignID: st.campaign.ID, RespondentID: who.ID,
+				AdministrationCode: who.Administration, CreatedAt: now}
+			if change.Submit {
+				// Revision 0 until the submission moves it on.
+				resp.DraftAnswers, resp.UpdatedAt = string(body), now
+				err = s.insertResponse(ctx, conn, resp)
+			} else {
+				err = s.insertResponse(ctx, conn, responseRow{ID: resp.ID, CampaignID: resp.CampaignID, RespondentID: who.ID,
+					AdministrationCode: who.Administration, Revision: 1, DraftAnswers: string(body), Pending: true,
+					CreatedAt: now, UpdatedAt: now})
+			}
+			if err != nil {
 				return err
 			}
 		}
-		updates := map[string]any{"draft_answers": string(body), "pending": !change.Submit,
-			"revision": resp.Revision + 1, "updated_at": now}
-		if change.Submit {
-			sub := submissionRow{ID: uuid.NewString(), ResponseID: resp.ID, Revision: resp.Revision + 1,
-				SubmittedBy: who.ID, SubmittedAt: now, Answers: string(body)}
-			if err := s.insertSubmission(tx, sub, change.Rows); err != nil {
+		subs := st.submissions
+		switch {
+		case change.Submit:
+			sub := submissionWrite{ID: uuid.NewString(), ResponseID: resp.ID, Revision: resp.Revision, SubmittedBy: who.ID,
+				At: now, Answers: string(body), Rows: change.Rows, Replaced: resp.CurrentSubmissionID}
+			replaced, err := s.storeSubmission(ctx, conn, sub)
+			if err != nil {
 				return err
 			}
-			updates["current_submission_id"] = sub.ID
 			if resp.FirstSubmittedAt == nil {
-				updates["first_submitted_at"] = now
+				resp.FirstSubmittedAt = &now
 			}
-		}
-		res := tx.Model(&responseRow{}).Where("id = ? AND revision = ?", resp.ID, resp.Revision).Updates(updates)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected != 1 {
-			return survey.ErrChangedMeanwhile
-		}
-		if change.Submit {
 			// Once the response points to its new submission, as a cell
 			// computed again from the answers must see it.
-			if err := s.countSubmission(tx, campaign.ID, doc, resp, change.Rows); err != nil {
+			changes := cellChanges(st.doc, resp.ID, resp.AdministrationCode, replaced, change.Rows, resp.CurrentSubmissionID == nil)
+			if err := s.writeCellChanges(tx, st.campaign.ID, st.doc, changes); err != nil {
+				return err
+			}
+			resp.CurrentSubmissionID = &sub.ID
+			subs = append(subs, survey.Submission{ID: sub.ID, Revision: resp.Revision + 1, SubmittedBy: who.ID, SubmittedAt: now})
+		case st.found:
+			if err := s.saveDraft(ctx, conn, resp.ID, resp.Revision, string(body), now); err != nil {
 				return err
 			}
 		}
-		// The response as written (its submissions read inside the
-		// transaction: after commit a concurrent change could already
-		// have moved the response on).
+		// The response as written.
 		resp.DraftAnswers, resp.Pending, resp.Revision, resp.UpdatedAt = string(body), !change.Submit, resp.Revision+1, now
-		if id, ok := updates["current_submission_id"].(string); ok {
-			resp.CurrentSubmissionID = &id
-		}
-		if _, ok := updates["first_submitted_at"]; ok {
-			resp.FirstSubmittedAt = &now
-		}
-		out, err = s.toResponse(tx, resp, key, change.Answers)
-		return err
+		out = s.toResponse(resp, key, change.Answers, subs)
+		return nil
 	})
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
 		// Two first changes of one response at once: the other one won.
@@ -105,76 +101,6 @@ func (s *Store) ChangeResponse(ctx context.Context, sc survey.Scope, key string,
 		return survey.Response{}, s.translate(ctx, "change response", err)
 	}
 	return out, nil
-}
-
-// insertSubmission stores a submission and its answer rows.
-func (s *Store) insertSubmission(tx *gorm.DB, sub submissionRow, rows []survey.AnswerRow) error {
-	if err := tx.Create(&sub).Error; err != nil {
-		return err
-	}
-	return s.insertAnswers(tx.Statement.Context, tx.Statement.ConnPool, sub.ID, rows)
-}
-
-// answersPerStatement bounds the rows of one SQLite insert of answers (7
-// parameters each), well inside its limit on parameters.
-const answersPerStatement = 500
-
-// insertAnswers stores the answer rows of a submission, in their order
-// (which is the order of their ids). On PostgreSQL they go as one array per
-// column, unnested, in a statement whose text never changes, so that each
-// connection prepares and plans it once; SQLite gets a VALUES list.
-func (s *Store) insertAnswers(ctx context.Context, q execer, submissionID string, rows []survey.AnswerRow) error {
-	const insert = "INSERT INTO answers (submission_id, question_key, option_key, score, null_score, number_value, text_value) "
-	if len(rows) == 0 {
-		return nil
-	}
-	if s.dialect == migrations.Postgres {
-		questions, options, texts := make([]string, len(rows)), make([]*string, len(rows)), make([]*string, len(rows))
-		scores, numbers, nullScores := make([]*float64, len(rows)), make([]*float64, len(rows)), make([]bool, len(rows))
-		for i, r := range rows {
-			questions[i], options[i], scores[i], nullScores[i], numbers[i], texts[i] = r.Question, r.Option, r.Score, r.NullScore, r.Number, r.Text
-		}
-		_, err := q.ExecContext(ctx, insert+`SELECT $1, u.question_key, u.option_key, u.score, u.null_score, u.number_value, u.text_value
-FROM unnest($2::text[], $3::text[], $4::double precision[], $5::boolean[], $6::double precision[], $7::text[])
-  WITH ORDINALITY AS u (question_key, option_key, score, null_score, number_value, text_value, position)
-ORDER BY u.position`,
-			submissionID, questions, options, scores, nullScores, numbers, texts)
-		return err
-	}
-	for rest := rows; len(rest) > 0; {
-		n := min(len(rest), answersPerStatement)
-		var values strings.Builder
-		args := make([]any, 0, 7*n)
-		for i, r := range rest[:n] {
-			if i > 0 {
-				values.WriteString(", ")
-			}
-			values.WriteString("(?, ?, ?, ?, ?, ?, ?)")
-			args = append(args, submissionID, r.Question, r.Option, r.Score, r.NullScore, r.Number, r.Text)
-		}
-		if _, err := q.ExecContext(ctx, insert+"VALUES "+values.String(), args...); err != nil {
-			return err
-		}
-		rest = rest[n:]
-	}
-	return nil
-}
-
-// countSubmission adds a submission's answer rows to its campaign's score
-// cells, taking away those of the submission it replaces (an amendment;
-// resp as it was before), in the transaction that stores it, after the
-// submission, its answers and the response's current submission are
-// written.
-func (s *Store) countSubmission(tx *gorm.DB, campaignID int64, doc *survey.Document, resp responseRow, rows []survey.AnswerRow) error {
-	var before []survey.AnswerRow
-	if resp.CurrentSubmissionID != nil {
-		var err error
-		if before, err = s.submissionRows(tx, *resp.CurrentSubmissionID); err != nil {
-			return err
-		}
-	}
-	changes := cellChanges(doc, resp.ID, resp.AdministrationCode, before, rows, resp.CurrentSubmissionID == nil)
-	return s.writeCellChanges(tx, campaignID, doc, changes)
 }
 
 func toAnswerRow(submissionID string, r survey.AnswerRow) answerRow {
@@ -195,54 +121,188 @@ func (s *Store) Response(ctx context.Context, sc survey.Scope, key, respondentID
 	if err != nil || !found {
 		return survey.Response{}, false, s.translate(ctx, "get response", err)
 	}
-	r, err := s.toResponse(db, resp, key, nil)
-	return r, true, s.translate(ctx, "get response", err)
+	var answers survey.Answers
+	if err := json.Unmarshal([]byte(resp.DraftAnswers), &answers); err != nil {
+		return survey.Response{}, false, s.translate(ctx, "get response", err)
+	}
+	subs, err := s.submissionList(ctx, s.sql, resp.ID)
+	if err != nil {
+		return survey.Response{}, false, s.translate(ctx, "get response", err)
+	}
+	return s.toResponse(resp, key, answers, subs), true, nil
 }
 
-// answerableCampaign reads a campaign that sc sees, and its document, to
-// change a response, in one statement (with the questionnaire version it
-// uses and whether sc's administration is invited), the document coming
-// from the cache of published versions (documentOf). On PostgreSQL the
-// campaign is read under a share lock held until the transaction ends:
-// closing a campaign updates its row, which waits for every change that
-// read it open to commit, and a change that starts while a close is under
-// way waits for the close and then reads closed. So once a close has
-// answered, nothing more commits, and what is exported or scored from
-// then on is final. Share locks do not wait for each other: respondents
-// still write side by side. SQLite needs nothing: every write transaction
-// holds the database lock from BEGIN.
-func (s *Store) answerableCampaign(tx *gorm.DB, sc survey.Scope, key string) (campaignRow, *survey.Document, error) {
-	var found answerableRow
-	lock := ""
-	if s.dialect == migrations.Postgres {
-		lock = " FOR SHARE OF c"
-	}
-	res := tx.Raw(`SELECT c.id, c.status, c.closes_at, c.questionnaire_id, q.key AS q_key, q.version AS q_version,
-  q.status AS q_status,
-  EXISTS (SELECT 1 FROM campaign_administrations ca WHERE ca.campaign_id = c.id AND ca.administration_code = ?) AS invited
+// changeState is what a change of a response is decided on (readChange).
+type changeState struct {
+	campaign    campaignRow // its id, status and closing time
+	doc         *survey.Document
+	resp        responseRow // when found
+	found       bool
+	submissions []survey.Submission // the response's, oldest first
+}
+
+// answerableColumns and answerableFrom read a campaign that may be
+// answered, its questionnaire version and whether an administration is
+// invited to it (the first parameter: the administration; the second: the
+// campaign's key). responseColumns are those of a response that a change
+// reads.
+const (
+	answerableColumns = `c.id, c.status, c.closes_at, c.questionnaire_id, q.key AS q_key, q.version AS q_version, q.status AS q_status,
+  EXISTS (SELECT 1 FROM campaign_administrations ca WHERE ca.campaign_id = c.id AND ca.administration_code = ?) AS invited`
+	answerableFrom = `
 FROM campaigns c JOIN questionnaires q ON q.id = c.questionnaire_id
-WHERE c.key = ?`+lock, sc.Administration, key).Scan(&found)
-	row := campaignRow{ID: found.ID, Key: key, Status: found.Status, ClosesAt: found.ClosesAt, QuestionnaireID: found.QuestionnaireID}
-	if res.Error != nil {
-		return row, nil, res.Error
+WHERE c.key = ?`
+	responseColumns = `id, administration_code, revision, draft_answers, pending, current_submission_id, first_submitted_at,
+  created_at, updated_at`
+)
+
+// changeQuery is readChange's one statement on PostgreSQL: the campaign
+// under a share lock, then the respondent's response locked for update,
+// with the list of its submissions. The campaign's subquery locks it
+// before the lateral join reads the response, so that every change takes
+// its locks in the same order. See readChangePostgres for a list read
+// before the response's lock was granted.
+var changeQuery = migrations.Rebind(migrations.Postgres, `
+SELECT a.*, r.*,
+  (SELECT json_agg(json_build_object('ID', s.id, 'Revision', s.revision, 'SubmittedBy', s.submitted_by, 'SubmittedAt', s.submitted_at)
+     ORDER BY s.revision)
+   FROM submissions s WHERE s.response_id = r.id)
+FROM (SELECT `+answerableColumns+answerableFrom+` FOR SHARE OF c) a
+LEFT JOIN LATERAL (SELECT `+responseColumns+` FROM responses WHERE campaign_id = a.id AND respondent_id = ? FOR UPDATE) r ON true`)
+
+// readChange reads, in the change's transaction tx, a campaign that sc
+// sees with its document (from the cache of published versions,
+// documentOf), and the response of respondentID to it, with its
+// submissions.
+//
+// On PostgreSQL it is one statement (changeQuery): a save or a submission
+// is a few round trips to the server, which, more than the work inside
+// them, bound how many respondents it serves at once. The campaign is read
+// under a share lock held until the transaction ends: closing a campaign
+// updates its row, which waits for every change that read it open to
+// commit, and a change that starts while a close is under way waits for
+// the close and then reads closed. So once a close has answered, nothing
+// more commits, and what is exported or scored from then on is final.
+// Share locks do not wait for each other: respondents still write side by
+// side. The response is locked for update: changes of one response take
+// turns.
+//
+// SQLite needs no lock (every write transaction holds the database lock
+// from BEGIN), nor the single statement: the campaign, the response and
+// its submissions are three reads.
+func (s *Store) readChange(tx *gorm.DB, sc survey.Scope, key, respondentID string) (changeState, error) {
+	var (
+		st      changeState
+		found   answerableRow
+		present bool
+		err     error
+	)
+	ctx, conn := tx.Statement.Context, tx.Statement.ConnPool
+	if s.dialect == migrations.Postgres {
+		present, err = s.readChangePostgres(ctx, conn, sc, key, respondentID, &found, &st)
+	} else {
+		var rows *sql.Rows
+		if rows, err = conn.QueryContext(ctx, "SELECT "+answerableColumns+answerableFrom, sc.Administration, key); err == nil {
+			present, err = scanOne(rows, found.fields()...)
+		}
 	}
-	if res.RowsAffected == 0 || !sc.All && (!found.Invited || sc.HideDrafts && row.Status == survey.StatusDraft) {
-		return row, nil, survey.Errorf(survey.ErrNotFound, "no campaign %s", key)
+	if err != nil {
+		return st, err
 	}
-	doc, err := s.documentOf(tx, questionnaireRef{ID: found.QuestionnaireID, Key: found.QKey, Version: found.QVersion, Status: found.QStatus})
-	return row, doc, err
+	st.campaign = campaignRow{ID: found.ID, Key: key, Status: found.Status, ClosesAt: found.ClosesAt, QuestionnaireID: found.QuestionnaireID}
+	if !present || !sc.All && (!found.Invited || sc.HideDrafts && found.Status == survey.StatusDraft) {
+		return st, survey.Errorf(survey.ErrNotFound, "no campaign %s", key)
+	}
+	if st.doc, err = s.documentOf(tx, questionnaireRef{ID: found.QuestionnaireID, Key: found.QKey, Version: found.QVersion,
+		Status: found.QStatus}); err != nil {
+		return st, err
+	}
+	if s.dialect != migrations.Postgres {
+		if st.resp, st.found, err = s.responseRow(tx, found.ID, respondentID); err != nil || !st.found {
+			return st, err
+		}
+		st.submissions, err = s.submissionList(ctx, conn, st.resp.ID)
+	}
+	return st, err
 }
 
-// answerableRow is what answerableCampaign reads.
+// readChangePostgres is readChange's statement on PostgreSQL; false when
+// there is no such campaign.
+//
+// The list of submissions is read in the statement's snapshot, taken
+// before the response's lock was granted: when a change of the same
+// response committed in between, the response read is the one that
+// change wrote, but the list may lack that change's submission. Then the
+// response's current submission is not the list's last, and the list is
+// read again.
+func (s *Store) readChangePostgres(ctx context.Context, conn querier, sc survey.Scope, key, respondentID string,
+	found *answerableRow, st *changeState) (bool, error) {
+	var (
+		id, administration, draft, current sql.NullString
+		revision                           sql.NullInt64
+		pending                            sql.NullBool
+		first, created, updated            sql.NullTime
+		subs                               []byte
+	)
+	rows, err := conn.QueryContext(ctx, changeQuery, sc.Administration, key, respondentID)
+	if err != nil {
+		return false, err
+	}
+	present, err := scanOne(rows, append(found.fields(),
+		&id, &administration, &revision, &draft, &pending, &current, &first, &created, &updated, &subs)...)
+	if err != nil || !present || !id.Valid {
+		return present, err
+	}
+	st.found = true
+	st.resp = responseRow{ID: id.String, CampaignID: found.ID, RespondentID: respondentID, AdministrationCode: administration.String,
+		Revision: int(revision.Int64), DraftAnswers: draft.String, Pending: pending.Bool, CreatedAt: created.Time.UTC(),
+		UpdatedAt: updated.Time.UTC()}
+	if current.Valid {
+		st.resp.CurrentSubmissionID = &current.String
+	}
+	if first.Valid {
+		at := first.Time.UTC()
+		st.resp.FirstSubmittedAt = &at
+	}
+	if subs != nil {
+		if err := json.Unmarshal(subs, &st.submissions); err != nil {
+			return true, err
+		}
+		for i := range st.submissions {
+			st.submissions[i].SubmittedAt = st.submissions[i].SubmittedAt.UTC()
+		}
+	}
+	if n := len(st.submissions); current.Valid && (n == 0 || st.submissions[n-1].ID != current.String) {
+		st.submissions, err = s.submissionList(ctx, conn, st.resp.ID)
+	}
+	return true, err
+}
+
+// answerableRow is what answerableColumns read.
 type answerableRow struct {
 	ID              int64
 	Status          string
 	ClosesAt        time.Time
 	QuestionnaireID int64
-	QKey            string `gorm:"column:q_key"`
-	QVersion        int    `gorm:"column:q_version"`
-	QStatus         string `gorm:"column:q_status"`
+	QKey            string
+	QVersion        int
+	QStatus         string
 	Invited         bool
+}
+
+// fields are the destinations of answerableColumns, in their order.
+func (r *answerableRow) fields() []any {
+	return []any{&r.ID, &r.Status, &r.ClosesAt, &r.QuestionnaireID, &r.QKey, &r.QVersion, &r.QStatus, &r.Invited}
+}
+
+// scanOne scans the first row of rows, if any, into dest and closes them;
+// false when there is none.
+func scanOne(rows *sql.Rows, dest ...any) (bool, error) {
+	if !rows.Next() {
+		return false, errors.Join(rows.Err(), rows.Close())
+	}
+	err := rows.Scan(dest...)
+	return err == nil, errors.Join(err, rows.Close())
 }
 
 func (s *Store) responseRow(tx *gorm.DB, campaignID int64, respondentID string) (responseRow, bool, error) {
@@ -254,37 +314,34 @@ func (s *Store) responseRow(tx *gorm.DB, campaignID int64, respondentID string) 
 	return row, err == nil, err
 }
 
-// toResponse is the response of a row. Its answers are the working copy:
-// answers, when the caller has them decoded already (the response then
-// holds that very map), else decoded from the row.
-func (s *Store) toResponse(db *gorm.DB, row responseRow, campaignKey string, answers survey.Answers) (survey.Response, error) {
+// toResponse is the response of a row, with its working copy of answers
+// and its submissions, oldest first.
+func (s *Store) toResponse(row responseRow, campaignKey string, answers survey.Answers, subs []survey.Submission) survey.Response {
 	r := survey.Response{ID: row.ID, Campaign: campaignKey, RespondentID: row.RespondentID,
 		Administration: row.AdministrationCode, Revision: row.Revision, AmendmentPending: row.Pending && row.CurrentSubmissionID != nil,
-		FirstSubmittedAt: row.FirstSubmittedAt, CreatedAt: row.CreatedAt, UpdatedAt: row.UpdatedAt}
-	if r.Answers = answers; answers == nil {
-		if err := json.Unmarshal([]byte(row.DraftAnswers), &r.Answers); err != nil {
-			return r, err
-		}
-	}
-	// Read without GORM's reflection: a save or a submission lists them
-	// every time.
-	rows, err := db.Statement.ConnPool.QueryContext(db.Statement.Context, s.rebind(
-		"SELECT id, revision, submitted_by, submitted_at FROM submissions WHERE response_id = ? ORDER BY revision"), row.ID)
+		FirstSubmittedAt: row.FirstSubmittedAt, CreatedAt: row.CreatedAt, UpdatedAt: row.UpdatedAt, Answers: answers}
+	r.SetSubmissions(subs)
+	return r
+}
+
+// submissionList reads the submissions of a response, oldest first
+// (without GORM's reflection: every change of a response on SQLite lists
+// them).
+func (s *Store) submissionList(ctx context.Context, q querier, responseID string) ([]survey.Submission, error) {
+	rows, err := q.QueryContext(ctx, s.rebind(
+		"SELECT id, revision, submitted_by, submitted_at FROM submissions WHERE response_id = ? ORDER BY revision"), responseID)
 	if err != nil {
-		return r, err
+		return nil, err
 	}
 	var out []survey.Submission
 	for rows.Next() {
 		var sub survey.Submission
 		if err := rows.Scan(&sub.ID, &sub.Revision, &sub.SubmittedBy, &sub.SubmittedAt); err != nil {
 			rows.Close()
-			return r, err
+			return nil, err
 		}
+		sub.SubmittedAt = sub.SubmittedAt.UTC()
 		out = append(out, sub)
 	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-		return r, err
-	}
-	r.SetSubmissions(out)
-	return r, nil
+	return out, errors.Join(rows.Err(), rows.Close())
 }

@@ -21,11 +21,17 @@ func TestMain(m *testing.M) { dbtest.Main(m) }
 // returns the store and a respondent of BE.
 func openCampaign(t testing.TB, url string) (*Store, auth.Principal) {
 	t.Helper()
-	raw, err := os.ReadFile("../testdata/questionnaires/customs_annual.json")
+	return openCampaignOf(t, url, readTestdata(t, "../testdata/questionnaires/customs_annual.json"))
+}
+
+// readTestdata is the content of a file under testdata.
+func readTestdata(t testing.TB, path string) []byte {
+	t.Helper()
+	raw, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return openCampaignOf(t, url, raw)
+	return raw
 }
 
 // openCampaignOf is openCampaign for another questionnaire document.
@@ -37,6 +43,13 @@ func openCampaignOf(t testing.TB, url string, raw []byte) (*Store, auth.Principa
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
+	return s, openCampaignIn(t, s, raw)
+}
+
+// openCampaignIn is openCampaignOf in a store already open.
+func openCampaignIn(t testing.TB, s *Store, raw []byte) auth.Principal {
+	t.Helper()
+	ctx := context.Background()
 	if _, err := s.CreateAdministration(ctx, "BE", "Belgium"); err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +74,7 @@ func openCampaignOf(t testing.TB, url string, raw []byte) (*Store, auth.Principa
 	if _, err := campaigns.New(s).Open(ctx, auth.Operator(), "c-2023"); err != nil {
 		t.Fatal(err)
 	}
-	return s, auth.Principal{UserID: u.ID, Role: auth.RoleRespondent, Administration: "BE"}
+	return auth.Principal{UserID: u.ID, Role: auth.RoleRespondent, Administration: "BE"}
 }
 
 // TestSubmissionStoresOneRowPerAnswer checks the rows that scoring

@@ -28,7 +28,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/glebarez/sqlite"
 	"gorm.io/driver/postgres"
@@ -60,13 +62,16 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// tracer sees every statement sent to PostgreSQL (the store's tests
+	// count round trips with it).
+	tracer pgx.QueryTracer
 }
 
 // Open connects to the database named by databaseURL ("sqlite://PATH" or
 // "postgres://..."). The connection itself is lazy on PostgreSQL: Open
 // succeeds while the server is down only if opts.Migrate is false.
 func Open(ctx context.Context, databaseURL string, opts Options) (*Store, error) {
-	dialector, dialect, err := dialectorFor(databaseURL)
+	dialector, dialect, err := dialectorFor(databaseURL, opts.tracer)
 	if err != nil {
 		return nil, err
 	}
@@ -128,12 +133,13 @@ var sqliteSynchronous = "FULL"
 // DialectOf checks a database URL and names its dialect, so that a
 // misconfigured URL fails at start-up instead of being retried.
 func DialectOf(databaseURL string) (string, error) {
-	_, dialect, err := dialectorFor(databaseURL)
+	_, dialect, err := dialectorFor(databaseURL, nil)
 	return dialect, err
 }
 
-// dialectorFor picks the GORM driver for a database URL.
-func dialectorFor(databaseURL string) (gorm.Dialector, string, error) {
+// dialectorFor picks the GORM driver for a database URL; tracer, if not
+// nil, sees the statements sent to PostgreSQL.
+func dialectorFor(databaseURL string, tracer pgx.QueryTracer) (gorm.Dialector, string, error) {
 	switch {
 	case strings.HasPrefix(databaseURL, "sqlite://"):
 		path := strings.TrimPrefix(databaseURL, "sqlite://")
@@ -165,7 +171,14 @@ func dialectorFor(databaseURL string) (gorm.Dialector, string, error) {
 		if _, err := pgconn.ParseConfig(databaseURL); err != nil {
 			return nil, "", fmt.Errorf("database URL: %w", redactErr(err))
 		}
-		return postgres.Open(databaseURL), migrations.Postgres, nil
+		config := postgres.Config{DSN: databaseURL}
+		if tracer != nil {
+			config.OptionOpenDB = append(config.OptionOpenDB, stdlib.OptionBeforeConnect(func(_ context.Context, c *pgx.ConnConfig) error {
+				c.Tracer = tracer
+				return nil
+			}))
+		}
+		return postgres.New(config), migrations.Postgres, nil
 	default:
 		return nil, "", errors.New("database URL: want sqlite://PATH or postgres://...")
 	}
@@ -231,6 +244,16 @@ func (s *Store) transaction(ctx context.Context, fn func(tx *gorm.DB) error) err
 		return s.db.WithContext(ctx).Transaction(fn, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
 	}
 	return s.db.WithContext(ctx).Transaction(fn)
+}
+
+// driverError is err as GORM translates it (gorm.ErrDuplicatedKey,
+// gorm.ErrForeignKeyViolated), for the statements the store sends to the
+// connection itself, without GORM.
+func (s *Store) driverError(err error) error {
+	if t, ok := s.db.Dialector.(gorm.ErrorTranslator); ok && err != nil {
+		return t.Translate(err)
+	}
+	return err
 }
 
 // rebind numbers the ? of a statement for the store's dialect

@@ -1,0 +1,195 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/customs-survey/surveyd/migrations"
+	"github.com/customs-survey/surveyd/survey"
+)
+
+// The writes of a change of a response, through the transaction's
+// connection, without GORM (every save and submission makes them), and
+// shared with the Baseline, which makes the same writes without the
+// service's work around them.
+
+// insertResponse stores a new response.
+func (s *Store) insertResponse(ctx context.Context, q execer, r responseRow) error {
+	_, err := q.ExecContext(ctx, s.rebind(`INSERT INTO responses (id, campaign_id, respondent_id, administration_code, revision,
+  draft_answers, pending, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		r.ID, r.CampaignID, r.RespondentID, r.AdministrationCode, r.Revision, r.DraftAnswers, r.Pending, r.CreatedAt, r.UpdatedAt)
+	return s.driverError(err)
+}
+
+// saveDraft stores the working copy of a response's answers (body, their
+// JSON) as its next revision, the one after revision; ErrChangedMeanwhile
+// when the response is no longer at revision.
+func (s *Store) saveDraft(ctx context.Context, q execer, responseID string, revision int, body string, now time.Time) error {
+	res, err := q.ExecContext(ctx, s.rebind(`UPDATE responses SET draft_answers = ?, pending = ?, revision = ?, updated_at = ?
+WHERE id = ? AND revision = ?`), body, true, revision+1, now, responseID, revision)
+	if err != nil {
+		return s.driverError(err)
+	}
+	return changedOne(res)
+}
+
+// changedOne is ErrChangedMeanwhile unless res changed one row.
+func changedOne(res interface{ RowsAffected() (int64, error) }) error {
+	n, err := res.RowsAffected()
+	if err == nil && n != 1 {
+		err = survey.ErrChangedMeanwhile
+	}
+	return err
+}
+
+// submissionWrite is a submission of a response: the response's next
+// revision, the one after Revision.
+type submissionWrite struct {
+	ID          string
+	ResponseID  string
+	Revision    int // the response's revision before the submission
+	SubmittedBy string
+	At          time.Time
+	Answers     string // their JSON, which the response's working copy becomes too
+	Rows        []survey.AnswerRow
+	Replaced    *string // the response's current submission, which this one replaces
+}
+
+// submitQuery is storeSubmission's one statement on PostgreSQL: it reads
+// the answer rows of the replaced submission (in the statement's snapshot,
+// so without the new ones), stores the submission and its answers (one
+// array per column, unnested, as insertAnswers), and moves the response
+// on to it. Foreign keys are checked at the end of the statement, once
+// every row is in.
+var submitQuery = migrations.Rebind(migrations.Postgres, `
+WITH replaced AS (
+  SELECT id, question_key, option_key, score, null_score, number_value FROM answers WHERE submission_id = ?
+), submission AS (
+  INSERT INTO submissions (id, response_id, revision, submitted_by, submitted_at, answers) VALUES (?, ?, ?, ?, ?, ?)
+), answer_rows AS (
+  INSERT INTO answers (submission_id, question_key, option_key, score, null_score, number_value, text_value)
+  SELECT ?, u.question_key, u.option_key, u.score, u.null_score, u.number_value, u.text_value
+  FROM unnest(?::text[], ?::text[], ?::double precision[], ?::boolean[], ?::double precision[], ?::text[])
+    WITH ORDINALITY AS u (question_key, option_key, score, null_score, number_value, text_value, position)
+  ORDER BY u.position
+), moved AS (
+  UPDATE responses SET draft_answers = ?, pending = false, revision = ?, current_submission_id = ?,
+    first_submitted_at = COALESCE(first_submitted_at, ?), updated_at = ?
+  WHERE id = ? AND revision = ?
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM moved), r.question_key, r.option_key, r.score, r.null_score, r.number_value
+FROM (SELECT 1) one LEFT JOIN replaced r ON true
+ORDER BY r.id`)
+
+// storeSubmission stores a submission and its answer rows, and moves its
+// response on to it; it returns the answer rows of the submission it
+// replaces, as scoring reads them, which the score cells lose.
+// ErrChangedMeanwhile when the response is no longer at w.Revision.
+func (s *Store) storeSubmission(ctx context.Context, q interface {
+	querier
+	execer
+}, w submissionWrite) ([]survey.AnswerRow, error) {
+	if s.dialect == migrations.Postgres {
+		return s.storeSubmissionPostgres(ctx, q, w)
+	}
+	if _, err := q.ExecContext(ctx, `INSERT INTO submissions (id, response_id, revision, submitted_by, submitted_at, answers)
+VALUES (?, ?, ?, ?, ?, ?)`, w.ID, w.ResponseID, w.Revision+1, w.SubmittedBy, w.At, w.Answers); err != nil {
+		return nil, s.driverError(err)
+	}
+	if err := s.insertAnswers(ctx, q, w.ID, w.Rows); err != nil {
+		return nil, s.driverError(err)
+	}
+	res, err := q.ExecContext(ctx, `UPDATE responses SET draft_answers = ?, pending = ?, revision = ?, current_submission_id = ?,
+  first_submitted_at = COALESCE(first_submitted_at, ?), updated_at = ? WHERE id = ? AND revision = ?`,
+		w.Answers, false, w.Revision+1, w.ID, w.At, w.At, w.ResponseID, w.Revision)
+	if err != nil {
+		return nil, s.driverError(err)
+	}
+	if err := changedOne(res); err != nil || w.Replaced == nil {
+		return nil, err
+	}
+	return s.submissionRows(ctx, q, *w.Replaced)
+}
+
+// storeSubmissionPostgres is storeSubmission's statement on PostgreSQL.
+func (s *Store) storeSubmissionPostgres(ctx context.Context, q querier, w submissionWrite) ([]survey.AnswerRow, error) {
+	questions, options, scores, nullScores, numbers, texts := answerColumns(w.Rows)
+	rows, err := q.QueryContext(ctx, submitQuery, w.Replaced,
+		w.ID, w.ResponseID, w.Revision+1, w.SubmittedBy, w.At, w.Answers,
+		w.ID, questions, options, scores, nullScores, numbers, texts,
+		w.Answers, w.Revision+1, w.ID, w.At, w.At, w.ResponseID, w.Revision)
+	if err != nil {
+		return nil, s.driverError(err)
+	}
+	var (
+		replaced []survey.AnswerRow
+		moved    int
+	)
+	for rows.Next() {
+		var (
+			r        survey.AnswerRow
+			question *string
+			null     *bool
+		)
+		if err := rows.Scan(&moved, &question, &r.Option, &r.Score, &null, &r.Number); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if question != nil { // no replaced rows: one row of nulls
+			r.Question, r.NullScore = *question, *null
+			replaced = append(replaced, r)
+		}
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, s.driverError(err)
+	}
+	if moved != 1 {
+		return nil, survey.ErrChangedMeanwhile
+	}
+	return replaced, nil
+}
+
+// answerColumns are the answer rows of a submission as one slice per
+// column, for the arrays that submitQuery unnests: its text is the same
+// whatever the number of rows, so that each connection prepares and plans
+// it once.
+func answerColumns(rows []survey.AnswerRow) (questions []string, options []*string, scores []*float64, nullScores []bool,
+	numbers []*float64, texts []*string) {
+	questions, options, texts = make([]string, len(rows)), make([]*string, len(rows)), make([]*string, len(rows))
+	scores, numbers, nullScores = make([]*float64, len(rows)), make([]*float64, len(rows)), make([]bool, len(rows))
+	for i, r := range rows {
+		questions[i], options[i], scores[i], nullScores[i], numbers[i], texts[i] = r.Question, r.Option, r.Score, r.NullScore, r.Number, r.Text
+	}
+	return questions, options, scores, nullScores, numbers, texts
+}
+
+// answersPerStatement bounds the rows of one SQLite insert of answers (7
+// parameters each), well inside its limit on parameters.
+const answersPerStatement = 500
+
+// insertAnswers stores the answer rows of a submission on SQLite, in their
+// order (which is the order of their ids), as VALUES lists. (PostgreSQL's
+// go with the submission, in submitQuery.)
+func (s *Store) insertAnswers(ctx context.Context, q execer, submissionID string, rows []survey.AnswerRow) error {
+	const insert = "INSERT INTO answers (submission_id, question_key, option_key, score, null_score, number_value, text_value) "
+	for rest := rows; len(rest) > 0; {
+		n := min(len(rest), answersPerStatement)
+		var values strings.Builder
+		args := make([]any, 0, 7*n)
+		for i, r := range rest[:n] {
+			if i > 0 {
+				values.WriteString(", ")
+			}
+			values.WriteString("(?, ?, ?, ?, ?, ?, ?)")
+			args = append(args, submissionID, r.Question, r.Option, r.Score, r.NullScore, r.Number, r.Text)
+		}
+		if _, err := q.ExecContext(ctx, insert+"VALUES "+values.String(), args...); err != nil {
+			return err
+		}
+		rest = rest[n:]
+	}
+	return nil
+}

@@ -1,0 +1,175 @@
+package store
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/customs-survey/surveyd/auth"
+	"github.com/customs-survey/surveyd/internal/dbtest"
+	"github.com/customs-survey/surveyd/responding"
+	"github.com/customs-survey/surveyd/survey"
+)
+
+// statementLog records the statements the store sends to PostgreSQL, one
+// per round trip (BEGIN and COMMIT included), through pgx's tracer.
+type statementLog struct {
+	mu   sync.Mutex
+	sent []string
+}
+
+func (l *statementLog) TraceQueryStart(ctx context.Context, _ *pgx.Conn, data pgx.TraceQueryStartData) context.Context {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.sent = append(l.sent, strings.Join(strings.Fields(data.SQL), " "))
+	return ctx
+}
+
+func (*statementLog) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+// take returns the statements sent since the last call.
+func (l *statementLog) take() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	sent := l.sent
+	l.sent = nil
+	return sent
+}
+
+// TestChangeRoundTrips counts the statements a save and a submission
+// send to PostgreSQL. Each is a round trip that both the service and the
+// server pay for, and under 32 respondents at once on two cores they,
+// not the work inside them, bound the submissions per second: a save is
+// its transaction's BEGIN and COMMIT, one read of everything it is
+// decided on (campaign, response and its submissions) and one write; a
+// submission adds the submission, its answers and the replaced answers
+// in one statement, then its score cells in another.
+func TestChangeRoundTrips(t *testing.T) {
+	url := dbtest.PostgresURL(t)
+	ctx := context.Background()
+	trace := &statementLog{}
+	s, err := Open(ctx, url, Options{Migrate: true, tracer: trace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	p := seedOpenCampaign(t, s)
+	answers := survey.Answers{
+		"awareness_level": raw(`"basic"`), "ees_perf": raw(`"dont_know"`), "ees_union_law": raw(`"full"`),
+		"ees_cooperation": raw(`"none"`), "ees_innovation": raw(`"little"`), "used_outputs": raw(`"yes"`),
+		"support_satisfaction": raw(`4`),
+	}
+	r := responding.New(s, time.Now)
+	// The first save also reads the questionnaire, once per process.
+	steps := []struct {
+		name string
+		do   func() error
+		max  int
+	}{
+		{"first save", func() error { _, err := r.SaveDraft(ctx, p, "c-2023", answers, nil); return err }, 5},
+		{"save", func() error { _, err := r.SaveDraft(ctx, p, "c-2023", answers, nil); return err }, 4},
+		{"first submission", func() error { _, err := r.Submit(ctx, p, "c-2023", nil); return err }, 5},
+		{"save after submission", func() error { _, err := r.SaveDraft(ctx, p, "c-2023", answers, nil); return err }, 4},
+		{"amendment", func() error { _, err := r.Submit(ctx, p, "c-2023", nil); return err }, 5},
+	}
+	for _, step := range steps {
+		trace.take()
+		if err := step.do(); err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		sent := slices.DeleteFunc(trace.take(), func(q string) bool { return strings.HasPrefix(q, "INSERT INTO audit_events") })
+		if len(sent) > step.max {
+			t.Errorf("%s: %d statements, want at most %d:\n%s", step.name, len(sent), step.max, strings.Join(sent, "\n"))
+		}
+	}
+}
+
+// seedOpenCampaign opens the campaign c-2023 of customs_annual.json for BE
+// in s, and returns a respondent of BE.
+func seedOpenCampaign(t testing.TB, s *Store) auth.Principal {
+	t.Helper()
+	return openCampaignIn(t, s, readTestdata(t, "../testdata/questionnaires/customs_annual.json"))
+}
+
+// TestChangeThatWaitedSeesTheSubmissionBeforeIt: a change of a response
+// that waits for the response's lock while another change submits it
+// answers with that submission in its list. On PostgreSQL the list is read
+// in the same statement as the response, in a snapshot taken before the
+// wait; the response then read is the other change's, and so must the
+// list be.
+func TestChangeThatWaitedSeesTheSubmissionBeforeIt(t *testing.T) {
+	s, p := openCampaign(t, dbtest.PostgresURL(t))
+	ctx := context.Background()
+	who := survey.Respondent{ID: p.UserID, Administration: p.Administration}
+	sc := survey.Scope{Administration: p.Administration, HideDrafts: true}
+	answers := survey.Answers{
+		"awareness_level": raw(`"basic"`), "ees_perf": raw(`"dont_know"`), "ees_union_law": raw(`"full"`),
+		"ees_cooperation": raw(`"none"`), "ees_innovation": raw(`"little"`), "used_outputs": raw(`"yes"`),
+	}
+	doc, err := survey.ParseDocument(readTestdata(t, "../testdata/questionnaires/customs_annual.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, rows, err := survey.PrepareSubmission(doc, answers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	submit := func(survey.ResponseState) (survey.ResponseChange, error) {
+		return survey.ResponseChange{Answers: kept, Submit: true, Rows: rows}, nil
+	}
+	if _, err := s.ChangeResponse(ctx, sc, "c-2023", who, submit); err != nil {
+		t.Fatal(err)
+	}
+
+	// The first change holds the response's lock until release is closed.
+	locked, release := make(chan struct{}), make(chan struct{})
+	first := make(chan error, 1)
+	go func() {
+		_, err := s.ChangeResponse(ctx, sc, "c-2023", who, func(st survey.ResponseState) (survey.ResponseChange, error) {
+			close(locked)
+			<-release
+			return submit(st)
+		})
+		first <- err
+	}()
+	<-locked
+	second := make(chan survey.Response, 1)
+	go func() {
+		r, err := s.ChangeResponse(ctx, sc, "c-2023", who, func(survey.ResponseState) (survey.ResponseChange, error) {
+			return survey.ResponseChange{Answers: kept}, nil
+		})
+		if err != nil {
+			t.Error(err)
+		}
+		second <- r
+	}()
+	// Until the second change waits for the response's lock.
+	for waiting := false; !waiting; {
+		if err := s.db.Raw(`SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database()
+  AND wait_event_type = 'Lock')`).Scan(&waiting).Error; err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	close(release)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	r := <-second
+	if len(r.Submissions) != 2 || r.Revision != 3 {
+		t.Fatalf("the change after a submission: revision %d, %d submissions %v; want revision 3 and 2 submissions",
+			r.Revision, len(r.Submissions), r.Submissions)
+	}
+	got, _, err := s.Response(ctx, sc, "c-2023", p.UserID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got.Submissions, r.Submissions) {
+		t.Errorf("the change answered submissions %v, the response has %v", r.Submissions, got.Submissions)
+	}
+}
