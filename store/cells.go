@@ -346,13 +346,39 @@ func (s *Store) recomputeCells(tx *gorm.DB, campaignID int64, doc *survey.Docume
 	if err != nil {
 		return err
 	}
+	ctx, conn := tx.Statement.Context, tx.Statement.ConnPool
+	if s.dialect == migrations.Postgres {
+		// One statement, whatever the number of cells.
+		var (
+			indicators, ns, excluded, missing, notApplicable, outOfRange []int
+			parts, administrations                                       []string
+			totals, deviations                                           []float64
+		)
+		for _, k := range keys {
+			c := cells[cellKey{k, 0}]
+			indicators, parts, administrations = append(indicators, k.Indicator), append(parts, k.Part), append(administrations, k.Administration)
+			ns, totals, deviations = append(ns, c.N), append(totals, c.Sum), append(deviations, c.Deviations)
+			excluded, missing = append(excluded, c.Excluded), append(missing, c.Missing)
+			notApplicable, outOfRange = append(notApplicable, c.NotApplicable), append(outOfRange, c.OutOfRange)
+		}
+		_, err := conn.ExecContext(ctx, `UPDATE score_cells c SET n = u.n, total = u.total, deviations = u.deviations,
+  n_excluded = u.n_excluded, n_missing = u.n_missing, n_not_applicable = u.n_not_applicable, n_out_of_range = u.n_out_of_range,
+  total_error = 0, deviations_error = 0
+FROM unnest($3::integer[], $4::text[], $5::text[], $6::integer[], $7::double precision[], $8::double precision[],
+  $9::integer[], $10::integer[], $11::integer[], $12::integer[])
+  AS u (indicator, part, administration_code, n, total, deviations, n_excluded, n_missing, n_not_applicable, n_out_of_range)
+WHERE c.campaign_id = $1 AND c.shard = $2 AND c.indicator = u.indicator AND c.part = u.part
+  AND c.administration_code = u.administration_code`,
+			campaignID, shard, indicators, parts, administrations, ns, totals, deviations, excluded, missing, notApplicable, outOfRange)
+		return err
+	}
 	for _, k := range keys {
 		c := cells[cellKey{k, 0}]
-		if err := tx.Exec(`UPDATE score_cells SET n = ?, total = ?, deviations = ?, n_excluded = ?, n_missing = ?,
+		if _, err := conn.ExecContext(ctx, `UPDATE score_cells SET n = ?, total = ?, deviations = ?, n_excluded = ?, n_missing = ?,
   n_not_applicable = ?, n_out_of_range = ?, total_error = 0, deviations_error = 0
 WHERE campaign_id = ? AND indicator = ? AND part = ? AND administration_code = ? AND shard = ?`,
 			c.N, c.Sum, c.Deviations, c.Excluded, c.Missing, c.NotApplicable, c.OutOfRange,
-			campaignID, k.Indicator, k.Part, k.Administration, shard).Error; err != nil {
+			campaignID, k.Indicator, k.Part, k.Administration, shard); err != nil {
 			return err
 		}
 	}
