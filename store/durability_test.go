@@ -13,7 +13,8 @@ import (
 
 // TestSQLiteCommitsReachTheDisk: a 2xx means the data is durable, so every
 // connection of the pool runs with synchronous=FULL (2): a commit returns
-// only once the write-ahead log is on disk.
+// only once the write-ahead log is on disk. Every connection also reads
+// the database through a memory map (sqliteMmapSize).
 func TestSQLiteCommitsReachTheDisk(t *testing.T) {
 	ctx := context.Background()
 	s, err := Open(ctx, dbtest.SQLiteURL(t), Options{Migrate: true})
@@ -28,10 +29,16 @@ func TestSQLiteCommitsReachTheDisk(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer conn.Close()
-		var mode int
+		var mode, mmap int
 		var journal string
 		if err := conn.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&mode); err != nil {
 			t.Fatal(err)
+		}
+		if err := conn.QueryRowContext(ctx, "PRAGMA mmap_size").Scan(&mmap); err != nil {
+			t.Fatal(err)
+		}
+		if mmap != sqliteMmapSize {
+			t.Errorf("connection %d: mmap_size=%d, want %d", i, mmap, sqliteMmapSize)
 		}
 		if err := conn.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&journal); err != nil {
 			t.Fatal(err)

@@ -130,6 +130,18 @@ func Open(ctx context.Context, databaseURL string, opts Options) (*Store, error)
 // then. A variable only so that a benchmark can measure the difference.
 var sqliteSynchronous = "FULL"
 
+// sqliteMmapSize is how much of the database file SQLite reads through a
+// memory map (PRAGMA mmap_size; the most its build allows, just under 2
+// GiB) instead of a read system call for every page missing from its own
+// small cache of 2 MB per connection. The pages stay in the operating
+// system's file cache, shared by every connection, and count in the
+// server's resident memory as file pages, which the system reclaims as
+// it needs. Exporting 100,000 responses spent a third of its time in
+// those reads: the plain read went from 90,000 to 141,000 responses a
+// second, the CSV export from 67,000 to 98,000. Writes still go through
+// the write-ahead log.
+const sqliteMmapSize = 0x7fff0000
+
 // DialectOf checks a database URL and names its dialect, so that a
 // misconfigured URL fails at start-up instead of being retried.
 func DialectOf(databaseURL string) (string, error) {
@@ -154,7 +166,8 @@ func dialectorFor(databaseURL string, tracer pgx.QueryTracer) (gorm.Dialector, s
 			}
 			query, path = q, path[:i]
 		}
-		for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(" + sqliteSynchronous + ")"} {
+		for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(" + sqliteSynchronous + ")",
+			fmt.Sprintf("mmap_size(%d)", sqliteMmapSize)} {
 			query.Add("_pragma", p)
 		}
 		// Every write transaction takes the lock at BEGIN, so that it waits
