@@ -2,8 +2,11 @@ package exports
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"testing"
+
+	"github.com/customs-survey/surveyd/survey"
 )
 
 // TestAnswerReadersAgreeWithUnmarshal: whatever the stored answer, the
@@ -39,6 +42,30 @@ func TestAnswerReadersAgreeWithUnmarshal(t *testing.T) {
 		wantErr := json.Unmarshal([]byte(raw), &want)
 		if got != want || (err == nil) != (wantErr == nil) {
 			t.Errorf("decodeNumber(%s) = %q, %v; json.Unmarshal: %q, %v", raw, got, err, want, wantErr)
+		}
+	}
+}
+
+// TestOptionKeys: the key of an option is found by its JSON whatever the
+// number of options (compared in turn up to 8, hashed beyond), and
+// anything else is not.
+func TestOptionKeys(t *testing.T) {
+	for _, n := range []int{1, 8, 9, 40} {
+		var options []survey.Option
+		for i := range n {
+			options = append(options, survey.Option{Key: fmt.Sprintf("option_%d", i)})
+		}
+		key := optionKeys(options)
+		for _, o := range options {
+			raw, _ := json.Marshal(o.Key)
+			if got, ok := key(raw); !ok || got != o.Key {
+				t.Errorf("%d options: %s gives %q %v, want %q", n, raw, got, ok, o.Key)
+			}
+		}
+		for _, raw := range []string{`"option_"`, `option_0`, `"option_0 "`, `""`, ``} {
+			if got, ok := key([]byte(raw)); ok {
+				t.Errorf("%d options: %s gives %q, want none", n, raw, got)
+			}
 		}
 	}
 }

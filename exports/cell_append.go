@@ -33,9 +33,15 @@ func appendCSVCell(dst []byte, c *cell) []byte {
 // doubled. prefix is empty or a quote, which needs no quoting.
 func appendCSVField(dst []byte, prefix, s string) []byte {
 	quote := s == `\.` && prefix == ""
-	if !quote && s != "" {
-		quote = strings.ContainsAny(s, ",\"\r\n")
-		if r, _ := utf8.DecodeRuneInString(s); !quote && prefix == "" {
+	for i := 0; !quote && i < len(s); i++ {
+		c := s[i]
+		quote = c == ',' || c == '"' || c == '\r' || c == '\n'
+	}
+	if !quote && s != "" && prefix == "" {
+		if c := s[0]; c < utf8.RuneSelf {
+			quote = c == ' ' || '\t' <= c && c <= '\r' // unicode.IsSpace, for ASCII
+		} else {
+			r, _ := utf8.DecodeRuneInString(s)
 			quote = unicode.IsSpace(r)
 		}
 	}

@@ -108,15 +108,10 @@ func answerDecoder(doc *survey.Document, q *survey.Question) func(json.RawMessag
 	case survey.TypeSingleChoice:
 		// An option key as json.Marshal writes it is read without
 		// allocating; anything else as a text.
-		known := map[string]string{}
-		for _, o := range doc.OptionsOf(q) {
-			if raw, err := json.Marshal(o.Key); err == nil {
-				known[string(raw)] = o.Key
-			}
-		}
+		key := optionKeys(doc.OptionsOf(q))
 		return func(raw json.RawMessage) (cell, error) {
-			if key, ok := known[string(raw)]; ok {
-				return textCell(key), nil
+			if k, ok := key(raw); ok {
+				return textCell(k), nil
 			}
 			s, err := decodeString(raw)
 			if err != nil {
@@ -132,6 +127,34 @@ func answerDecoder(doc *survey.Document, q *survey.Question) func(json.RawMessag
 			}
 			return textCell(s), nil
 		}
+	}
+}
+
+// optionKeys returns the lookup of an option's key by its JSON, as
+// json.Marshal writes it. A question has a few options as a rule, which
+// are compared in turn: up to 8, that is quicker than a hash of the JSON.
+func optionKeys(options []survey.Option) func(raw []byte) (string, bool) {
+	var raws, keys []string
+	byRaw := make(map[string]string, len(options))
+	for _, o := range options {
+		if raw, err := json.Marshal(o.Key); err == nil {
+			raws, keys = append(raws, string(raw)), append(keys, o.Key)
+			byRaw[string(raw)] = o.Key
+		}
+	}
+	if len(raws) > 8 {
+		return func(raw []byte) (string, bool) {
+			k, ok := byRaw[string(raw)]
+			return k, ok
+		}
+	}
+	return func(raw []byte) (string, bool) {
+		for i, r := range raws {
+			if string(raw) == r {
+				return keys[i], true
+			}
+		}
+		return "", false
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -88,11 +89,11 @@ func (s *Store) EachSubmittedBatch(ctx context.Context, sc survey.Scope, key str
 	if err != nil {
 		return s.translate(ctx, "export responses", err)
 	}
-	r := exportReader{administrations: map[string]string{}, index: map[string]int{}}
-	for i, question := range q.Document.Questions() {
-		r.index[question.Key] = i
+	r := exportReader{administrations: map[string]string{}}
+	for _, question := range q.Document.Questions() {
 		r.keys = append(r.keys, question.Key)
 	}
+	r.index = newQuestionIndex(r.keys)
 	limit := exportFirstRows
 	return survey.EachExportBatch(func(afterAdministration, afterID string) ([]survey.ExportedResponse, bool, error) {
 		batch, more, err := s.exportBatch(db, &r, campaign.ID, scope, afterAdministration, afterID, limit)
@@ -109,10 +110,10 @@ func (s *Store) EachSubmittedBatch(ctx context.Context, sc survey.Scope, key str
 // export.
 type exportReader struct {
 	administrations map[string]string
-	// index numbers the questions of the campaign's questionnaire
-	// (Document.Questions), keys lists them: the answers of a response
-	// are handed out in that order (survey.ExportedResponse.Values).
-	index map[string]int
+	// keys lists the questions of the campaign's questionnaire
+	// (Document.Questions), and index numbers them: the answers of a
+	// response are handed out in that order (survey.ExportedResponse.Values).
+	index *questionIndex
 	keys  []string
 }
 
@@ -163,7 +164,7 @@ func (r *exportReader) batch(db *gorm.DB, campaignID int64, scope, afterAdminist
 		}
 		out := survey.ExportedResponse{ResponseID: id, Administration: intern(r.administrations, administration),
 			SubmittedAt: submittedAt.UTC(), Keys: r.keys}
-		if out.Values, err = splitValues(answers, r.index, len(r.keys)); err != nil {
+		if out.Values, err = splitValues(answers, r.index); err != nil {
 			return nil, false, fmt.Errorf("answers of response %s: %w", id, err)
 		}
 		batch = append(batch, out)
@@ -184,17 +185,58 @@ func intern(known map[string]string, b []byte) string {
 	return s
 }
 
+// questionIndex numbers the questions of a questionnaire, so that the
+// answers of a response are placed in question order (splitValues).
+// json.Marshal writes the keys of an object sorted, so a key is first
+// compared with the few that follow, in that order, the key found before
+// it (answers skip the questions left unanswered), and looked up only when
+// none of them is it.
+type questionIndex struct {
+	sorted []string       // the question keys, sorted
+	places []int          // places[i] is the place of sorted[i] in question order
+	rank   map[string]int // a key's index in sorted
+}
+
+func newQuestionIndex(keys []string) *questionIndex {
+	x := &questionIndex{sorted: slices.Sorted(slices.Values(keys)), rank: make(map[string]int, len(keys))}
+	place := make(map[string]int, len(keys))
+	for i, k := range keys {
+		place[k] = i
+	}
+	for i, k := range x.sorted {
+		x.rank[k] = i
+		x.places = append(x.places, place[k])
+	}
+	return x
+}
+
+// find returns the place of key in question order, and the rank of the
+// key expected next; from is the rank expected for key. ok is false for
+// a key the questionnaire does not have.
+func (x *questionIndex) find(key []byte, from int) (place, next int, ok bool) {
+	for i := from; i < len(x.sorted) && i < from+4; i++ {
+		if x.sorted[i] == string(key) {
+			return x.places[i], i + 1, true
+		}
+	}
+	i, ok := x.rank[string(key)]
+	if !ok {
+		return 0, from, false
+	}
+	return x.places[i], i + 1, true
+}
+
 // splitValues decodes a stored answers object as json.Unmarshal would
 // into survey.Answers, without its cost, into the answers in question
-// order: the value of key goes to place index[key] of n (a key the
-// questionnaire does not have is left out, as the export has no column
-// for it), and each value is the slice of body that holds it. It takes the
-// object as the store writes it (json.Marshal: keys without escapes); any
-// other form, or a value it cannot delimit, goes to json.Unmarshal, which
-// also names the fault of malformed data. Values are delimited, not
-// checked: whoever reads one decodes it, and fails on a malformed one.
-func splitValues(body []byte, index map[string]int, n int) ([]json.RawMessage, error) {
-	values := make([]json.RawMessage, n)
+// order (a key the questionnaire does not have is left out, as the export
+// has no column for it), and each value is the slice of body that holds
+// it. It takes the object as the store writes it (json.Marshal: keys
+// without escapes); any other form, or a value it cannot delimit, goes to
+// json.Unmarshal, which also names the fault of malformed data. Values are
+// delimited, not checked: whoever reads one decodes it, and fails on a
+// malformed one.
+func splitValues(body []byte, index *questionIndex) ([]json.RawMessage, error) {
+	values := make([]json.RawMessage, len(index.sorted))
 	if splitObject(body, index, values) {
 		return values, nil
 	}
@@ -204,8 +246,8 @@ func splitValues(body []byte, index map[string]int, n int) ([]json.RawMessage, e
 		return nil, err
 	}
 	for key, v := range answers {
-		if i, ok := index[key]; ok {
-			values[i] = v
+		if place, _, ok := index.find([]byte(key), 0); ok {
+			values[place] = v
 		}
 	}
 	return values, nil
@@ -213,7 +255,7 @@ func splitValues(body []byte, index map[string]int, n int) ([]json.RawMessage, e
 
 // splitObject is splitValues' own reading: false when body is not an
 // object of plain keys and delimited values.
-func splitObject(body []byte, index map[string]int, values []json.RawMessage) bool {
+func splitObject(body []byte, index *questionIndex, values []json.RawMessage) bool {
 	i := skipSpace(body, 0)
 	if i == len(body) || body[i] != '{' {
 		return false
@@ -222,6 +264,7 @@ func splitObject(body []byte, index map[string]int, values []json.RawMessage) bo
 	if i < len(body) && body[i] == '}' {
 		return skipSpace(body, i+1) == len(body)
 	}
+	rank := 0 // of the key expected next
 	for i < len(body) && body[i] == '"' {
 		end := i + 1
 		for end < len(body) && body[end] != '"' {
@@ -233,7 +276,11 @@ func splitObject(body []byte, index map[string]int, values []json.RawMessage) bo
 		if end == len(body) {
 			return false
 		}
-		position, known := index[string(body[i+1:end])]
+		var (
+			position int
+			known    bool
+		)
+		position, rank, known = index.find(body[i+1:end], rank)
 		if i = skipSpace(body, end+1); i == len(body) || body[i] != ':' {
 			return false
 		}

@@ -169,17 +169,14 @@ func TestSplitValuesAgreesWithUnmarshal(t *testing.T) {
 		t.Fatal(err)
 	}
 	keys := []string{"g", "a", "b", "c", "d", "e", "f", "é"}
-	index := map[string]int{}
-	for i, k := range keys {
-		index[k] = i
-	}
+	index := newQuestionIndex(keys)
 	if !splitObject(marshalled, index, make([]json.RawMessage, len(keys))) {
 		t.Errorf("answers written by json.Marshal are left to json.Unmarshal: %s", marshalled)
 	}
 	for _, body := range []string{string(marshalled), `{}`, ` { } `, `{ "a" : "x" , "b" : [ 1 , 2 ] }`, `{"\u0061":"x"}`,
 		`{"é":"x"}`, `{"a":"x","a":"y"}`, `{"a":"x",}`, `{"a":}`, `{"a" "x"}`, `{"a":"x"`, `{"a":"x"}x`, `{"a":[1,2}`,
 		`{"a":"unterminated}`, `[]`, `null`, ``, `{"a":"x"}{}`, `{"a":tru}`} {
-		got, err := splitValues([]byte(body), index, len(keys))
+		got, err := splitValues([]byte(body), index)
 		var decoded survey.Answers
 		wantErr := json.Unmarshal([]byte(body), &decoded)
 		if wantErr != nil {
@@ -192,7 +189,7 @@ func TestSplitValuesAgreesWithUnmarshal(t *testing.T) {
 		}
 		want := make([]json.RawMessage, len(keys))
 		for k, v := range decoded {
-			if i, ok := index[k]; ok {
+			if i := slices.Index(keys, k); i >= 0 {
 				want[i] = v
 			}
 		}
