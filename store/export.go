@@ -155,6 +155,7 @@ func (r *exportReader) batch(db *gorm.DB, campaignID int64, scope, afterAdminist
 		administration sql.RawBytes
 		submittedAt    time.Time
 		answers        []byte
+		spare          []json.RawMessage
 	)
 	for rows.Next() {
 		// Scanning into a []byte copies into a new array, which the
@@ -164,7 +165,14 @@ func (r *exportReader) batch(db *gorm.DB, campaignID int64, scope, afterAdminist
 		}
 		out := survey.ExportedResponse{ResponseID: id, Administration: intern(r.administrations, administration),
 			SubmittedAt: submittedAt.UTC(), Keys: r.keys}
-		if out.Values, err = splitValues(answers, r.index); err != nil {
+		if len(spare) < len(r.keys) {
+			// The values of the batch's next responses, in one
+			// allocation.
+			spare = make([]json.RawMessage, len(r.keys)*min(limit, exportFirstRows))
+		}
+		values := spare[:len(r.keys):len(r.keys)]
+		spare = spare[len(r.keys):]
+		if out.Values, err = splitValues(answers, r.index, values); err != nil {
 			return nil, false, fmt.Errorf("answers of response %s: %w", id, err)
 		}
 		batch = append(batch, out)
@@ -234,9 +242,9 @@ func (x *questionIndex) find(key []byte, from int) (place, next int, ok bool) {
 // without escapes); any other form, or a value it cannot delimit, goes to
 // json.Unmarshal, which also names the fault of malformed data. Values are
 // delimited, not checked: whoever reads one decodes it, and fails on a
-// malformed one.
-func splitValues(body []byte, index *questionIndex) ([]json.RawMessage, error) {
-	values := make([]json.RawMessage, len(index.sorted))
+// malformed one. values is where they go, as long as the questionnaire
+// has questions.
+func splitValues(body []byte, index *questionIndex, values []json.RawMessage) ([]json.RawMessage, error) {
 	if splitObject(body, index, values) {
 		return values, nil
 	}

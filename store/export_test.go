@@ -176,7 +176,7 @@ func TestSplitValuesAgreesWithUnmarshal(t *testing.T) {
 	for _, body := range []string{string(marshalled), `{}`, ` { } `, `{ "a" : "x" , "b" : [ 1 , 2 ] }`, `{"\u0061":"x"}`,
 		`{"é":"x"}`, `{"a":"x","a":"y"}`, `{"a":"x",}`, `{"a":}`, `{"a" "x"}`, `{"a":"x"`, `{"a":"x"}x`, `{"a":[1,2}`,
 		`{"a":"unterminated}`, `[]`, `null`, ``, `{"a":"x"}{}`, `{"a":tru}`} {
-		got, err := splitValues([]byte(body), index)
+		got, err := splitValues([]byte(body), index, make([]json.RawMessage, len(keys)))
 		var decoded survey.Answers
 		wantErr := json.Unmarshal([]byte(body), &decoded)
 		if wantErr != nil {
