@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -171,5 +172,30 @@ func TestChangeThatWaitedSeesTheSubmissionBeforeIt(t *testing.T) {
 	}
 	if !slices.Equal(got.Submissions, r.Submissions) {
 		t.Errorf("the change answered submissions %v, the response has %v", r.Submissions, got.Submissions)
+	}
+}
+
+// TestParseSubmissions reads the list of submissions changeQuery
+// aggregates, and refuses one it cannot read whole.
+func TestParseSubmissions(t *testing.T) {
+	at := time.Date(2026, 3, 1, 9, 30, 0, 123456000, time.UTC)
+	for _, tt := range []struct {
+		list string
+		want []survey.Submission
+		err  bool
+	}{
+		{list: "", want: nil},
+		{list: fmt.Sprintf("s1 2 u1 %d", at.UnixMicro()), want: []survey.Submission{{ID: "s1", Revision: 2, SubmittedBy: "u1", SubmittedAt: at}}},
+		{list: fmt.Sprintf("s1 2 u1 %d s2 5 u2 %d", at.UnixMicro(), at.UnixMicro()+1), want: []survey.Submission{
+			{ID: "s1", Revision: 2, SubmittedBy: "u1", SubmittedAt: at},
+			{ID: "s2", Revision: 5, SubmittedBy: "u2", SubmittedAt: at.Add(time.Microsecond)}}},
+		{list: "s1 2 u1", err: true},
+		{list: "s1 two u1 1", err: true},
+		{list: "s1 2 u1 soon", err: true},
+	} {
+		got, err := parseSubmissions(tt.list)
+		if (err != nil) != tt.err || !slices.Equal(got, tt.want) {
+			t.Errorf("parseSubmissions(%q) = %v, %v; want %v, error %v", tt.list, got, err, tt.want, tt.err)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"time"
 
@@ -197,27 +198,38 @@ func (s *Store) AccessTokenRevoked(ctx context.Context, jti string) (bool, error
 
 // TokenAccount reads, in one query, the account with that id and whether
 // the access token with that id was revoked: the check of every
-// authenticated request.
+// authenticated request, so read without GORM's reflection, by a
+// statement whose text never changes.
 func (s *Store) TokenAccount(ctx context.Context, userID, jti string) (auth.Account, bool, bool, error) {
-	var row tokenAccountRow
-	res := s.db.WithContext(ctx).Model(&accountRow{}).
-		Select("users.*, EXISTS (SELECT 1 FROM revoked_access_tokens t WHERE t.jti = ?) AS revoked", jti).
-		Where("users.id = ?", userID).Limit(1).Scan(&row)
-	if res.Error != nil {
-		return auth.Account{}, false, false, s.translate(ctx, "check access token", res.Error)
-	}
-	if res.RowsAffected == 0 {
+	var (
+		row                                       accountRow
+		administration                            sql.NullString
+		disabled, validAfter, otpExpires, otpUsed sql.NullTime
+		revoked                                   bool
+	)
+	err := s.sql.QueryRowContext(ctx, s.rebind(`SELECT id, email, password_hash, role, administration_code,
+  password_changed_at, disabled_at, tokens_valid_after, created_at, one_time_password_expires_at, one_time_password_used_at,
+  EXISTS (SELECT 1 FROM revoked_access_tokens t WHERE t.jti = ?)
+FROM users WHERE id = ?`), jti, userID).Scan(&row.Row.ID, &row.Row.Email, &row.Row.PasswordHash, &row.Row.Role, &administration,
+		&row.Row.PasswordChangedAt, &disabled, &validAfter, &row.Row.CreatedAt, &otpExpires, &otpUsed, &revoked)
+	if errors.Is(err, sql.ErrNoRows) {
 		return auth.Account{}, false, false, nil
 	}
-	return toAccount(accountRow{Row: row.Row, OneTimePasswordExpiresAt: row.OneTimePasswordExpiresAt,
-		OneTimePasswordUsedAt: row.OneTimePasswordUsedAt}), true, row.Revoked, nil
+	if err != nil {
+		return auth.Account{}, false, false, s.translate(ctx, "check access token", err)
+	}
+	row.Row.AdministrationCode = nullable(administration.String, administration.Valid)
+	row.Row.DisabledAt = nullable(disabled.Time, disabled.Valid)
+	row.Row.TokensValidAfter = nullable(validAfter.Time, validAfter.Valid)
+	row.OneTimePasswordExpiresAt = nullable(otpExpires.Time, otpExpires.Valid)
+	row.OneTimePasswordUsedAt = nullable(otpUsed.Time, otpUsed.Valid)
+	return toAccount(row), true, revoked, nil
 }
 
-// tokenAccountRow is what TokenAccount reads: an accountRow and one more
-// column.
-type tokenAccountRow struct {
-	Row                      userRow `gorm:"embedded"`
-	OneTimePasswordExpiresAt *time.Time
-	OneTimePasswordUsedAt    *time.Time
-	Revoked                  bool
+// nullable is &v when valid, else nil.
+func nullable[T any](v T, valid bool) *T {
+	if !valid {
+		return nil
+	}
+	return &v
 }
