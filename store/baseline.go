@@ -15,11 +15,13 @@ import (
 // response, the submission, its answer rows and the score cells it
 // changes — straight through database/sql, with the store's own
 // connections (so the same durability settings: SQLite's synchronous=FULL
-// and immediate transactions, PostgreSQL's defaults) and the same two
-// transactions, but with none of the service's work: no token, no
-// campaign or response read, no JSON decoding, no checks. It is the
-// database's own speed, which the load test (cmd/surveyload) and the
-// submission benchmark put beside the service's.
+// and immediate transactions, PostgreSQL's defaults), the same two
+// transactions and the service's own write statements (which read the
+// answer rows a submission replaces, since the cells lose them), but with
+// none of the service's other work: no token, no campaign or response
+// read, no JSON decoding, no checks. It is the database's own speed, which
+// the load test (cmd/surveyload) and the submission benchmark put beside
+// the service's.
 type Baseline struct {
 	s          *Store
 	campaignID int64
