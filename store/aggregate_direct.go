@@ -5,6 +5,7 @@
 package store
 
 import (
+	"errors"
 	"gorm.io/gorm"
 
 	"github.com/customs-survey/surveyd/survey"
@@ -58,6 +59,11 @@ func runDirect(db *gorm.DB, campaignID int64, doc *survey.Document, parts []part
 			questions = append(questions, q)
 		}
 		byQuestion[q] = append(byQuestion[q], i)
+	}
+	if opts.filter != "" {
+		// Its groups span the whole campaign: scanCells scans a part of
+		// one by response.
+		return errors.New("runDirect: a filter is not supported")
 	}
 	shard := "0"
 	if opts.shard != "" {

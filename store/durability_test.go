@@ -49,6 +49,24 @@ func TestSQLiteCommitsReachTheDisk(t *testing.T) {
 	}
 }
 
+// TestSQLiteMmapFromTheURL: a database URL that sets its own mmap_size
+// keeps it (mmap_size(0): no map, for a network file system).
+func TestSQLiteMmapFromTheURL(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, dbtest.SQLiteURL(t)+"?_pragma=mmap_size(0)", Options{Migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var mmap int
+	if err := s.sql.QueryRowContext(ctx, "PRAGMA mmap_size").Scan(&mmap); err != nil {
+		t.Fatal(err)
+	}
+	if mmap != 0 {
+		t.Errorf("mmap_size=%d, want the URL's 0", mmap)
+	}
+}
+
 // BenchmarkSQLiteSynchronous measures what durability costs: a draft saved
 // and submitted, one after the other, with synchronous=FULL (the service's
 // setting) and NORMAL (which may lose the last commits on a power cut).

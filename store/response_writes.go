@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"time"
 
@@ -143,8 +142,14 @@ func (s *Store) storeSubmissionPostgres(ctx context.Context, q querier, w submis
 			replaced = append(replaced, r)
 		}
 	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+	// The driver's error itself, so that it is translated (a joined
+	// error is not).
+	if err := rows.Err(); err != nil {
+		rows.Close()
 		return nil, s.driverError(err)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
 	}
 	if moved != 1 {
 		return nil, survey.ErrChangedMeanwhile

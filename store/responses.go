@@ -238,7 +238,8 @@ func (s *Store) readChange(tx *gorm.DB, sc survey.Scope, key, respondentID strin
 // response committed in between, the response read is the one that
 // change wrote, but the list may lack that change's submission. Then the
 // response's current submission is not the list's last, and the list is
-// read again.
+// read again, row by row; so it is when parseSubmissions cannot read it
+// (an id with a space, which the service never makes).
 func (s *Store) readChangePostgres(ctx context.Context, conn querier, sc survey.Scope, key, respondentID string,
 	found *answerableRow, st *changeState) (bool, error) {
 	var (
@@ -268,10 +269,8 @@ func (s *Store) readChangePostgres(ctx context.Context, conn querier, sc survey.
 		at := first.Time.UTC()
 		st.resp.FirstSubmittedAt = &at
 	}
-	if st.submissions, err = parseSubmissions(subs.String); err != nil {
-		return true, err
-	}
-	if n := len(st.submissions); current.Valid && (n == 0 || st.submissions[n-1].ID != current.String) {
+	st.submissions, err = parseSubmissions(subs.String)
+	if n := len(st.submissions); err != nil || current.Valid && (n == 0 || st.submissions[n-1].ID != current.String) {
 		st.submissions, err = s.submissionList(ctx, conn, st.resp.ID)
 	}
 	return true, err
@@ -280,7 +279,7 @@ func (s *Store) readChangePostgres(ctx context.Context, conn querier, sc survey.
 // parseSubmissions reads the list of submissions that changeQuery
 // aggregates: for each, oldest first, its id, revision, submitter's id and
 // time (microseconds since 1970), separated by spaces, which none of them
-// holds (ids are UUIDs).
+// holds (the service makes every id a UUID).
 func parseSubmissions(list string) ([]survey.Submission, error) {
 	fields := strings.Fields(list)
 	if len(fields) == 0 {

@@ -199,3 +199,40 @@ func TestParseSubmissions(t *testing.T) {
 		}
 	}
 }
+
+// TestChangeListsSubmissionsItCannotParse: a list of submissions that
+// parseSubmissions cannot read (here, a submitter whose id has a space,
+// which the service never makes) is read again row by row.
+func TestChangeListsSubmissionsItCannotParse(t *testing.T) {
+	s, p := openCampaign(t, dbtest.PostgresURL(t))
+	ctx := context.Background()
+	u, err := s.CreateUser(ctx, survey.NewAccount{Email: "spaces@be.example", PasswordHash: auth.NoPassword,
+		Role: string(auth.RoleRespondent), Administration: p.Administration})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.Exec("UPDATE users SET id = ? WHERE id = ?", "an id with spaces", u.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	p.UserID = "an id with spaces"
+	answers := survey.Answers{
+		"awareness_level": raw(`"basic"`), "ees_perf": raw(`"dont_know"`), "ees_union_law": raw(`"full"`),
+		"ees_cooperation": raw(`"none"`), "ees_innovation": raw(`"little"`), "used_outputs": raw(`"yes"`),
+	}
+	r := responding.New(s, time.Now)
+	for range 2 {
+		if _, err := r.SaveDraft(ctx, p, "c-2023", answers, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.Submit(ctx, p, "c-2023", nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := r.SaveDraft(ctx, p, "c-2023", answers, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Submissions) != 2 || got.Submissions[1].SubmittedBy != p.UserID {
+		t.Errorf("submissions %v, want 2 by %q", got.Submissions, p.UserID)
+	}
+}
