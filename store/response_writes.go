@@ -59,7 +59,7 @@ type submissionWrite struct {
 // submitQuery is storeSubmission's one statement on PostgreSQL: it reads
 // the answer rows of the replaced submission (in the statement's snapshot,
 // so without the new ones), stores the submission and its answers (one
-// array per column, unnested, as insertAnswers), and moves the response
+// array per column, unnested: answerColumns), and moves the response
 // on to it. Foreign keys are checked at the end of the statement, once
 // every row is in.
 var submitQuery = migrations.Rebind(migrations.Postgres, `
