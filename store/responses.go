@@ -53,16 +53,14 @@ func (s *Store) ChangeResponse(ctx context.Context, sc survey.Scope, key string,
 		if !st.found {
 			resp = responseRow{ID: uuid.NewString(), CampaignID: st.campaign.ID, RespondentID: who.ID,
 				AdministrationCode: who.Administration, CreatedAt: now}
-			if change.Submit {
-				// Revision 0 until the submission moves it on.
-				resp.DraftAnswers, resp.UpdatedAt = string(body), now
-				err = s.insertResponse(ctx, conn, resp)
-			} else {
-				err = s.insertResponse(ctx, conn, responseRow{ID: resp.ID, CampaignID: resp.CampaignID, RespondentID: who.ID,
-					AdministrationCode: who.Administration, Revision: 1, DraftAnswers: string(body), Pending: true,
-					CreatedAt: now, UpdatedAt: now})
+			// A save stores the response at revision 1; a submission, at
+			// revision 0, which it moves on.
+			first := resp
+			first.DraftAnswers, first.Pending, first.UpdatedAt = string(body), !change.Submit, now
+			if !change.Submit {
+				first.Revision = 1
 			}
-			if err != nil {
+			if err := s.insertResponse(ctx, conn, first); err != nil {
 				return err
 			}
 		}

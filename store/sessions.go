@@ -203,8 +203,8 @@ func (s *Store) AccessTokenRevoked(ctx context.Context, jti string) (bool, error
 func (s *Store) TokenAccount(ctx context.Context, userID, jti string) (auth.Account, bool, bool, error) {
 	var (
 		row                                       accountRow
-		administration                            sql.NullString
-		disabled, validAfter, otpExpires, otpUsed sql.NullTime
+		administration                            sql.Null[string]
+		disabled, validAfter, otpExpires, otpUsed sql.Null[time.Time]
 		revoked                                   bool
 	)
 	err := s.sql.QueryRowContext(ctx, s.rebind(`SELECT id, email, password_hash, role, administration_code,
@@ -218,18 +218,18 @@ FROM users WHERE id = ?`), jti, userID).Scan(&row.Row.ID, &row.Row.Email, &row.R
 	if err != nil {
 		return auth.Account{}, false, false, s.translate(ctx, "check access token", err)
 	}
-	row.Row.AdministrationCode = nullable(administration.String, administration.Valid)
-	row.Row.DisabledAt = nullable(disabled.Time, disabled.Valid)
-	row.Row.TokensValidAfter = nullable(validAfter.Time, validAfter.Valid)
-	row.OneTimePasswordExpiresAt = nullable(otpExpires.Time, otpExpires.Valid)
-	row.OneTimePasswordUsedAt = nullable(otpUsed.Time, otpUsed.Valid)
+	row.Row.AdministrationCode = nullable(administration)
+	row.Row.DisabledAt = nullable(disabled)
+	row.Row.TokensValidAfter = nullable(validAfter)
+	row.OneTimePasswordExpiresAt = nullable(otpExpires)
+	row.OneTimePasswordUsedAt = nullable(otpUsed)
 	return toAccount(row), true, revoked, nil
 }
 
-// nullable is &v when valid, else nil.
-func nullable[T any](v T, valid bool) *T {
-	if !valid {
+// nullable is a pointer to n's value, nil for NULL.
+func nullable[T any](n sql.Null[T]) *T {
+	if !n.Valid {
 		return nil
 	}
-	return &v
+	return &n.V
 }
