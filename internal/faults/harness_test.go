@@ -152,7 +152,12 @@ func (s *server) call(method, path, token string, body any) answer {
 	}
 	defer res.Body.Close()
 	a := answer{status: res.StatusCode, contentType: res.Header.Get("Content-Type")}
-	raw, _ := io.ReadAll(res.Body)
+	raw, err := io.ReadAll(res.Body)
+	if err != nil {
+		// The server went away in the middle of its answer (killed after
+		// its status line went out): the client has no answer to rely on.
+		return answer{err: err}
+	}
 	_ = json.Unmarshal(raw, &a.body)
 	return a
 }
