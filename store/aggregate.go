@@ -113,13 +113,13 @@ func scanCells(db *gorm.DB, campaignID int64, doc *survey.Document, opts scanOpt
 	}
 	if dialect == "postgres" && opts.filter == "" {
 		var err error
-		if counts, err = responseCounts(db, campaignID, opts); err != nil {
+		if counts, err = responseCounts(db, campaignID, opts.shard); err != nil {
 			return nil, err
 		}
 		directParts, others = splitDirect(doc, others)
 	}
 	if len(directParts) > 0 {
-		if err := runDirect(db, campaignID, doc, directParts, opts, counts, cells); err != nil {
+		if err := runDirect(db, campaignID, doc, directParts, opts.shard, counts, cells); err != nil {
 			return nil, err
 		}
 	}

@@ -5,7 +5,6 @@
 package store
 
 import (
-	"errors"
 	"gorm.io/gorm"
 
 	"github.com/customs-survey/surveyd/survey"
@@ -48,8 +47,9 @@ func splitDirect(doc *survey.Document, all []part) (directParts, others []part) 
 // (the questionnaire version is fixed), so the group's is theirs. Each group's respondent value is the definition's (tally.Value,
 // which the submissions use), and the cell is made from the groups in two
 // passes: n and Σ, then Σ count·(value − mean)², exact without any
-// update formula. A unit's responses without a row are missing.
-func runDirect(db *gorm.DB, campaignID int64, doc *survey.Document, parts []part, opts scanOptions,
+// update formula. A unit's responses without a row are missing. It reads
+// a whole campaign, each response in its shard (shardSQL; "" for none).
+func runDirect(db *gorm.DB, campaignID int64, doc *survey.Document, parts []part, shardOf string,
 	counts map[unit]int, cells map[cellKey]survey.Cell) error {
 	byQuestion := map[string][]int{}
 	var questions []string
@@ -60,14 +60,9 @@ func runDirect(db *gorm.DB, campaignID int64, doc *survey.Document, parts []part
 		}
 		byQuestion[q] = append(byQuestion[q], i)
 	}
-	if opts.filter != "" {
-		// Its groups span the whole campaign: scanCells scans a part of
-		// one by response.
-		return errors.New("runDirect: a filter is not supported")
-	}
 	shard := "0"
-	if opts.shard != "" {
-		shard = opts.shard
+	if shardOf != "" {
+		shard = shardOf
 	}
 	if db.Dialector.Name() == "postgres" {
 		// The groups are few (administrations × answers), but the planner

@@ -27,19 +27,17 @@ type unit struct {
 }
 
 // responseCounts counts the submitted responses of a campaign per unit,
-// as opts say: those without an answer row in a scan are missing from (or
-// not applicable to) each measure without `where`.
-func responseCounts(db *gorm.DB, campaignID int64, opts scanOptions) (map[unit]int, error) {
-	shard, filter := "0", ""
-	if opts.shard != "" {
-		shard = opts.shard
-	}
-	if opts.filter != "" {
-		filter = " AND " + opts.filter
+// each response in its shard (shardSQL; "" for none): those without an
+// answer row in a scan are missing from (or not applicable to) each
+// measure without `where`.
+func responseCounts(db *gorm.DB, campaignID int64, shardOf string) (map[unit]int, error) {
+	shard := "0"
+	if shardOf != "" {
+		shard = shardOf
 	}
 	rows, err := db.Raw(`SELECT r.administration_code, `+shard+` AS shard, COUNT(*)
-FROM responses r WHERE r.campaign_id = ? AND r.current_submission_id IS NOT NULL`+filter+`
-GROUP BY r.administration_code, shard`, append([]any{campaignID}, opts.filterArgs...)...).Rows()
+FROM responses r WHERE r.campaign_id = ? AND r.current_submission_id IS NOT NULL
+GROUP BY r.administration_code, shard`, campaignID).Rows()
 	if err != nil {
 		return nil, err
 	}

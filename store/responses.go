@@ -203,10 +203,8 @@ func (s *Store) readChange(tx *gorm.DB, sc survey.Scope, key, respondentID strin
 	if s.dialect == migrations.Postgres {
 		present, err = s.readChangePostgres(ctx, conn, sc, key, respondentID, &found, &st)
 	} else {
-		var rows *sql.Rows
-		if rows, err = conn.QueryContext(ctx, "SELECT "+answerableColumns+answerableFrom, sc.Administration, key); err == nil {
-			present, err = scanOne(rows, found.fields()...)
-		}
+		present, err = scanRow(conn.QueryRowContext(ctx, "SELECT "+answerableColumns+answerableFrom, sc.Administration, key),
+			found.fields()...)
 	}
 	if err != nil {
 		return st, err
@@ -238,7 +236,7 @@ func (s *Store) readChange(tx *gorm.DB, sc survey.Scope, key, respondentID strin
 // response's current submission is not the list's last, and the list is
 // read again, row by row; so it is when parseSubmissions cannot read it
 // (an id with a space, which the service never makes).
-func (s *Store) readChangePostgres(ctx context.Context, conn querier, sc survey.Scope, key, respondentID string,
+func (s *Store) readChangePostgres(ctx context.Context, conn gorm.ConnPool, sc survey.Scope, key, respondentID string,
 	found *answerableRow, st *changeState) (bool, error) {
 	var (
 		id, administration, draft, current sql.NullString
@@ -247,11 +245,7 @@ func (s *Store) readChangePostgres(ctx context.Context, conn querier, sc survey.
 		first, created, updated            sql.NullTime
 		subs                               sql.NullString
 	)
-	rows, err := conn.QueryContext(ctx, changeQuery, sc.Administration, key, respondentID)
-	if err != nil {
-		return false, err
-	}
-	present, err := scanOne(rows, append(found.fields(),
+	present, err := scanRow(conn.QueryRowContext(ctx, changeQuery, sc.Administration, key, respondentID), append(found.fields(),
 		&id, &administration, &revision, &draft, &pending, &current, &first, &created, &updated, &subs)...)
 	if err != nil || !present || !id.Valid {
 		return present, err
@@ -318,14 +312,13 @@ func (r *answerableRow) fields() []any {
 	return []any{&r.ID, &r.Status, &r.ClosesAt, &r.QuestionnaireID, &r.QKey, &r.QVersion, &r.QStatus, &r.Invited}
 }
 
-// scanOne scans the first row of rows, if any, into dest and closes them;
-// false when there is none.
-func scanOne(rows *sql.Rows, dest ...any) (bool, error) {
-	if !rows.Next() {
-		return false, errors.Join(rows.Err(), rows.Close())
+// scanRow scans row into dest; false when there is none.
+func scanRow(row *sql.Row, dest ...any) (bool, error) {
+	err := row.Scan(dest...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
 	}
-	err := rows.Scan(dest...)
-	return err == nil, errors.Join(err, rows.Close())
+	return err == nil, err
 }
 
 func (s *Store) responseRow(tx *gorm.DB, campaignID int64, respondentID string) (responseRow, bool, error) {

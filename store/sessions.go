@@ -207,15 +207,12 @@ func (s *Store) TokenAccount(ctx context.Context, userID, jti string) (auth.Acco
 		disabled, validAfter, otpExpires, otpUsed sql.Null[time.Time]
 		revoked                                   bool
 	)
-	err := s.sql.QueryRowContext(ctx, s.rebind(`SELECT id, email, password_hash, role, administration_code,
+	found, err := scanRow(s.sql.QueryRowContext(ctx, s.rebind(`SELECT id, email, password_hash, role, administration_code,
   password_changed_at, disabled_at, tokens_valid_after, created_at, one_time_password_expires_at, one_time_password_used_at,
   EXISTS (SELECT 1 FROM revoked_access_tokens t WHERE t.jti = ?)
-FROM users WHERE id = ?`), jti, userID).Scan(&row.Row.ID, &row.Row.Email, &row.Row.PasswordHash, &row.Row.Role, &administration,
+FROM users WHERE id = ?`), jti, userID), &row.Row.ID, &row.Row.Email, &row.Row.PasswordHash, &row.Row.Role, &administration,
 		&row.Row.PasswordChangedAt, &disabled, &validAfter, &row.Row.CreatedAt, &otpExpires, &otpUsed, &revoked)
-	if errors.Is(err, sql.ErrNoRows) {
-		return auth.Account{}, false, false, nil
-	}
-	if err != nil {
+	if err != nil || !found {
 		return auth.Account{}, false, false, s.translate(ctx, "check access token", err)
 	}
 	row.Row.AdministrationCode = nullable(administration)
