@@ -27,12 +27,16 @@ import (
 // test's default.
 const benchRespondents = 32
 
+// benchTurns are the turns each side of BenchmarkSubmissions takes,
+// alternating with the other's, as in the load test.
+const benchTurns = 4
+
 // BenchmarkSubmissions is the load test (cmd/surveyload) without a
 // server: 32 respondents at once save and submit the 30-question
 // questionnaire through the router, in this process, over and over (every
-// round after a respondent's first is an amendment); then the same rows
-// are written straight to the database (store.Baseline), by 32 writers.
-// Each runs b.N rounds, on SQLite and PostgreSQL, with the respondents in
+// round after a respondent's first is an amendment); in turns with them,
+// the same rows are written straight to the database (store.Baseline), by
+// 32 writers. Each runs b.N rounds in all, on SQLite and PostgreSQL, with the respondents in
 // 32 administrations, then all in one. It reports both rates, their ratio
 // and the service's p99 of a submission:
 //
@@ -53,8 +57,10 @@ func BenchmarkSubmissions(b *testing.B) {
 			b.Run(fmt.Sprintf("%s/administrations=%d", dialect, administrations), func(b *testing.B) {
 				ctx := context.Background()
 				o := loadgen.Options{Workers: benchRespondents, Rounds: b.N}
-				service := loadgen.Measure(ctx, o, f.respondents(campaign, who))
-				baseline := direct.Run(ctx, o)
+				answer := func(ctx context.Context, o loadgen.Options) *loadgen.Result {
+					return loadgen.Measure(ctx, o, f.respondents(campaign, who))
+				}
+				service, baseline := loadgen.Alternate(ctx, o, benchTurns, answer, direct.Run)
 				for _, r := range []*loadgen.Result{service, baseline} {
 					if r.Errors > 0 {
 						b.Fatalf("%d errors, the first: %v", r.Errors, r.FirstErr)

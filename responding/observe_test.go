@@ -18,6 +18,11 @@ type failingStore struct {
 	err error
 }
 
+func (s failingStore) SaveResponse(context.Context, survey.Scope, string, survey.Respondent,
+	func(survey.ResponseState) (survey.ResponseChange, error)) (survey.Response, error) {
+	return survey.Response{}, s.err
+}
+
 func (s failingStore) ChangeResponse(context.Context, survey.Scope, string, survey.Respondent,
 	func(survey.ResponseState) (survey.ResponseChange, error)) (survey.Response, error) {
 	return survey.Response{}, s.err

@@ -35,6 +35,13 @@ type Store interface {
 	// response changed since it was read), and any error of decide.
 	ChangeResponse(ctx context.Context, sc survey.Scope, key string, who survey.Respondent,
 		decide func(survey.ResponseState) (survey.ResponseChange, error)) (survey.Response, error)
+	// SaveResponse is ChangeResponse for a change that saves the working
+	// copy and never submits, with the same outcome; the store may make
+	// it without ChangeResponse's locks, on condition that nothing it was
+	// decided on has changed when it is written, and decide may then be
+	// called more than once.
+	SaveResponse(ctx context.Context, sc survey.Scope, key string, who survey.Respondent,
+		decide func(survey.ResponseState) (survey.ResponseChange, error)) (survey.Response, error)
 }
 
 // maxSaveAttempts bounds the tries of a save without If-Match that lost a
@@ -92,7 +99,7 @@ func (s *Service) SaveDraft(ctx context.Context, p auth.Principal, key string, a
 		return survey.ResponseChange{Answers: answers}, nil
 	}
 	for attempt := 1; ; attempt++ {
-		r, err := s.store.ChangeResponse(ctx, survey.ScopeOf(p), key, respondent(p), decide)
+		r, err := s.store.SaveResponse(ctx, survey.ScopeOf(p), key, respondent(p), decide)
 		if errors.Is(err, survey.ErrChangedMeanwhile) && ifMatch == nil && attempt < maxSaveAttempts {
 			continue
 		}

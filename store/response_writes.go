@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"time"
 
@@ -32,6 +33,40 @@ WHERE id = ? AND revision = ?`), body, true, revision+1, now, responseID, revisi
 		return s.driverError(err)
 	}
 	return changedOne(res)
+}
+
+// saveIfUnchanged is a save on PostgreSQL outside a transaction
+// (SaveResponse): r as saveDraft writes it, at r.Revision, over the
+// revision before, or, when the response was not found, as insertResponse
+// creates it; on condition that the campaign is still at the revision the
+// save was decided on (every change of a campaign, to its status, closing
+// time, questionnaire or administrations, moves its revision on). The
+// campaign is read under a share lock, taken before the response's row
+// lock as a change in a transaction takes them, so that a close waits for
+// the save, or the save for the close and then sees the new revision.
+// false when it wrote nothing: the campaign or the response has changed,
+// or another save created the response first.
+func (s *Store) saveIfUnchanged(ctx context.Context, q execer, campaign campaignRow, r responseRow, found bool) (bool, error) {
+	const unchanged = `EXISTS (SELECT 1 FROM campaigns WHERE id = $1 AND revision = $2 FOR SHARE)`
+	var (
+		res sql.Result
+		err error
+	)
+	if found {
+		res, err = q.ExecContext(ctx, `UPDATE responses SET draft_answers = $3, pending = true, revision = $4, updated_at = $5
+WHERE id = $6 AND revision = $4 - 1 AND `+unchanged, campaign.ID, campaign.Revision, r.DraftAnswers, r.Revision, r.UpdatedAt, r.ID)
+	} else {
+		res, err = q.ExecContext(ctx, `INSERT INTO responses (id, campaign_id, respondent_id, administration_code, revision,
+  draft_answers, pending, created_at, updated_at)
+SELECT $3, $1, $4, $5, $6, $7, true, $8, $8 WHERE `+unchanged+`
+ON CONFLICT DO NOTHING`, campaign.ID, campaign.Revision, r.ID, r.RespondentID, r.AdministrationCode, r.Revision, r.DraftAnswers,
+			r.CreatedAt)
+	}
+	if err != nil {
+		return false, s.driverError(err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }
 
 // changedOne is ErrChangedMeanwhile unless res changed one row.

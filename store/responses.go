@@ -28,19 +28,12 @@ func (s *Store) ChangeResponse(ctx context.Context, sc survey.Scope, key string,
 	decide func(survey.ResponseState) (survey.ResponseChange, error)) (survey.Response, error) {
 	var out survey.Response
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
-		st, err := s.readChange(tx, sc, key, who.ID)
+		st, err := s.readChange(tx, sc, key, who.ID, true)
 		if err != nil {
 			return err
 		}
 		resp := st.resp
-		state := survey.ResponseState{CampaignStatus: st.campaign.Status, ClosesAt: st.campaign.ClosesAt, Document: st.doc,
-			Found: st.found, Revision: resp.Revision}
-		if st.found {
-			if err := json.Unmarshal([]byte(resp.DraftAnswers), &state.Draft); err != nil {
-				return err
-			}
-		}
-		change, err := decide(state)
+		change, err := st.decide(decide)
 		if err != nil {
 			return err
 		}
@@ -104,6 +97,56 @@ func (s *Store) ChangeResponse(ctx context.Context, sc survey.Scope, key string,
 	return out, nil
 }
 
+// SaveResponse is ChangeResponse for a change that saves the working
+// copy and never submits. On PostgreSQL, a save is made outside a
+// transaction: the campaign and the response are read
+// without a lock, decide decides on them, and one statement writes the
+// save on condition that neither has changed since (saveIfUnchanged):
+// two round trips instead of four. When either has (or another first save
+// created the response meanwhile), or decide submits after all, the change
+// is made again by ChangeResponse, under its locks: its outcome is the one
+// it would have had.
+// Errors: those of ChangeResponse.
+func (s *Store) SaveResponse(ctx context.Context, sc survey.Scope, key string, who survey.Respondent,
+	decide func(survey.ResponseState) (survey.ResponseChange, error)) (survey.Response, error) {
+	if s.dialect == migrations.Postgres {
+		out, saved, err := s.saveUnlocked(ctx, sc, key, who, decide)
+		if saved || err != nil {
+			return out, s.translate(ctx, "save response", err)
+		}
+	}
+	return s.ChangeResponse(ctx, sc, key, who, decide)
+}
+
+// saveUnlocked is SaveResponse's save outside a transaction; saved is
+// false when it wrote nothing and the change is for ChangeResponse to
+// make.
+func (s *Store) saveUnlocked(ctx context.Context, sc survey.Scope, key string, who survey.Respondent,
+	decide func(survey.ResponseState) (survey.ResponseChange, error)) (out survey.Response, saved bool, err error) {
+	st, err := s.readChange(s.db.WithContext(ctx), sc, key, who.ID, false)
+	if err != nil {
+		return out, false, err
+	}
+	change, err := st.decide(decide)
+	if err != nil || change.Submit {
+		return out, false, err
+	}
+	body, err := json.Marshal(change.Answers)
+	if err != nil {
+		return out, false, err
+	}
+	resp, now := st.resp, s.now()
+	if !st.found {
+		resp = responseRow{ID: uuid.NewString(), CampaignID: st.campaign.ID, RespondentID: who.ID,
+			AdministrationCode: who.Administration, CreatedAt: now}
+	}
+	resp.DraftAnswers, resp.Pending, resp.Revision, resp.UpdatedAt = string(body), true, resp.Revision+1, now
+	if saved, err = s.saveIfUnchanged(ctx, s.sql, st.campaign, resp, st.found); !saved || err != nil {
+		return out, saved, err
+	}
+	return s.toResponse(resp, key, change.Answers, st.submissions), true, nil
+}
+
 func toAnswerRow(submissionID string, r survey.AnswerRow) answerRow {
 	return answerRow{SubmissionID: submissionID, QuestionKey: r.Question, OptionKey: r.Option, Score: r.Score,
 		NullScore: r.NullScore, NumberValue: r.Number, TextValue: r.Text}
@@ -135,11 +178,23 @@ func (s *Store) Response(ctx context.Context, sc survey.Scope, key, respondentID
 
 // changeState is what a change of a response is decided on (readChange).
 type changeState struct {
-	campaign    campaignRow // its id, status and closing time
+	campaign    campaignRow // its id, status, closing time and revision
 	doc         *survey.Document
 	resp        responseRow // when found
 	found       bool
 	submissions []survey.Submission // the response's, oldest first
+}
+
+// decide calls decide with the state st holds.
+func (st changeState) decide(decide func(survey.ResponseState) (survey.ResponseChange, error)) (survey.ResponseChange, error) {
+	state := survey.ResponseState{CampaignStatus: st.campaign.Status, ClosesAt: st.campaign.ClosesAt, Document: st.doc,
+		Found: st.found, Revision: st.resp.Revision}
+	if st.found {
+		if err := json.Unmarshal([]byte(st.resp.DraftAnswers), &state.Draft); err != nil {
+			return survey.ResponseChange{}, err
+		}
+	}
+	return decide(state)
 }
 
 // answerableColumns and answerableFrom read a campaign that may be
@@ -148,7 +203,7 @@ type changeState struct {
 // campaign's key). responseColumns are those of a response that a change
 // reads.
 const (
-	answerableColumns = `c.id, c.status, c.closes_at, c.questionnaire_id, q.key AS q_key, q.version AS q_version, q.status AS q_status,
+	answerableColumns = `c.id, c.status, c.closes_at, c.revision, c.questionnaire_id, q.key AS q_key, q.version AS q_version, q.status AS q_status,
   EXISTS (SELECT 1 FROM campaign_administrations ca WHERE ca.campaign_id = c.id AND ca.administration_code = ?) AS invited`
 	answerableFrom = `
 FROM campaigns c JOIN questionnaires q ON q.id = c.questionnaire_id
@@ -160,17 +215,23 @@ WHERE c.key = ?`
 // changeQuery is readChange's one statement on PostgreSQL: the campaign
 // under a share lock, then the respondent's response locked for update,
 // with the list of its submissions (parseSubmissions: a response amended
-// a hundred times lists a hundred, which JSON would cost more to read). The campaign's subquery locks it
-// before the lateral join reads the response, so that every change takes
-// its locks in the same order. See readChangePostgres for a list read
-// before the response's lock was granted.
-var changeQuery = migrations.Rebind(migrations.Postgres, `
+// a hundred times lists a hundred, which JSON would cost more to read).
+// The campaign's subquery locks it before the lateral join reads the
+// response, so that every change takes its locks in the same order. See
+// readChangePostgres for a list read before the response's lock was
+// granted. unlockedChangeQuery reads the same without a lock, for a save
+// outside a transaction (SaveResponse).
+var changeQuery, unlockedChangeQuery = changeStatement(" FOR SHARE OF c", " FOR UPDATE"), changeStatement("", "")
+
+func changeStatement(campaignLock, responseLock string) string {
+	return migrations.Rebind(migrations.Postgres, `
 SELECT a.*, r.*,
   (SELECT string_agg(s.id || ' ' || s.revision || ' ' || s.submitted_by || ' ' || (extract(epoch FROM s.submitted_at) * 1000000)::bigint,
      ' ' ORDER BY s.revision)
    FROM submissions s WHERE s.response_id = r.id)
-FROM (SELECT `+answerableColumns+answerableFrom+` FOR SHARE OF c) a
-LEFT JOIN LATERAL (SELECT `+responseColumns+` FROM responses WHERE campaign_id = a.id AND respondent_id = ? FOR UPDATE) r ON true`)
+FROM (SELECT `+answerableColumns+answerableFrom+campaignLock+`) a
+LEFT JOIN LATERAL (SELECT `+responseColumns+` FROM responses WHERE campaign_id = a.id AND respondent_id = ?`+responseLock+`) r ON true`)
+}
 
 // readChange reads, in the change's transaction tx, a campaign that sc
 // sees with its document (from the cache of published versions,
@@ -192,7 +253,11 @@ LEFT JOIN LATERAL (SELECT `+responseColumns+` FROM responses WHERE campaign_id =
 // SQLite needs no lock (every write transaction holds the database lock
 // from BEGIN), nor the single statement: the campaign, the response and
 // its submissions are three reads.
-func (s *Store) readChange(tx *gorm.DB, sc survey.Scope, key, respondentID string) (changeState, error) {
+//
+// Without lock (on PostgreSQL only), the campaign and the response are
+// read as they were last committed, in one statement's snapshot, and
+// nothing waits.
+func (s *Store) readChange(tx *gorm.DB, sc survey.Scope, key, respondentID string, lock bool) (changeState, error) {
 	var (
 		st      changeState
 		found   answerableRow
@@ -201,7 +266,11 @@ func (s *Store) readChange(tx *gorm.DB, sc survey.Scope, key, respondentID strin
 	)
 	ctx, conn := tx.Statement.Context, tx.Statement.ConnPool
 	if s.dialect == migrations.Postgres {
-		present, err = s.readChangePostgres(ctx, conn, sc, key, respondentID, &found, &st)
+		query := changeQuery
+		if !lock {
+			query = unlockedChangeQuery
+		}
+		present, err = s.readChangePostgres(ctx, conn, query, sc, key, respondentID, &found, &st)
 	} else {
 		present, err = scanRow(conn.QueryRowContext(ctx, "SELECT "+answerableColumns+answerableFrom, sc.Administration, key),
 			found.fields()...)
@@ -209,7 +278,8 @@ func (s *Store) readChange(tx *gorm.DB, sc survey.Scope, key, respondentID strin
 	if err != nil {
 		return st, err
 	}
-	st.campaign = campaignRow{ID: found.ID, Key: key, Status: found.Status, ClosesAt: found.ClosesAt, QuestionnaireID: found.QuestionnaireID}
+	st.campaign = campaignRow{ID: found.ID, Key: key, Status: found.Status, ClosesAt: found.ClosesAt, Revision: found.Revision,
+		QuestionnaireID: found.QuestionnaireID}
 	if !present || !sc.All && (!found.Invited || sc.HideDrafts && found.Status == survey.StatusDraft) {
 		return st, survey.Errorf(survey.ErrNotFound, "no campaign %s", key)
 	}
@@ -226,8 +296,9 @@ func (s *Store) readChange(tx *gorm.DB, sc survey.Scope, key, respondentID strin
 	return st, err
 }
 
-// readChangePostgres is readChange's statement on PostgreSQL; false when
-// there is no such campaign.
+// readChangePostgres is readChange's statement on PostgreSQL, query
+// (changeQuery or unlockedChangeQuery); false when there is no such
+// campaign.
 //
 // The list of submissions is read in the statement's snapshot, taken
 // before the response's lock was granted: when a change of the same
@@ -236,8 +307,8 @@ func (s *Store) readChange(tx *gorm.DB, sc survey.Scope, key, respondentID strin
 // response's current submission is not the list's last, and the list is
 // read again, row by row; so it is when parseSubmissions cannot read it
 // (an id with a space, which the service never makes).
-func (s *Store) readChangePostgres(ctx context.Context, conn gorm.ConnPool, sc survey.Scope, key, respondentID string,
-	found *answerableRow, st *changeState) (bool, error) {
+func (s *Store) readChangePostgres(ctx context.Context, conn gorm.ConnPool, query string, sc survey.Scope, key,
+	respondentID string, found *answerableRow, st *changeState) (bool, error) {
 	var (
 		id, administration, draft, current sql.NullString
 		revision                           sql.NullInt64
@@ -245,7 +316,7 @@ func (s *Store) readChangePostgres(ctx context.Context, conn gorm.ConnPool, sc s
 		first, created, updated            sql.NullTime
 		subs                               sql.NullString
 	)
-	present, err := scanRow(conn.QueryRowContext(ctx, changeQuery, sc.Administration, key, respondentID), append(found.fields(),
+	present, err := scanRow(conn.QueryRowContext(ctx, query, sc.Administration, key, respondentID), append(found.fields(),
 		&id, &administration, &revision, &draft, &pending, &current, &first, &created, &updated, &subs)...)
 	if err != nil || !present || !id.Valid {
 		return present, err
@@ -300,6 +371,7 @@ type answerableRow struct {
 	ID              int64
 	Status          string
 	ClosesAt        time.Time
+	Revision        int
 	QuestionnaireID int64
 	QKey            string
 	QVersion        int
@@ -309,7 +381,7 @@ type answerableRow struct {
 
 // fields are the destinations of answerableColumns, in their order.
 func (r *answerableRow) fields() []any {
-	return []any{&r.ID, &r.Status, &r.ClosesAt, &r.QuestionnaireID, &r.QKey, &r.QVersion, &r.QStatus, &r.Invited}
+	return []any{&r.ID, &r.Status, &r.ClosesAt, &r.Revision, &r.QuestionnaireID, &r.QKey, &r.QVersion, &r.QStatus, &r.Invited}
 }
 
 // scanRow scans row into dest; false when there is none.

@@ -15,11 +15,14 @@
 // first is an amendment. It prints submissions per second and the
 // latencies (p50, p95, p99) of each call.
 //
-// With -database-url (the server's database), it then writes the same
+// With -database-url (the server's database), it also writes the same
 // rows — response, submission, answers, score cells, in the same two
 // transactions per round — to the second campaign directly, through
 // database/sql with the server's durability settings (store.Baseline),
-// with N writers for the same duration, and prints the ratio. Everything
+// with N writers for the same duration, and prints the ratio. The two
+// take turns (-turns each, in the order service, direct, direct,
+// service, ...), so that a slow spell of the machine or the database
+// falls on both alike. Everything
 // it creates is left in place, under names of its own (the run's
 // number): a load run belongs on a database made for it.
 package main
@@ -33,6 +36,8 @@ import (
 	"os"
 	"os/signal"
 	"time"
+
+	"github.com/customs-survey/surveyd/internal/loadgen"
 )
 
 func main() {
@@ -55,6 +60,7 @@ type config struct {
 	respondents     int
 	administrations int
 	duration        time.Duration
+	turns           int
 	databaseURL     string
 	adminEmail      string
 	adminPassword   string
@@ -68,7 +74,9 @@ func parseFlags(args []string, stdin io.Reader) (config, error) {
 	fs.IntVar(&c.respondents, "respondents", 32, "respondents answering at once")
 	fs.IntVar(&c.administrations, "administrations", 0,
 		"administrations the respondents are spread over (0: one each; 1: all in one, the hottest case)")
-	fs.DurationVar(&c.duration, "duration", 30*time.Second, "how long each measurement runs (access tokens live 15 minutes)")
+	fs.DurationVar(&c.duration, "duration", 30*time.Second,
+		"how long each measurement runs, in all (both together must end within the 15 minutes that access tokens live)")
+	fs.IntVar(&c.turns, "turns", 4, "turns each measurement takes, alternating with the other's (a b b a ...)")
 	fs.StringVar(&c.databaseURL, "database-url", os.Getenv("SURVEY_DATABASE_URL"),
 		"the server's database, for the direct-insert baseline (default $SURVEY_DATABASE_URL; empty: no baseline)")
 	fs.StringVar(&c.adminEmail, "admin-email", os.Getenv("SURVEY_ADMIN_EMAIL"), "an admin's e-mail (default $SURVEY_ADMIN_EMAIL)")
@@ -79,8 +87,10 @@ func parseFlags(args []string, stdin io.Reader) (config, error) {
 	switch {
 	case c.respondents < 1:
 		return c, fmt.Errorf("-respondents must be at least 1")
-	case c.duration <= 0 || c.duration > 10*time.Minute:
-		return c, fmt.Errorf("-duration must lie between 0 and 10m")
+	case c.duration <= 0 || c.duration > 7*time.Minute:
+		return c, fmt.Errorf("-duration must lie between 0 and 7m")
+	case c.turns < 1 || c.turns > 100:
+		return c, fmt.Errorf("-turns must lie between 1 and 100")
 	case c.administrations < 0 || c.administrations > 500:
 		return c, fmt.Errorf("-administrations must lie between 0 and 500 (a campaign's most)")
 	case c.adminEmail == "":
@@ -119,21 +129,33 @@ func run(args []string, out io.Writer, stdin io.Reader) error {
 	if err != nil {
 		return fmt.Errorf("set-up: %w", err)
 	}
-	fmt.Fprintf(out, "campaign %s: %d respondents answering for %s\n", f.campaign, c.respondents, c.duration)
-	service, err := loadService(ctx, c, f)
-	if err != nil {
-		return err
-	}
-	service.Print(out, "service (save + submit through the API)")
+	o := loadgen.Options{Workers: c.respondents, Duration: c.duration, Seed: c.seed}
+	answer := serviceRounds(c, f)
 	if c.databaseURL == "" {
+		fmt.Fprintf(out, "campaign %s: %d respondents answering for %s\n", f.campaign, c.respondents, c.duration)
+		service := answer(ctx, o)
+		if service.Rounds == 0 {
+			return fmt.Errorf("no submission went through: %v", service.FirstErr)
+		}
+		service.Print(out, "service (save + submit through the API)")
 		fmt.Fprintln(out, "no -database-url: no direct-insert baseline")
 		return nil
 	}
-	fmt.Fprintf(out, "campaign %s: the same rows written directly for %s\n", f.direct, c.duration)
-	direct, err := loadDirect(ctx, c, f)
+	write, closeDirect, err := directRounds(ctx, c, f)
 	if err != nil {
 		return err
 	}
+	defer closeDirect()
+	fmt.Fprintf(out, "campaign %s: %d respondents answering for %s; campaign %s: the same rows written directly for %s; in turns of %s\n",
+		f.campaign, c.respondents, c.duration, f.direct, c.duration, c.duration/time.Duration(c.turns))
+	service, direct := loadgen.Alternate(ctx, o, c.turns, answer, write)
+	if service.Rounds == 0 {
+		return fmt.Errorf("no submission went through: %v", service.FirstErr)
+	}
+	if direct.Rounds == 0 {
+		return fmt.Errorf("no direct write went through: %v", direct.FirstErr)
+	}
+	service.Print(out, "service (save + submit through the API)")
 	direct.Print(out, "direct (the same rows through database/sql)")
 	fmt.Fprintf(out, "ratio service/direct: %.2f\n", service.Rate()/direct.Rate())
 	return nil

@@ -81,18 +81,19 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 
 // Measure runs o.Workers workers at once, worker i doing the rounds of
 // round(i) one after the other, until the time or the count of rounds is
-// up, and gathers what they counted. A round cut off by the deadline is
-// not counted.
+// up, and gathers what they counted. No round starts once the time is
+// up; the rounds under way then finish and count, and the measurement
+// ends with the last of them, so that none is left for whatever runs
+// next to pay for.
 func Measure(ctx context.Context, o Options, round func(i int) Round) *Result {
 	res := &Result{Calls: map[string][]time.Duration{}}
-	if o.Rounds == 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, o.Duration)
-		defer cancel()
-	}
+	deadline := time.Now().Add(o.Duration)
 	var started atomic.Int64
 	more := func() bool {
-		return ctx.Err() == nil && (o.Rounds == 0 || started.Add(1) <= int64(o.Rounds))
+		if o.Rounds == 0 {
+			return ctx.Err() == nil && time.Now().Before(deadline)
+		}
+		return ctx.Err() == nil && started.Add(1) <= int64(o.Rounds)
 	}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
@@ -131,6 +132,45 @@ func Measure(ctx context.Context, o Options, round func(i int) Round) *Result {
 	wg.Wait()
 	res.Elapsed = time.Since(start)
 	return res
+}
+
+// Alternate measures a and b in turns, slices times each, in the order
+// a b b a a b b a ..., each turn for o's duration or count of rounds
+// divided by slices, and adds up each one's turns. A slow spell of the
+// machine or of the database (a checkpoint, a vacuum) then falls on both
+// alike instead of on whichever ran at the time, and their ratio keeps
+// steady from one run to the next.
+func Alternate(ctx context.Context, o Options, slices int, a, b func(context.Context, Options) *Result) (*Result, *Result) {
+	slices = max(slices, 1)
+	turn := o
+	turn.Duration, turn.Rounds = o.Duration/time.Duration(slices), o.Rounds/slices
+	sum := [2]*Result{{Calls: map[string][]time.Duration{}}, {Calls: map[string][]time.Duration{}}}
+	for i := range 2 * slices {
+		// 0 1 1 0 0 1 1 0 ...: a first, then two turns each.
+		which := (i + 1) / 2 % 2
+		t := turn
+		if o.Rounds > 0 && i >= 2*slices-2 {
+			t.Rounds += o.Rounds % slices // the last turn of each runs what the division left
+		}
+		t.Seed = o.Seed + int64(i/2)*int64(o.Workers) // each turn answers afresh
+		res := []func(context.Context, Options) *Result{a, b}[which](ctx, t)
+		sum[which].add(res)
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return sum[0], sum[1]
+}
+
+// add counts r's rounds, errors, time and calls in s.
+func (s *Result) add(r *Result) {
+	s.Rounds += r.Rounds
+	s.Errors += r.Errors
+	s.FirstErr = cmpErr(s.FirstErr, r.FirstErr)
+	s.Elapsed += r.Elapsed
+	for k, v := range r.Calls {
+		s.Calls[k] = append(s.Calls[k], v...)
+	}
 }
 
 func cmpErr(first, err error) error {

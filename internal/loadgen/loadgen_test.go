@@ -63,3 +63,48 @@ func TestQuantile(t *testing.T) {
 		t.Errorf("quantile of no call = %v, want 0", got)
 	}
 }
+
+// TestAlternate: the two measurements take turns a b b a ..., share out
+// the rounds, every one of them run once, and each sum holds its own
+// turns only.
+func TestAlternate(t *testing.T) {
+	for _, c := range []struct {
+		slices, rounds int
+		order          string
+	}{
+		{1, 10, "ab"},
+		{2, 10, "abba"},
+		{3, 10, "abbaab"},
+		{4, 9, "abbaabba"},
+	} {
+		t.Run(c.order, func(t *testing.T) {
+			var order []byte
+			ran := map[byte]int{}
+			measure := func(name byte) func(context.Context, Options) *Result {
+				return func(ctx context.Context, o Options) *Result {
+					order = append(order, name)
+					ran[name] += o.Rounds
+					return Measure(ctx, o, func(int) Round {
+						return func(context.Context, *rand.Rand, func(string, time.Time)) error {
+							if name == 'b' {
+								return errors.New("refused")
+							}
+							return nil
+						}
+					})
+				}
+			}
+			a, b := Alternate(context.Background(), Options{Workers: 2, Rounds: c.rounds}, c.slices, measure('a'), measure('b'))
+			if string(order) != c.order {
+				t.Errorf("turns %s, want %s", order, c.order)
+			}
+			if ran['a'] != c.rounds || ran['b'] != c.rounds {
+				t.Errorf("rounds asked for: a %d, b %d; want %d each", ran['a'], ran['b'], c.rounds)
+			}
+			if a.Rounds != c.rounds || a.Errors != 0 || b.Rounds != 0 || b.Errors != c.rounds || len(a.Calls["save+submit"]) != c.rounds {
+				t.Errorf("a: %d rounds, %d errors; b: %d rounds, %d errors; want %d successes of a and %d errors of b",
+					a.Rounds, a.Errors, b.Rounds, b.Errors, c.rounds, c.rounds)
+			}
+		})
+	}
+}

@@ -34,6 +34,13 @@ func (s *Store) Response(ctx context.Context, sc survey.Scope, key, respondentID
 	return out, true, nil
 }
 
+// SaveResponse is ChangeResponse: under the store's lock, nothing can
+// change between the read and the write.
+func (s *Store) SaveResponse(ctx context.Context, sc survey.Scope, key string, who survey.Respondent,
+	decide func(survey.ResponseState) (survey.ResponseChange, error)) (survey.Response, error) {
+	return s.ChangeResponse(ctx, sc, key, who, decide)
+}
+
 // ChangeResponse reads the state of who's response to a campaign that sc
 // sees (the campaign's status and closing time, a copy of its
 // questionnaire document, the response's revision and working copy),

@@ -258,7 +258,12 @@ func testResponseChanges(t *testing.T, open Open) {
 		t.Run(c.name, func(t *testing.T) {
 			now := f.clock.tick()
 			var seen survey.ResponseState
-			got, err := f.st.ChangeResponse(ctx, survey.Everything, "open-aa", f.r1, func(st survey.ResponseState) (survey.ResponseChange, error) {
+			// A save goes through SaveResponse, as the service's saves do.
+			change := f.st.SaveResponse
+			if c.submit {
+				change = f.st.ChangeResponse
+			}
+			got, err := change(ctx, survey.Everything, "open-aa", f.r1, func(st survey.ResponseState) (survey.ResponseChange, error) {
 				seen = st
 				return respondingChange(t, st.Document, c.answers, c.submit), nil
 			})
@@ -575,14 +580,22 @@ func testResponseRace(t *testing.T, open Open) {
 		name     string
 		existing bool // a response exists before the race
 		ifMatch  bool // decide fails unless it sees the revision read before the race
+		save     bool // through SaveResponse, not ChangeResponse
 	}{
 		{name: "first changes"},
 		{name: "changes of an existing response", existing: true},
 		{name: "changes on condition of the revision read", existing: true, ifMatch: true},
+		{name: "first saves", save: true},
+		{name: "saves of an existing response", existing: true, save: true},
+		{name: "saves on condition of the revision read", existing: true, ifMatch: true, save: true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f := openResponding(t, open)
 			ctx := t.Context()
+			change := f.st.ChangeResponse
+			if c.save {
+				change = f.st.SaveResponse
+			}
 			start := 0
 			if c.existing {
 				start = f.save(t, "open-aa", f.r1, survey.Answers{}, false).Revision
@@ -602,7 +615,7 @@ func testResponseRace(t *testing.T, open Open) {
 			for i := range n {
 				wg.Go(func() {
 					<-ready
-					got, err := f.st.ChangeResponse(ctx, survey.Everything, "open-aa", f.r1, func(st survey.ResponseState) (survey.ResponseChange, error) {
+					got, err := change(ctx, survey.Everything, "open-aa", f.r1, func(st survey.ResponseState) (survey.ResponseChange, error) {
 						if reading.Add(1) == n {
 							close(allRead)
 						}
