@@ -1,0 +1,45 @@
+package main
+
+import (
+	"math"
+	"runtime/debug"
+	"testing"
+)
+
+// TestTuneGC: serve sets the collector's target and soft memory limit
+// unless GOGC or GOMEMLIMIT is set, in which case the runtime's own
+// reading of the variable stands.
+func TestTuneGC(t *testing.T) {
+	percent, limit := debug.SetGCPercent(100), debug.SetMemoryLimit(math.MaxInt64)
+	defer func() {
+		debug.SetGCPercent(percent)
+		debug.SetMemoryLimit(limit)
+	}()
+	const budget = 64 << 20
+	for _, tt := range []struct {
+		name        string
+		env         map[string]string
+		wantPercent int
+		wantLimit   int64
+	}{
+		{name: "neither set", wantPercent: gcPercent, wantLimit: budget + memoryOverBudget},
+		{name: "GOGC set", env: map[string]string{"GOGC": "50"}, wantPercent: 100, wantLimit: budget + memoryOverBudget},
+		{name: "GOMEMLIMIT set", env: map[string]string{"GOMEMLIMIT": "1GiB"}, wantPercent: gcPercent, wantLimit: math.MaxInt64},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			// As the runtime left them, having read no variable.
+			debug.SetGCPercent(100)
+			debug.SetMemoryLimit(math.MaxInt64)
+			gotPercent, gotLimit := tuneGC(func(k string) string { return tt.env[k] }, budget)
+			if gotPercent != tt.wantPercent || gotLimit != tt.wantLimit {
+				t.Errorf("tuneGC = %d%%, %d bytes; want %d%%, %d", gotPercent, gotLimit, tt.wantPercent, tt.wantLimit)
+			}
+			if p := debug.SetGCPercent(100); p != tt.wantPercent {
+				t.Errorf("the runtime's GOGC is %d, want %d", p, tt.wantPercent)
+			}
+			if l := debug.SetMemoryLimit(-1); l != tt.wantLimit {
+				t.Errorf("the runtime's memory limit is %d, want %d", l, tt.wantLimit)
+			}
+		})
+	}
+}
