@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 
 	"github.com/google/uuid"
 
@@ -15,8 +16,9 @@ import (
 // response, the submission, its answer rows and the score cells it
 // changes — straight through database/sql, with the store's own
 // connections (so the same durability settings: SQLite's synchronous=FULL
-// and immediate transactions, PostgreSQL's defaults), the same two
-// transactions and the service's own write statements (which read the
+// and immediate transactions, PostgreSQL's defaults), the same commits
+// (one for the save, one for the submission) and the service's own write
+// statements (which read the
 // answer rows a submission replaces, since the cells lose them), but with
 // none of the service's other work: no token, no campaign or response
 // read, no JSON decoding, no checks. It is the database's own speed, which
@@ -24,6 +26,7 @@ import (
 // the service's.
 type Baseline struct {
 	s          *Store
+	campaign   campaignRow
 	campaignID int64
 	doc        *survey.Document
 }
@@ -49,40 +52,32 @@ func (s *Store) Baseline(ctx context.Context, campaignKey string) (*Baseline, er
 	if err != nil {
 		return nil, s.translate(ctx, "baseline", err)
 	}
-	return &Baseline{s: s, campaignID: row.ID, doc: q.Document}, nil
+	return &Baseline{s: s, campaign: row, campaignID: row.ID, doc: q.Document}, nil
 }
 
 // Document is the questionnaire of the Baseline's campaign.
 func (b *Baseline) Document() *survey.Document { return b.doc }
 
-// SaveSubmit writes, in one transaction, a draft of answers (body, their
-// JSON) to who's response r, creating it on its first save, then, in a
-// second, the submission of rows (the answer rows the service would
-// derive from the draft), the response pointing at it, and the changes to
-// the score cells (taking away the rows of r's previous submission on an
-// amendment): the service's own writes (insertResponse, saveDraft,
-// storeSubmission, addCellChanges). It moves r on.
+// SaveSubmit writes a draft of answers (body, their JSON) to who's
+// response r, creating it on its first save: on PostgreSQL in one
+// statement outside a transaction, as the service saves; on SQLite in a
+// transaction. Then, in a transaction, it writes the submission of rows
+// (the answer rows the service would derive from the draft), the response
+// pointing at it, and the changes to the score cells (taking away the rows
+// of r's previous submission on an amendment). These are the service's
+// own writes (saveIfUnchanged, insertResponse, saveDraft, storeSubmission,
+// addCellChanges). It moves r on.
 func (b *Baseline) SaveSubmit(ctx context.Context, who survey.Respondent, r *BaselineResponse, body []byte, rows []survey.AnswerRow) error {
-	now := b.s.now()
-	err := b.tx(ctx, func(tx *sql.Tx) error {
-		if r.ID == "" {
-			r.ID = uuid.NewString()
-			return b.s.insertResponse(ctx, tx, responseRow{ID: r.ID, CampaignID: b.campaignID, RespondentID: who.ID,
-				AdministrationCode: who.Administration, Revision: 1, DraftAnswers: string(body), Pending: true,
-				CreatedAt: now, UpdatedAt: now})
-		}
-		return b.s.saveDraft(ctx, tx, r.ID, r.Revision, string(body), now)
-	})
-	if err != nil {
+	if err := b.save(ctx, who, r, body); err != nil {
 		return err
 	}
-	r.Revision++
+	now := b.s.now()
 	w := submissionWrite{ID: uuid.NewString(), ResponseID: r.ID, Revision: r.Revision, SubmittedBy: who.ID, At: now,
 		Answers: string(body), Rows: rows}
 	if r.Submission != "" {
 		w.Replaced = &r.Submission
 	}
-	err = b.tx(ctx, func(tx *sql.Tx) error {
+	err := b.tx(ctx, func(tx *sql.Tx) error {
 		replaced, err := b.s.storeSubmission(ctx, tx, w)
 		if err != nil {
 			return err
@@ -97,6 +92,40 @@ func (b *Baseline) SaveSubmit(ctx context.Context, who survey.Respondent, r *Bas
 	}
 	r.Revision++
 	r.Submission = w.ID
+	return nil
+}
+
+// save is SaveSubmit's save.
+func (b *Baseline) save(ctx context.Context, who survey.Respondent, r *BaselineResponse, body []byte) error {
+	now := b.s.now()
+	first := r.ID == ""
+	if first {
+		r.ID = uuid.NewString()
+	}
+	if b.s.dialect == migrations.Postgres {
+		saved, err := b.s.saveIfUnchanged(ctx, b.s.sql, b.campaign, responseRow{ID: r.ID, CampaignID: b.campaignID,
+			RespondentID: who.ID, AdministrationCode: who.Administration, Revision: r.Revision + 1, DraftAnswers: string(body),
+			Pending: true, CreatedAt: now, UpdatedAt: now}, !first)
+		if err == nil && !saved {
+			err = fmt.Errorf("baseline: the save of response %s wrote nothing", r.ID)
+		}
+		if err != nil {
+			return err
+		}
+	} else {
+		err := b.tx(ctx, func(tx *sql.Tx) error {
+			if first {
+				return b.s.insertResponse(ctx, tx, responseRow{ID: r.ID, CampaignID: b.campaignID, RespondentID: who.ID,
+					AdministrationCode: who.Administration, Revision: 1, DraftAnswers: string(body), Pending: true,
+					CreatedAt: now, UpdatedAt: now})
+			}
+			return b.s.saveDraft(ctx, tx, r.ID, r.Revision, string(body), now)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	r.Revision++
 	return nil
 }
 

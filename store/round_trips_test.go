@@ -51,8 +51,8 @@ func (l *statementLog) take() []string {
 // the submission, its answers and the replaced answers in one statement,
 // then its score cells in another. The save of an existing response is
 // that read, without locks, and one conditional write, with no
-// transaction around them (SaveResponse); a first save creates the
-// response in a transaction.
+// transaction around them (SaveResponse), a first save's write creating
+// the response.
 func TestChangeRoundTrips(t *testing.T) {
 	url := dbtest.PostgresURL(t)
 	ctx := context.Background()

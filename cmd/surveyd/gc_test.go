@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"math"
 	"runtime/debug"
 	"testing"
@@ -19,22 +20,24 @@ func TestTuneGC(t *testing.T) {
 	for _, tt := range []struct {
 		name        string
 		env         map[string]string
+		runtime     int // the runtime's GOGC before, as it read the variable; 0: 100
 		wantPercent int
 		wantLimit   int64
 	}{
 		{name: "neither set", wantPercent: gcPercent, wantLimit: budget + memoryOverBudget},
 		{name: "GOGC set", env: map[string]string{"GOGC": "50"}, wantPercent: 100, wantLimit: budget + memoryOverBudget},
 		{name: "GOMEMLIMIT set", env: map[string]string{"GOMEMLIMIT": "1GiB"}, wantPercent: gcPercent, wantLimit: math.MaxInt64},
+		{name: "GOGC=off", env: map[string]string{"GOGC": "off"}, runtime: -1, wantPercent: -1, wantLimit: budget + memoryOverBudget},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			// As the runtime left them, having read no variable.
-			debug.SetGCPercent(100)
+			// As the runtime left them, having read the variables.
+			debug.SetGCPercent(cmp.Or(tt.runtime, 100))
 			debug.SetMemoryLimit(math.MaxInt64)
 			gotPercent, gotLimit := tuneGC(func(k string) string { return tt.env[k] }, budget)
 			if gotPercent != tt.wantPercent || gotLimit != tt.wantLimit {
 				t.Errorf("tuneGC = %d%%, %d bytes; want %d%%, %d", gotPercent, gotLimit, tt.wantPercent, tt.wantLimit)
 			}
-			if p := debug.SetGCPercent(100); p != tt.wantPercent {
+			if p := debug.SetGCPercent(-1); p != tt.wantPercent {
 				t.Errorf("the runtime's GOGC is %d, want %d", p, tt.wantPercent)
 			}
 			if l := debug.SetMemoryLimit(-1); l != tt.wantLimit {

@@ -67,7 +67,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// answer 503.
 	slots := passwords.SetMemoryBudget(cfg.PasswordHashMemory)
 	log.Info("password hashing", "memory_budget_bytes", cfg.PasswordHashMemory, "concurrent_hashes", slots)
-	gcPercent, memoryLimit := tuneGC(getenv, cfg.PasswordHashMemory)
+	// The budget in force: SetMemoryBudget raises one too small for a
+	// single computation.
+	gcPercent, memoryLimit := tuneGC(getenv, max(cfg.PasswordHashMemory, passwords.Memory()))
 	log.Info("garbage collector", "gc_percent", gcPercent, "memory_limit_bytes", memoryLimit)
 
 	handler := &switchable{}
@@ -265,7 +267,9 @@ func tuneGC(getenv func(string) string, hashBudget int64) (percent int, limit in
 	if getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(hashBudget + memoryOverBudget)
 	}
-	percent = debug.SetGCPercent(100)
+	// SetGCPercent answers with the setting it replaces: put it back at
+	// once (a negative value, GOGC=off, included).
+	percent = debug.SetGCPercent(gcPercent)
 	debug.SetGCPercent(percent)
 	return percent, debug.SetMemoryLimit(-1)
 }

@@ -16,8 +16,8 @@
 // latencies (p50, p95, p99) of each call.
 //
 // With -database-url (the server's database), it also writes the same
-// rows — response, submission, answers, score cells, in the same two
-// transactions per round — to the second campaign directly, through
+// rows — response, submission, answers, score cells, with the same two
+// commits per round — to the second campaign directly, through
 // database/sql with the server's durability settings (store.Baseline),
 // with N writers for the same duration, and prints the ratio. The two
 // take turns (-turns each, in the order service, direct, direct,
@@ -87,8 +87,8 @@ func parseFlags(args []string, stdin io.Reader) (config, error) {
 	switch {
 	case c.respondents < 1:
 		return c, fmt.Errorf("-respondents must be at least 1")
-	case c.duration <= 0 || c.duration > 7*time.Minute:
-		return c, fmt.Errorf("-duration must lie between 0 and 7m")
+	case c.duration <= 0 || c.duration > 6*time.Minute:
+		return c, fmt.Errorf("-duration must lie between 0 and 6m")
 	case c.turns < 1 || c.turns > 100:
 		return c, fmt.Errorf("-turns must lie between 1 and 100")
 	case c.administrations < 0 || c.administrations > 500:

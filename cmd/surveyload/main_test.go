@@ -33,7 +33,7 @@ func TestParseFlags(t *testing.T) {
 			adminPassword: "pw", seed: 1, turns: 2}},
 		{name: "no turn", args: []string{"-turns", "0"}, wantErr: "-turns"},
 		{name: "no respondent", args: []string{"-respondents", "0"}, wantErr: "-respondents"},
-		{name: "a duration past the tokens' life", args: []string{"-duration", "8m"}, wantErr: "-duration"},
+		{name: "a duration past the tokens' life", args: []string{"-duration", "7m"}, wantErr: "-duration"},
 		{name: "too many administrations", args: []string{"-administrations", "501"}, wantErr: "-administrations"},
 		{name: "no admin", args: []string{"-admin-email", ""}, wantErr: "admin"},
 	} {

@@ -144,6 +144,9 @@ func Alternate(ctx context.Context, o Options, slices int, a, b func(context.Con
 	slices = max(slices, 1)
 	turn := o
 	turn.Duration, turn.Rounds = o.Duration/time.Duration(slices), o.Rounds/slices
+	if o.Rounds > 0 {
+		turn.Duration = 0 // a turn given no round runs none
+	}
 	sum := [2]*Result{{Calls: map[string][]time.Duration{}}, {Calls: map[string][]time.Duration{}}}
 	for i := range 2 * slices {
 		// 0 1 1 0 0 1 1 0 ...: a first, then two turns each.

@@ -76,6 +76,7 @@ func TestAlternate(t *testing.T) {
 		{2, 10, "abba"},
 		{3, 10, "abbaab"},
 		{4, 9, "abbaabba"},
+		{4, 3, "abbaabba"}, // fewer rounds than turns
 	} {
 		t.Run(c.order, func(t *testing.T) {
 			var order []byte
@@ -94,7 +95,9 @@ func TestAlternate(t *testing.T) {
 					})
 				}
 			}
-			a, b := Alternate(context.Background(), Options{Workers: 2, Rounds: c.rounds}, c.slices, measure('a'), measure('b'))
+			// A duration too, which rounds override.
+			a, b := Alternate(context.Background(), Options{Workers: 2, Rounds: c.rounds, Duration: time.Hour}, c.slices,
+				measure('a'), measure('b'))
 			if string(order) != c.order {
 				t.Errorf("turns %s, want %s", order, c.order)
 			}

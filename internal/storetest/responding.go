@@ -555,17 +555,25 @@ func testResponseReferences(t *testing.T, open Open) {
 		{name: "no administration", who: survey.Respondent{ID: f.r1.ID}},
 		{name: "an administration that does not exist", who: survey.Respondent{ID: f.r1.ID, Administration: "ZZ"}},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			_, err := f.st.ChangeResponse(ctx, survey.Everything, "open-aa", c.who, func(st survey.ResponseState) (survey.ResponseChange, error) {
-				return respondingChange(t, st.Document, survey.Answers{"used": json.RawMessage(`"yes"`)}, true), nil
+		for _, submit := range []bool{true, false} {
+			// A first submission goes through ChangeResponse, a first save
+			// through SaveResponse, as the service makes them.
+			name, change := "submission", f.st.ChangeResponse
+			if !submit {
+				name, change = "save", f.st.SaveResponse
+			}
+			t.Run(c.name+", "+name, func(t *testing.T) {
+				_, err := change(ctx, survey.Everything, "open-aa", c.who, func(st survey.ResponseState) (survey.ResponseChange, error) {
+					return respondingChange(t, st.Document, survey.Answers{"used": json.RawMessage(`"yes"`)}, submit), nil
+				})
+				if !errors.Is(err, survey.ErrConflict) {
+					t.Fatalf("first %s: error %v, want ErrConflict", name, err)
+				}
+				if read, found := f.mine(t, "open-aa", c.who); found {
+					t.Fatalf("a refused first %s created %+v", name, read)
+				}
 			})
-			if !errors.Is(err, survey.ErrConflict) {
-				t.Fatalf("ChangeResponse: error %v, want ErrConflict", err)
-			}
-			if read, found := f.mine(t, "open-aa", c.who); found {
-				t.Fatalf("a refused first change created %+v", read)
-			}
-		})
+		}
 	}
 }
 
