@@ -29,7 +29,7 @@ const benchRespondents = 32
 
 // benchTurns are the turns each side of BenchmarkSubmissions takes,
 // alternating with the other's, as in the load test.
-const benchTurns = 4
+const benchTurns = 10
 
 // BenchmarkSubmissions is the load test (cmd/surveyload) without a
 // server: 32 respondents at once save and submit the 30-question

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/google/uuid"
+	"gorm.io/gorm"
 
 	"github.com/customs-survey/surveyd/migrations"
 	"github.com/customs-survey/surveyd/survey"
@@ -14,16 +15,17 @@ import (
 
 // Baseline writes what a respondent's save and submission write — the
 // response, the submission, its answer rows and the score cells it
-// changes — straight through database/sql, with the store's own
-// connections (so the same durability settings: SQLite's synchronous=FULL
-// and immediate transactions, PostgreSQL's defaults), the same commits
-// (one for the save, one for the submission) and the service's own write
-// statements (which read the
-// answer rows a submission replaces, since the cells lose them), but with
-// none of the service's other work: no token, no campaign or response
-// read, no JSON decoding, no checks. It is the database's own speed, which
-// the load test (cmd/surveyload) and the submission benchmark put beside
-// the service's.
+// changes — straight to the database, with the store's own connections
+// (so the same durability settings: SQLite's synchronous=FULL and
+// immediate transactions, PostgreSQL's defaults), the same commits (one
+// for the save, one for the submission) and the service's own write
+// statements. Those read what the cells need to come out right: the
+// answer rows a submission replaces, and a cell's answers when its bound
+// on rounding error has grown too large (recomputeCells). It does none of
+// the service's other work: no token, no campaign or response read, no
+// JSON decoding, no checks. It is the database's own speed, which the
+// load test (cmd/surveyload) and the submission benchmark put beside the
+// service's.
 type Baseline struct {
 	s          *Store
 	campaign   campaignRow
@@ -66,7 +68,7 @@ func (b *Baseline) Document() *survey.Document { return b.doc }
 // pointing at it, and the changes to the score cells (taking away the rows
 // of r's previous submission on an amendment). These are the service's
 // own writes (saveIfUnchanged, insertResponse, saveDraft, storeSubmission,
-// addCellChanges). It moves r on.
+// writeCellChanges). It moves r on.
 func (b *Baseline) SaveSubmit(ctx context.Context, who survey.Respondent, r *BaselineResponse, body []byte, rows []survey.AnswerRow) error {
 	if err := b.save(ctx, who, r, body); err != nil {
 		return err
@@ -77,15 +79,16 @@ func (b *Baseline) SaveSubmit(ctx context.Context, who survey.Respondent, r *Bas
 	if r.Submission != "" {
 		w.Replaced = &r.Submission
 	}
-	err := b.tx(ctx, func(tx *sql.Tx) error {
-		replaced, err := b.s.storeSubmission(ctx, tx, w)
+	// As ChangeResponse writes a submission: a cell whose bound on rounding
+	// error grows too large is computed again from the answers, so that
+	// the cells come out the same.
+	err := b.s.transaction(ctx, func(tx *gorm.DB) error {
+		replaced, err := b.s.storeSubmission(tx.Statement.Context, tx.Statement.ConnPool, w)
 		if err != nil {
 			return err
 		}
-		// A cell whose error bound grows too large is not computed again:
-		// the benchmarks' values never get there.
-		_, err = b.s.addCellChanges(ctx, tx, b.campaignID, cellChanges(b.doc, r.ID, who.Administration, replaced, rows, w.Replaced == nil))
-		return err
+		return b.s.writeCellChanges(tx, b.campaignID, b.doc, cellChanges(b.doc, r.ID, who.Administration, replaced, rows,
+			w.Replaced == nil))
 	})
 	if err != nil {
 		return err

@@ -76,7 +76,7 @@ func parseFlags(args []string, stdin io.Reader) (config, error) {
 		"administrations the respondents are spread over (0: one each; 1: all in one, the hottest case)")
 	fs.DurationVar(&c.duration, "duration", 30*time.Second,
 		"how long each measurement runs, in all (both together must end within the 15 minutes that access tokens live)")
-	fs.IntVar(&c.turns, "turns", 4, "turns each measurement takes, alternating with the other's (a b b a ...)")
+	fs.IntVar(&c.turns, "turns", 10, "turns each measurement takes, alternating with the other's (a b b a ...)")
 	fs.StringVar(&c.databaseURL, "database-url", os.Getenv("SURVEY_DATABASE_URL"),
 		"the server's database, for the direct-insert baseline (default $SURVEY_DATABASE_URL; empty: no baseline)")
 	fs.StringVar(&c.adminEmail, "admin-email", os.Getenv("SURVEY_ADMIN_EMAIL"), "an admin's e-mail (default $SURVEY_ADMIN_EMAIL)")

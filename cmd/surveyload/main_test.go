@@ -20,14 +20,14 @@ func TestParseFlags(t *testing.T) {
 		wantErr string
 	}{
 		{name: "defaults, password on stdin", stdin: "a passphrase\n", want: config{url: "http://localhost:8080", respondents: 32,
-			administrations: 32, duration: 30 * time.Second, adminEmail: "admin@load.example", adminPassword: "a passphrase", seed: 1, turns: 4}},
+			administrations: 32, duration: 30 * time.Second, adminEmail: "admin@load.example", adminPassword: "a passphrase", seed: 1, turns: 10}},
 		{name: "all in one administration", args: []string{"-respondents", "8", "-administrations", "1", "-duration", "5s",
 			"-database-url", "sqlite://x.db"}, stdin: "pw", want: config{url: "http://localhost:8080", respondents: 8,
 			administrations: 1, duration: 5 * time.Second, databaseURL: "sqlite://x.db", adminEmail: "admin@load.example",
-			adminPassword: "pw", seed: 1, turns: 4}},
+			adminPassword: "pw", seed: 1, turns: 10}},
 		{name: "more administrations than respondents", args: []string{"-respondents", "4", "-administrations", "9"}, stdin: "pw",
 			want: config{url: "http://localhost:8080", respondents: 4, administrations: 4, duration: 30 * time.Second,
-				adminEmail: "admin@load.example", adminPassword: "pw", seed: 1, turns: 4}},
+				adminEmail: "admin@load.example", adminPassword: "pw", seed: 1, turns: 10}},
 		{name: "two turns", args: []string{"-turns", "2"}, stdin: "pw", want: config{url: "http://localhost:8080",
 			respondents: 32, administrations: 32, duration: 30 * time.Second, adminEmail: "admin@load.example",
 			adminPassword: "pw", seed: 1, turns: 2}},
