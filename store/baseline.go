@@ -7,7 +7,6 @@ import (
 	"fmt"
 
 	"github.com/google/uuid"
-	"gorm.io/gorm"
 
 	"github.com/customs-survey/surveyd/migrations"
 	"github.com/customs-survey/surveyd/survey"
@@ -82,13 +81,20 @@ func (b *Baseline) SaveSubmit(ctx context.Context, who survey.Respondent, r *Bas
 	// As ChangeResponse writes a submission: a cell whose bound on rounding
 	// error grows too large is computed again from the answers, so that
 	// the cells come out the same.
-	err := b.s.transaction(ctx, func(tx *gorm.DB) error {
-		replaced, err := b.s.storeSubmission(tx.Statement.Context, tx.Statement.ConnPool, w)
+	err := b.tx(ctx, func(tx *sql.Tx) error {
+		replaced, err := b.s.storeSubmission(ctx, tx, w)
 		if err != nil {
 			return err
 		}
-		return b.s.writeCellChanges(tx, b.campaignID, b.doc, cellChanges(b.doc, r.ID, who.Administration, replaced, rows,
-			w.Replaced == nil))
+		changes := cellChanges(b.doc, r.ID, who.Administration, replaced, rows, w.Replaced == nil)
+		stale, err := b.s.addCellChanges(ctx, tx, b.campaignID, changes)
+		if err != nil || len(stale) == 0 {
+			return err
+		}
+		// recomputeCells reads the answers through GORM, here in tx.
+		db := b.s.db.WithContext(ctx)
+		db.Statement.ConnPool = tx
+		return b.s.recomputeCells(db, b.campaignID, b.doc, changes[0].shard, stale)
 	})
 	if err != nil {
 		return err
