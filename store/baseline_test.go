@@ -21,10 +21,7 @@ func TestBaselineCellsMatchTheScan(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, url string) {
 		f := openCells(t, url)
 		ctx := t.Context()
-		if _, err := f.s.CreateAdministration(ctx, "AA", "AA"); err != nil {
-			t.Fatal(err)
-		}
-		doc := f.campaign(t, []byte(raw), "AA")
+		doc := f.campaignOfAA(t, []byte(raw))
 		b, err := f.s.Baseline(ctx, "far")
 		if err != nil {
 			t.Fatal(err)

@@ -53,6 +53,15 @@ func (f *cellsFixture) campaign(t testing.TB, raw []byte, codes ...string) *surv
 	return doc
 }
 
+// campaignOfAA is campaign for one administration, AA, which it creates.
+func (f *cellsFixture) campaignOfAA(t testing.TB, raw []byte) *survey.Document {
+	t.Helper()
+	if _, err := f.s.CreateAdministration(t.Context(), "AA", "AA"); err != nil {
+		t.Fatal(err)
+	}
+	return f.campaign(t, raw, "AA")
+}
+
 // respondent creates a respondent of an administration.
 func (f *cellsFixture) respondent(t testing.TB, code string) survey.Respondent {
 	t.Helper()

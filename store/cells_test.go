@@ -171,10 +171,7 @@ func TestCellsStayExactWhenAFarValueLeaves(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, url string) {
 		f := openCells(t, url)
 		ctx := t.Context()
-		if _, err := f.s.CreateAdministration(ctx, "AA", "AA"); err != nil {
-			t.Fatal(err)
-		}
-		doc := f.campaign(t, []byte(raw), "AA")
+		doc := f.campaignOfAA(t, []byte(raw))
 		number := func(v float64) survey.Answers {
 			b, _ := json.Marshal(v)
 			other, _ := json.Marshal(v/1e15 + 3)
