@@ -23,7 +23,7 @@ import (
 // different documents under one key and version), and at most
 // publishedCacheSize are kept in all, the least recently used going
 // first.
-var publishedDocuments = newDocumentCache(publishedCacheSize)
+var publishedDocuments = newBoundedCache[documentKey, *survey.Document](publishedCacheSize)
 
 // publishedCacheSize bounds the documents kept: far more than the
 // versions a deployment's open campaigns use at once.
@@ -35,46 +35,49 @@ type documentKey struct {
 	version int
 }
 
-type documentEntry struct {
-	key documentKey
-	doc *survey.Document
-}
-
-// documentCache is a bounded map of documents, least recently used out.
-type documentCache struct {
+// boundedCache is a bounded map, least recently used out.
+type boundedCache[K comparable, V any] struct {
 	mu      sync.Mutex
 	max     int
-	entries map[documentKey]*list.Element // of *documentEntry
-	order   *list.List                    // most recently used first
+	entries map[K]*list.Element // of *cacheEntry[K, V]
+	order   *list.List          // most recently used first
 }
 
-func newDocumentCache(max int) *documentCache {
-	return &documentCache{max: max, entries: map[documentKey]*list.Element{}, order: list.New()}
+type cacheEntry[K comparable, V any] struct {
+	key   K
+	value V
 }
 
-func (c *documentCache) get(k documentKey) (*survey.Document, bool) {
+func newBoundedCache[K comparable, V any](max int) *boundedCache[K, V] {
+	return &boundedCache[K, V]{max: max, entries: map[K]*list.Element{}, order: list.New()}
+}
+
+func (c *boundedCache[K, V]) get(k K) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.entries[k]
 	if !ok {
-		return nil, false
+		var zero V
+		return zero, false
 	}
 	c.order.MoveToFront(e)
-	return e.Value.(*documentEntry).doc, true
+	return e.Value.(*cacheEntry[K, V]).value, true
 }
 
-func (c *documentCache) put(k documentKey, doc *survey.Document) {
+// put keeps v under k, in place of what k had.
+func (c *boundedCache[K, V]) put(k K, v V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e, ok := c.entries[k]; ok {
+		e.Value.(*cacheEntry[K, V]).value = v
 		c.order.MoveToFront(e)
 		return
 	}
-	c.entries[k] = c.order.PushFront(&documentEntry{key: k, doc: doc})
+	c.entries[k] = c.order.PushFront(&cacheEntry[K, V]{key: k, value: v})
 	for c.order.Len() > c.max {
 		last := c.order.Back()
 		c.order.Remove(last)
-		delete(c.entries, last.Value.(*documentEntry).key)
+		delete(c.entries, last.Value.(*cacheEntry[K, V]).key)
 	}
 }
 

@@ -64,9 +64,9 @@ func TestPublishedDocumentsAreReadOnce(t *testing.T) {
 }
 
 // TestDocumentCacheIsBounded: the least recently used document goes
-// first once the cache is full.
+// first once the cache is full, and a key put again holds its new value.
 func TestDocumentCacheIsBounded(t *testing.T) {
-	c := newDocumentCache(2)
+	c := newBoundedCache[documentKey, *survey.Document](2)
 	keys := []documentKey{{key: "a", version: 1}, {key: "b", version: 1}, {key: "c", version: 1}}
 	c.put(keys[0], &survey.Document{Key: "a"})
 	c.put(keys[1], &survey.Document{Key: "b"})
@@ -82,5 +82,9 @@ func TestDocumentCacheIsBounded(t *testing.T) {
 	}
 	if c.order.Len() != 2 || len(c.entries) != 2 {
 		t.Errorf("%d documents in order, %d in the map, want 2", c.order.Len(), len(c.entries))
+	}
+	c.put(keys[0], &survey.Document{Key: "a2"})
+	if doc, _ := c.get(keys[0]); doc.Key != "a2" || c.order.Len() != 2 {
+		t.Errorf("after a second put: %+v, %d kept", doc, c.order.Len())
 	}
 }

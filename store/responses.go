@@ -94,6 +94,7 @@ func (s *Store) ChangeResponse(ctx context.Context, sc survey.Scope, key string,
 	if err != nil {
 		return survey.Response{}, s.translate(ctx, "change response", err)
 	}
+	s.keepSubmissions(key, who.ID, out.ID, out.Submissions)
 	return out, nil
 }
 
@@ -144,6 +145,7 @@ func (s *Store) saveUnlocked(ctx context.Context, sc survey.Scope, key string, w
 	if saved, err = s.saveIfUnchanged(ctx, s.sql, st.campaign, resp, st.found); !saved || err != nil {
 		return out, saved, err
 	}
+	s.keepSubmissions(key, who.ID, resp.ID, st.submissions)
 	return s.toResponse(resp, key, change.Answers, st.submissions), true, nil
 }
 
@@ -220,15 +222,24 @@ WHERE c.key = ?`
 // response, so that every change takes its locks in the same order. See
 // readChangePostgres for a list read before the response's lock was
 // granted. unlockedChangeQuery reads the same without a lock, for a save
-// outside a transaction (SaveResponse).
-var changeQuery, unlockedChangeQuery = changeStatement(" FOR SHARE OF c", " FOR UPDATE"), changeStatement("", "")
+// outside a transaction (SaveResponse). Each has a variant without the
+// list, for a change whose list is kept (submission_lists.go).
+var (
+	changeQuery, unlockedChangeQuery = changeStatement(" FOR SHARE OF c", " FOR UPDATE", true), changeStatement("", "", true)
 
-func changeStatement(campaignLock, responseLock string) string {
+	changeQueryWithoutList, unlockedChangeQueryWithoutList = changeStatement(" FOR SHARE OF c", " FOR UPDATE", false),
+		changeStatement("", "", false)
+)
+
+func changeStatement(campaignLock, responseLock string, list bool) string {
+	submissions := "NULL::text"
+	if list {
+		submissions = `(SELECT string_agg(s.id || ' ' || s.revision || ' ' || s.submitted_by || ' ' ||
+     (extract(epoch FROM s.submitted_at) * 1000000)::bigint, ' ' ORDER BY s.revision)
+   FROM submissions s WHERE s.response_id = r.id)`
+	}
 	return migrations.Rebind(migrations.Postgres, `
-SELECT a.*, r.*,
-  (SELECT string_agg(s.id || ' ' || s.revision || ' ' || s.submitted_by || ' ' || (extract(epoch FROM s.submitted_at) * 1000000)::bigint,
-     ' ' ORDER BY s.revision)
-   FROM submissions s WHERE s.response_id = r.id)
+SELECT a.*, r.*, `+submissions+`
 FROM (SELECT `+answerableColumns+answerableFrom+campaignLock+`) a
 LEFT JOIN LATERAL (SELECT `+responseColumns+` FROM responses WHERE campaign_id = a.id AND respondent_id = ?`+responseLock+`) r ON true`)
 }
@@ -266,11 +277,17 @@ func (s *Store) readChange(tx *gorm.DB, sc survey.Scope, key, respondentID strin
 	)
 	ctx, conn := tx.Statement.Context, tx.Statement.ConnPool
 	if s.dialect == migrations.Postgres {
+		_, kept := s.lists.get(listKey{key, respondentID})
 		query := changeQuery
-		if !lock {
+		switch {
+		case lock && kept:
+			query = changeQueryWithoutList
+		case kept:
+			query = unlockedChangeQueryWithoutList
+		case !lock:
 			query = unlockedChangeQuery
 		}
-		present, err = s.readChangePostgres(ctx, conn, query, sc, key, respondentID, &found, &st)
+		present, err = s.readChangePostgres(ctx, conn, query, !kept, sc, key, respondentID, &found, &st)
 	} else {
 		present, err = scanRow(conn.QueryRowContext(ctx, "SELECT "+answerableColumns+answerableFrom, sc.Administration, key),
 			found.fields()...)
@@ -297,8 +314,11 @@ func (s *Store) readChange(tx *gorm.DB, sc survey.Scope, key, respondentID strin
 }
 
 // readChangePostgres is readChange's statement on PostgreSQL, query
-// (changeQuery or unlockedChangeQuery); false when there is no such
-// campaign.
+// (changeQuery or unlockedChangeQuery, or, without list, one of their
+// variants without it); false when there is no such campaign.
+//
+// Without list, the list is the one kept (keptSubmissions) when it is
+// still complete, else it is read row by row.
 //
 // The list of submissions is read in the statement's snapshot, taken
 // before the response's lock was granted: when a change of the same
@@ -307,7 +327,7 @@ func (s *Store) readChange(tx *gorm.DB, sc survey.Scope, key, respondentID strin
 // response's current submission is not the list's last, and the list is
 // read again, row by row; so it is when parseSubmissions cannot read it
 // (an id with a space, which the service never makes).
-func (s *Store) readChangePostgres(ctx context.Context, conn gorm.ConnPool, query string, sc survey.Scope, key,
+func (s *Store) readChangePostgres(ctx context.Context, conn gorm.ConnPool, query string, list bool, sc survey.Scope, key,
 	respondentID string, found *answerableRow, st *changeState) (bool, error) {
 	var (
 		id, administration, draft, current sql.NullString
@@ -331,6 +351,13 @@ func (s *Store) readChangePostgres(ctx context.Context, conn gorm.ConnPool, quer
 	if first.Valid {
 		at := first.Time.UTC()
 		st.resp.FirstSubmittedAt = &at
+	}
+	if !list {
+		var kept bool
+		if st.submissions, kept = s.keptSubmissions(key, respondentID, id.String, current.String); !kept {
+			st.submissions, err = s.submissionList(ctx, conn, st.resp.ID)
+		}
+		return true, err
 	}
 	st.submissions, err = parseSubmissions(subs.String)
 	if n := len(st.submissions); err != nil || current.Valid && (n == 0 || st.submissions[n-1].ID != current.String) {

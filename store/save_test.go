@@ -3,10 +3,13 @@ package store
 import (
 	"context"
 	"errors"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/customs-survey/surveyd/internal/dbtest"
+	"github.com/customs-survey/surveyd/responding"
 	"github.com/customs-survey/surveyd/survey"
 )
 
@@ -180,5 +183,73 @@ func TestCloseWaitsForASaveUnderWay(t *testing.T) {
 	if r.Revision != c.revision || r.Revision != first.Revision+1 {
 		t.Errorf("the response was at revision %d when the close answered, and is now at %d; want both %d",
 			c.revision, r.Revision, first.Revision+1)
+	}
+}
+
+// TestChangesKeepTheListOfSubmissions: on PostgreSQL a change of a
+// response whose list of submissions this process kept does not read the
+// list again, and the list it answers with is whole even when another
+// process (here, a second store on the same database) submitted the
+// response meanwhile.
+func TestChangesKeepTheListOfSubmissions(t *testing.T) {
+	url := dbtest.PostgresURL(t)
+	ctx := context.Background()
+	trace := &statementLog{}
+	a, err := Open(ctx, url, Options{Migrate: true, tracer: trace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	b, err := Open(ctx, url, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	p := seedOpenCampaign(t, a)
+	answers := survey.Answers{"awareness_level": raw(`"basic"`), "ees_perf": raw(`"dont_know"`), "ees_union_law": raw(`"full"`),
+		"ees_cooperation": raw(`"none"`), "ees_innovation": raw(`"little"`), "used_outputs": raw(`"yes"`)}
+	ra, rb := responding.New(a, time.Now), responding.New(b, time.Now)
+	steps := []struct {
+		name      string
+		by        *responding.Service
+		submit    bool
+		aggregate bool // the change of a reads the list with string_agg
+		reads     bool // the change of a reads the list row by row
+	}{
+		{name: "first save", by: ra, aggregate: true},
+		{name: "submission", by: ra, submit: true},
+		{name: "save", by: ra},
+		{name: "submission by the other process", by: rb, submit: true},
+		{name: "save after it", by: ra, reads: true},
+		{name: "submission after it", by: ra, submit: true},
+		{name: "save again", by: ra},
+	}
+	for _, step := range steps {
+		trace.take()
+		var got survey.Response
+		if step.submit {
+			got, err = step.by.Submit(ctx, p, "c-2023", nil)
+		} else {
+			got, err = step.by.SaveDraft(ctx, p, "c-2023", answers, nil)
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		sent := strings.Join(trace.take(), "\n")
+		if step.by == ra {
+			aggregate, reads := strings.Contains(sent, "string_agg"), strings.Contains(sent, "FROM submissions WHERE response_id")
+			if aggregate != step.aggregate || reads != step.reads {
+				t.Errorf("%s: the list read with string_agg %v, row by row %v; want %v, %v:\n%s", step.name,
+					aggregate, reads, step.aggregate, step.reads, sent)
+			}
+		}
+		want, _, err := b.Response(ctx, survey.Everything, "c-2023", p.UserID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got.Submissions, want.Submissions) || got.Revision != want.Revision {
+			t.Errorf("%s answered revision %d, submissions %v; the response is at %d with %v", step.name,
+				got.Revision, got.Submissions, want.Revision, want.Submissions)
+		}
 	}
 }

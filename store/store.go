@@ -50,8 +50,9 @@ type Store struct {
 	dialect string
 	now     func() time.Time
 	log     *slog.Logger
-	audit   *auditBatch // audit events recorded at the same time, written together
-	upsert  string      // the ON CONFLICT clause of the score cells' updates (cellUpsert)
+	audit   *auditBatch                      // audit events recorded at the same time, written together
+	upsert  string                           // the ON CONFLICT clause of the score cells' updates (cellUpsert)
+	lists   *boundedCache[listKey, keptList] // on PostgreSQL, the lists of submissions kept (submission_lists.go)
 }
 
 // Options tune Open.
@@ -115,6 +116,9 @@ func Open(ctx context.Context, databaseURL string, opts Options) (*Store, error)
 	// that both databases give back exactly what was written.
 	s := &Store{db: db, sql: sqlDB, dialect: dialect, now: func() time.Time { return now().UTC().Truncate(time.Microsecond) }, log: log,
 		audit: &auditBatch{}, upsert: cellUpsert(dialect)}
+	if dialect == migrations.Postgres {
+		s.lists = newBoundedCache[listKey, keptList](submissionListsSize)
+	}
 	if opts.Migrate {
 		if _, err := s.Migrate(ctx); err != nil {
 			sqlDB.Close()
