@@ -277,7 +277,7 @@ func (s *Store) readChange(tx *gorm.DB, sc survey.Scope, key, respondentID strin
 	)
 	ctx, conn := tx.Statement.Context, tx.Statement.ConnPool
 	if s.dialect == migrations.Postgres {
-		_, kept := s.lists.get(listKey{key, respondentID})
+		kept := s.keepsSubmissions(key, respondentID)
 		query := changeQuery
 		switch {
 		case lock && kept:

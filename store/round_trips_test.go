@@ -105,8 +105,16 @@ func seedOpenCampaign(t testing.TB, s *Store) auth.Principal {
 // answers with that submission in its list. On PostgreSQL the list is read
 // in the same statement as the response, in a snapshot taken before the
 // wait; the response then read is the other change's, and so must the
-// list be.
+// list be. So it must when the list the process kept is read instead.
 func TestChangeThatWaitedSeesTheSubmissionBeforeIt(t *testing.T) {
+	for _, listKept := range []bool{false, true} {
+		t.Run(map[bool]string{false: "list read with the response", true: "list kept"}[listKept], func(t *testing.T) {
+			testChangeThatWaited(t, listKept)
+		})
+	}
+}
+
+func testChangeThatWaited(t *testing.T, listKept bool) {
 	s, p := openCampaign(t, dbtest.PostgresURL(t))
 	ctx := context.Background()
 	who := survey.Respondent{ID: p.UserID, Administration: p.Administration}
@@ -128,6 +136,12 @@ func TestChangeThatWaitedSeesTheSubmissionBeforeIt(t *testing.T) {
 	}
 	if _, err := s.ChangeResponse(ctx, sc, "c-2023", who, submit); err != nil {
 		t.Fatal(err)
+	}
+	if !listKept {
+		s.lists = newBoundedCache[listKey, keptList](submissionListsSize)
+	}
+	if s.keepsSubmissions("c-2023", who.ID) != listKept {
+		t.Fatalf("a list kept: %v, want %v", !listKept, listKept)
 	}
 
 	// The first change holds the response's lock until release is closed.

@@ -190,7 +190,7 @@ func TestCloseWaitsForASaveUnderWay(t *testing.T) {
 // response whose list of submissions this process kept does not read the
 // list again, and the list it answers with is whole even when another
 // process (here, a second store on the same database) submitted the
-// response meanwhile.
+// response meanwhile; from then on, the list is read with the response.
 func TestChangesKeepTheListOfSubmissions(t *testing.T) {
 	url := dbtest.PostgresURL(t)
 	ctx := context.Background()
@@ -221,8 +221,8 @@ func TestChangesKeepTheListOfSubmissions(t *testing.T) {
 		{name: "save", by: ra},
 		{name: "submission by the other process", by: rb, submit: true},
 		{name: "save after it", by: ra, reads: true},
-		{name: "submission after it", by: ra, submit: true},
-		{name: "save again", by: ra},
+		{name: "submission after it", by: ra, submit: true, aggregate: true},
+		{name: "save again", by: ra, aggregate: true},
 	}
 	for _, step := range steps {
 		trace.take()
@@ -251,5 +251,57 @@ func TestChangesKeepTheListOfSubmissions(t *testing.T) {
 			t.Errorf("%s answered revision %d, submissions %v; the response is at %d with %v", step.name,
 				got.Revision, got.Submissions, want.Revision, want.Submissions)
 		}
+	}
+}
+
+// TestKeptSubmissions: a kept list serves only while it is of the
+// response read and ends with its current submission; once out of date,
+// or too long, it is no longer kept, and a copy is all a caller gets.
+func TestKeptSubmissions(t *testing.T) {
+	sub := func(id string) survey.Submission { return survey.Submission{ID: id, Revision: 2} }
+	long := make([]survey.Submission, longestKeptList+1)
+	for _, tt := range []struct {
+		name      string
+		kept      []survey.Submission // kept for response r1; nil: nothing kept
+		response  string
+		current   string
+		wantKept  bool
+		keptAfter bool // a list is still kept for the next change
+	}{
+		{name: "nothing kept", response: "r1", current: "s1"},
+		{name: "the list ends with the current submission", kept: []survey.Submission{sub("s1"), sub("s2")}, response: "r1",
+			current: "s2", wantKept: true, keptAfter: true},
+		{name: "an empty list, no submission", kept: []survey.Submission{}, response: "r1", wantKept: true, keptAfter: true},
+		{name: "a submission since", kept: []survey.Submission{sub("s1")}, response: "r1", current: "s2"},
+		{name: "a first submission since", kept: []survey.Submission{}, response: "r1", current: "s1"},
+		{name: "another response", kept: []survey.Submission{sub("s1")}, response: "r2", current: "s1"},
+		{name: "too long to keep", kept: long, response: "r1", current: ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &Store{lists: newBoundedCache[listKey, keptList](4)}
+			if tt.kept != nil {
+				s.keepSubmissions("c", "u", "r1", tt.kept)
+			}
+			got, kept := s.keptSubmissions("c", "u", tt.response, tt.current)
+			if kept != tt.wantKept || kept && !slices.Equal(got, tt.kept) {
+				t.Fatalf("keptSubmissions = %v, %v; want %v, %v", got, kept, tt.kept, tt.wantKept)
+			}
+			if kept && len(got) > 0 {
+				got[0].ID = "changed by the caller"
+				if again, _ := s.keptSubmissions("c", "u", tt.response, tt.current); again[0].ID != tt.kept[0].ID {
+					t.Error("the caller's copy is the kept list")
+				}
+			}
+			if s.keepsSubmissions("c", "u") != tt.keptAfter {
+				t.Errorf("a list kept after: %v, want %v", !tt.keptAfter, tt.keptAfter)
+			}
+			// A list found out of date is not kept again.
+			if !tt.keptAfter && tt.kept != nil {
+				s.keepSubmissions("c", "u", "r1", []survey.Submission{sub("s9")})
+				if s.keepsSubmissions("c", "u") {
+					t.Error("a list kept again after it was found out of date")
+				}
+			}
+		})
 	}
 }
