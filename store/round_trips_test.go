@@ -54,14 +54,8 @@ func (l *statementLog) take() []string {
 // transaction around them (SaveResponse), a first save's write creating
 // the response.
 func TestChangeRoundTrips(t *testing.T) {
-	url := dbtest.PostgresURL(t)
 	ctx := context.Background()
-	trace := &statementLog{}
-	s, err := Open(ctx, url, Options{Migrate: true, tracer: trace})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s, trace := openTraced(t, dbtest.PostgresURL(t))
 	p := seedOpenCampaign(t, s)
 	answers := survey.Answers{
 		"awareness_level": raw(`"basic"`), "ees_perf": raw(`"dont_know"`), "ees_union_law": raw(`"full"`),
@@ -91,6 +85,19 @@ func TestChangeRoundTrips(t *testing.T) {
 			t.Errorf("%s: %d statements, want at most %d:\n%s", step.name, len(sent), step.max, strings.Join(sent, "\n"))
 		}
 	}
+}
+
+// openTraced opens a store on url whose statements to PostgreSQL trace
+// records.
+func openTraced(t testing.TB, url string) (s *Store, trace *statementLog) {
+	t.Helper()
+	trace = &statementLog{}
+	s, err := Open(context.Background(), url, Options{Migrate: true, tracer: trace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, trace
 }
 
 // seedOpenCampaign opens the campaign c-2023 of customs_annual.json for BE

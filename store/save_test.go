@@ -194,12 +194,7 @@ func TestCloseWaitsForASaveUnderWay(t *testing.T) {
 func TestChangesKeepTheListOfSubmissions(t *testing.T) {
 	url := dbtest.PostgresURL(t)
 	ctx := context.Background()
-	trace := &statementLog{}
-	a, err := Open(ctx, url, Options{Migrate: true, tracer: trace})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
+	a, trace := openTraced(t, url)
 	b, err := Open(ctx, url, Options{})
 	if err != nil {
 		t.Fatal(err)
