@@ -26,10 +26,9 @@ import (
 // load test (cmd/surveyload) and the submission benchmark put beside the
 // service's.
 type Baseline struct {
-	s          *Store
-	campaign   campaignRow
-	campaignID int64
-	doc        *survey.Document
+	s        *Store
+	campaign campaignRow
+	doc      *survey.Document
 }
 
 // BaselineResponse is what a Baseline remembers of one response between
@@ -53,7 +52,7 @@ func (s *Store) Baseline(ctx context.Context, campaignKey string) (*Baseline, er
 	if err != nil {
 		return nil, s.translate(ctx, "baseline", err)
 	}
-	return &Baseline{s: s, campaign: row, campaignID: row.ID, doc: q.Document}, nil
+	return &Baseline{s: s, campaign: row, doc: q.Document}, nil
 }
 
 // Document is the questionnaire of the Baseline's campaign.
@@ -87,14 +86,14 @@ func (b *Baseline) SaveSubmit(ctx context.Context, who survey.Respondent, r *Bas
 			return err
 		}
 		changes := cellChanges(b.doc, r.ID, who.Administration, replaced, rows, w.Replaced == nil)
-		stale, err := b.s.addCellChanges(ctx, tx, b.campaignID, changes)
+		stale, err := b.s.addCellChanges(ctx, tx, b.campaign.ID, changes)
 		if err != nil || len(stale) == 0 {
 			return err
 		}
 		// recomputeCells reads the answers through GORM, here in tx.
 		db := b.s.db.WithContext(ctx)
 		db.Statement.ConnPool = tx
-		return b.s.recomputeCells(db, b.campaignID, b.doc, changes[0].shard, stale)
+		return b.s.recomputeCells(db, b.campaign.ID, b.doc, changes[0].shard, stale)
 	})
 	if err != nil {
 		return err
@@ -112,7 +111,7 @@ func (b *Baseline) save(ctx context.Context, who survey.Respondent, r *BaselineR
 		r.ID = uuid.NewString()
 	}
 	if b.s.dialect == migrations.Postgres {
-		saved, err := b.s.saveIfUnchanged(ctx, b.s.sql, b.campaign, responseRow{ID: r.ID, CampaignID: b.campaignID,
+		saved, err := b.s.saveIfUnchanged(ctx, b.s.sql, b.campaign, responseRow{ID: r.ID, CampaignID: b.campaign.ID,
 			RespondentID: who.ID, AdministrationCode: who.Administration, Revision: r.Revision + 1, DraftAnswers: string(body),
 			Pending: true, CreatedAt: now, UpdatedAt: now}, !first)
 		if err == nil && !saved {
@@ -124,7 +123,7 @@ func (b *Baseline) save(ctx context.Context, who survey.Respondent, r *BaselineR
 	} else {
 		err := b.tx(ctx, func(tx *sql.Tx) error {
 			if first {
-				return b.s.insertResponse(ctx, tx, responseRow{ID: r.ID, CampaignID: b.campaignID, RespondentID: who.ID,
+				return b.s.insertResponse(ctx, tx, responseRow{ID: r.ID, CampaignID: b.campaign.ID, RespondentID: who.ID,
 					AdministrationCode: who.Administration, Revision: 1, DraftAnswers: string(body), Pending: true,
 					CreatedAt: now, UpdatedAt: now})
 			}

@@ -100,10 +100,10 @@ func (s *Store) ChangeResponse(ctx context.Context, sc survey.Scope, key string,
 
 // SaveResponse is ChangeResponse for a change that saves the working
 // copy and never submits. On PostgreSQL, a save is made outside a
-// transaction: the campaign and the response are read
-// without a lock, decide decides on them, and one statement writes the
-// save on condition that neither has changed since (saveIfUnchanged):
-// two round trips instead of four. When either has (or another first save
+// transaction: the campaign and the response are read without a lock,
+// decide decides on them, and one statement writes the save on condition
+// that neither has changed since (saveIfUnchanged): two round trips
+// instead of four. When either has (or another first save
 // created the response meanwhile), or decide submits after all, the change
 // is made again by ChangeResponse, under its locks: its outcome is the one
 // it would have had.
