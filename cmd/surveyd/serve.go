@@ -261,15 +261,18 @@ const (
 // password hashing budget, each unless its variable (GOGC, GOMEMLIMIT) is
 // set, and returns those in force.
 func tuneGC(getenv func(string) string, hashBudget int64) (percent int, limit int64) {
+	percent = gcPercent
 	if getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
+	} else {
+		// The runtime's reading of GOGC: SetGCPercent answers with the
+		// setting it replaces, put back at once (turning the collector
+		// off for that instant, never on).
+		percent = debug.SetGCPercent(-1)
+		debug.SetGCPercent(percent)
 	}
 	if getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(hashBudget + memoryOverBudget)
 	}
-	// SetGCPercent answers with the setting it replaces: put it back at
-	// once (a negative value, GOGC=off, included).
-	percent = debug.SetGCPercent(gcPercent)
-	debug.SetGCPercent(percent)
 	return percent, debug.SetMemoryLimit(-1)
 }
