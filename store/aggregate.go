@@ -19,7 +19,8 @@ var aggregateLimits = struct {
 	columns int // columns of the widest level of one query
 	params  int // bound parameters of one query
 	options int // options of an options breakdown counted by one part
-}{columns: 1000, params: 20000, options: 500}
+	joins   int // questions joined by one query of the direct sums on SQLite (at most 64 tables)
+}{columns: 1000, params: 20000, options: 500, joins: 60}
 
 // aggregate computes, from a campaign's current submissions, the
 // per-administration rows of every indicator of doc: its cells, the cells
@@ -65,9 +66,11 @@ type scanOptions struct {
 // scanCells computes the cells of every indicator of doc from a campaign's
 // answers, as opts say.
 //
-// On PostgreSQL a measure whose respondent value is one answer row
-// (direct) is summed from the answer rows themselves, in one grouped read
-// of them all (aggregate_direct.go). For the others the database does step 1 of
+// Over a whole campaign, a measure whose respondent value is one answer
+// row (direct) is summed without grouping the answers by response
+// (aggregate_direct.go): on PostgreSQL by one grouped read of the answer
+// rows, on SQLite by one row per response with each direct question's
+// answer joined. For the others the database does step 1 of
 // docs/scoring.md: each query returns one row per submitted response (on PostgreSQL, per
 // response with an answer read) with, per indicator, whether the response passes
 // `where` and, per measure, how many answer rows it has for the questions
@@ -104,22 +107,30 @@ func scanCells(db *gorm.DB, campaignID int64, doc *survey.Document, opts scanOpt
 	// scan for nothing, and counting them apart would read them twice (a
 	// sixth of the time). The few responses of one administration's
 	// shard, which a submission recomputes (opts.filter), take the outer
-	// join on both databases: one statement instead of three, in the
-	// submission's transaction.
+	// join on both databases, direct measures included: one statement
+	// instead of three, in the submission's transaction.
 	var counts map[unit]int
 	directParts, others := []part(nil), parts(doc)
 	if opts.indicators != nil {
 		others = slices.DeleteFunc(others, func(p part) bool { return !opts.indicators[p.indicator] })
 	}
-	if dialect == "postgres" && opts.filter == "" {
-		var err error
-		if counts, err = responseCounts(db, campaignID, opts.shard); err != nil {
-			return nil, err
+	if opts.filter == "" {
+		if dialect == "postgres" {
+			var err error
+			if counts, err = responseCounts(db, campaignID, opts.shard); err != nil {
+				return nil, err
+			}
 		}
 		directParts, others = splitDirect(doc, others)
 	}
 	if len(directParts) > 0 {
-		if err := runDirect(db, campaignID, doc, directParts, opts.shard, counts, cells); err != nil {
+		var err error
+		if dialect == "postgres" {
+			err = runDirect(db, campaignID, doc, directParts, opts.shard, counts, cells)
+		} else {
+			err = runDirectJoined(db, campaignID, doc, directParts, opts.shard, cells)
+		}
+		if err != nil {
 			return nil, err
 		}
 	}

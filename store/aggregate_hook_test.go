@@ -9,23 +9,30 @@ import (
 // SetAggregateLimitsForTest narrows the limits of one aggregate query, so
 // that a test can make the scorer split ordinary documents; restore puts
 // the service's limits back.
-func SetAggregateLimitsForTest(columns, params, options int) (restore func()) {
+func SetAggregateLimitsForTest(columns, params, options, joins int) (restore func()) {
 	saved := aggregateLimits
-	aggregateLimits.columns, aggregateLimits.params, aggregateLimits.options = columns, params, options
+	aggregateLimits.columns, aggregateLimits.params, aggregateLimits.options, aggregateLimits.joins = columns, params, options, joins
 	return func() { aggregateLimits = saved }
 }
 
-// AggregateQueriesForTest is the number of queries that score doc in a
-// dialect: on PostgreSQL the read of the answers of its direct measures, if
-// it has any, and the scans by response of the others.
+// AggregateQueriesForTest is the number of queries that score a whole
+// campaign of doc in a dialect: those of its direct measures, if it has
+// any (on PostgreSQL one grouped read; on SQLite one per
+// aggregateLimits.joins of their questions), and the scans by response of
+// the others.
 func AggregateQueriesForTest(doc *survey.Document, dialect string) int {
-	directParts, others := []part(nil), parts(doc)
-	if dialect == "postgres" {
-		directParts, others = splitDirect(doc, others)
-	}
+	directParts, others := splitDirect(doc, parts(doc))
 	n := len(plan(doc, others))
-	if len(directParts) > 0 {
+	switch {
+	case len(directParts) == 0:
+	case dialect == "postgres":
 		n++
+	default:
+		questions := map[string]bool{}
+		for _, p := range directParts {
+			questions[p.questions[0]] = true
+		}
+		n += (len(questions) + aggregateLimits.joins - 1) / aggregateLimits.joins
 	}
 	return n
 }

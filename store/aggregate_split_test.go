@@ -22,7 +22,8 @@ import (
 // limits, where each questionnaire takes one scan by response (beside the
 // read of the measures summed from the answer rows directly), and with
 // limits so narrow that the scan is split into one query per measure (an
-// options breakdown into parts of two options). The tallies must be
+// options breakdown into parts of two options, and SQLite's direct sums
+// into one query per two questions). The tallies must be
 // identical: splitting changes how many scans are made, never a figure.
 func TestAggregateSplitMatchesOneQuery(t *testing.T) {
 	ds, err := demo.Report2023()
@@ -51,7 +52,7 @@ func TestAggregateSplitMatchesOneQuery(t *testing.T) {
 			if wide > 2 {
 				t.Errorf("%s takes %d aggregate queries with the service's limits, want at most 2", doc.Key, wide)
 			}
-			restore := store.SetAggregateLimitsForTest(5, 60, 2)
+			restore := store.SetAggregateLimitsForTest(5, 60, 2, 2)
 			n := store.AggregateQueriesForTest(doc, dialect)
 			restore()
 			if n <= wide+1 {
@@ -60,7 +61,7 @@ func TestAggregateSplitMatchesOneQuery(t *testing.T) {
 		}
 		for _, c := range ds.Campaigns {
 			one := scan(t, st, c.Key)
-			restore := store.SetAggregateLimitsForTest(5, 60, 2)
+			restore := store.SetAggregateLimitsForTest(5, 60, 2, 2)
 			split := scan(t, st, c.Key)
 			restore()
 			if len(one) == 0 {
