@@ -22,7 +22,11 @@
 // with N writers for the same duration, and prints the ratio. The two
 // take turns (-turns each, in the order service, direct, direct,
 // service, ...), so that a slow spell of the machine or the database
-// falls on both alike. Everything
+// falls on both alike. Then, unless -pace is 0, both run again for
+// half the duration with the respondents pausing between rounds, so
+// that they offer half (-pace) the rate the service reached: the latency
+// of a load the service carries, where the first measurement's is that
+// of 32 clients queueing for two cores. Everything
 // it creates is left in place, under names of its own (the run's
 // number): a load run belongs on a database made for it.
 package main
@@ -61,6 +65,7 @@ type config struct {
 	administrations int
 	duration        time.Duration
 	turns           int
+	pace            float64
 	databaseURL     string
 	adminEmail      string
 	adminPassword   string
@@ -75,8 +80,10 @@ func parseFlags(args []string, stdin io.Reader) (config, error) {
 	fs.IntVar(&c.administrations, "administrations", 0,
 		"administrations the respondents are spread over (0: one each; 1: all in one, the hottest case)")
 	fs.DurationVar(&c.duration, "duration", 30*time.Second,
-		"how long each measurement runs, in all (both together must end within the 15 minutes that access tokens live)")
+		"how long each measurement runs, in all (all of them must end within the 15 minutes that access tokens live)")
 	fs.IntVar(&c.turns, "turns", 10, "turns each measurement takes, alternating with the other's (a b b a ...)")
+	fs.Float64Var(&c.pace, "pace", 0.5,
+		"then measure again, for half of -duration each, with the respondents pausing between rounds so that they offer this share of the rate the service reached (0: not)")
 	fs.StringVar(&c.databaseURL, "database-url", os.Getenv("SURVEY_DATABASE_URL"),
 		"the server's database, for the direct-insert baseline (default $SURVEY_DATABASE_URL; empty: no baseline)")
 	fs.StringVar(&c.adminEmail, "admin-email", os.Getenv("SURVEY_ADMIN_EMAIL"), "an admin's e-mail (default $SURVEY_ADMIN_EMAIL)")
@@ -87,8 +94,10 @@ func parseFlags(args []string, stdin io.Reader) (config, error) {
 	switch {
 	case c.respondents < 1:
 		return c, fmt.Errorf("-respondents must be at least 1")
-	case c.duration <= 0 || c.duration > 6*time.Minute:
-		return c, fmt.Errorf("-duration must lie between 0 and 6m")
+	case c.duration <= 0 || c.duration > 4*time.Minute:
+		return c, fmt.Errorf("-duration must lie between 0 and 4m")
+	case c.pace < 0 || c.pace > 1:
+		return c, fmt.Errorf("-pace must lie between 0 and 1")
 	case c.turns < 1 || c.turns > 100:
 		return c, fmt.Errorf("-turns must lie between 1 and 100")
 	case c.administrations < 0 || c.administrations > 500:
@@ -138,6 +147,10 @@ func run(args []string, out io.Writer, stdin io.Reader) error {
 			return fmt.Errorf("no submission went through: %v", service.FirstErr)
 		}
 		service.Print(out, "service (save + submit through the API)")
+		if c.pace > 0 {
+			paced := pacedOptions(c, o, service, out)
+			answer(ctx, paced).Print(out, "service, paced")
+		}
 		fmt.Fprintln(out, "no -database-url: no direct-insert baseline")
 		return nil
 	}
@@ -158,5 +171,23 @@ func run(args []string, out io.Writer, stdin io.Reader) error {
 	service.Print(out, "service (save + submit through the API)")
 	direct.Print(out, "direct (the same rows through database/sql)")
 	fmt.Fprintf(out, "ratio service/direct: %.2f\n", service.Rate()/direct.Rate())
+	if c.pace > 0 {
+		service, direct = loadgen.Alternate(ctx, pacedOptions(c, o, service, out), 2, answer, write)
+		service.Print(out, "service, paced")
+		direct.Print(out, "direct, paced")
+	}
 	return nil
+}
+
+// pacedOptions are those of the paced measurement: each respondent
+// starts a round every so often, so that all of them offer c.pace times
+// the rate the service reached, for half the duration. It says so
+// on out.
+func pacedOptions(c config, o loadgen.Options, service *loadgen.Result, out io.Writer) loadgen.Options {
+	rate := c.pace * service.Rate()
+	o.Duration = c.duration / 2
+	o.Every = time.Duration(float64(c.respondents) / rate * float64(time.Second))
+	fmt.Fprintf(out, "paced: each respondent starts a round every %s, %.0f rounds/s in all (%.0f%% of the service's rate), for %s\n",
+		o.Every.Round(time.Millisecond), rate, 100*c.pace, o.Duration)
+	return o
 }

@@ -28,23 +28,38 @@ import (
 type Round func(ctx context.Context, rng *rand.Rand, timed func(call string, start time.Time)) error
 
 // Options say how long a measurement runs: for Duration, or until
-// Rounds rounds have started (whichever is set; Rounds wins).
+// Rounds rounds have started (whichever is set; Rounds wins). Without
+// Every, each worker starts a round as soon as its last one ends: the
+// most the system takes, with every call queueing behind the others.
+// With Every, each worker starts a round every Every (worker i first
+// after i·Every/Workers, so that starts are spread evenly), as
+// respondents who pause between rounds: an offered load of
+// Workers/Every rounds a second. A round whose time comes while the
+// worker's last one is still under way starts when it ends (it is
+// late), and its whole round ("save+submit") is timed from when it was
+// due, so that the wait counts: a round that starts after its time for
+// any other reason (the load generator's own wait for a core) is timed
+// from then too.
 type Options struct {
 	Workers  int
 	Duration time.Duration
 	Rounds   int
 	Seed     int64
+	Every    time.Duration
 }
 
 // Result is what one measurement counted: rounds (a save and a
 // submission each), errors, and the latency of every call by name, the
-// whole round under "save+submit".
+// whole round under "save+submit"; with Options.Every, the rounds that
+// started late, their time come while the worker's last round was under
+// way.
 type Result struct {
 	Rounds   int
 	Errors   int
 	FirstErr error
 	Elapsed  time.Duration
 	Calls    map[string][]time.Duration
+	Late     int
 }
 
 // Rate is the rounds per second: submissions per second.
@@ -64,6 +79,9 @@ func (r *Result) Quantile(call string, q float64) time.Duration {
 // Print writes the rate and, per call, p50, p95, p99 and the maximum.
 func (r *Result) Print(out io.Writer, title string) {
 	fmt.Fprintf(out, "%s: %d submissions in %s: %.0f submissions/s", title, r.Rounds, r.Elapsed.Round(time.Millisecond), r.Rate())
+	if r.Late > 0 {
+		fmt.Fprintf(out, ", %d started late", r.Late)
+	}
 	if r.Errors > 0 {
 		fmt.Fprintf(out, ", %d errors (first: %v)", r.Errors, r.FirstErr)
 	}
@@ -80,11 +98,11 @@ func (r *Result) Print(out io.Writer, title string) {
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 // Measure runs o.Workers workers at once, worker i doing the rounds of
-// round(i) one after the other, until the time or the count of rounds is
-// up, and gathers what they counted. No round starts once the time is
-// up; the rounds under way then finish and count, and the measurement
-// ends with the last of them, so that none is left for whatever runs
-// next to pay for.
+// round(i) one after the other (or one every o.Every), until the time or
+// the count of rounds is up, and gathers what they counted. No round
+// starts once the time is up; the rounds under way then finish and
+// count, and the measurement ends with the last of them, so that none is
+// left for whatever runs next to pay for.
 func Measure(ctx context.Context, o Options, round func(i int) Round) *Result {
 	res := &Result{Calls: map[string][]time.Duration{}}
 	deadline := time.Now().Add(o.Duration)
@@ -104,10 +122,30 @@ func Measure(ctx context.Context, o Options, round func(i int) Round) *Result {
 			rng := rand.New(rand.NewSource(o.Seed + int64(i)))
 			calls := map[string][]time.Duration{}
 			timed := func(call string, start time.Time) { calls[call] = append(calls[call], time.Since(start)) }
-			rounds, errs := 0, 0
+			rounds, errs, late := 0, 0, 0
 			var first error
-			for more() {
+			due := start.Add(o.Every * time.Duration(i) / time.Duration(o.Workers))
+			for {
+				// The last round ended after this one fell due.
+				behind := o.Every > 0 && rounds+errs > 0 && time.Now().After(due)
+				if o.Every > 0 {
+					if o.Rounds == 0 && !due.Before(deadline) {
+						break
+					}
+					if !sleepUntil(ctx, due) {
+						break
+					}
+				}
+				if !more() {
+					break
+				}
+				if behind {
+					late++
+				}
 				t := time.Now()
+				if o.Every > 0 {
+					t, due = due, due.Add(o.Every)
+				}
 				if err := work(ctx, rng, timed); err != nil {
 					if ctx.Err() != nil {
 						break
@@ -123,6 +161,7 @@ func Measure(ctx context.Context, o Options, round func(i int) Round) *Result {
 			defer mu.Unlock()
 			res.Rounds += rounds
 			res.Errors += errs
+			res.Late += late
 			res.FirstErr = cmpErr(res.FirstErr, first)
 			for k, v := range calls {
 				res.Calls[k] = append(res.Calls[k], v...)
@@ -132,6 +171,22 @@ func Measure(ctx context.Context, o Options, round func(i int) Round) *Result {
 	wg.Wait()
 	res.Elapsed = time.Since(start)
 	return res
+}
+
+// sleepUntil waits until t, or until ctx is done: false then.
+func sleepUntil(ctx context.Context, t time.Time) bool {
+	wait := time.Until(t)
+	if wait <= 0 {
+		return ctx.Err() == nil
+	}
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 // Alternate measures a and b in turns, slices times each, in the order
@@ -171,6 +226,7 @@ func (s *Result) add(r *Result) {
 	s.Errors += r.Errors
 	s.FirstErr = cmpErr(s.FirstErr, r.FirstErr)
 	s.Elapsed += r.Elapsed
+	s.Late += r.Late
 	for k, v := range r.Calls {
 		s.Calls[k] = append(s.Calls[k], v...)
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"math/rand"
+	"slices"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -110,4 +112,59 @@ func TestAlternate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestMeasurePaces: with Every, a worker starts a round every Every, the
+// workers' starts spread over it; a round whose time comes while the last
+// one is under way starts late, is counted so, and its whole round is
+// timed from when it was due.
+func TestMeasurePaces(t *testing.T) {
+	const every = 30 * time.Millisecond
+	t.Run("on time", func(t *testing.T) {
+		var mu sync.Mutex
+		starts := map[int][]time.Time{}
+		begin := time.Now()
+		res := Measure(context.Background(), Options{Workers: 2, Rounds: 6, Every: every}, func(i int) Round {
+			return func(context.Context, *rand.Rand, func(string, time.Time)) error {
+				mu.Lock()
+				defer mu.Unlock()
+				starts[i] = append(starts[i], time.Now())
+				return nil
+			}
+		})
+		if res.Rounds != 6 {
+			t.Fatalf("%d rounds, want 6", res.Rounds)
+		}
+		// Worker i's round k falls due i·every/2 + k·every after the
+		// start: never before (a round may start after its time, when
+		// the machine is busy, and the next one on time).
+		for i, s := range starts {
+			for k, at := range s {
+				if due := time.Duration(i)*every/2 + time.Duration(k)*every; at.Sub(begin) < due {
+					t.Errorf("worker %d began round %d %v after the start, before it fell due at %v", i, k, at.Sub(begin), due)
+				}
+			}
+		}
+	})
+	t.Run("late", func(t *testing.T) {
+		const slow = 3 * every
+		res := Measure(context.Background(), Options{Workers: 1, Rounds: 3, Every: every}, func(int) Round {
+			return func(context.Context, *rand.Rand, func(string, time.Time)) error {
+				time.Sleep(slow)
+				return nil
+			}
+		})
+		if res.Late != 2 {
+			t.Errorf("%d rounds late, want 2", res.Late)
+		}
+		// Due at 0, every, 2·every; they end at slow, 2·slow, 3·slow at
+		// the earliest.
+		rounds := res.Calls["save+submit"]
+		slices.Sort(rounds)
+		for k, d := range rounds {
+			if want := time.Duration(k+1)*slow - time.Duration(k)*every; d < want {
+				t.Errorf("round %d took %v from when it was due, want at least %v", k, d, want)
+			}
+		}
+	})
 }
