@@ -17,6 +17,7 @@ import (
 	"github.com/customs-survey/surveyd/api"
 	"github.com/customs-survey/surveyd/auth"
 	"github.com/customs-survey/surveyd/internal/dbtest"
+	"github.com/customs-survey/surveyd/internal/gcconfig"
 	"github.com/customs-survey/surveyd/internal/loadgen"
 	"github.com/customs-survey/surveyd/internal/randanswers"
 	"github.com/customs-survey/surveyd/store"
@@ -38,10 +39,12 @@ const benchTurns = 10
 // the same rows are written straight to the database (store.Baseline), by
 // 32 writers. Each runs b.N rounds in all, on SQLite and PostgreSQL, with the respondents in
 // 32 administrations, then all in one. It reports both rates, their ratio
-// and the service's p99 of a submission:
+// and the service's p99 of a submission. The collector runs as surveyd
+// serve runs it (gcconfig), unless GOGC is set:
 //
 //	go test ./api -run '^$' -bench Submissions -benchtime 2000x
 func BenchmarkSubmissions(b *testing.B) {
+	defer gcconfig.AsServed()()
 	raw, err := os.ReadFile("../cmd/surveyload/testdata/load_survey.json")
 	if err != nil {
 		b.Fatal(err)

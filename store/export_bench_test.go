@@ -15,6 +15,7 @@ import (
 
 	"github.com/customs-survey/surveyd/exports"
 	"github.com/customs-survey/surveyd/internal/dbtest"
+	"github.com/customs-survey/surveyd/internal/gcconfig"
 	"github.com/customs-survey/surveyd/survey"
 )
 
@@ -26,11 +27,13 @@ import (
 // same rows read by one plain query, scanned into reused variables and
 // written to io.Discard. Each reports responses/s and the peak of the heap
 // in use during the run (sampled every millisecond): a flat export keeps
-// the same peak at 100,000 and 1,000,000 responses.
+// the same peak at 100,000 and 1,000,000 responses. The collector runs
+// as surveyd serve runs it (gcconfig), unless GOGC is set:
 //
 //	go test ./store -run '^$' -bench Export -benchtime 3x
 //	SURVEY_BENCH_MILLION=1 go test ./store -run '^$' -bench Export -benchtime 2x -timeout 2h
 func BenchmarkExport(b *testing.B) {
+	defer gcconfig.AsServed()()
 	for _, size := range benchSizes() {
 		for _, dialect := range []string{"sqlite", "postgres"} {
 			b.Run(fmt.Sprintf("%s/%d", dialect, size), func(b *testing.B) { benchExport(b, dialect, size) })

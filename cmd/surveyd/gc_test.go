@@ -5,6 +5,8 @@ import (
 	"math"
 	"runtime/debug"
 	"testing"
+
+	"github.com/customs-survey/surveyd/internal/gcconfig"
 )
 
 // TestTuneGC: serve sets the collector's target and soft memory limit
@@ -24,10 +26,10 @@ func TestTuneGC(t *testing.T) {
 		wantPercent int
 		wantLimit   int64
 	}{
-		{name: "neither set", wantPercent: gcPercent, wantLimit: budget + memoryOverBudget},
-		{name: "GOGC set", env: map[string]string{"GOGC": "50"}, wantPercent: 100, wantLimit: budget + memoryOverBudget},
-		{name: "GOMEMLIMIT set", env: map[string]string{"GOMEMLIMIT": "1GiB"}, wantPercent: gcPercent, wantLimit: math.MaxInt64},
-		{name: "GOGC=off", env: map[string]string{"GOGC": "off"}, runtime: -1, wantPercent: -1, wantLimit: budget + memoryOverBudget},
+		{name: "neither set", wantPercent: gcconfig.Percent, wantLimit: budget + gcconfig.OverBudget},
+		{name: "GOGC set", env: map[string]string{"GOGC": "50"}, wantPercent: 100, wantLimit: budget + gcconfig.OverBudget},
+		{name: "GOMEMLIMIT set", env: map[string]string{"GOMEMLIMIT": "1GiB"}, wantPercent: gcconfig.Percent, wantLimit: math.MaxInt64},
+		{name: "GOGC=off", env: map[string]string{"GOGC": "off"}, runtime: -1, wantPercent: -1, wantLimit: budget + gcconfig.OverBudget},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			// As the runtime left them, having read the variables.

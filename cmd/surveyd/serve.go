@@ -16,6 +16,7 @@ import (
 	"github.com/customs-survey/surveyd/api"
 	"github.com/customs-survey/surveyd/auth"
 	"github.com/customs-survey/surveyd/auth/passwords"
+	"github.com/customs-survey/surveyd/internal/gcconfig"
 	"github.com/customs-survey/surveyd/internal/metrics"
 	"github.com/customs-survey/surveyd/store"
 	"github.com/customs-survey/surveyd/users"
@@ -244,26 +245,13 @@ func start(ctx context.Context, cfg config, secret []byte, measured *metrics.Met
 	return st, nil
 }
 
-// The garbage collector's settings for serve, unless GOGC or GOMEMLIMIT
-// set others. With Go's defaults (GOGC=100, no limit) the server spends a
-// fifth of its time collecting under a load of submissions, whose garbage
-// is a few MiB a second over a live heap of 10–20 MiB; and a burst of
-// password checks leaves up to twice their memory budget uncollected. A
-// collection after the heap triples (gcPercent), bounded by a soft limit
-// of the budget plus the rest of the server's needs (memoryOverBudget),
-// collects less often under load and sooner after a burst.
-const (
-	gcPercent        = 200
-	memoryOverBudget = 40 << 20
-)
-
 // tuneGC sets the garbage collector's target and soft memory limit for a
-// password hashing budget, each unless its variable (GOGC, GOMEMLIMIT) is
-// set, and returns those in force.
+// password hashing budget (gcconfig: why these), each unless its variable
+// (GOGC, GOMEMLIMIT) is set, and returns those in force.
 func tuneGC(getenv func(string) string, hashBudget int64) (percent int, limit int64) {
-	percent = gcPercent
+	percent = gcconfig.Percent
 	if getenv("GOGC") == "" {
-		debug.SetGCPercent(gcPercent)
+		debug.SetGCPercent(gcconfig.Percent)
 	} else {
 		// The runtime's reading of GOGC: SetGCPercent answers with the
 		// setting it replaces, put back at once (turning the collector
@@ -272,7 +260,7 @@ func tuneGC(getenv func(string) string, hashBudget int64) (percent int, limit in
 		debug.SetGCPercent(percent)
 	}
 	if getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(hashBudget + memoryOverBudget)
+		debug.SetMemoryLimit(hashBudget + gcconfig.OverBudget)
 	}
 	return percent, debug.SetMemoryLimit(-1)
 }
