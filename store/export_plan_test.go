@@ -28,8 +28,8 @@ func TestExportBatchesWalkTheIndex(t *testing.T) {
 	campaignID, _, _ := seedExportCampaign(t, s, 20_000)
 	var plan string
 	err := s.db.Transaction(func(tx *gorm.DB) error {
-		for _, setting := range append([]string{"SET LOCAL parallel_setup_cost = 0", "SET LOCAL parallel_tuple_cost = 0",
-			"SET LOCAL min_parallel_index_scan_size = 0", "SET LOCAL min_parallel_table_scan_size = 0"}, exportSettings...) {
+		for _, setting := range []string{"SET LOCAL parallel_setup_cost = 0", "SET LOCAL parallel_tuple_cost = 0",
+			"SET LOCAL min_parallel_index_scan_size = 0", "SET LOCAL min_parallel_table_scan_size = 0", exportSettings} {
 			if err := tx.Exec(setting).Error; err != nil {
 				return err
 			}
