@@ -29,7 +29,11 @@ var aggregateLimits = struct {
 // computation, from the answers: surveyd rescore checks the cells that
 // submissions keep (score_cells) against it, and builds them with
 // scanCells. On PostgreSQL its queries run in one read-only transaction
-// that sees one snapshot.
+// that sees one snapshot. On SQLite, where every transaction takes the
+// write lock (immediate), they run outside one: aggregate serves tests
+// and benchmarks, on campaigns that nothing changes meanwhile (the
+// service's own full computations, buildCells and recomputeCells, run in
+// their transactions).
 func aggregate(db *gorm.DB, campaignID int64, doc *survey.Document) ([]survey.Tally, error) {
 	var cells map[cellKey]survey.Cell
 	scan := func(tx *gorm.DB) (err error) {
@@ -81,7 +85,7 @@ type scanOptions struct {
 // The sums per administration are made here as the rows stream in
 // (addRow): counts, Σ, and the centred sums of squares by adding one value
 // at a time to the cell (tally.Merge, Welford's update), without the
-// second pass that centring needs in SQL. The caller runs every query in
+// second pass that centring needs in SQL. The service runs every query in
 // one transaction, so that all groups see the same submissions; on
 // PostgreSQL the transaction's JIT compilation is turned off, since
 // compiling the scan's expressions costs more than it saves at any size,

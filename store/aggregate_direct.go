@@ -44,12 +44,13 @@ func splitDirect(doc *survey.Document, all []part) (directParts, others []part) 
 	return directParts, others
 }
 
-// runDirect sums the direct parts with one grouped read of their
+// runDirect sums the direct parts on PostgreSQL with one grouped read of their
 // questions' answer rows and adds their cells to cells. The database counts
 // the rows per unit and distinct answer (question, option, number): a few
 // groups per administration. An option's answer rows all carry its score
-// (the questionnaire version is fixed), so the group's is theirs. Each group's respondent value is the definition's (tally.Value,
-// which the submissions use), and the cell is made from the groups in two
+// (the questionnaire version is fixed), so the group's is theirs. Each
+// group's respondent value is the definition's (tally.Value, which the
+// submissions use), and the cell is made from the groups in two
 // passes: n and Σ, then Σ count·(value − mean)², exact without any
 // update formula. A unit's responses without a row are missing. It reads
 // a whole campaign, each response in its shard (shardSQL; "" for none).
@@ -68,25 +69,23 @@ func runDirect(db *gorm.DB, campaignID int64, doc *survey.Document, parts []part
 	if shardOf != "" {
 		shard = shardOf
 	}
-	if db.Dialector.Name() == "postgres" {
-		// The groups are few (administrations × answers), but the planner
-		// cannot know it and sorts millions of answer rows to group them:
-		// a hash of the groups is the plan, for this query alone. And the
-		// server's parallel workers, which scanCells turns off for the
-		// scan by response, are on again: each hashes its share of the
-		// answer rows into the same few groups, cheap to merge (at
-		// 1,000,000 responses, 3.2–3.5 s instead of 5.6–5.7 s, against
-		// 2.7–3.2 s for the plain scan). Only over a whole campaign:
-		// scanCells does not take this way for one administration's shard,
-		// which a submission recomputes while it holds its cells.
-		for _, setting := range []string{"SET LOCAL enable_sort = off", "SET LOCAL max_parallel_workers_per_gather TO DEFAULT"} {
-			if err := db.Exec(setting).Error; err != nil {
-				return err
-			}
+	// The groups are few (administrations × answers), but the planner
+	// cannot know it and sorts millions of answer rows to group them:
+	// a hash of the groups is the plan, for this query alone. And the
+	// server's parallel workers, which scanCells turns off for the
+	// scan by response, are on again: each hashes its share of the
+	// answer rows into the same few groups, cheap to merge (at
+	// 1,000,000 responses, 3.2–3.5 s instead of 5.6–5.7 s, against
+	// 2.7–3.2 s for the plain scan). Only over a whole campaign:
+	// scanCells does not take this way for one administration's shard,
+	// which a submission recomputes while it holds its cells.
+	for _, setting := range []string{"SET LOCAL enable_sort = off", "SET LOCAL max_parallel_workers_per_gather TO DEFAULT"} {
+		if err := db.Exec(setting).Error; err != nil {
+			return err
 		}
-		defer db.Exec("SET LOCAL enable_sort = on")
-		defer db.Exec("SET LOCAL max_parallel_workers_per_gather = 0")
 	}
+	defer db.Exec("SET LOCAL enable_sort = on")
+	defer db.Exec("SET LOCAL max_parallel_workers_per_gather = 0")
 	rows, err := db.Raw(`
 SELECT r.administration_code, `+shard+` AS shard, a.question_key, a.option_key, MAX(a.score), BOOL_OR(a.null_score),
   a.number_value, COUNT(*)
@@ -180,7 +179,9 @@ GROUP BY r.administration_code, shard, a.question_key, a.option_key, a.number_va
 // three quarters of the scan's time). Each response's value is the
 // definition's (tally.Value, which the submissions use), added to its
 // unit's cell one at a time (tally.Merge), as the scan by response adds
-// its rows. A response without an answer row is missing. SQLite joins at
+// its rows. A response without an answer row is missing; one with two
+// rows for a question (which validation never lets through) counts once,
+// with the first. SQLite joins at
 // most 64 tables in one statement: a document with more direct questions
 // takes one query per aggregateLimits.joins of them.
 func runDirectJoined(db *gorm.DB, campaignID int64, doc *survey.Document, parts []part, shardOf string,
@@ -244,7 +245,7 @@ func joinDirect(db *gorm.DB, campaignID int64, doc *survey.Document, parts []par
 		reads = append(reads, r)
 	}
 	rows, err := db.Raw(`
-SELECT `+shard+` AS shard, r.administration_code,
+SELECT r.rowid, `+shard+` AS shard, r.administration_code,
   `+strings.Join(columns, ", ")+`
 FROM responses r
 `+strings.Join(joins, "\n")+`
@@ -257,7 +258,8 @@ ORDER BY `+orderFor("sqlite"), append(args, campaignID)...).Rows()
 
 	values := make([]any, len(columns))
 	var u unit
-	dest := []any{&u.shard, &u.administration}
+	var rowid, last int64 = 0, -1
+	dest := []any{&rowid, &u.shard, &u.administration}
 	for i := range values {
 		dest = append(dest, &values[i])
 	}
@@ -267,6 +269,13 @@ ORDER BY `+orderFor("sqlite"), append(args, campaignID)...).Rows()
 		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
+		if rowid == last {
+			// A second answer row to a direct question, which
+			// validation never lets through: the response counts
+			// once, with the first.
+			continue
+		}
+		last = rowid
 		sums := byUnit[u]
 		if sums == nil {
 			sums = make([]survey.Cell, len(parts))

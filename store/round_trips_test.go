@@ -260,3 +260,28 @@ func TestChangeListsSubmissionsItCannotParse(t *testing.T) {
 		t.Errorf("submissions %v, want 2 by %q", got.Submissions, p.UserID)
 	}
 }
+
+// TestExportBatchRoundTrips counts the statements a batch of the responses
+// export sends to PostgreSQL: its transaction's BEGIN and COMMIT, one for
+// both planner settings (exportSettings), and the batch's query.
+func TestExportBatchRoundTrips(t *testing.T) {
+	s, trace := openTraced(t, dbtest.PostgresURL(t))
+	_, doc, _ := seedExportCampaign(t, s, 250) // a batch of 100, then one of 150
+	trace.take()
+	if err := s.EachSubmittedBatch(context.Background(), survey.Everything, doc.Key, func([]survey.ExportedResponse) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	sent := trace.take()
+	batches := 0
+	for _, q := range sent {
+		if strings.Contains(q, "JOIN submissions sub ON sub.id = r.current_submission_id") {
+			batches++
+		}
+	}
+	// Before the batches: the campaign, and its questionnaire when the
+	// process has not read it yet.
+	if batches != 2 || len(sent) > 2+4*batches {
+		t.Errorf("%d statements for %d batches, want 2 batches of at most 4 statements each, after at most 2:\n%s",
+			len(sent), batches, strings.Join(sent, "\n"))
+	}
+}

@@ -147,7 +147,7 @@ func run(args []string, out io.Writer, stdin io.Reader) error {
 			return fmt.Errorf("no submission went through: %v", service.FirstErr)
 		}
 		service.Print(out, "service (save + submit through the API)")
-		if c.pace > 0 {
+		if c.pace > 0 && ctx.Err() == nil {
 			paced := pacedOptions(c, o, service, out)
 			answer(ctx, paced).Print(out, "service, paced")
 		}
@@ -171,7 +171,7 @@ func run(args []string, out io.Writer, stdin io.Reader) error {
 	service.Print(out, "service (save + submit through the API)")
 	direct.Print(out, "direct (the same rows through database/sql)")
 	fmt.Fprintf(out, "ratio service/direct: %.2f\n", service.Rate()/direct.Rate())
-	if c.pace > 0 {
+	if c.pace > 0 && ctx.Err() == nil {
 		service, direct = loadgen.Alternate(ctx, pacedOptions(c, o, service, out), 2, answer, write)
 		service.Print(out, "service, paced")
 		direct.Print(out, "direct, paced")

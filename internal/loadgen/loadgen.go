@@ -136,7 +136,14 @@ func Measure(ctx context.Context, o Options, round func(i int) Round) *Result {
 						break
 					}
 				}
-				if !more() {
+				// Paced for a duration, a round falls due before the
+				// end or not at all (above): one that starts late,
+				// after the end, still runs.
+				if o.Every > 0 && o.Rounds == 0 {
+					if ctx.Err() != nil {
+						break
+					}
+				} else if !more() {
 					break
 				}
 				if behind {

@@ -167,4 +167,18 @@ func TestMeasurePaces(t *testing.T) {
 			}
 		}
 	})
+	t.Run("late past the end", func(t *testing.T) {
+		// For a duration: the rounds due before its end all run, those
+		// that can only start after it too.
+		const slow = 3 * every
+		res := Measure(context.Background(), Options{Workers: 1, Duration: every*2 + every/2, Every: every}, func(int) Round {
+			return func(context.Context, *rand.Rand, func(string, time.Time)) error {
+				time.Sleep(slow)
+				return nil
+			}
+		})
+		if res.Rounds != 3 || res.Late != 2 {
+			t.Errorf("%d rounds, %d late; want 3, 2 late", res.Rounds, res.Late)
+		}
+	})
 }
