@@ -44,6 +44,33 @@ func splitDirect(doc *survey.Document, all []part) (directParts, others []part) 
 	return directParts, others
 }
 
+// directQuestions lists the questions of direct parts in order, and the
+// parts (by position) of each.
+func directQuestions(parts []part) (questions []string, byQuestion map[string][]int) {
+	byQuestion = map[string][]int{}
+	for i, p := range parts {
+		q := p.questions[0]
+		if _, ok := byQuestion[q]; !ok {
+			questions = append(questions, q)
+		}
+		byQuestion[q] = append(byQuestion[q], i)
+	}
+	return questions, byQuestion
+}
+
+// putDirect puts a direct part's cell of a unit in cells, unless it
+// counts no response.
+func putDirect(cells map[cellKey]survey.Cell, p part, u unit, c survey.Cell) {
+	if tally.Counted(c) == 0 {
+		return
+	}
+	part := tally.Measure
+	if p.question != "" {
+		part = tally.QuestionPart(p.question)
+	}
+	cells[cellKey{tally.Key{Indicator: p.indicator, Part: part, Administration: u.administration}, u.shard}] = c
+}
+
 // runDirect sums the direct parts on PostgreSQL with one grouped read of their
 // questions' answer rows and adds their cells to cells. The database counts
 // the rows per unit and distinct answer (question, option, number): a few
@@ -56,15 +83,7 @@ func splitDirect(doc *survey.Document, all []part) (directParts, others []part) 
 // a whole campaign, each response in its shard (shardSQL; "" for none).
 func runDirect(db *gorm.DB, campaignID int64, doc *survey.Document, parts []part, shardOf string,
 	counts map[unit]int, cells map[cellKey]survey.Cell) error {
-	byQuestion := map[string][]int{}
-	var questions []string
-	for i, p := range parts {
-		q := p.questions[0]
-		if _, ok := byQuestion[q]; !ok {
-			questions = append(questions, q)
-		}
-		byQuestion[q] = append(byQuestion[q], i)
-	}
+	questions, byQuestion := directQuestions(parts)
 	shard := "0"
 	if shardOf != "" {
 		shard = shardOf
@@ -155,14 +174,7 @@ GROUP BY r.administration_code, shard, a.question_key, a.option_key, a.number_va
 					c.Deviations += float64(v.n) * (v.value - mean) * (v.value - mean)
 				}
 			}
-			if tally.Counted(c) == 0 {
-				continue
-			}
-			part := tally.Measure
-			if p.question != "" {
-				part = tally.QuestionPart(p.question)
-			}
-			cells[cellKey{tally.Key{Indicator: p.indicator, Part: part, Administration: u.administration}, u.shard}] = c
+			putDirect(cells, p, u, c)
 		}
 	}
 	return nil
@@ -186,15 +198,7 @@ GROUP BY r.administration_code, shard, a.question_key, a.option_key, a.number_va
 // takes one query per aggregateLimits.joins of them.
 func runDirectJoined(db *gorm.DB, campaignID int64, doc *survey.Document, parts []part, shardOf string,
 	cells map[cellKey]survey.Cell) error {
-	byQuestion := map[string][]int{}
-	var questions []string
-	for i, p := range parts {
-		q := p.questions[0]
-		if _, ok := byQuestion[q]; !ok {
-			questions = append(questions, q)
-		}
-		byQuestion[q] = append(byQuestion[q], i)
-	}
+	questions, byQuestion := directQuestions(parts)
 	for len(questions) > 0 {
 		n := min(len(questions), aggregateLimits.joins)
 		if err := joinDirect(db, campaignID, doc, parts, questions[:n], byQuestion, shardOf, cells); err != nil {
@@ -328,15 +332,7 @@ ORDER BY `+orderFor("sqlite"), append(args, campaignID)...).Rows()
 	}
 	for u, sums := range byUnit {
 		for i, p := range parts {
-			c := sums[i]
-			if tally.Counted(c) == 0 {
-				continue
-			}
-			part := tally.Measure
-			if p.question != "" {
-				part = tally.QuestionPart(p.question)
-			}
-			cells[cellKey{tally.Key{Indicator: p.indicator, Part: part, Administration: u.administration}, u.shard}] = c
+			putDirect(cells, p, u, sums[i])
 		}
 	}
 	return nil
