@@ -193,9 +193,9 @@ GROUP BY r.administration_code, shard, a.question_key, a.option_key, a.number_va
 // unit's cell one at a time (tally.Merge), as the scan by response adds
 // its rows. A response without an answer row is missing; one with two
 // rows for a question (which validation never lets through) counts once,
-// with the first. SQLite joins at
-// most 64 tables in one statement: a document with more direct questions
-// takes one query per aggregateLimits.joins of them.
+// with the first. SQLite joins at most 64 tables in one statement: a
+// document with more direct questions takes one query per
+// aggregateLimits.joins of them.
 func runDirectJoined(db *gorm.DB, campaignID int64, doc *survey.Document, parts []part, shardOf string,
 	cells map[cellKey]survey.Cell) error {
 	questions, byQuestion := directQuestions(parts)
