@@ -294,19 +294,34 @@ func checkNumber(path string, q *Question, f float64, v *ValidationError) {
 
 func formatNumber(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
 
-// decodeAnswer decodes one JSON value, keeping numbers as text so that their
-// range can be checked; trailing data after the value is an error.
+// decodeAnswer decodes one JSON value, keeping numbers as text
+// (json.Number) so that their range can be checked; trailing data after
+// the value is an error. A number is its own text and a string, or null,
+// true or false, is read by json.Unmarshal: a json.Decoder, which an
+// array or an object needs for its numbers, allocates a buffer of its own,
+// and a submission decodes every answer twice (saved, then submitted).
 func decodeAnswer(raw json.RawMessage) (any, error) {
 	if !json.Valid(raw) {
 		return nil, errors.New("invalid JSON")
 	}
+	value := bytes.TrimLeft(raw, " \t\r\n")
+	switch c := value[0]; {
+	case c == '-' || '0' <= c && c <= '9':
+		return json.Number(bytes.TrimRight(value, " \t\r\n")), nil
+	case c != '[' && c != '{':
+		var v any
+		if err := json.Unmarshal(value, &v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
-	var value any
-	if err := dec.Decode(&value); err != nil {
+	var v any
+	if err := dec.Decode(&v); err != nil {
 		return nil, err
 	}
-	return value, nil
+	return v, nil
 }
 
 // hasLoneSurrogate reports whether a JSON text contains a \u escape of a

@@ -501,3 +501,35 @@ func TestAnswersWithoutDocument(t *testing.T) {
 		t.Errorf("Visible(nil) = %v", v)
 	}
 }
+
+// TestDecodeAnswer: an answer decodes as a json.Decoder with UseNumber
+// decodes it (numbers kept as their text), whichever way decodeAnswer
+// takes, and what is not one JSON value is refused.
+func TestDecodeAnswer(t *testing.T) {
+	for _, raw := range []string{
+		`"good"`, `""`, `"caf\u00e9 \"quoted\""`, "\"\xff\"", `"\ud800"`,
+		`0`, `-12.5e3`, `1e400`, `12345678901234567890`, ` 7 `, "\t\"spaced\"\n",
+		`null`, `true`, `false`,
+		`["a", "b"]`, `[1, 1e400, "x"]`, `[]`, `{"a": 1}`, ` [ "a" ] `,
+		``, `   `, `"unterminated`, `1 2`, `"a" "b"`, `[1,]`, `01`, `nul`, `{`,
+	} {
+		t.Run(raw, func(t *testing.T) {
+			got, err := decodeAnswer(json.RawMessage(raw))
+			var want any
+			wantErr := !json.Valid([]byte(raw))
+			if !wantErr {
+				dec := json.NewDecoder(strings.NewReader(raw))
+				dec.UseNumber()
+				if dec.Decode(&want) != nil {
+					t.Fatalf("the reference refused %q", raw)
+				}
+			}
+			if (err != nil) != wantErr {
+				t.Fatalf("decodeAnswer(%q) error %v, want an error: %v", raw, err, wantErr)
+			}
+			if !wantErr && fmt.Sprintf("%#v", got) != fmt.Sprintf("%#v", want) {
+				t.Errorf("decodeAnswer(%q) = %#v, want %#v", raw, got, want)
+			}
+		})
+	}
+}
