@@ -304,22 +304,21 @@ func decodeAnswer(raw json.RawMessage) (any, error) {
 	if !json.Valid(raw) {
 		return nil, errors.New("invalid JSON")
 	}
-	value := bytes.TrimLeft(raw, " \t\r\n")
+	value := bytes.Trim(raw, " \t\r\n") // JSON's white space, the only kind Valid lets around a value
+	var v any
 	switch c := value[0]; {
 	case c == '-' || '0' <= c && c <= '9':
-		return json.Number(bytes.TrimRight(value, " \t\r\n")), nil
-	case c != '[' && c != '{':
-		var v any
+		return json.Number(value), nil
+	case c == '[' || c == '{':
+		dec := json.NewDecoder(bytes.NewReader(value))
+		dec.UseNumber()
+		if err := dec.Decode(&v); err != nil {
+			return nil, err
+		}
+	default:
 		if err := json.Unmarshal(value, &v); err != nil {
 			return nil, err
 		}
-		return v, nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, err
 	}
 	return v, nil
 }
