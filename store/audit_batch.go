@@ -95,7 +95,9 @@ func (b *auditBatch) writeNext(ctx context.Context, s *Store) {
 	b.queued[0].done <- errAuditLead
 }
 
-// write inserts one group of events with one statement.
+// write inserts one group of events with one statement, on PostgreSQL
+// through the audit trail's own connection, whose commits do not wait for
+// the disk (leaveToTheLog).
 func (b *auditBatch) write(ctx context.Context, s *Store, group []queuedEvent) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), auditWriteBound)
 	defer cancel()
@@ -111,5 +113,5 @@ func (b *auditBatch) write(ctx context.Context, s *Store, group []queuedEvent) e
 		sql.WriteString(auditValues)
 		args = append(args, ev.args...)
 	}
-	return s.db.WithContext(ctx).Exec(sql.String(), args...).Error
+	return s.auditDB.WithContext(ctx).Exec(sql.String(), args...).Error
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"testing"
 	"time"
@@ -47,6 +48,67 @@ func TestSQLiteCommitsReachTheDisk(t *testing.T) {
 			t.Errorf("connection %d: synchronous=%d journal_mode=%s, want 2 (FULL) and wal", i, mode, journal)
 		}
 	}
+}
+
+// TestAuditCommitsLeaveTheDiskToTheLog: on PostgreSQL every write of the
+// service waits for the disk but the audit trail's, whose connection
+// commits into the write-ahead log and lets the next commit that waits (or
+// the WAL writer) carry the events to the disk; an event is readable at
+// once through the store's pool all the same. On SQLite the audit trail
+// writes through the store's pool, whose commits wait.
+func TestAuditCommitsLeaveTheDiskToTheLog(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		s, _ := openTraced(t, url)
+		ev := survey.AuditEvent{Action: "test.commit", Target: "key=t", Status: 200, ClientIP: "192.0.2.1", RequestID: "r-1"}
+		if err := s.RecordAudit(ctx, ev); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.AuditEvents(ctx, survey.AuditFilter{Action: "test.commit"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || got[0].RequestID != "r-1" {
+			t.Fatalf("the event read back through the store's pool: %+v, want the one recorded", got)
+		}
+		if s.dialect == "sqlite" {
+			if s.auditDB != s.db || s.auditSQL != nil {
+				t.Error("on SQLite the audit trail has a pool of its own, want the store's")
+			}
+			return
+		}
+		// The event went through the audit trail's connection: the
+		// server process that ran the INSERT last is that connection's.
+		var wrote, audit int
+		if err := s.sql.QueryRowContext(ctx, `SELECT pid FROM pg_stat_activity
+  WHERE datname = current_database() AND query LIKE 'INSERT INTO audit_events%'`).Scan(&wrote); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.auditSQL.QueryRowContext(ctx, "SELECT pg_backend_pid()").Scan(&audit); err != nil {
+			t.Fatal(err)
+		}
+		if wrote != audit {
+			t.Errorf("the event was written by server process %d, the audit trail's connection is %d", wrote, audit)
+		}
+		// The setting of each pool's connections (the audit trail has
+		// one, the one that wrote the event).
+		for _, pool := range []struct {
+			name string
+			db   *sql.DB
+			want string
+		}{{"store's", s.sql, "on"}, {"audit trail's", s.auditSQL, "off"}} {
+			var mode string
+			if err := pool.db.QueryRowContext(ctx, "SHOW synchronous_commit").Scan(&mode); err != nil {
+				t.Fatal(err)
+			}
+			if mode != pool.want {
+				t.Errorf("synchronous_commit on the %s pool: %s, want %s", pool.name, mode, pool.want)
+			}
+		}
+		if n := s.auditSQL.Stats().MaxOpenConnections; n != 1 {
+			t.Errorf("the audit trail's pool opens up to %d connections, want 1", n)
+		}
+	})
 }
 
 // TestSQLiteMmapFromTheURL: a database URL that sets its own mmap_size

@@ -45,14 +45,16 @@ import (
 
 // Store is the database of the service. It is safe for concurrent use.
 type Store struct {
-	db      *gorm.DB
-	sql     *sql.DB
-	dialect string
-	now     func() time.Time
-	log     *slog.Logger
-	audit   *auditBatch                      // audit events recorded at the same time, written together
-	upsert  string                           // the ON CONFLICT clause of the score cells' updates (cellUpsert)
-	lists   *boundedCache[listKey, keptList] // on PostgreSQL, the lists of submissions kept (submission_lists.go)
+	db       *gorm.DB
+	sql      *sql.DB
+	auditDB  *gorm.DB // the audit trail's writes: on PostgreSQL, a pool whose commits do not wait for the disk (leaveToTheLog)
+	auditSQL *sql.DB  // that pool; nil on SQLite, where auditDB is db
+	dialect  string
+	now      func() time.Time
+	log      *slog.Logger
+	audit    *auditBatch                      // audit events recorded at the same time, written together
+	upsert   string                           // the ON CONFLICT clause of the score cells' updates (cellUpsert)
+	lists    *boundedCache[listKey, keptList] // on PostgreSQL, the lists of submissions kept (submission_lists.go)
 }
 
 // Options tune Open.
@@ -73,22 +75,9 @@ type Options struct {
 // "postgres://..."). The connection itself is lazy on PostgreSQL: Open
 // succeeds while the server is down only if opts.Migrate is false.
 func Open(ctx context.Context, databaseURL string, opts Options) (*Store, error) {
-	dialector, dialect, err := dialectorFor(databaseURL, opts.tracer)
+	db, sqlDB, dialect, err := openPool(databaseURL, opts.tracer, waitForDisk)
 	if err != nil {
 		return nil, err
-	}
-	db, err := gorm.Open(dialector, &gorm.Config{
-		TranslateError:         true,
-		SkipDefaultTransaction: true,
-		Logger:                 logger.Discard,
-		NowFunc:                func() time.Time { return time.Now().UTC() },
-	})
-	if err != nil {
-		return nil, fmt.Errorf("open %s database: %w", dialect, redactErr(err))
-	}
-	sqlDB, err := db.DB()
-	if err != nil {
-		return nil, fmt.Errorf("open %s database: %w", dialect, err)
 	}
 	// Writers queue on SQLite's lock (busy_timeout, immediate
 	// transactions); readers run beside them in WAL mode.
@@ -114,14 +103,29 @@ func Open(ctx context.Context, databaseURL string, opts Options) (*Store, error)
 	}
 	// Times are kept to the microsecond, the precision PostgreSQL stores, so
 	// that both databases give back exactly what was written.
-	s := &Store{db: db, sql: sqlDB, dialect: dialect, now: func() time.Time { return now().UTC().Truncate(time.Microsecond) }, log: log,
+	s := &Store{db: db, sql: sqlDB, auditDB: db, dialect: dialect, now: func() time.Time { return now().UTC().Truncate(time.Microsecond) }, log: log,
 		audit: &auditBatch{}, upsert: cellUpsert(dialect)}
 	if dialect == migrations.Postgres {
 		s.lists = newBoundedCache[listKey, keptList](submissionListsSize)
+		// The audit trail's writes go through a connection of their own,
+		// whose commits do not wait for the disk (leaveToTheLog). One is
+		// enough: auditBatch writes one group of events at a time. On
+		// SQLite they go through the store's pool and wait: there, a
+		// connection of their own (whether its commits waited or not)
+		// cost 10-15% of the submissions per second under the load
+		// test, every write queueing on the database's one lock.
+		auditDB, auditSQL, _, err := openPool(databaseURL, opts.tracer, leaveToTheLog)
+		if err != nil {
+			sqlDB.Close()
+			return nil, err
+		}
+		auditSQL.SetMaxOpenConns(1)
+		auditSQL.SetConnMaxIdleTime(5 * time.Minute)
+		s.auditDB, s.auditSQL = auditDB, auditSQL
 	}
 	if opts.Migrate {
 		if _, err := s.Migrate(ctx); err != nil {
-			sqlDB.Close()
+			s.Close()
 			return nil, err
 		}
 	}
@@ -154,13 +158,57 @@ const sqliteMmapSize = 0x7fff0000
 // DialectOf checks a database URL and names its dialect, so that a
 // misconfigured URL fails at start-up instead of being retried.
 func DialectOf(databaseURL string) (string, error) {
-	_, dialect, err := dialectorFor(databaseURL, nil)
+	_, dialect, err := dialectorFor(databaseURL, nil, waitForDisk)
 	return dialect, err
 }
 
-// dialectorFor picks the GORM driver for a database URL; tracer, if not
-// nil, sees the statements sent to PostgreSQL.
-func dialectorFor(databaseURL string, tracer pgx.QueryTracer) (gorm.Dialector, string, error) {
+// commitMode is whether a pool's commits wait for the disk.
+type commitMode bool
+
+const (
+	// waitForDisk: a commit returns once it is on the disk (every write
+	// of the service, but the audit trail's on PostgreSQL).
+	waitForDisk commitMode = true
+	// leaveToTheLog (PostgreSQL only: synchronous_commit=off): a commit
+	// returns once it is in the write-ahead log, which reaches the disk
+	// with the next commit that waits (of any connection: the log is
+	// written in order) or within three times wal_writer_delay (600 ms
+	// by default). A crash of the database's server or machine in between
+	// loses those commits, and nothing else: the database is not left
+	// inconsistent. The audit trail's events are written so. Each is
+	// written after its request's own transaction, and waiting for the
+	// disk a second time held every write's answer for a second flush of
+	// the log (docs/design.md, "Audit trail").
+	leaveToTheLog commitMode = false
+)
+
+// openPool opens a pool of connections to the database named by
+// databaseURL, committing as commits says, and GORM on it.
+func openPool(databaseURL string, tracer pgx.QueryTracer, commits commitMode) (*gorm.DB, *sql.DB, string, error) {
+	dialector, dialect, err := dialectorFor(databaseURL, tracer, commits)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	db, err := gorm.Open(dialector, &gorm.Config{
+		TranslateError:         true,
+		SkipDefaultTransaction: true,
+		Logger:                 logger.Discard,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+	})
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("open %s database: %w", dialect, redactErr(err))
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("open %s database: %w", dialect, err)
+	}
+	return db, sqlDB, dialect, nil
+}
+
+// dialectorFor picks the GORM driver for a database URL, its connections
+// committing as commits says; tracer, if not nil, sees the statements sent
+// to PostgreSQL.
+func dialectorFor(databaseURL string, tracer pgx.QueryTracer, commits commitMode) (gorm.Dialector, string, error) {
 	switch {
 	case strings.HasPrefix(databaseURL, "sqlite://"):
 		path := strings.TrimPrefix(databaseURL, "sqlite://")
@@ -174,6 +222,9 @@ func dialectorFor(databaseURL string, tracer pgx.QueryTracer) (gorm.Dialector, s
 				return nil, "", fmt.Errorf("database URL: %w", err)
 			}
 			query, path = q, path[:i]
+		}
+		if commits == leaveToTheLog {
+			return nil, "", errors.New("database URL: SQLite's connections all wait for the disk")
 		}
 		pragmas := []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(" + sqliteSynchronous + ")"}
 		if !slices.ContainsFunc(query["_pragma"], func(p string) bool { return strings.HasPrefix(strings.ToLower(p), "mmap_size") }) {
@@ -198,9 +249,17 @@ func dialectorFor(databaseURL string, tracer pgx.QueryTracer) (gorm.Dialector, s
 			return nil, "", fmt.Errorf("database URL: %w", redactErr(err))
 		}
 		config := postgres.Config{DSN: databaseURL}
-		if tracer != nil {
+		if tracer != nil || commits == leaveToTheLog {
 			config.OptionOpenDB = append(config.OptionOpenDB, stdlib.OptionBeforeConnect(func(_ context.Context, c *pgx.ConnConfig) error {
-				c.Tracer = tracer
+				if tracer != nil {
+					c.Tracer = tracer
+				}
+				if commits == leaveToTheLog {
+					if c.RuntimeParams == nil {
+						c.RuntimeParams = map[string]string{}
+					}
+					c.RuntimeParams["synchronous_commit"] = "off"
+				}
 				return nil
 			}))
 		}
@@ -223,7 +282,13 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 func (s *Store) Dialect() string { return s.dialect }
 
 // Close releases the connections.
-func (s *Store) Close() error { return s.sql.Close() }
+func (s *Store) Close() error {
+	err := s.sql.Close()
+	if s.auditSQL != nil {
+		err = errors.Join(err, s.auditSQL.Close())
+	}
+	return err
+}
 
 // Pool is the store's connection pool, handed out only for its statistics
 // (sql.DB.Stats: connections in use, idle, waits), which the service's
