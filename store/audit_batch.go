@@ -15,7 +15,8 @@ import (
 // event once it has answered, so under load most commits of the service
 // would be audit events, one each; the database then spends its time
 // flushing its log rather than storing answers. RecordAudit still returns
-// only once its own event is durable: the first caller to find no write
+// only once its own event is committed (on disk on SQLite; on PostgreSQL
+// in the log's buffers, see leaveToTheLog): the first caller to find no write
 // under way writes every event queued by then (its own among them), while
 // the others wait for the write that holds theirs; then the first caller
 // still waiting writes the next group. No goroutine outlives its caller.

@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/url"
 	"slices"
@@ -170,11 +171,12 @@ const (
 	// of the service, but the audit trail's on PostgreSQL).
 	waitForDisk commitMode = true
 	// leaveToTheLog (PostgreSQL only: synchronous_commit=off): a commit
-	// returns once it is in the write-ahead log, which reaches the disk
-	// with the next commit that waits (of any connection: the log is
-	// written in order) or within three times wal_writer_delay (600 ms
-	// by default). A crash of the database's server or machine in between
-	// loses those commits, and nothing else: the database is not left
+	// returns once it is in the write-ahead log's buffers in memory, which
+	// reach the disk with the next commit that writes and waits (of any
+	// connection: the log is written in order) or within three times
+	// wal_writer_delay (600 ms by default). A crash of the database's
+	// server or machine in between, or a failover to a standby, loses
+	// those commits, and nothing else: the database is not left
 	// inconsistent. The audit trail's events are written so. Each is
 	// written after its request's own transaction, and waiting for the
 	// disk a second time held every write's answer for a second flush of
@@ -255,10 +257,14 @@ func dialectorFor(databaseURL string, tracer pgx.QueryTracer, commits commitMode
 					c.Tracer = tracer
 				}
 				if commits == leaveToTheLog {
-					if c.RuntimeParams == nil {
-						c.RuntimeParams = map[string]string{}
+					// c is a shallow copy of the pool's configuration:
+					// its map is the pool's, shared by every connection.
+					params := maps.Clone(c.RuntimeParams)
+					if params == nil {
+						params = map[string]string{}
 					}
-					c.RuntimeParams["synchronous_commit"] = "off"
+					params["synchronous_commit"] = "off"
+					c.RuntimeParams = params
 				}
 				return nil
 			}))
