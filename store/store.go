@@ -73,8 +73,9 @@ type Options struct {
 }
 
 // Open connects to the database named by databaseURL ("sqlite://PATH" or
-// "postgres://..."). The connection itself is lazy on PostgreSQL: Open
-// succeeds while the server is down only if opts.Migrate is false.
+// "postgres://...") and checks that it answers (GORM pings it on opening):
+// it fails while the server is down, and serve retries it until it
+// succeeds. opts.Migrate applies the pending migrations too.
 func Open(ctx context.Context, databaseURL string, opts Options) (*Store, error) {
 	db, sqlDB, dialect, err := openPool(databaseURL, opts.tracer, waitForDisk)
 	if err != nil {
