@@ -168,8 +168,10 @@ func DialectOf(databaseURL string) (string, error) {
 type commitMode bool
 
 const (
-	// waitForDisk: a commit returns once it is on the disk (every write
-	// of the service, but the audit trail's on PostgreSQL).
+	// waitForDisk: a commit returns as the database is set to, once it
+	// is on the disk by default (PostgreSQL's synchronous_commit=on,
+	// SQLite's synchronous=FULL): every write of the service, but the
+	// audit trail's on PostgreSQL.
 	waitForDisk commitMode = true
 	// leaveToTheLog (PostgreSQL only: synchronous_commit=off): a commit
 	// returns once it is in the write-ahead log's buffers in memory, which
