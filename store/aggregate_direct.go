@@ -84,10 +84,7 @@ func putDirect(cells map[cellKey]survey.Cell, p part, u unit, c survey.Cell) {
 func runDirect(db *gorm.DB, campaignID int64, doc *survey.Document, parts []part, shardOf string,
 	counts map[unit]int, cells map[cellKey]survey.Cell) error {
 	questions, byQuestion := directQuestions(parts)
-	shard := "0"
-	if shardOf != "" {
-		shard = shardOf
-	}
+	shard := shardColumn(shardOf)
 	// The groups are few (administrations × answers), but the planner
 	// cannot know it and sorts millions of answer rows to group them:
 	// a hash of the groups is the plan, for this query alone. And the
@@ -213,10 +210,7 @@ func runDirectJoined(db *gorm.DB, campaignID int64, doc *survey.Document, parts 
 // questions, and adds the cells of their parts to cells.
 func joinDirect(db *gorm.DB, campaignID int64, doc *survey.Document, parts []part, questions []string,
 	byQuestion map[string][]int, shardOf string, cells map[cellKey]survey.Cell) error {
-	shard := "0"
-	if shardOf != "" {
-		shard = shardOf
-	}
+	shard := shardColumn(shardOf)
 	// Per question: whether it has a row (null_score is never NULL in a
 	// row), and what the values of its parts read: a choice's score, or
 	// its option too for a share; a number.

@@ -31,10 +31,7 @@ type unit struct {
 // answer row in a scan are missing from (or not applicable to) each
 // measure without `where`.
 func responseCounts(db *gorm.DB, campaignID int64, shardOf string) (map[unit]int, error) {
-	shard := "0"
-	if shardOf != "" {
-		shard = shardOf
-	}
+	shard := shardColumn(shardOf)
 	rows, err := db.Raw(`SELECT r.administration_code, `+shard+` AS shard, COUNT(*)
 FROM responses r WHERE r.campaign_id = ? AND r.current_submission_id IS NOT NULL
 GROUP BY r.administration_code, shard`, campaignID).Rows()

@@ -144,10 +144,7 @@ func (q *scanQuery) sql() (string, []any) {
 	if q.filter != "" {
 		filter = " AND " + q.filter
 	}
-	shard := q.shard
-	if shard == "" {
-		shard = "0"
-	}
+	shard := shardColumn(q.shard)
 	join := "JOIN"
 	if q.everyResponse {
 		join = "LEFT JOIN"

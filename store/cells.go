@@ -48,6 +48,15 @@ func shardOf(responseID string) int {
 	return sum % cellShards
 }
 
+// shardColumn is the SQL of the shard column of a scan's rows: shard (a
+// response's shard, shardSQL), or 0 when shard is "" (no shards).
+func shardColumn(shard string) string {
+	if shard == "" {
+		return "0"
+	}
+	return shard
+}
+
 // shardSQL is shardOf in the dialect's SQL, over the column id.
 func shardSQL(dialect, id string) string {
 	padded := "('" + strings.Repeat("_", len(shardWeights)) + "' || " + id + ")"
