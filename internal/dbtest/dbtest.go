@@ -129,10 +129,15 @@ func PostgresURL(t testing.TB) string {
 // TestMain:
 //
 //	func TestMain(m *testing.M) { dbtest.Main(m) }
-func Main(m *testing.M) {
+func Main(m *testing.M) { os.Exit(Run(m)) }
+
+// Run is Main for a TestMain that has its own cleanup to do after the
+// tests (os.Exit skips deferred calls): it returns the exit code instead
+// of exiting.
+func Run(m *testing.M) int {
 	code := m.Run()
 	shutdown()
-	os.Exit(code)
+	return code
 }
 
 // server is the PostgreSQL server the tests create their databases on.

@@ -32,10 +32,12 @@ func TestMain(m *testing.M) {
 	build := exec.Command("go", "build", "-o", binary, "github.com/customs-survey/surveyd/cmd/surveyd")
 	if out, err := build.CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "build surveyd: %v\n%s", err, out)
+		os.RemoveAll(dir)
 		os.Exit(1)
 	}
-	defer os.RemoveAll(dir)
-	dbtest.Main(m)
+	code := dbtest.Run(m)
+	os.RemoveAll(dir)
+	os.Exit(code)
 }
 
 const (
