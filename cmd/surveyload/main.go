@@ -13,7 +13,9 @@
 // save a random draft (PUT …/response) and submit it (POST
 // …/response/submit), over and over: every round after a respondent's
 // first is an amendment. It prints submissions per second and the
-// latencies (p50, p95, p99) of each call.
+// latencies (p50, p95, p99) of each call, and the server's resident
+// memory at its peak in the set-up and under the load, sampled each second
+// from its /metrics (-metrics-url).
 //
 // With -database-url (the server's database), it also writes the same
 // rows — response, submission, answers, score cells, with the same two
@@ -39,6 +41,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"time"
 
 	"github.com/customs-survey/surveyd/internal/loadgen"
@@ -67,6 +70,7 @@ type config struct {
 	turns           int
 	pace            float64
 	databaseURL     string
+	metricsURL      string
 	adminEmail      string
 	adminPassword   string
 	seed            int64
@@ -86,6 +90,8 @@ func parseFlags(args []string, stdin io.Reader) (config, error) {
 		"then measure again, for half of -duration each, with the respondents pausing between rounds so that they offer this share of the rate the service reached (0: not)")
 	fs.StringVar(&c.databaseURL, "database-url", os.Getenv("SURVEY_DATABASE_URL"),
 		"the server's database, for the direct-insert baseline (default $SURVEY_DATABASE_URL; empty: no baseline)")
+	fs.StringVar(&c.metricsURL, "metrics-url", "",
+		"the server's /metrics, sampled each second for its memory (default: -url's /metrics; none: not sampled)")
 	fs.StringVar(&c.adminEmail, "admin-email", os.Getenv("SURVEY_ADMIN_EMAIL"), "an admin's e-mail (default $SURVEY_ADMIN_EMAIL)")
 	fs.Int64Var(&c.seed, "seed", 1, "seed of the random answers")
 	if err := fs.Parse(args); err != nil {
@@ -104,6 +110,12 @@ func parseFlags(args []string, stdin io.Reader) (config, error) {
 		return c, fmt.Errorf("-administrations must lie between 0 and 500 (a campaign's most)")
 	case c.adminEmail == "":
 		return c, fmt.Errorf("an admin is needed: -admin-email or SURVEY_ADMIN_EMAIL")
+	}
+	switch c.metricsURL {
+	case "":
+		c.metricsURL = strings.TrimSuffix(c.url, "/") + "/metrics"
+	case "none":
+		c.metricsURL = ""
 	}
 	if c.administrations == 0 || c.administrations > c.respondents {
 		c.administrations = min(c.respondents, 500)
@@ -134,9 +146,17 @@ func run(args []string, out io.Writer, stdin io.Reader) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	fmt.Fprintf(out, "setting up %d respondents in %d administration(s) at %s\n", c.respondents, c.administrations, c.url)
+	var mem *memoryWatch
+	if c.metricsURL != "" {
+		mem = watchMemory(c.metricsURL, time.Second, "set-up")
+		defer func() { mem.finish(); mem.print(out) }()
+	}
 	f, err := setUp(ctx, c)
 	if err != nil {
 		return fmt.Errorf("set-up: %w", err)
+	}
+	if mem != nil {
+		mem.enter("load")
 	}
 	o := loadgen.Options{Workers: c.respondents, Duration: c.duration, Seed: c.seed}
 	answer := serviceRounds(c, f)

@@ -94,6 +94,7 @@ func New() *Metrics {
 			func() float64 { return float64(passwords.Slots()) }),
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		newResidentMemory(),
 	)
 	m.handler = promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError})
 	return m

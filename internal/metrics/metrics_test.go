@@ -2,6 +2,8 @@ package metrics
 
 import (
 	"database/sql"
+	"math"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -69,5 +71,37 @@ func BenchmarkRequest(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		m.Request("/api/v1/campaigns/:key/response", "PUT", 200, 3*time.Millisecond)
+	}
+}
+
+// TestResidentMemoryByKind checks that, on Linux, the resident memory is
+// split into its three kinds, the process's own memory and the program's
+// mapped pages both above zero, and that they add up to the process
+// collector's total (read at another instant: within 8 MiB).
+func TestResidentMemoryByKind(t *testing.T) {
+	if _, err := os.Stat("/proc/self/status"); err != nil {
+		t.Skip("no /proc/self/status: the split is Linux's")
+	}
+	families, err := New().registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]float64{}
+	var total float64
+	for _, f := range families {
+		switch f.GetName() {
+		case "surveyd_process_resident_memory_bytes":
+			for _, m := range f.GetMetric() {
+				kinds[m.GetLabel()[0].GetValue()] = m.GetGauge().GetValue()
+			}
+		case "process_resident_memory_bytes":
+			total = f.GetMetric()[0].GetGauge().GetValue()
+		}
+	}
+	if len(kinds) != 3 || kinds["anonymous"] <= 0 || kinds["file"] <= 0 {
+		t.Fatalf("resident memory by kind: %v, want anonymous, file and shared, the first two above 0", kinds)
+	}
+	if sum := kinds["anonymous"] + kinds["file"] + kinds["shared"]; math.Abs(sum-total) > 8<<20 {
+		t.Errorf("kinds add up to %.0f bytes, process_resident_memory_bytes is %.0f", sum, total)
 	}
 }

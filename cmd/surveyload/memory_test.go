@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/customs-survey/surveyd/api"
+)
+
+// TestWatchMemory samples a real server's /metrics in two phases and
+// prints each phase's peak: on Linux, the resident memory with its
+// anonymous and file parts.
+func TestWatchMemory(t *testing.T) {
+	srv := httptest.NewServer(api.NewServer(api.Config{}, api.Deps{}))
+	defer srv.Close()
+	w := watchMemory(srv.URL+"/metrics", 10*time.Millisecond, "set-up")
+	time.Sleep(50 * time.Millisecond)
+	w.enter("load")
+	time.Sleep(50 * time.Millisecond)
+	w.finish()
+	var out strings.Builder
+	w.print(&out)
+	t.Log(out.String())
+	if strings.Contains(out.String(), "failed") {
+		t.Fatalf("a scrape failed:\n%s", out.String())
+	}
+	line := regexp.MustCompile(`(?m)^  (set-up|load) +resident at most ([0-9.]+) MiB( \(anonymous ([0-9.]+), file ([0-9.]+)\))?`)
+	found := line.FindAllStringSubmatch(out.String(), -1)
+	if len(found) != 2 || found[0][1] != "set-up" || found[1][1] != "load" {
+		t.Fatalf("want a line for the set-up and one for the load:\n%s", out.String())
+	}
+	for _, f := range found {
+		resident, _ := strconv.ParseFloat(f[2], 64)
+		if resident <= 0 {
+			t.Errorf("%s: resident %s MiB, want more than 0", f[1], f[2])
+		}
+		if f[3] == "" {
+			continue // no split where there is no /proc
+		}
+		anon, _ := strconv.ParseFloat(f[4], 64)
+		file, _ := strconv.ParseFloat(f[5], 64)
+		if anon <= 0 || file <= 0 || anon+file > resident+0.2 {
+			t.Errorf("%s: anonymous %s + file %s MiB of %s resident, want both above 0, within it", f[1], f[4], f[5], f[2])
+		}
+	}
+}
+
+// TestScrapeMemoryFails: what is not a surveyd's /metrics is an error
+// that says why.
+func TestScrapeMemoryFails(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		handler http.HandlerFunc
+		wantErr string
+	}{
+		{"not found", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) }, "404"},
+		{"no resident memory", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("go_goroutines 7\n")) }, "process_resident_memory_bytes"},
+		{"not the text format", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("<html>\n")) }, "GET"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			srv := httptest.NewServer(c.handler)
+			defer srv.Close()
+			_, err := scrapeMemory(context.Background(), srv.Client(), srv.URL)
+			if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+				t.Errorf("error %v, want one naming %s", err, c.wantErr)
+			}
+		})
+	}
+}
