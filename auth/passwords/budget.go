@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -22,8 +24,9 @@ import (
 // DefaultMemoryBudget is the memory budget of password hashing unless
 // SetMemoryBudget sets another: 64 MiB, three computations at once with
 // the current parameters, which is as many as two cores can run without
-// making each one slower. The Go runtime may hold up to about twice the
-// budget before it collects the memory of finished computations.
+// making each one slower. While computations keep coming, the Go runtime
+// may hold up to about twice the budget before it collects the memory of
+// finished ones; it is handed back once they pause (returnHashMemory).
 const DefaultMemoryBudget int64 = 64 << 20
 
 // WaitLimit is the longest a computation waits for room in the budget.
@@ -90,7 +93,41 @@ func withHashMemory(ctx context.Context, p argonParams, fn func()) error {
 	}
 	defer b.sem.Release(need)
 	inFlight.Add(1)
-	defer inFlight.Add(-1)
+	defer func() {
+		if inFlight.Add(-1) == 0 {
+			returnHashMemory()
+		}
+	}()
 	fn()
 	return nil
+}
+
+// returnAfter is how long password hashing must have been idle before
+// the memory of its computations is handed back to the operating system.
+const returnAfter = time.Second
+
+var (
+	returnMu    sync.Mutex
+	returnTimer *time.Timer
+)
+
+// returnHashMemory hands the memory of finished computations back to the
+// operating system once none has run for returnAfter. Each computation
+// leaves its whole memory parameter as garbage (19 MiB, more than the
+// rest of the server's live heap), which the Go runtime would otherwise
+// keep, resident, for minutes after a burst of logins. Returning it takes
+// a full collection: waiting for the computations to pause makes it one
+// per burst, not one per login.
+func returnHashMemory() {
+	returnMu.Lock()
+	defer returnMu.Unlock()
+	if returnTimer == nil {
+		returnTimer = time.AfterFunc(returnAfter, func() {
+			if inFlight.Load() == 0 {
+				debug.FreeOSMemory()
+			}
+		})
+		return
+	}
+	returnTimer.Reset(returnAfter)
 }
