@@ -135,8 +135,11 @@ func (s *Store) buildCells(tx *gorm.DB, row campaignRow) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	cells, err := scanCells(tx, row.ID, q.Document, scanOptions{shard: shardSQL(s.dialect, "r.id")})
-	if err != nil {
+	var cells map[cellKey]survey.Cell
+	if err := s.whileMapped(tx, func() (err error) {
+		cells, err = scanCells(tx, row.ID, q.Document, scanOptions{shard: shardSQL(s.dialect, "r.id")})
+		return err
+	}); err != nil {
 		return nil, err
 	}
 	var counts []struct {

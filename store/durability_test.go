@@ -13,9 +13,10 @@ import (
 )
 
 // TestSQLiteCommitsReachTheDisk: a 2xx means the data is durable, so every
-// connection of the pool runs with synchronous=FULL (2): a commit returns
-// only once the write-ahead log is on disk. Every connection also reads
-// the database through a memory map (sqliteMmapSize).
+// connection runs with synchronous=FULL (2): a commit returns only once
+// the write-ahead log is on disk. That holds for the connections of the
+// exports' pool too, which alone read the database through a memory map
+// (sqliteMmapSize).
 func TestSQLiteCommitsReachTheDisk(t *testing.T) {
 	ctx := context.Background()
 	s, err := Open(ctx, dbtest.SQLiteURL(t), Options{Migrate: true})
@@ -23,29 +24,36 @@ func TestSQLiteCommitsReachTheDisk(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	// Hold several connections at once, so that each is a different one.
-	for i := range 4 {
-		conn, err := s.sql.Conn(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
-		var mode, mmap int
-		var journal string
-		if err := conn.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&mode); err != nil {
-			t.Fatal(err)
-		}
-		if err := conn.QueryRowContext(ctx, "PRAGMA mmap_size").Scan(&mmap); err != nil {
-			t.Fatal(err)
-		}
-		if mmap != sqliteMmapSize {
-			t.Errorf("connection %d: mmap_size=%d, want %d", i, mmap, sqliteMmapSize)
-		}
-		if err := conn.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&journal); err != nil {
-			t.Fatal(err)
-		}
-		if mode != 2 || journal != "wal" {
-			t.Errorf("connection %d: synchronous=%d journal_mode=%s, want 2 (FULL) and wal", i, mode, journal)
+	for _, pool := range []struct {
+		name  string
+		db    *sql.DB
+		conns int
+		mmap  int
+	}{{"store", s.sql, 4, 0}, {"exports", s.scanSQL, scanConns, sqliteMmapSize}} {
+		// Hold several connections at once, so that each is a different one.
+		for i := range pool.conns {
+			conn, err := pool.db.Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			var mode, mmap int
+			var journal string
+			if err := conn.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&mode); err != nil {
+				t.Fatal(err)
+			}
+			if err := conn.QueryRowContext(ctx, "PRAGMA mmap_size").Scan(&mmap); err != nil {
+				t.Fatal(err)
+			}
+			if mmap != pool.mmap {
+				t.Errorf("%s connection %d: mmap_size=%d, want %d", pool.name, i, mmap, pool.mmap)
+			}
+			if err := conn.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&journal); err != nil {
+				t.Fatal(err)
+			}
+			if mode != 2 || journal != "wal" {
+				t.Errorf("%s connection %d: synchronous=%d journal_mode=%s, want 2 (FULL) and wal", pool.name, i, mode, journal)
+			}
 		}
 	}
 }

@@ -121,11 +121,12 @@ type exportReader struct {
 }
 
 // exportBatch is r.batch, in a transaction of its own on PostgreSQL with
-// exportSettings.
+// exportSettings, on a connection of the exports' pool on SQLite, which
+// maps the database file (sqliteMmapSize).
 func (s *Store) exportBatch(db *gorm.DB, r *exportReader, campaignID int64, scope, afterAdministration, afterID string, limit int) (
 	batch []survey.ExportedResponse, more bool, err error) {
 	if s.dialect != migrations.Postgres {
-		return r.batch(db, campaignID, scope, afterAdministration, afterID, limit)
+		return r.batch(s.scanDB.WithContext(db.Statement.Context), campaignID, scope, afterAdministration, afterID, limit)
 	}
 	err = db.Transaction(func(tx *gorm.DB) error {
 		if err := tx.Exec(exportSettings).Error; err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -34,12 +35,13 @@ type memoryWatch struct {
 // not report them (not on Linux).
 type memory struct{ resident, anonymous, file float64 }
 
-// memoryPeak is a phase's samples: the one of most resident memory, and
-// the most anonymous memory seen.
+// memoryPeak is a phase's samples: the one of most resident memory, the
+// most anonymous memory seen, and every resident figure (for the median:
+// a phase's first seconds may still hold what the one before left).
 type memoryPeak struct {
 	atResident memory
 	anonymous  float64
-	samples    int
+	resident   []float64
 }
 
 // watchMemory starts sampling url every period, in the phase named first.
@@ -84,7 +86,7 @@ func (w *memoryWatch) sample(ctx context.Context) {
 		return
 	}
 	p := w.peaks[w.phase]
-	p.samples++
+	p.resident = append(p.resident, m.resident)
 	if m.resident > p.atResident.resident {
 		p.atResident = m
 	}
@@ -106,17 +108,20 @@ func (w *memoryWatch) print(out io.Writer) {
 	fmt.Fprintf(out, "server memory, from %s every %s:\n", w.url, w.period)
 	for _, phase := range w.order {
 		p := w.peaks[phase]
-		if p.samples == 0 {
+		if len(p.resident) == 0 {
 			fmt.Fprintf(out, "  %-8s no sample\n", phase)
 			continue
 		}
+		slices.Sort(p.resident)
+		median := p.resident[len(p.resident)/2]
 		r := p.atResident
 		if r.anonymous == 0 && r.file == 0 {
-			fmt.Fprintf(out, "  %-8s resident at most %.1f MiB (%d samples)\n", phase, r.resident/mib, p.samples)
+			fmt.Fprintf(out, "  %-8s resident at most %.1f MiB, median %.1f MiB (%d samples)\n",
+				phase, r.resident/mib, median/mib, len(p.resident))
 			continue
 		}
-		fmt.Fprintf(out, "  %-8s resident at most %.1f MiB (anonymous %.1f, file %.1f); anonymous at most %.1f MiB (%d samples)\n",
-			phase, r.resident/mib, r.anonymous/mib, r.file/mib, p.anonymous/mib, p.samples)
+		fmt.Fprintf(out, "  %-8s resident at most %.1f MiB (anonymous %.1f, file %.1f), median %.1f MiB; anonymous at most %.1f MiB (%d samples)\n",
+			phase, r.resident/mib, r.anonymous/mib, r.file/mib, median/mib, p.anonymous/mib, len(p.resident))
 	}
 	if w.err != nil {
 		fmt.Fprintf(out, "  (a scrape failed: %v)\n", w.err)

@@ -30,7 +30,7 @@ func TestWatchMemory(t *testing.T) {
 	if strings.Contains(out.String(), "failed") {
 		t.Fatalf("a scrape failed:\n%s", out.String())
 	}
-	line := regexp.MustCompile(`(?m)^  (set-up|load) +resident at most ([0-9.]+) MiB( \(anonymous ([0-9.]+), file ([0-9.]+)\))?`)
+	line := regexp.MustCompile(`(?m)^  (set-up|load) +resident at most ([0-9.]+) MiB( \(anonymous ([0-9.]+), file ([0-9.]+)\))?, median ([0-9.]+) MiB`)
 	found := line.FindAllStringSubmatch(out.String(), -1)
 	if len(found) != 2 || found[0][1] != "set-up" || found[1][1] != "load" {
 		t.Fatalf("want a line for the set-up and one for the load:\n%s", out.String())
@@ -39,6 +39,9 @@ func TestWatchMemory(t *testing.T) {
 		resident, _ := strconv.ParseFloat(f[2], 64)
 		if resident <= 0 {
 			t.Errorf("%s: resident %s MiB, want more than 0", f[1], f[2])
+		}
+		if median, _ := strconv.ParseFloat(f[6], 64); median <= 0 || median > resident {
+			t.Errorf("%s: median %s MiB, want above 0 and at most the peak, %s", f[1], f[6], f[2])
 		}
 		if f[3] == "" {
 			continue // no split where there is no /proc
