@@ -27,6 +27,9 @@ func (s *server) instrument(m *metrics.Metrics) {
 	}
 	if s.store != nil {
 		m.WatchPool(s.store.Pool(), s.store.Dialect())
+		if p := s.store.ExportPool(); p != nil {
+			m.WatchPool(p, s.store.Dialect()+"_exports")
+		}
 	}
 	s.metrics = m
 	s.responding = s.responding.WithObserver(m.Submission)

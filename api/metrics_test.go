@@ -156,6 +156,13 @@ func TestMetrics(t *testing.T) {
 				t.Errorf("%s %v: %v (found: %v), want at least %v", c.name, c.labels, v, ok, c.atLeast)
 			}
 		}
+		// On SQLite, the pool that exports read through, which the
+		// export above used; PostgreSQL has none.
+		exportsPool := map[string]string{"db_name": e.store.Dialect() + "_exports"}
+		v, ok := after.value("go_sql_max_open_connections", exportsPool)
+		if want := e.store.Dialect() == "sqlite"; ok != want || (ok && v < 1) {
+			t.Errorf("go_sql_max_open_connections %v: %v (found: %v), want found: %v", exportsPool, v, ok, want)
+		}
 	})
 }
 

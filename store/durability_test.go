@@ -15,8 +15,8 @@ import (
 // TestSQLiteCommitsReachTheDisk: a 2xx means the data is durable, so every
 // connection runs with synchronous=FULL (2): a commit returns only once
 // the write-ahead log is on disk. That holds for the connections of the
-// exports' pool too, which alone read the database through a memory map
-// (sqliteMmapSize).
+// exports' pool too, which read the database through a memory map
+// (sqliteMmapSize), where the store's connections do not.
 func TestSQLiteCommitsReachTheDisk(t *testing.T) {
 	ctx := context.Background()
 	s, err := Open(ctx, dbtest.SQLiteURL(t), Options{Migrate: true})

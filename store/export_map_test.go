@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/customs-survey/surveyd/internal/dbtest"
 	"github.com/customs-survey/surveyd/survey"
 )
@@ -80,6 +82,21 @@ func TestOnlyExportsMapTheFile(t *testing.T) {
 			// the connection back without the map: with one connection
 			// in the pool, the next statement runs on that one.
 			s.sql.SetMaxOpenConns(1)
+			var mappedWhile bool
+			if err := s.db.Transaction(func(tx *gorm.DB) error {
+				return s.whileMapped(tx, func() error {
+					if err := tx.Raw("SELECT count(*) FROM responses").Scan(new(int)).Error; err != nil {
+						return err
+					}
+					mappedWhile = mapsFile(t, path)
+					return tx.Raw("PRAGMA mmap_size").Scan(&size).Error
+				})
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if size != c.export || mappedWhile != (c.export > 0) {
+				t.Errorf("while the full computation scans: mmap_size %d, file mapped %v; want %d, %v", size, mappedWhile, c.export, c.export > 0)
+			}
 			if _, err := s.RebuildCells(context.Background(), doc.Key); err != nil {
 				t.Fatal(err)
 			}
@@ -90,6 +107,25 @@ func TestOnlyExportsMapTheFile(t *testing.T) {
 				t.Errorf("after a rebuild of the cells, the file mapped: %v, want %v", mapped, c.mappedAfter)
 			}
 		})
+	}
+}
+
+// TestOpeningMapsNothing: opening a store on an existing SQLite file
+// leaves the file unmapped, although opening pings the exports' pool.
+func TestOpeningMapsNothing(t *testing.T) {
+	if _, err := os.Stat("/proc/self/maps"); err != nil {
+		t.Skip("needs /proc/self/maps to see the process's memory maps")
+	}
+	url := dbtest.SQLiteURL(t)
+	first := openCells(t, url).s
+	seedExportCampaign(t, first, 10)
+	if err := first.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)").Error; err != nil {
+		t.Fatal(err)
+	}
+	first.Close()
+	openCells(t, url)
+	if mapsFile(t, strings.TrimPrefix(url, "sqlite://")) {
+		t.Error("the database file is mapped right after opening the store")
 	}
 }
 

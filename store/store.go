@@ -119,6 +119,9 @@ func Open(ctx context.Context, databaseURL string, opts Options) (*Store, error)
 			return nil, err
 		}
 		scanSQL.SetMaxOpenConns(scanConns)
+		// The connection that opening pinged with has mapped the file
+		// already: close it until an export needs one.
+		scanSQL.SetMaxIdleConns(0)
 		scanSQL.SetMaxIdleConns(scanConns)
 		scanSQL.SetConnMaxIdleTime(scanIdle)
 		s.scanDB, s.scanSQL = scanDB, scanSQL
@@ -168,10 +171,12 @@ var sqliteSynchronous = "FULL"
 // server's resident memory grew with the database (111 MiB of mapped pages
 // after the load test, beside 39 MiB of its own). So only the connections
 // of exports map the file (Store.scanDB: at most scanConns, each closed,
-// its map with it, once unused for scanIdle); a map made and undone for
-// each batch of an export gained next to nothing (77,000/s), every page
-// being faulted in again. Writes go through the write-ahead log. The price,
-// during exports: a read error of the disk under the map (or the file cut
+// its map with it, once unused for scanIdle), and the cells' full
+// computation while it scans (Store.whileMapped: a scores request for a
+// campaign whose cells are not built yet, surveyd rescore). A map made and
+// undone for each batch of an export gained next to nothing (77,000/s),
+// every page being faulted in again. Writes go through the write-ahead
+// log. The price, during those reads: a read error of the disk under the map (or the file cut
 // short by a copy over it while the server runs) stops the process instead
 // of failing one request. A URL that sets its own mmap_size keeps it, on
 // every connection: sqlite:///srv/surveyd.db?_pragma=mmap_size(0) never
@@ -215,7 +220,11 @@ func withPragma(databaseURL, pragma string) string {
 // (sqliteMmapSize), and undoes the map after it, so that the connection
 // goes back to the store's pool without it. Where the exports have no
 // pool of their own (PostgreSQL, a URL that sets its own map), it runs fn
-// as it is.
+// as it is. When the map cannot be undone, the error rolls the
+// transaction back. database/sql then discards the connection with the
+// SQLite driver of today (its connections say nothing of being reusable);
+// one that went back to the pool mapped would read correctly all the
+// same, its mapped pages counting as resident until it closes.
 func (s *Store) whileMapped(tx *gorm.DB, fn func() error) error {
 	if s.scanSQL == nil {
 		return fn()
@@ -374,6 +383,11 @@ func (s *Store) Close() error {
 // (sql.DB.Stats: connections in use, idle, waits), which the service's
 // metrics report. Nothing outside the store queries through it.
 func (s *Store) Pool() *sql.DB { return s.sql }
+
+// ExportPool is the pool that exports read through when they have one of
+// their own (SQLite, whose connections there map the database file), for
+// its statistics; nil otherwise.
+func (s *Store) ExportPool() *sql.DB { return s.scanSQL }
 
 // Ready reports whether the database answers and every migration is applied.
 func (s *Store) Ready(ctx context.Context) error {

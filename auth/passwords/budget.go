@@ -116,8 +116,10 @@ var (
 // leaves its whole memory parameter as garbage (19 MiB, more than the
 // rest of the server's live heap), which the Go runtime would otherwise
 // keep, resident, for minutes after a burst of logins. Returning it takes
-// a full collection: waiting for the computations to pause makes it one
-// per burst, not one per login.
+// a full collection: waiting for the computations to pause for a second
+// makes it one per burst of logins, not one per login of the burst (logins
+// further apart each still cost one, a few milliseconds on the server's
+// heap).
 func returnHashMemory() {
 	returnMu.Lock()
 	defer returnMu.Unlock()

@@ -44,10 +44,14 @@ type memoryPeak struct {
 	resident   []float64
 }
 
+// scrapeTimeout is the longest a scrape may take: a busy server may answer
+// later than the next sample is due (the sample is then late, not lost).
+const scrapeTimeout = 10 * time.Second
+
 // watchMemory starts sampling url every period, in the phase named first.
 func watchMemory(url string, period time.Duration, first string) *memoryWatch {
 	ctx, cancel := context.WithCancel(context.Background())
-	w := &memoryWatch{url: url, period: period, client: &http.Client{Timeout: period}, stop: cancel, done: make(chan struct{}),
+	w := &memoryWatch{url: url, period: period, client: &http.Client{Timeout: scrapeTimeout}, stop: cancel, done: make(chan struct{}),
 		peaks: map[string]*memoryPeak{}}
 	w.enter(first)
 	go func() {

@@ -11,14 +11,15 @@ import (
 // read through a memory map, so its pages count as the server's resident
 // memory (kind "file") although they are the kernel's file cache, which it
 // drops when it needs the room; what the server itself holds is the
-// "anonymous" kind. Where there is no /proc, it reports nothing.
+// "anonymous" kind. Files on tmpfs count as "shared". Where there is no
+// /proc, it reports nothing.
 type residentMemory struct{ desc *prometheus.Desc }
 
 func newResidentMemory() residentMemory {
 	return residentMemory{prometheus.NewDesc("surveyd_process_resident_memory_bytes",
 		"Resident memory of the process by kind: anonymous (its own: heap, stacks, SQLite's page cache), "+
 			"file (pages of the files it maps: the program, SQLite's database file; the kernel's file cache), "+
-			"shared (shared memory). They add up to process_resident_memory_bytes.",
+			"shared (shared memory, and files on tmpfs). Together, about process_resident_memory_bytes.",
 		[]string{"kind"}, nil)}
 }
 
