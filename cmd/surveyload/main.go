@@ -14,8 +14,8 @@
 // …/response/submit), over and over: every round after a respondent's
 // first is an amendment. It prints submissions per second and the
 // latencies (p50, p95, p99) of each call, and the server's resident
-// memory at its peak in the set-up and under the load, sampled each second
-// from its /metrics (-metrics-url).
+// memory (peak and median) in the set-up and under the load, sampled each
+// second from its /metrics (-metrics-url).
 //
 // With -database-url (the server's database), it also writes the same
 // rows — response, submission, answers, score cells, with the same two

@@ -14,7 +14,7 @@ import (
 )
 
 // memoryWatch samples the server's resident memory from its /metrics
-// while the load runs, and keeps the peaks of each phase: the set-up
+// while the load runs, and keeps each phase's samples: the set-up
 // (accounts created and logged in: password hashing, the service's
 // largest use of memory) and the load itself.
 type memoryWatch struct {
@@ -104,7 +104,7 @@ func (w *memoryWatch) finish() {
 	<-w.done
 }
 
-// print writes each phase's peaks.
+// print writes each phase's peaks and median.
 func (w *memoryWatch) print(out io.Writer) {
 	w.mu.Lock()
 	defer w.mu.Unlock()

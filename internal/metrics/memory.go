@@ -7,10 +7,11 @@ import (
 
 // residentMemory splits the process's resident memory
 // (process_resident_memory_bytes) by kind, as Linux counts it
-// (/proc/self/status). The split matters on SQLite: the database file is
-// read through a memory map, so its pages count as the server's resident
-// memory (kind "file") although they are the kernel's file cache, which it
-// drops when it needs the room; what the server itself holds is the
+// (/proc/self/status). The split matters on SQLite: exports and the cells'
+// full computation read the database file through a memory map, so its
+// pages count as the server's resident memory (kind "file") while they
+// are mapped, although they are the kernel's file cache, which it drops
+// when it needs the room; what the server itself holds is the
 // "anonymous" kind. Files on tmpfs count as "shared". Where there is no
 // /proc, it reports nothing.
 type residentMemory struct{ desc *prometheus.Desc }
