@@ -176,11 +176,12 @@ var sqliteSynchronous = "FULL"
 // campaign whose cells are not built yet, surveyd rescore). A map made and
 // undone for each batch of an export gained next to nothing (77,000/s),
 // every page being faulted in again. Writes go through the write-ahead
-// log. The price, during those reads: a read error of the disk under the map (or the file cut
-// short by a copy over it while the server runs) stops the process instead
-// of failing one request. A URL that sets its own mmap_size keeps it, on
-// every connection: sqlite:///srv/surveyd.db?_pragma=mmap_size(0) never
-// maps, as on a network file system.
+// log. The price, during those reads: a read error of the disk under the
+// map (or the file cut short by a copy over it while the server runs)
+// stops the process instead of failing one request. A URL that sets its
+// own mmap_size keeps it, on every connection:
+// sqlite:///srv/surveyd.db?_pragma=mmap_size(0) never maps, as on a
+// network file system.
 const sqliteMmapSize = 0x7fff0000
 
 const (
