@@ -197,14 +197,21 @@ const (
 // setsMmapSize reports whether a SQLite URL sets its own mmap_size
 // pragma (sqliteMmapSize).
 func setsMmapSize(databaseURL string) bool {
-	_, query, ok := strings.Cut(databaseURL, "?")
-	if !ok {
-		return false
-	}
-	q, err := url.ParseQuery(query)
-	return err == nil && slices.ContainsFunc(q["_pragma"], func(p string) bool {
+	_, query, err := splitSQLiteURL(databaseURL)
+	return err == nil && slices.ContainsFunc(query["_pragma"], func(p string) bool {
 		return strings.HasPrefix(strings.ToLower(strings.TrimSpace(p)), "mmap_size")
 	})
+}
+
+// splitSQLiteURL splits a sqlite:// URL into the file's path and the
+// parameters after it.
+func splitSQLiteURL(databaseURL string) (path string, query url.Values, err error) {
+	path, raw, ok := strings.Cut(strings.TrimPrefix(databaseURL, "sqlite://"), "?")
+	if !ok {
+		return path, url.Values{}, nil
+	}
+	query, err = url.ParseQuery(raw)
+	return path, query, err
 }
 
 // withPragma adds a pragma to a SQLite URL.
@@ -299,17 +306,12 @@ func openPool(databaseURL string, tracer pgx.QueryTracer, commits commitMode) (*
 func dialectorFor(databaseURL string, tracer pgx.QueryTracer, commits commitMode) (gorm.Dialector, string, error) {
 	switch {
 	case strings.HasPrefix(databaseURL, "sqlite://"):
-		path := strings.TrimPrefix(databaseURL, "sqlite://")
-		if path == "" {
+		path, query, err := splitSQLiteURL(databaseURL)
+		if path == "" && !strings.Contains(databaseURL, "?") {
 			return nil, "", errors.New("database URL: sqlite:// needs a file path, e.g. sqlite://surveyd.db")
 		}
-		query := url.Values{}
-		if i := strings.IndexByte(path, '?'); i >= 0 {
-			q, err := url.ParseQuery(path[i+1:])
-			if err != nil {
-				return nil, "", fmt.Errorf("database URL: %w", err)
-			}
-			query, path = q, path[:i]
+		if err != nil {
+			return nil, "", fmt.Errorf("database URL: %w", err)
 		}
 		if commits == leaveToTheLog {
 			return nil, "", errors.New("database URL: SQLite's connections all wait for the disk")
