@@ -15,7 +15,8 @@
 // first is an amendment. It prints submissions per second and the
 // latencies (p50, p95, p99) of each call, and the server's resident
 // memory (peak and median) in the set-up and under the load, sampled each
-// second from its /metrics (-metrics-url).
+// second from its /metrics (-metrics-url), with the CPU time it spent per
+// round of the service's.
 //
 // With -database-url (the server's database), it also writes the same
 // rows — response, submission, answers, score cells, with the same two
@@ -155,9 +156,7 @@ func run(args []string, out io.Writer, stdin io.Reader) error {
 	if err != nil {
 		return fmt.Errorf("set-up: %w", err)
 	}
-	if mem != nil {
-		mem.enter("load")
-	}
+	mem.enter("load")
 	o := loadgen.Options{Workers: c.respondents, Duration: c.duration, Seed: c.seed}
 	answer := serviceRounds(c, f)
 	if c.databaseURL == "" {
@@ -167,9 +166,13 @@ func run(args []string, out io.Writer, stdin io.Reader) error {
 			return fmt.Errorf("no submission went through: %v", service.FirstErr)
 		}
 		service.Print(out, "service (save + submit through the API)")
+		mem.counted("load", service.Rounds)
 		if c.pace > 0 && ctx.Err() == nil {
 			paced := pacedOptions(c, o, service, out)
-			answer(ctx, paced).Print(out, "service, paced")
+			mem.enter("paced")
+			service = answer(ctx, paced)
+			service.Print(out, "service, paced")
+			mem.counted("paced", service.Rounds)
 		}
 		fmt.Fprintln(out, "no -database-url: no direct-insert baseline")
 		return nil
@@ -191,10 +194,14 @@ func run(args []string, out io.Writer, stdin io.Reader) error {
 	service.Print(out, "service (save + submit through the API)")
 	direct.Print(out, "direct (the same rows through database/sql)")
 	fmt.Fprintf(out, "ratio service/direct: %.2f\n", service.Rate()/direct.Rate())
+	mem.counted("load", service.Rounds)
 	if c.pace > 0 && ctx.Err() == nil {
-		service, direct = loadgen.Alternate(ctx, pacedOptions(c, o, service, out), 2, answer, write)
+		paced := pacedOptions(c, o, service, out)
+		mem.enter("paced")
+		service, direct = loadgen.Alternate(ctx, paced, 2, answer, write)
 		service.Print(out, "service, paced")
 		direct.Print(out, "direct, paced")
+		mem.counted("paced", service.Rounds)
 	}
 	return nil
 }

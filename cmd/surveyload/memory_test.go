@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -15,14 +18,18 @@ import (
 
 // TestWatchMemory samples a real server's /metrics in two phases and
 // prints each phase's peak: on Linux, the resident memory with its
-// anonymous and file parts.
+// anonymous and file parts, and the CPU time the server used in the
+// phase told of its rounds (the server runs in the test's process, which
+// keeps a core busy for that phase).
 func TestWatchMemory(t *testing.T) {
 	srv := httptest.NewServer(api.NewServer(api.Config{}, api.Deps{}))
 	defer srv.Close()
 	w := watchMemory(srv.URL+"/metrics", 50*time.Millisecond, "set-up")
 	time.Sleep(200 * time.Millisecond)
 	w.enter("load")
-	time.Sleep(200 * time.Millisecond)
+	const busy = 300 * time.Millisecond
+	spin(t, busy)
+	w.counted("load", 150)
 	w.finish()
 	var out strings.Builder
 	w.print(&out)
@@ -34,6 +41,23 @@ func TestWatchMemory(t *testing.T) {
 	found := line.FindAllStringSubmatch(out.String(), -1)
 	if len(found) != 2 || found[0][1] != "set-up" || found[1][1] != "load" {
 		t.Fatalf("want a line for the set-up and one for the load:\n%s", out.String())
+	}
+	cpuLine := regexp.MustCompile(`(?m)^  (\S+) +CPU ([0-9.]+) s, ([0-9.]+) ms a round of the service's \(150 rounds\)$`)
+	cpu := cpuLine.FindAllStringSubmatch(out.String(), -1)
+	if runtime.GOOS == "linux" {
+		if len(cpu) != 1 || cpu[0][1] != "load" {
+			t.Fatalf("want the CPU of the load, the one phase told of its rounds, and no other:\n%s", out.String())
+		}
+		seconds, _ := strconv.ParseFloat(cpu[0][2], 64)
+		perRound, _ := strconv.ParseFloat(cpu[0][3], 64)
+		// The clock ticks of /proc count 10 ms each.
+		if seconds < busy.Seconds()-0.03 || seconds > 4*busy.Seconds() {
+			t.Errorf("load: CPU %s s, want about %s", cpu[0][2], busy)
+		}
+		// Both are rounded to hundredths as printed.
+		if got := 1000 * seconds / 150; math.Abs(perRound-got) > 0.05 {
+			t.Errorf("load: %s ms a round, want %.2f (%s s over 150 rounds)", cpu[0][3], got, cpu[0][2])
+		}
 	}
 	for _, f := range found {
 		resident, _ := strconv.ParseFloat(f[2], 64)
@@ -76,5 +100,19 @@ func TestScrapeMemoryFails(t *testing.T) {
 				t.Errorf("error %v, want one naming %s", err, c.wantErr)
 			}
 		})
+	}
+}
+
+// spin keeps a core busy until the process has used d more of CPU time,
+// however busy the machine.
+func spin(t *testing.T, d time.Duration) {
+	used := func() time.Duration {
+		var u syscall.Rusage
+		if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
+			t.Fatal(err)
+		}
+		return time.Duration(u.Utime.Nano() + u.Stime.Nano())
+	}
+	for end := used() + d; used() < end; {
 	}
 }
