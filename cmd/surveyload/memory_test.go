@@ -9,7 +9,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -28,7 +27,7 @@ func TestWatchMemory(t *testing.T) {
 	time.Sleep(200 * time.Millisecond)
 	w.enter("load")
 	const busy = 300 * time.Millisecond
-	spin(t, busy)
+	spin(t, srv.URL+"/metrics", busy)
 	w.counted("load", 150)
 	w.finish()
 	var out strings.Builder
@@ -103,16 +102,23 @@ func TestScrapeMemoryFails(t *testing.T) {
 	}
 }
 
-// spin keeps a core busy until the process has used d more of CPU time,
-// however busy the machine.
-func spin(t *testing.T, d time.Duration) {
-	used := func() time.Duration {
-		var u syscall.Rusage
-		if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
+// spin keeps a core busy until the server at url (in the test's process)
+// reports d more of CPU time, however busy the machine; where it reports
+// none (not on Linux), it waits d.
+func spin(t *testing.T, url string, d time.Duration) {
+	if runtime.GOOS != "linux" {
+		time.Sleep(d)
+		return
+	}
+	used := func() float64 {
+		m, err := scrapeMemory(context.Background(), http.DefaultClient, url)
+		if err != nil {
 			t.Fatal(err)
 		}
-		return time.Duration(u.Utime.Nano() + u.Stime.Nano())
+		return m.cpu
 	}
-	for end := used() + d; used() < end; {
+	for end := used() + d.Seconds(); used() < end; {
+		for deadline := time.Now().Add(10 * time.Millisecond); time.Now().Before(deadline); {
+		}
 	}
 }
