@@ -307,7 +307,9 @@ func dialectorFor(databaseURL string, tracer pgx.QueryTracer, commits commitMode
 	switch {
 	case strings.HasPrefix(databaseURL, "sqlite://"):
 		path, query, err := splitSQLiteURL(databaseURL)
-		if path == "" && !strings.Contains(databaseURL, "?") {
+		// Without a path, even with parameters, SQLite would open a
+		// temporary database, lost when its connection closes.
+		if path == "" {
 			return nil, "", errors.New("database URL: sqlite:// needs a file path, e.g. sqlite://surveyd.db")
 		}
 		if err != nil {
