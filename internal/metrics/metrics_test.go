@@ -76,8 +76,9 @@ func BenchmarkRequest(b *testing.B) {
 
 // TestResidentMemoryByKind checks that, on Linux, the resident memory is
 // split into its three kinds, the process's own memory and the program's
-// mapped pages (file, or shared on tmpfs) above zero, and that they add up to the process
-// collector's total (read at another instant: within 8 MiB).
+// mapped pages (file, or shared on tmpfs) above zero, and that they add
+// up to the process collector's total (read at another instant: within
+// 8 MiB).
 func TestResidentMemoryByKind(t *testing.T) {
 	if _, err := os.Stat("/proc/self/status"); err != nil {
 		t.Skip("no /proc/self/status: the split is Linux's")
