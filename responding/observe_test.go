@@ -23,6 +23,11 @@ func (s failingStore) SaveResponse(context.Context, survey.Scope, string, survey
 	return survey.Response{}, s.err
 }
 
+func (s failingStore) SubmitResponse(context.Context, survey.Scope, string, survey.Respondent,
+	func(survey.ResponseState) (survey.ResponseChange, error)) (survey.Response, error) {
+	return survey.Response{}, s.err
+}
+
 func (s failingStore) ChangeResponse(context.Context, survey.Scope, string, survey.Respondent,
 	func(survey.ResponseState) (survey.ResponseChange, error)) (survey.Response, error) {
 	return survey.Response{}, s.err

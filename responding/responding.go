@@ -42,6 +42,12 @@ type Store interface {
 	// called more than once.
 	SaveResponse(ctx context.Context, sc survey.Scope, key string, who survey.Respondent,
 		decide func(survey.ResponseState) (survey.ResponseChange, error)) (survey.Response, error)
+	// SubmitResponse is ChangeResponse for a change that submits, with
+	// the same outcome; as for SaveResponse, the store may make it
+	// without ChangeResponse's locks, and decide may then be called more
+	// than once.
+	SubmitResponse(ctx context.Context, sc survey.Scope, key string, who survey.Respondent,
+		decide func(survey.ResponseState) (survey.ResponseChange, error)) (survey.Response, error)
 }
 
 // maxSaveAttempts bounds the tries of a save without If-Match that lost a
@@ -118,7 +124,7 @@ func (s *Service) Submit(ctx context.Context, p auth.Principal, key string, ifMa
 	if err := mayAnswer(p); err != nil {
 		return survey.Response{}, err
 	}
-	r, err = s.store.ChangeResponse(ctx, survey.ScopeOf(p), key, respondent(p), func(st survey.ResponseState) (survey.ResponseChange, error) {
+	r, err = s.store.SubmitResponse(ctx, survey.ScopeOf(p), key, respondent(p), func(st survey.ResponseState) (survey.ResponseChange, error) {
 		if err := s.checkAnswerable(key, st); err != nil {
 			return survey.ResponseChange{}, err
 		}

@@ -499,6 +499,11 @@ func (s *racingStore) SaveResponse(ctx context.Context, sc survey.Scope, key str
 	return s.ChangeResponse(ctx, sc, key, who, decide)
 }
 
+func (s *racingStore) SubmitResponse(ctx context.Context, sc survey.Scope, key string, who survey.Respondent,
+	decide func(survey.ResponseState) (survey.ResponseChange, error)) (survey.Response, error) {
+	return s.ChangeResponse(ctx, sc, key, who, decide)
+}
+
 func (s *racingStore) ChangeResponse(ctx context.Context, sc survey.Scope, key string, who survey.Respondent,
 	decide func(survey.ResponseState) (survey.ResponseChange, error)) (survey.Response, error) {
 	s.calls++

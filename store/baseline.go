@@ -18,11 +18,12 @@ import (
 // (so the same durability settings: SQLite's synchronous=FULL and
 // immediate transactions, PostgreSQL's defaults), the same commits (one
 // for the save, one for the submission) and the service's own write
-// statements. Those read what the cells need to come out right: the
-// answer rows a submission replaces, and a cell's answers when its bound
-// on rounding error has grown too large (recomputeCells). It does none of
-// the service's other work: no token, no campaign or response read, no
-// JSON decoding, no checks. It is the database's own speed, which the
+// statements. It remembers the answer rows a submission replaces (the
+// service reads them with the response), and a cell's answers are read
+// when its bound on rounding error has grown too large (recomputeCells),
+// so that the cells come out right. It does none of the service's other
+// work: no token, no campaign or response read, no JSON decoding, no
+// checks. It is the database's own speed, which the
 // load test (cmd/surveyload) and the submission benchmark put beside the
 // service's.
 type Baseline struct {
@@ -36,7 +37,8 @@ type Baseline struct {
 type BaselineResponse struct {
 	ID         string
 	Revision   int
-	Submission string // the current submission's id; "" before the first
+	Submission string             // the current submission's id; "" before the first
+	rows       []survey.AnswerRow // its answer rows, which the next submission takes away from the cells
 }
 
 // Baseline returns a Baseline writing responses to the campaign with that
@@ -59,14 +61,14 @@ func (s *Store) Baseline(ctx context.Context, campaignKey string) (*Baseline, er
 func (b *Baseline) Document() *survey.Document { return b.doc }
 
 // SaveSubmit writes a draft of answers (body, their JSON) to who's
-// response r, creating it on its first save: on PostgreSQL in one
-// statement outside a transaction, as the service saves; on SQLite in a
-// transaction. Then, in a transaction, it writes the submission of rows
+// response r, creating it on its first save, then the submission of rows
 // (the answer rows the service would derive from the draft), the response
-// pointing at it, and the changes to the score cells (taking away the rows
-// of r's previous submission on an amendment). These are the service's
-// own writes (saveIfUnchanged, insertResponse, saveDraft, storeSubmission,
-// writeCellChanges). It moves r on.
+// pointing at it, and the changes to the score cells (taking away the
+// rows of r's previous submission on an amendment). On PostgreSQL each is
+// one statement outside a transaction, as the service writes them
+// (saveIfUnchanged, submitIfUnchanged); on SQLite each is a transaction
+// (insertResponse or saveDraft; storeSubmission and writeCellChanges).
+// It moves r on.
 func (b *Baseline) SaveSubmit(ctx context.Context, who survey.Respondent, r *BaselineResponse, body []byte, rows []survey.AnswerRow) error {
 	if err := b.save(ctx, who, r, body); err != nil {
 		return err
@@ -77,29 +79,33 @@ func (b *Baseline) SaveSubmit(ctx context.Context, who survey.Respondent, r *Bas
 	if r.Submission != "" {
 		w.Replaced = &r.Submission
 	}
-	// As ChangeResponse writes a submission: a cell whose bound on rounding
-	// error grows too large is computed again from the answers, so that
-	// the cells come out the same.
-	err := b.tx(ctx, func(tx *sql.Tx) error {
-		replaced, err := b.s.storeSubmission(ctx, tx, w)
+	changes := cellChanges(b.doc, r.ID, who.Administration, r.rows, rows, w.Replaced == nil)
+	written := false
+	if b.s.dialect == migrations.Postgres {
+		var err error
+		if written, err = b.s.submitIfUnchanged(ctx, b.campaign, w, changes); err != nil {
+			return err
+		}
+	}
+	// As the service writes a submission that submitIfUnchanged refused
+	// (a cell whose bound on rounding error grows too large is computed
+	// again from the answers), so that the cells come out the same.
+	if !written {
+		err := b.tx(ctx, func(tx *sql.Tx) error {
+			if _, err := b.s.storeSubmission(ctx, tx, w); err != nil {
+				return err
+			}
+			// writeCellChanges reads the answers through GORM, here in tx.
+			db := b.s.db.WithContext(ctx)
+			db.Statement.ConnPool = tx
+			return b.s.writeCellChanges(db, b.campaign.ID, b.doc, changes)
+		})
 		if err != nil {
 			return err
 		}
-		changes := cellChanges(b.doc, r.ID, who.Administration, replaced, rows, w.Replaced == nil)
-		stale, err := b.s.addCellChanges(ctx, tx, b.campaign.ID, changes)
-		if err != nil || len(stale) == 0 {
-			return err
-		}
-		// recomputeCells reads the answers through GORM, here in tx.
-		db := b.s.db.WithContext(ctx)
-		db.Statement.ConnPool = tx
-		return b.s.recomputeCells(db, b.campaign.ID, b.doc, changes[0].shard, stale)
-	})
-	if err != nil {
-		return err
 	}
 	r.Revision++
-	r.Submission = w.ID
+	r.Submission, r.rows = w.ID, rows
 	return nil
 }
 

@@ -181,14 +181,7 @@ func (s *Store) cellInsert(campaignID int64, changes []cellChange) (string, []an
 			parts, administrations = append(parts, c.Part), append(administrations, c.Administration)
 			totals, added, dropped = append(totals, total(c)), append(added, c.added), append(dropped, c.dropped)
 		}
-		return `INSERT INTO score_cells (` + cellColumns + `)
-SELECT $1::bigint, u.indicator, u.part, u.administration_code, u.shard, u.n, u.total, 0,
-  u.n_excluded, u.n_missing, u.n_not_applicable, u.n_out_of_range, 0, 0, u.added, u.dropped
-FROM unnest($2::integer[], $3::text[], $4::text[], $5::integer[], $6::integer[], $7::double precision[],
-  $8::integer[], $9::integer[], $10::integer[], $11::integer[], $12::double precision[], $13::double precision[])
-  WITH ORDINALITY AS u (indicator, part, administration_code, shard, n, total, n_excluded, n_missing,
-  n_not_applicable, n_out_of_range, added, dropped, position)
-ORDER BY u.position` + s.upsert,
+		return cellsFromArrays(1, 2, "") + s.upsert,
 			[]any{campaignID, indicators, parts, administrations, shards, ns, totals, excluded, missing, notApplicable,
 				outOfRange, added, dropped}
 	}
@@ -209,6 +202,28 @@ ORDER BY u.position` + s.upsert,
 // not: a transaction of database/sql, or the connection of a GORM
 // transaction (its Statement.ConnPool), for the statements of the
 // submissions that GORM's reflection would slow down.
+// cellsFromArrays is the INSERT of score cells on PostgreSQL, without its
+// ON CONFLICT clause: the campaign's id is parameter campaign, the
+// columns of the changes (cellInsert's arrays, one per column) the twelve
+// parameters from first on, and where, when not empty, the condition on
+// which they are inserted.
+func cellsFromArrays(campaign, first int, where string) string {
+	p := func(i int) string { return "$" + strconv.Itoa(first+i) }
+	if where != "" {
+		where = "\nWHERE " + where
+	}
+	return `INSERT INTO score_cells (` + cellColumns + `)
+SELECT $` + strconv.Itoa(campaign) + `::bigint, u.indicator, u.part, u.administration_code, u.shard, u.n, u.total, 0,
+  u.n_excluded, u.n_missing, u.n_not_applicable, u.n_out_of_range, 0, 0, u.added, u.dropped
+FROM unnest(` + p(0) + `::integer[], ` + p(1) + `::text[], ` + p(2) + `::text[], ` + p(3) + `::integer[], ` + p(4) +
+		`::integer[], ` + p(5) + `::double precision[],
+  ` + p(6) + `::integer[], ` + p(7) + `::integer[], ` + p(8) + `::integer[], ` + p(9) + `::integer[], ` + p(10) +
+		`::double precision[], ` + p(11) + `::double precision[])
+  WITH ORDINALITY AS u (indicator, part, administration_code, shard, n, total, n_excluded, n_missing,
+  n_not_applicable, n_out_of_range, added, dropped, position)` + where + `
+ORDER BY u.position`
+}
+
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }

@@ -74,15 +74,21 @@ func (f *cellsFixture) respondent(t testing.TB, code string) survey.Respondent {
 	return survey.Respondent{ID: u.ID, Administration: code}
 }
 
-// change saves who's answers, submitting them or not. A change that lost
-// a race with another change of the same response is no error.
+// change saves who's answers, submitting them or not, as the service
+// does (SubmitResponse, SaveResponse: on PostgreSQL, outside a
+// transaction when they can). A change that lost a race with another
+// change of the same response is no error.
 func (f *cellsFixture) change(ctx context.Context, key string, doc *survey.Document, who survey.Respondent, answers survey.Answers, submit bool) error {
 	kept, rows, err := survey.PrepareSubmission(doc, answers)
 	if err != nil {
 		return err
 	}
 	sc := survey.Scope{Administration: who.Administration, HideDrafts: true}
-	_, err = f.s.ChangeResponse(ctx, sc, key, who, func(survey.ResponseState) (survey.ResponseChange, error) {
+	change := f.s.SaveResponse
+	if submit {
+		change = f.s.SubmitResponse
+	}
+	_, err = change(ctx, sc, key, who, func(survey.ResponseState) (survey.ResponseChange, error) {
 		return survey.ResponseChange{Answers: kept, Submit: submit, Rows: rows}, nil
 	})
 	if errors.Is(err, survey.ErrChangedMeanwhile) {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strconv"
 	"strings"
 	"time"
 
@@ -97,26 +98,40 @@ type submissionWrite struct {
 // array per column, unnested: answerColumns), and moves the response
 // on to it. Foreign keys are checked at the end of the statement, once
 // every row is in.
-var submitQuery = migrations.Rebind(migrations.Postgres, `
+var submitQuery = `
 WITH replaced AS (
-  SELECT id, question_key, option_key, score, null_score, number_value FROM answers WHERE submission_id = ?
+  SELECT id, question_key, option_key, score, null_score, number_value FROM answers WHERE submission_id = $1
 ), submission AS (
-  INSERT INTO submissions (id, response_id, revision, submitted_by, submitted_at, answers) VALUES (?, ?, ?, ?, ?, ?)
+  INSERT INTO submissions (id, response_id, revision, submitted_by, submitted_at, answers) VALUES ($2, $3, $4 + 1, $5, $6, $7)
 ), answer_rows AS (
-  INSERT INTO answers (submission_id, question_key, option_key, score, null_score, number_value, text_value)
-  SELECT ?, u.question_key, u.option_key, u.score, u.null_score, u.number_value, u.text_value
-  FROM unnest(?::text[], ?::text[], ?::double precision[], ?::boolean[], ?::double precision[], ?::text[])
-    WITH ORDINALITY AS u (question_key, option_key, score, null_score, number_value, text_value, position)
-  ORDER BY u.position
+` + answersFromArrays(2, 8, "") + `
 ), moved AS (
-  UPDATE responses SET draft_answers = ?, pending = false, revision = ?, current_submission_id = ?,
-    first_submitted_at = COALESCE(first_submitted_at, ?), updated_at = ?
-  WHERE id = ? AND revision = ?
+  UPDATE responses SET draft_answers = $7, pending = false, revision = $4 + 1, current_submission_id = $2,
+    first_submitted_at = COALESCE(first_submitted_at, $6), updated_at = $6
+  WHERE id = $3 AND revision = $4
   RETURNING 1
 )
 SELECT (SELECT count(*) FROM moved), r.question_key, r.option_key, r.score, r.null_score, r.number_value
 FROM (SELECT 1) one LEFT JOIN replaced r ON true
-ORDER BY r.id`)
+ORDER BY r.id`
+
+// answersFromArrays is the INSERT of a submission's answer rows on
+// PostgreSQL: the submission's id is parameter submission, the columns of
+// the rows (answerColumns, one array per column) the six parameters from
+// first on, and where, when not empty, the condition on which they are
+// inserted.
+func answersFromArrays(submission, first int, where string) string {
+	p := func(i int) string { return "$" + strconv.Itoa(first+i) }
+	if where != "" {
+		where = "\n  WHERE " + where
+	}
+	return `  INSERT INTO answers (submission_id, question_key, option_key, score, null_score, number_value, text_value)
+  SELECT $` + strconv.Itoa(submission) + `, u.question_key, u.option_key, u.score, u.null_score, u.number_value, u.text_value
+  FROM unnest(` + p(0) + `::text[], ` + p(1) + `::text[], ` + p(2) + `::double precision[], ` + p(3) + `::boolean[], ` +
+		p(4) + `::double precision[], ` + p(5) + `::text[])
+    WITH ORDINALITY AS u (question_key, option_key, score, null_score, number_value, text_value, position)` + where + `
+  ORDER BY u.position`
+}
 
 // storeSubmission stores a submission and its answer rows, and moves its
 // response on to it; it returns the answer rows of the submission it
@@ -151,10 +166,8 @@ VALUES (?, ?, ?, ?, ?, ?)`, w.ID, w.ResponseID, w.Revision+1, w.SubmittedBy, w.A
 // storeSubmissionPostgres is storeSubmission's statement on PostgreSQL.
 func (s *Store) storeSubmissionPostgres(ctx context.Context, q querier, w submissionWrite) ([]survey.AnswerRow, error) {
 	questions, options, scores, nullScores, numbers, texts := answerColumns(w.Rows)
-	rows, err := q.QueryContext(ctx, submitQuery, w.Replaced,
-		w.ID, w.ResponseID, w.Revision+1, w.SubmittedBy, w.At, w.Answers,
-		w.ID, questions, options, scores, nullScores, numbers, texts,
-		w.Answers, w.Revision+1, w.ID, w.At, w.At, w.ResponseID, w.Revision)
+	rows, err := q.QueryContext(ctx, submitQuery, w.Replaced, w.ID, w.ResponseID, w.Revision, w.SubmittedBy, w.At, w.Answers,
+		questions, options, scores, nullScores, numbers, texts)
 	if err != nil {
 		return nil, s.driverError(err)
 	}

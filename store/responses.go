@@ -28,7 +28,7 @@ func (s *Store) ChangeResponse(ctx context.Context, sc survey.Scope, key string,
 	decide func(survey.ResponseState) (survey.ResponseChange, error)) (survey.Response, error) {
 	var out survey.Response
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
-		st, err := s.readChange(tx, sc, key, who.ID, true)
+		st, err := s.readChange(tx, sc, key, who.ID, changeRead{lock: true})
 		if err != nil {
 			return err
 		}
@@ -124,7 +124,7 @@ func (s *Store) SaveResponse(ctx context.Context, sc survey.Scope, key string, w
 // make.
 func (s *Store) saveUnlocked(ctx context.Context, sc survey.Scope, key string, who survey.Respondent,
 	decide func(survey.ResponseState) (survey.ResponseChange, error)) (out survey.Response, saved bool, err error) {
-	st, err := s.readChange(s.db.WithContext(ctx), sc, key, who.ID, false)
+	st, err := s.readChange(s.db.WithContext(ctx), sc, key, who.ID, changeRead{})
 	if err != nil {
 		return out, false, err
 	}
@@ -185,6 +185,7 @@ type changeState struct {
 	resp        responseRow // when found
 	found       bool
 	submissions []survey.Submission // the response's, oldest first
+	replaced    []survey.AnswerRow  // those of its current submission, when read (changeRead.replaced)
 }
 
 // decide calls decide with the state st holds.
@@ -214,32 +215,58 @@ WHERE c.key = ?`
   created_at, updated_at`
 )
 
-// changeQuery is readChange's one statement on PostgreSQL: the campaign
-// under a share lock, then the respondent's response locked for update,
-// with the list of its submissions (parseSubmissions: a response amended
-// a hundred times lists a hundred, which JSON would cost more to read).
-// The campaign's subquery locks it before the lateral join reads the
-// response, so that every change takes its locks in the same order. See
-// readChangePostgres for a list read before the response's lock was
-// granted. unlockedChangeQuery reads the same without a lock, for a save
-// outside a transaction (SaveResponse). Each has a variant without the
-// list, for a change whose list is kept (submission_lists.go).
-var (
-	changeQuery, unlockedChangeQuery = changeStatement(" FOR SHARE OF c", " FOR UPDATE", true), changeStatement("", "", true)
+// changeQueries are readChange's statements on PostgreSQL, one per
+// changeRead. Locked, it reads the campaign under a share lock, then the
+// respondent's response locked for update; the campaign's subquery locks
+// it before the lateral join reads the response, so that every change
+// takes its locks in the same order. Without lock, it reads the same for
+// a change outside a transaction (SaveResponse, SubmitResponse). With
+// list, it reads the list of the response's submissions
+// (parseSubmissions: a response amended a hundred times lists a hundred,
+// which JSON would cost more to read); without, the change's list is kept
+// (submission_lists.go). See readChangePostgres for a list read before
+// the response's lock was granted. With replaced, it reads the answer
+// rows of the response's current submission too, aggregated into one
+// string (parseAnswerRows).
+var changeQueries = func() map[changeRead]string {
+	queries := map[changeRead]string{}
+	for _, lock := range []bool{false, true} {
+		for _, list := range []bool{false, true} {
+			for _, replaced := range []bool{false, true} {
+				read := changeRead{lock: lock, list: list, replaced: replaced}
+				queries[read] = read.statement()
+			}
+		}
+	}
+	return queries
+}()
 
-	changeQueryWithoutList, unlockedChangeQueryWithoutList = changeStatement(" FOR SHARE OF c", " FOR UPDATE", false),
-		changeStatement("", "", false)
-)
+// changeRead is what changeQueries' statements vary by: whether they lock,
+// read the list of submissions, and read the answer rows of the
+// response's current submission (which a submission outside a transaction
+// takes away from the score cells: submitUnlocked).
+type changeRead struct{ lock, list, replaced bool }
 
-func changeStatement(campaignLock, responseLock string, list bool) string {
+func (read changeRead) statement() string {
+	campaignLock, responseLock := "", ""
+	if read.lock {
+		campaignLock, responseLock = " FOR SHARE OF c", " FOR UPDATE"
+	}
 	submissions := "NULL::text"
-	if list {
+	if read.list {
 		submissions = `(SELECT string_agg(s.id || ' ' || s.revision || ' ' || s.submitted_by || ' ' ||
      (extract(epoch FROM s.submitted_at) * 1000000)::bigint, ' ' ORDER BY s.revision)
    FROM submissions s WHERE s.response_id = r.id)`
 	}
+	replaced := "NULL::text"
+	if read.replaced {
+		replaced = `(SELECT string_agg(x.question_key || ' ' || COALESCE(x.option_key, '-') || ' ' ||
+     COALESCE(encode(float8send(x.score), 'hex'), '-') || ' ' || CASE WHEN x.null_score THEN 't' ELSE 'f' END || ' ' ||
+     COALESCE(encode(float8send(x.number_value), 'hex'), '-'), ' ' ORDER BY x.id)
+   FROM answers x WHERE x.submission_id = r.current_submission_id)`
+	}
 	return migrations.Rebind(migrations.Postgres, `
-SELECT a.*, r.*, `+submissions+`
+SELECT a.*, r.*, `+submissions+`, `+replaced+`
 FROM (SELECT `+answerableColumns+answerableFrom+campaignLock+`) a
 LEFT JOIN LATERAL (SELECT `+responseColumns+` FROM responses WHERE campaign_id = a.id AND respondent_id = ?`+responseLock+`) r ON true`)
 }
@@ -247,9 +274,11 @@ LEFT JOIN LATERAL (SELECT `+responseColumns+` FROM responses WHERE campaign_id =
 // readChange reads, in the change's transaction tx, a campaign that sc
 // sees with its document (from the cache of published versions,
 // documentOf), and the response of respondentID to it, with its
-// submissions.
+// submissions (and, read.replaced, the answer rows of its current
+// submission). read.lock says whether it locks; read.list is readChange's
+// to decide.
 //
-// On PostgreSQL it is one statement (changeQuery): a save or a submission
+// On PostgreSQL it is one statement (changeQueries): a save or a submission
 // is a few round trips to the server, which, more than the work inside
 // them, bound how many respondents it serves at once. The campaign is read
 // under a share lock held until the transaction ends: closing a campaign
@@ -267,8 +296,9 @@ LEFT JOIN LATERAL (SELECT `+responseColumns+` FROM responses WHERE campaign_id =
 //
 // Without lock (on PostgreSQL only), the campaign and the response are
 // read as they were last committed, in one statement's snapshot, and
-// nothing waits.
-func (s *Store) readChange(tx *gorm.DB, sc survey.Scope, key, respondentID string, lock bool) (changeState, error) {
+// nothing waits. The answer rows of the current submission are read on
+// PostgreSQL only, without lock (SubmitResponse).
+func (s *Store) readChange(tx *gorm.DB, sc survey.Scope, key, respondentID string, read changeRead) (changeState, error) {
 	var (
 		st      changeState
 		found   answerableRow
@@ -277,17 +307,8 @@ func (s *Store) readChange(tx *gorm.DB, sc survey.Scope, key, respondentID strin
 	)
 	ctx, conn := tx.Statement.Context, tx.Statement.ConnPool
 	if s.dialect == migrations.Postgres {
-		kept := s.keepsSubmissions(key, respondentID)
-		query := changeQuery
-		switch {
-		case lock && kept:
-			query = changeQueryWithoutList
-		case kept:
-			query = unlockedChangeQueryWithoutList
-		case !lock:
-			query = unlockedChangeQuery
-		}
-		present, err = s.readChangePostgres(ctx, conn, query, !kept, sc, key, respondentID, &found, &st)
+		read.list = !s.keepsSubmissions(key, respondentID)
+		present, err = s.readChangePostgres(ctx, conn, read, sc, key, respondentID, &found, &st)
 	} else {
 		present, err = scanRow(conn.QueryRowContext(ctx, "SELECT "+answerableColumns+answerableFrom, sc.Administration, key),
 			found.fields()...)
@@ -313,9 +334,8 @@ func (s *Store) readChange(tx *gorm.DB, sc survey.Scope, key, respondentID strin
 	return st, err
 }
 
-// readChangePostgres is readChange's statement on PostgreSQL, query
-// (changeQuery or unlockedChangeQuery, or, without list, one of their
-// variants without it); false when there is no such campaign.
+// readChangePostgres is readChange's statement on PostgreSQL, the one
+// of changeQueries that read names; false when there is no such campaign.
 //
 // Without list, the list is the one kept (keptSubmissions) when it is
 // still complete, else it is read row by row.
@@ -327,19 +347,27 @@ func (s *Store) readChange(tx *gorm.DB, sc survey.Scope, key, respondentID strin
 // response's current submission is not the list's last, and the list is
 // read again, row by row; so it is when parseSubmissions cannot read it
 // (an id with a space, which the service never makes).
-func (s *Store) readChangePostgres(ctx context.Context, conn gorm.ConnPool, query string, list bool, sc survey.Scope, key,
+func (s *Store) readChangePostgres(ctx context.Context, conn gorm.ConnPool, read changeRead, sc survey.Scope, key,
 	respondentID string, found *answerableRow, st *changeState) (bool, error) {
 	var (
 		id, administration, draft, current sql.NullString
 		revision                           sql.NullInt64
 		pending                            sql.NullBool
 		first, created, updated            sql.NullTime
-		subs                               sql.NullString
+		subs, replaced                     sql.NullString
 	)
-	present, err := scanRow(conn.QueryRowContext(ctx, query, sc.Administration, key, respondentID), append(found.fields(),
-		&id, &administration, &revision, &draft, &pending, &current, &first, &created, &updated, &subs)...)
+	present, err := scanRow(conn.QueryRowContext(ctx, changeQueries[read], sc.Administration, key, respondentID), append(found.fields(),
+		&id, &administration, &revision, &draft, &pending, &current, &first, &created, &updated, &subs, &replaced)...)
 	if err != nil || !present || !id.Valid {
 		return present, err
+	}
+	if read.replaced && current.Valid {
+		var parsed bool
+		if st.replaced, parsed = parseAnswerRows(replaced.String); !parsed {
+			if st.replaced, err = s.submissionRows(ctx, conn, current.String); err != nil {
+				return present, err
+			}
+		}
 	}
 	st.found = true
 	st.resp = responseRow{ID: id.String, CampaignID: found.ID, RespondentID: respondentID, AdministrationCode: administration.String,
@@ -352,7 +380,7 @@ func (s *Store) readChangePostgres(ctx context.Context, conn gorm.ConnPool, quer
 		at := first.Time.UTC()
 		st.resp.FirstSubmittedAt = &at
 	}
-	if !list {
+	if !read.list {
 		var kept bool
 		if st.submissions, kept = s.keptSubmissions(key, respondentID, id.String, current.String); !kept {
 			st.submissions, err = s.submissionList(ctx, conn, st.resp.ID)

@@ -144,6 +144,16 @@ func TestSubmissionStoresOneRowPerAnswer(t *testing.T) {
 
 func raw(s string) []byte { return []byte(s) }
 
+// annualAnswers answers every required question of customs_annual.json,
+// and support_satisfaction.
+func annualAnswers() survey.Answers {
+	return survey.Answers{
+		"awareness_level": raw(`"basic"`), "ees_perf": raw(`"dont_know"`), "ees_union_law": raw(`"full"`),
+		"ees_cooperation": raw(`"none"`), "ees_innovation": raw(`"little"`), "used_outputs": raw(`"yes"`),
+		"support_satisfaction": raw(`4`),
+	}
+}
+
 func describe(r answerRow) string {
 	out := r.QuestionKey
 	if r.OptionKey != nil {

@@ -111,19 +111,25 @@ func closeCampaign(ctx context.Context, s *Store, _ func() error) error {
 	return err
 }
 
-// TestCloseWaitsForASaveUnderWay: a save outside a transaction whose
-// write waits for the response's lock holds the campaign's share lock
-// meanwhile, so that a close started then answers only once the save has
-// committed: nothing commits after a close has answered. Here another
-// transaction holds the response's lock, changing nothing, while the save
-// and then the close start.
-func TestCloseWaitsForASaveUnderWay(t *testing.T) {
+// TestCloseWaitsForAChangeUnderWay: a save or a submission outside a
+// transaction whose write waits for the response's lock holds the
+// campaign's share lock meanwhile, so that a close started then answers
+// only once the change has committed: nothing commits after a close has
+// answered. Here another transaction holds the response's lock, changing
+// nothing, while the change and then the close start.
+func TestCloseWaitsForAChangeUnderWay(t *testing.T) {
+	t.Run("save", func(t *testing.T) { testCloseWaitsForAChange(t, false) })
+	t.Run("submission", func(t *testing.T) { testCloseWaitsForAChange(t, true) })
+}
+
+func testCloseWaitsForAChange(t *testing.T, submit bool) {
 	s, p := openCampaign(t, dbtest.PostgresURL(t))
 	ctx := context.Background()
 	who := survey.Respondent{ID: p.UserID, Administration: p.Administration}
 	sc := survey.Scope{Administration: p.Administration, HideDrafts: true}
+	answers := annualAnswers()
 	save := func(survey.ResponseState) (survey.ResponseChange, error) {
-		return survey.ResponseChange{Answers: survey.Answers{"awareness_level": raw(`"basic"`)}}, nil
+		return survey.ResponseChange{Answers: answers}, nil
 	}
 	first, err := s.SaveResponse(ctx, sc, "c-2023", who, save)
 	if err != nil {
@@ -145,10 +151,21 @@ func TestCloseWaitsForASaveUnderWay(t *testing.T) {
 
 	saved := make(chan error, 1)
 	go func() {
-		_, err := s.SaveResponse(ctx, sc, "c-2023", who, save)
+		var err error
+		if submit {
+			_, err = s.SubmitResponse(ctx, sc, "c-2023", who, func(st survey.ResponseState) (survey.ResponseChange, error) {
+				kept, rows, err := survey.PrepareSubmission(st.Document, answers)
+				return survey.ResponseChange{Answers: kept, Submit: true, Rows: rows}, err
+			})
+		} else {
+			_, err = s.SaveResponse(ctx, sc, "c-2023", who, save)
+		}
 		saved <- err
 	}()
 	for waiting() < 1 {
+		if len(saved) > 0 {
+			t.Fatalf("the change did not wait for the response's lock: %v", <-saved)
+		}
 		time.Sleep(time.Millisecond)
 	}
 	// The revision of the response when the close answered.
@@ -174,7 +191,7 @@ func TestCloseWaitsForASaveUnderWay(t *testing.T) {
 		t.Fatal(c.err)
 	}
 	if err := <-saved; err != nil {
-		t.Fatalf("the save: %v", err)
+		t.Fatalf("the change: %v", err)
 	}
 	r, _, err := s.Response(ctx, survey.Everything, "c-2023", p.UserID)
 	if err != nil {

@@ -41,6 +41,12 @@ func (s *Store) SaveResponse(ctx context.Context, sc survey.Scope, key string, w
 	return s.ChangeResponse(ctx, sc, key, who, decide)
 }
 
+// SubmitResponse is ChangeResponse, as SaveResponse is.
+func (s *Store) SubmitResponse(ctx context.Context, sc survey.Scope, key string, who survey.Respondent,
+	decide func(survey.ResponseState) (survey.ResponseChange, error)) (survey.Response, error) {
+	return s.ChangeResponse(ctx, sc, key, who, decide)
+}
+
 // ChangeResponse reads the state of who's response to a campaign that sc
 // sees (the campaign's status and closing time, a copy of its
 // questionnaire document, the response's revision and working copy),
