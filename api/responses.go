@@ -2,9 +2,7 @@ package api
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -33,7 +31,7 @@ type responseResponse struct {
 	AmendmentPending bool                 `json:"amendment_pending"`
 	SubmittedAt      *time.Time           `json:"submitted_at"`
 	FirstSubmittedAt *time.Time           `json:"first_submitted_at"`
-	Submissions      []submissionResponse `json:"-"` // written last, by appendResponse
+	Submissions      []submissionResponse `json:"submissions"`
 	CreatedAt        time.Time            `json:"created_at"`
 	UpdatedAt        time.Time            `json:"updated_at"`
 }
@@ -54,43 +52,8 @@ func toResponseResponse(r survey.Response) responseResponse {
 
 // writeResponse sends a response with its revision as a strong ETag.
 func (s *server) writeResponse(c *gin.Context, r survey.Response) {
-	body, err := appendResponse(nil, toResponseResponse(r))
-	if err != nil {
-		s.writeError(c, fmt.Errorf("encode the answer: %w", err))
-		return
-	}
 	c.Header("ETag", `"`+strconv.Itoa(r.Revision)+`"`)
-	c.Data(http.StatusOK, contentJSONBody, body)
-}
-
-// appendResponse appends r's JSON to b: its fields through encoding/json,
-// then its list of submissions, last, written here. Every save and
-// submission answers with the whole list, hundreds long for a response
-// amended hundreds of times, and encoding/json spent most of the answer's
-// cost on it: reflection on every submission, and a second pass over the
-// JSON of every time (its MarshalJSON's output, checked and compacted
-// again). The list is written as encoding/json writes it: revision, then
-// the time in RFC 3339 with nanoseconds (time.Time's own JSON).
-func appendResponse(b []byte, r responseResponse) ([]byte, error) {
-	head, err := json.Marshal(r)
-	if err != nil {
-		return nil, err
-	}
-	// About 60 bytes a submission.
-	b = slices.Grow(b, len(head)+20+64*len(r.Submissions))
-	b = append(b, head[:len(head)-1]...) // without its closing brace
-	b = append(b, `,"submissions":[`...)
-	for i, sub := range r.Submissions {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, `{"revision":`...)
-		b = strconv.AppendInt(b, int64(sub.Revision), 10)
-		b = append(b, `,"submitted_at":"`...)
-		b = sub.SubmittedAt.AppendFormat(b, time.RFC3339Nano)
-		b = append(b, `"}`...)
-	}
-	return append(b, "]}"...), nil
+	s.respond(c, http.StatusOK, toResponseResponse(r))
 }
 
 // ifMatch reads an If-Match header naming one revision ("3", or 3). It
