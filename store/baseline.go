@@ -18,10 +18,11 @@ import (
 // (so the same durability settings: SQLite's synchronous=FULL and
 // immediate transactions, PostgreSQL's defaults), the same commits (one
 // for the save, one for the submission) and the service's own write
-// statements. It remembers the answer rows a submission replaces (the
-// service reads them with the response), and a cell's answers are read
-// when its bound on rounding error has grown too large (recomputeCells),
-// so that the cells come out right. It does none of the service's other
+// statements. On PostgreSQL it remembers the answer rows a submission
+// replaces (the service reads them with the response); in a transaction
+// they are read back, and a cell's answers are read when its bound on
+// rounding error has grown too large (recomputeCells), so that the cells
+// come out right. It does none of the service's other
 // work: no token, no campaign or response read, no JSON decoding, no
 // checks. It is the database's own speed, which the
 // load test (cmd/surveyload) and the submission benchmark put beside the
@@ -38,7 +39,7 @@ type BaselineResponse struct {
 	ID         string
 	Revision   int
 	Submission string             // the current submission's id; "" before the first
-	rows       []survey.AnswerRow // its answer rows, which the next submission takes away from the cells
+	rows       []survey.AnswerRow // its answer rows, which the next submission takes away from the cells (PostgreSQL)
 }
 
 // Baseline returns a Baseline writing responses to the campaign with that
@@ -79,26 +80,29 @@ func (b *Baseline) SaveSubmit(ctx context.Context, who survey.Respondent, r *Bas
 	if r.Submission != "" {
 		w.Replaced = &r.Submission
 	}
-	changes := cellChanges(b.doc, r.ID, who.Administration, r.rows, rows, w.Replaced == nil)
 	written := false
 	if b.s.dialect == migrations.Postgres {
+		changes := cellChanges(b.doc, r.ID, who.Administration, r.rows, rows, w.Replaced == nil)
 		var err error
 		if written, err = b.s.submitIfUnchanged(ctx, b.campaign, w, changes); err != nil {
 			return err
 		}
 	}
-	// As the service writes a submission that submitIfUnchanged refused
-	// (a cell whose bound on rounding error grows too large is computed
-	// again from the answers), so that the cells come out the same.
+	// As the service writes a submission in a transaction (on SQLite, or
+	// one that submitIfUnchanged refused: a cell whose bound on rounding
+	// error grows too large is computed again from the answers), so that
+	// the cells come out the same.
 	if !written {
 		err := b.tx(ctx, func(tx *sql.Tx) error {
-			if _, err := b.s.storeSubmission(ctx, tx, w); err != nil {
+			replaced, err := b.s.storeSubmission(ctx, tx, w)
+			if err != nil {
 				return err
 			}
 			// writeCellChanges reads the answers through GORM, here in tx.
 			db := b.s.db.WithContext(ctx)
 			db.Statement.ConnPool = tx
-			return b.s.writeCellChanges(db, b.campaign.ID, b.doc, changes)
+			return b.s.writeCellChanges(db, b.campaign.ID, b.doc,
+				cellChanges(b.doc, r.ID, who.Administration, replaced, rows, w.Replaced == nil))
 		})
 		if err != nil {
 			return err
