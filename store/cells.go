@@ -198,10 +198,6 @@ func (s *Store) cellInsert(campaignID int64, changes []cellChange) (string, []an
 	return "INSERT INTO score_cells (" + cellColumns + ") VALUES " + values.String() + s.upsert, args
 }
 
-// querier runs a statement that returns rows, and execer one that does
-// not: a transaction of database/sql, or the connection of a GORM
-// transaction (its Statement.ConnPool), for the statements of the
-// submissions that GORM's reflection would slow down.
 // cellsFromArrays is the INSERT of score cells on PostgreSQL, without its
 // ON CONFLICT clause: the campaign's id is parameter campaign, the
 // columns of the changes (cellInsert's arrays, one per column) the twelve
@@ -224,6 +220,10 @@ FROM unnest(` + p(0) + `::integer[], ` + p(1) + `::text[], ` + p(2) + `::text[],
 ORDER BY u.position`
 }
 
+// querier runs a statement that returns rows, and execer one that does
+// not: a transaction of database/sql, or the connection of a GORM
+// transaction (its Statement.ConnPool), for the statements of the
+// submissions that GORM's reflection would slow down.
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
