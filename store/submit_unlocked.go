@@ -108,6 +108,9 @@ func (s *Store) submitIfUnchanged(ctx context.Context, campaign campaignRow, w s
 	_, cells := s.cellInsert(campaign.ID, changes)
 	args := append([]any{campaign.ID, campaign.Revision, w.ID, w.Revision, w.Answers, w.ResponseID, w.At, w.SubmittedBy,
 		questions, options, scores, nullScores, numbers, texts}, cells[1:]...)
+	// stale is always 0 when the statement succeeds: its column is there
+	// so that the cells' rows are read, and refuse_change called on any
+	// to compute again.
 	var moved, stale int
 	err := s.sql.QueryRowContext(ctx, submitIfUnchangedQuery, args...).Scan(&moved, &stale)
 	if refused(err) {
