@@ -17,9 +17,18 @@ type saveRequest struct {
 }
 
 type submissionResponse struct {
-	Revision    int       `json:"revision"`
-	SubmittedAt time.Time `json:"submitted_at"`
+	Revision    int      `json:"revision"`
+	SubmittedAt textTime `json:"submitted_at"`
 }
+
+// textTime is a time encoded as time.Time encodes itself in JSON (RFC 3339,
+// to the nanosecond when there are any), through MarshalText: encoding/json
+// checks and compacts what a MarshalJSON method returns, a second pass that
+// made the times most of the cost of an answer listing hundreds of
+// submissions (BenchmarkResponseBody).
+type textTime time.Time
+
+func (t textTime) MarshalText() ([]byte, error) { return time.Time(t).MarshalText() }
 
 type responseResponse struct {
 	ID               string               `json:"id"`
@@ -45,7 +54,7 @@ func toResponseResponse(r survey.Response) responseResponse {
 		out.Answers = survey.Answers{}
 	}
 	for i, sub := range r.Submissions {
-		out.Submissions[i] = submissionResponse{Revision: sub.Revision, SubmittedAt: sub.SubmittedAt.UTC()}
+		out.Submissions[i] = submissionResponse{Revision: sub.Revision, SubmittedAt: textTime(sub.SubmittedAt.UTC())}
 	}
 	return out
 }
