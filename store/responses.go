@@ -26,7 +26,10 @@ import (
 // Errors: ErrNotFound, ErrChangedMeanwhile, and those of decide.
 func (s *Store) ChangeResponse(ctx context.Context, sc survey.Scope, key string, who survey.Respondent,
 	decide func(survey.ResponseState) (survey.ResponseChange, error)) (survey.Response, error) {
-	var out survey.Response
+	var (
+		out     survey.Response
+		written survey.ResponseChange
+	)
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		st, err := s.readChange(tx, sc, key, who.ID, changeRead{lock: true})
 		if err != nil {
@@ -84,7 +87,7 @@ func (s *Store) ChangeResponse(ctx context.Context, sc survey.Scope, key string,
 		}
 		// The response as written.
 		resp.DraftAnswers, resp.Pending, resp.Revision, resp.UpdatedAt = string(body), !change.Submit, resp.Revision+1, now
-		out = s.toResponse(resp, key, change.Answers, subs)
+		out, written = s.toResponse(resp, key, change.Answers, subs), change
 		return nil
 	})
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
@@ -94,7 +97,7 @@ func (s *Store) ChangeResponse(ctx context.Context, sc survey.Scope, key string,
 	if err != nil {
 		return survey.Response{}, s.translate(ctx, "change response", err)
 	}
-	s.keepSubmissions(key, who.ID, out.ID, out.Submissions)
+	s.keepSubmissions(key, who.ID, out.ID, out.Submissions, written.Submit, written.Rows)
 	return out, nil
 }
 
@@ -145,7 +148,7 @@ func (s *Store) saveUnlocked(ctx context.Context, sc survey.Scope, key string, w
 	if saved, err = s.saveIfUnchanged(ctx, s.sql, st.campaign, resp, st.found); !saved || err != nil {
 		return out, saved, err
 	}
-	s.keepSubmissions(key, who.ID, resp.ID, st.submissions)
+	s.keepSubmissions(key, who.ID, resp.ID, st.submissions, false, nil)
 	return s.toResponse(resp, key, change.Answers, st.submissions), true, nil
 }
 
@@ -307,8 +310,9 @@ func (s *Store) readChange(tx *gorm.DB, sc survey.Scope, key, respondentID strin
 	)
 	ctx, conn := tx.Statement.Context, tx.Statement.ConnPool
 	if s.dialect == migrations.Postgres {
-		read.list = !s.keepsSubmissions(key, respondentID)
-		present, err = s.readChangePostgres(ctx, conn, read, sc, key, respondentID, &found, &st)
+		list, rows := s.keepsSubmissions(key, respondentID)
+		read.list = !list
+		present, err = s.readChangePostgres(ctx, conn, read, rows, sc, key, respondentID, &found, &st)
 	} else {
 		present, err = scanRow(conn.QueryRowContext(ctx, "SELECT "+answerableColumns+answerableFrom, sc.Administration, key),
 			found.fields()...)
@@ -338,7 +342,10 @@ func (s *Store) readChange(tx *gorm.DB, sc survey.Scope, key, respondentID strin
 // of changeQueries that read names; false when there is no such campaign.
 //
 // Without list, the list is the one kept (keptSubmissions) when it is
-// still complete, else it is read row by row.
+// still complete, else it is read row by row. With read.replaced and
+// keptRows (the answer rows of the kept list's last submission are kept),
+// the statement does not read the answer rows: they are the kept ones
+// when the list is still complete, else they are read on their own.
 //
 // The list of submissions is read in the statement's snapshot, taken
 // before the response's lock was granted: when a change of the same
@@ -347,8 +354,10 @@ func (s *Store) readChange(tx *gorm.DB, sc survey.Scope, key, respondentID strin
 // response's current submission is not the list's last, and the list is
 // read again, row by row; so it is when parseSubmissions cannot read it
 // (an id with a space, which the service never makes).
-func (s *Store) readChangePostgres(ctx context.Context, conn gorm.ConnPool, read changeRead, sc survey.Scope, key,
+func (s *Store) readChangePostgres(ctx context.Context, conn gorm.ConnPool, read changeRead, keptRows bool, sc survey.Scope, key,
 	respondentID string, found *answerableRow, st *changeState) (bool, error) {
+	wantRows := read.replaced
+	read.replaced = read.replaced && !keptRows
 	var (
 		id, administration, draft, current sql.NullString
 		revision                           sql.NullInt64
@@ -381,9 +390,19 @@ func (s *Store) readChangePostgres(ctx context.Context, conn gorm.ConnPool, read
 		st.resp.FirstSubmittedAt = &at
 	}
 	if !read.list {
-		var kept bool
-		if st.submissions, kept = s.keptSubmissions(key, respondentID, id.String, current.String); !kept {
-			st.submissions, err = s.submissionList(ctx, conn, st.resp.ID)
+		subs, rows, haveRows, kept := s.keptSubmissions(key, respondentID, id.String, current.String)
+		if !kept {
+			if subs, err = s.submissionList(ctx, conn, st.resp.ID); err != nil {
+				return true, err
+			}
+		}
+		st.submissions = subs
+		if wantRows && !read.replaced && current.Valid {
+			if kept && haveRows {
+				st.replaced = rows
+			} else {
+				st.replaced, err = s.submissionRows(ctx, conn, current.String)
+			}
 		}
 		return true, err
 	}

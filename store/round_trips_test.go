@@ -52,7 +52,9 @@ func (l *statementLog) take() []string {
 // conditional write, with no transaction around them (SaveResponse,
 // SubmitResponse): a save's writes the working copy, a submission's the
 // submission, its answers, the response and the score cells. A first
-// save's write creates the response. A submission of a response never
+// save's write creates the response. A submission reads no answer rows:
+// those it takes away from the score cells are the ones the process wrote
+// (submission_lists.go). A submission of a response never
 // saved is made in a transaction: its BEGIN and COMMIT, the read under
 // locks, the response, then the submission, its answers and the replaced
 // answers in one statement, and its score cells in another.
@@ -82,6 +84,11 @@ func TestChangeRoundTrips(t *testing.T) {
 		sent := slices.DeleteFunc(trace.take(), func(q string) bool { return strings.HasPrefix(q, "INSERT INTO audit_events") })
 		if len(sent) > step.max {
 			t.Errorf("%s: %d statements, want at most %d:\n%s", step.name, len(sent), step.max, strings.Join(sent, "\n"))
+		}
+		for _, q := range sent {
+			if strings.Contains(q, "FROM answers") {
+				t.Errorf("%s: reads answer rows:\n%s", step.name, q)
+			}
 		}
 	}
 }
@@ -146,7 +153,7 @@ func testChangeThatWaited(t *testing.T, listKept bool) {
 	if !listKept {
 		s.lists = newBoundedCache[listKey, keptList](submissionListsSize)
 	}
-	if s.keepsSubmissions("c-2023", who.ID) != listKept {
+	if list, _ := s.keepsSubmissions("c-2023", who.ID); list != listKept {
 		t.Fatalf("a list kept: %v, want %v", !listKept, listKept)
 	}
 

@@ -269,49 +269,89 @@ func TestChangesKeepTheListOfSubmissions(t *testing.T) {
 
 // TestKeptSubmissions: a kept list serves only while it is of the
 // response read and ends with its current submission; once out of date,
-// or too long, it is no longer kept, and a copy is all a caller gets.
+// or too long, it is no longer kept, and a copy is all a caller gets. The
+// answer rows of its last submission are kept with it when the change
+// that kept it made that submission, or kept them already.
 func TestKeptSubmissions(t *testing.T) {
 	sub := func(id string) survey.Submission { return survey.Submission{ID: id, Revision: 2} }
+	text, score := "free text", 2.5
+	rows := []survey.AnswerRow{{Question: "q1", Score: &score}, {Question: "q2", Text: &text}}
 	long := make([]survey.Submission, longestKeptList+1)
+	type keep struct {
+		response  string
+		subs      []survey.Submission
+		submitted bool
+	}
 	for _, tt := range []struct {
 		name      string
-		kept      []survey.Submission // kept for response r1; nil: nothing kept
+		keep      []keep // in turn; none: nothing kept
 		response  string
 		current   string
 		wantKept  bool
+		wantRows  bool // the rows are kept with the list
 		keptAfter bool // a list is still kept for the next change
 	}{
 		{name: "nothing kept", response: "r1", current: "s1"},
-		{name: "the list ends with the current submission", kept: []survey.Submission{sub("s1"), sub("s2")}, response: "r1",
-			current: "s2", wantKept: true, keptAfter: true},
-		{name: "an empty list, no submission", kept: []survey.Submission{}, response: "r1", wantKept: true, keptAfter: true},
-		{name: "a submission since", kept: []survey.Submission{sub("s1")}, response: "r1", current: "s2"},
-		{name: "a first submission since", kept: []survey.Submission{}, response: "r1", current: "s1"},
-		{name: "another response", kept: []survey.Submission{sub("s1")}, response: "r2", current: "s1"},
-		{name: "too long to keep", kept: long, response: "r1", current: ""},
+		{name: "the list ends with the current submission", keep: []keep{{"r1", []survey.Submission{sub("s1"), sub("s2")}, false}},
+			response: "r1", current: "s2", wantKept: true, keptAfter: true},
+		{name: "an empty list, no submission", keep: []keep{{"r1", []survey.Submission{}, false}}, response: "r1",
+			wantKept: true, wantRows: true, keptAfter: true},
+		{name: "a submission since", keep: []keep{{"r1", []survey.Submission{sub("s1")}, false}}, response: "r1", current: "s2"},
+		{name: "a first submission since", keep: []keep{{"r1", []survey.Submission{}, false}}, response: "r1", current: "s1"},
+		{name: "another response", keep: []keep{{"r1", []survey.Submission{sub("s1")}, false}}, response: "r2", current: "s1"},
+		{name: "too long to keep", keep: []keep{{"r1", long, false}}, response: "r1", current: ""},
+		{name: "kept by its submission", keep: []keep{{"r1", []survey.Submission{sub("s1")}, true}}, response: "r1",
+			current: "s1", wantKept: true, wantRows: true, keptAfter: true},
+		{name: "rows kept through a save", keep: []keep{{"r1", []survey.Submission{sub("s1")}, true},
+			{"r1", []survey.Submission{sub("s1")}, false}}, response: "r1", current: "s1", wantKept: true, wantRows: true,
+			keptAfter: true},
+		{name: "rows of the submission before a save of another list", keep: []keep{{"r1", []survey.Submission{sub("s1")}, true},
+			{"r1", []survey.Submission{sub("s1"), sub("s2")}, false}}, response: "r1", current: "s2", wantKept: true,
+			keptAfter: true},
+		{name: "rows of another response", keep: []keep{{"r0", []survey.Submission{sub("s1")}, true},
+			{"r1", []survey.Submission{sub("s1")}, false}}, response: "r1", current: "s1", wantKept: true, keptAfter: true},
+		{name: "rows, then a submission since", keep: []keep{{"r1", []survey.Submission{sub("s1")}, true}}, response: "r1",
+			current: "s2"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			s := &Store{lists: newBoundedCache[listKey, keptList](4)}
-			if tt.kept != nil {
-				s.keepSubmissions("c", "u", "r1", tt.kept)
+			for _, k := range tt.keep {
+				s.keepSubmissions("c", "u", k.response, k.subs, k.submitted, rows)
 			}
-			got, kept := s.keptSubmissions("c", "u", tt.response, tt.current)
-			if kept != tt.wantKept || kept && !slices.Equal(got, tt.kept) {
-				t.Fatalf("keptSubmissions = %v, %v; want %v, %v", got, kept, tt.kept, tt.wantKept)
+			if _, rowsKept := s.keepsSubmissions("c", "u"); tt.wantKept && rowsKept != tt.wantRows {
+				t.Errorf("keepsSubmissions says rows kept: %v, want %v", rowsKept, tt.wantRows)
+			}
+			got, gotRows, haveRows, kept := s.keptSubmissions("c", "u", tt.response, tt.current)
+			var want []survey.Submission
+			if len(tt.keep) > 0 {
+				want = tt.keep[len(tt.keep)-1].subs
+			}
+			if kept != tt.wantKept || kept && !slices.Equal(got, want) {
+				t.Fatalf("keptSubmissions = %v, %v; want %v, %v", got, kept, want, tt.wantKept)
+			}
+			if haveRows != tt.wantRows {
+				t.Fatalf("rows kept: %v, want %v", haveRows, tt.wantRows)
+			}
+			switch {
+			case haveRows && len(want) == 0 && len(gotRows) != 0:
+				t.Errorf("rows %+v of a response without submissions", gotRows)
+			case haveRows && len(want) > 0 && (len(gotRows) != 2 || gotRows[0].Question != "q1" || *gotRows[0].Score != score ||
+				gotRows[1].Question != "q2" || gotRows[1].Text != nil):
+				t.Errorf("rows %+v, want those kept, without their texts", gotRows)
 			}
 			if kept && len(got) > 0 {
 				got[0].ID = "changed by the caller"
-				if again, _ := s.keptSubmissions("c", "u", tt.response, tt.current); again[0].ID != tt.kept[0].ID {
+				if again, _, _, _ := s.keptSubmissions("c", "u", tt.response, tt.current); again[0].ID != want[0].ID {
 					t.Error("the caller's copy is the kept list")
 				}
 			}
-			if s.keepsSubmissions("c", "u") != tt.keptAfter {
+			if list, _ := s.keepsSubmissions("c", "u"); list != tt.keptAfter {
 				t.Errorf("a list kept after: %v, want %v", !tt.keptAfter, tt.keptAfter)
 			}
 			// A list found out of date is not kept again.
-			if !tt.keptAfter && tt.kept != nil {
-				s.keepSubmissions("c", "u", "r1", []survey.Submission{sub("s9")})
-				if s.keepsSubmissions("c", "u") {
+			if !tt.keptAfter && len(tt.keep) > 0 {
+				s.keepSubmissions("c", "u", "r1", []survey.Submission{sub("s9")}, true, rows)
+				if list, _ := s.keepsSubmissions("c", "u"); list {
 					t.Error("a list kept again after it was found out of date")
 				}
 			}

@@ -23,6 +23,13 @@ import (
 // through another process, or through two changes at once in this one,
 // and a kept list would mostly be out of date, costing a second round
 // trip each time. So is a list too long to keep.
+//
+// With a list is kept the answer rows of its last submission, when known
+// (the process made that submission), which an amendment takes away from
+// the score cells: a submission is never changed, so they are the current
+// submission's whenever the list is. An amendment then reads the
+// response alone, not its answer rows too (which, aggregated into one
+// string, made the read three times as long for the database).
 
 // submissionListsSize bounds the lists kept: more than the respondents
 // who change their responses at the same time. With longestKeptList, at
@@ -38,62 +45,91 @@ type listKey struct {
 	respondent string // id
 }
 
-// keptList is a response's list of submissions, oldest first; with
-// aggregate, none: the list is to be read with the response.
+// keptList is a response's list of submissions, oldest first, and, with
+// haveRows, the answer rows of the last one; with aggregate, none: the
+// list is to be read with the response.
 type keptList struct {
 	response    string // id
 	submissions []survey.Submission
+	rows        []survey.AnswerRow // without their texts, which the cells do not need
+	haveRows    bool
 	aggregate   bool
+}
+
+// last returns the id of the list's last submission, "" when it is empty.
+func (k keptList) last() string {
+	if n := len(k.submissions); n > 0 {
+		return k.submissions[n-1].ID
+	}
+	return ""
 }
 
 // keepsSubmissions reports whether a list of the response to the campaign
 // with that key of respondent is kept (readChange then reads the response
-// without its list).
-func (s *Store) keepsSubmissions(campaign, respondent string) bool {
+// without its list), and with it the answer rows of its last submission
+// (readChange then reads the response without them).
+func (s *Store) keepsSubmissions(campaign, respondent string) (list, rows bool) {
 	if s.lists == nil {
-		return false
+		return false, false
 	}
 	kept, ok := s.lists.get(listKey{campaign, respondent})
-	return ok && !kept.aggregate
+	list = ok && !kept.aggregate
+	return list, list && kept.haveRows
 }
 
 // keptSubmissions returns the list kept of the response to the campaign
 // with that key of respondent, when it is still complete: the response's
-// id is responseID and its current submission current ("" for none).
-func (s *Store) keptSubmissions(campaign, respondent, responseID, current string) ([]survey.Submission, bool) {
+// id is responseID and its current submission current ("" for none); and
+// the answer rows of that submission, when they are kept too (haveRows).
+func (s *Store) keptSubmissions(campaign, respondent, responseID, current string) (subs []survey.Submission,
+	rows []survey.AnswerRow, haveRows, ok bool) {
 	if s.lists == nil {
-		return nil, false
+		return nil, nil, false, false
 	}
 	k := listKey{campaign, respondent}
-	kept, ok := s.lists.get(k)
-	if !ok || kept.aggregate {
-		return nil, false
+	kept, found := s.lists.get(k)
+	if !found || kept.aggregate {
+		return nil, nil, false, false
 	}
-	last := ""
-	if n := len(kept.submissions); n > 0 {
-		last = kept.submissions[n-1].ID
-	}
-	if kept.response != responseID || last != current {
+	if kept.response != responseID || kept.last() != current {
 		s.lists.put(k, keptList{aggregate: true})
-		return nil, false
+		return nil, nil, false, false
 	}
-	// The caller may append to its copy.
-	return slices.Clone(kept.submissions), true
+	// The caller may append to its copies.
+	return slices.Clone(kept.submissions), slices.Clone(kept.rows), kept.haveRows, true
 }
 
 // keepSubmissions keeps the list of submissions of a response, as a
-// committed change left it.
-func (s *Store) keepSubmissions(campaign, respondent, responseID string, subs []survey.Submission) {
+// committed change left it, with the answer rows of its last submission
+// when the change made it (submitted); a change that did not submit keeps
+// the rows kept before, when its list ends with the same submission. An
+// empty list has no rows to keep: its response has no submission.
+func (s *Store) keepSubmissions(campaign, respondent, responseID string, subs []survey.Submission,
+	submitted bool, rows []survey.AnswerRow) {
 	if s.lists == nil {
 		return
 	}
 	k := listKey{campaign, respondent}
-	if kept, ok := s.lists.get(k); ok && kept.aggregate {
+	before, found := s.lists.get(k)
+	if found && before.aggregate {
 		return
 	}
 	if len(subs) > longestKeptList {
 		s.lists.put(k, keptList{aggregate: true})
 		return
 	}
-	s.lists.put(k, keptList{response: responseID, submissions: slices.Clone(subs)})
+	kept := keptList{response: responseID, submissions: slices.Clone(subs)}
+	switch {
+	case len(subs) == 0:
+		kept.haveRows = true // no submission: none to take away
+	case submitted:
+		kept.rows, kept.haveRows = make([]survey.AnswerRow, len(rows)), true
+		for i, r := range rows {
+			r.Text = nil
+			kept.rows[i] = r
+		}
+	case found && before.haveRows && before.response == responseID && before.last() == kept.last():
+		kept.rows, kept.haveRows = before.rows, true
+	}
+	s.lists.put(k, kept)
 }

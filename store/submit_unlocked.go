@@ -69,7 +69,7 @@ func (s *Store) submitUnlocked(ctx context.Context, sc survey.Scope, key string,
 	resp.DraftAnswers, resp.Pending, resp.Revision, resp.UpdatedAt = string(body), false, resp.Revision+1, now
 	subs := append(st.submissions, survey.Submission{ID: w.ID, Revision: resp.Revision, SubmittedBy: who.ID, SubmittedAt: now})
 	out = s.toResponse(resp, key, change.Answers, subs)
-	s.keepSubmissions(key, who.ID, out.ID, out.Submissions)
+	s.keepSubmissions(key, who.ID, out.ID, out.Submissions, true, change.Rows)
 	return out, true, nil
 }
 

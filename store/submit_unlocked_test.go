@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"strconv"
 	"testing"
 	"time"
 
@@ -135,22 +136,7 @@ func TestSubmitOutsideATransactionRefusesACellToComputeAgain(t *testing.T) {
 		b, _ := json.Marshal(v)
 		return survey.Answers{"count": b}
 	}
-	// Two respondents whose responses fall in one shard, each saved.
-	byShard := map[int]survey.Respondent{}
-	var far, near survey.Respondent
-	for near.ID == "" {
-		who := f.respondent(t, "AA")
-		r, err := f.s.SaveResponse(ctx, sc, "far", who, func(survey.ResponseState) (survey.ResponseChange, error) {
-			return survey.ResponseChange{Answers: number(1)}, nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if first, ok := byShard[shardOf(r.ID)]; ok {
-			far, near = first, who
-		}
-		byShard[shardOf(r.ID)] = who
-	}
+	far, near := f.oneShard(t, "far", number(1))
 	submit := func(who survey.Respondent, v float64) (decisions int) {
 		t.Helper()
 		kept, rows, err := survey.PrepareSubmission(d, number(v))
@@ -180,6 +166,29 @@ func TestSubmitOutsideATransactionRefusesACellToComputeAgain(t *testing.T) {
 	}
 	if diff := f.check(t, "far", d); diff != "" {
 		t.Errorf("the cells differ from the answers:\n%s", diff)
+	}
+}
+
+// oneShard saves responses of new respondents of AA to the campaign with
+// that key until two fall in one shard of the score cells, and returns
+// those two respondents: an amendment of the one then changes cells that
+// the other's submission is in too.
+func (f *cellsFixture) oneShard(t *testing.T, key string, answers survey.Answers) (first, second survey.Respondent) {
+	t.Helper()
+	sc := survey.Scope{Administration: "AA", HideDrafts: true}
+	byShard := map[int]survey.Respondent{}
+	for {
+		who := f.respondent(t, "AA")
+		r, err := f.s.SaveResponse(t.Context(), sc, key, who, func(survey.ResponseState) (survey.ResponseChange, error) {
+			return survey.ResponseChange{Answers: answers}, nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first, ok := byShard[shardOf(r.ID)]; ok {
+			return first, who
+		}
+		byShard[shardOf(r.ID)] = who
 	}
 }
 
@@ -253,5 +262,57 @@ func TestReplacedRowsReadWithTheResponse(t *testing.T) {
 		if len(stored) != len(rows) || !reflect.DeepEqual(st.replaced, stored) {
 			t.Errorf("pick %s: read with the response %s, stored %s", pick, jsonOf(st.replaced), jsonOf(stored))
 		}
+	}
+}
+
+// TestAmendmentTakesAwayTheRowsOfTheCurrentSubmission: a process keeps
+// the answer rows of the submissions it makes, and an amendment it makes
+// next takes them away from the score cells without reading them. Here
+// two processes share the database: once the other one has amended the
+// response (or only saved it), the first one's next amendment must take
+// away the submission that is current, not the one it made: the cells
+// must stay equal to the full computation from the answers.
+func TestAmendmentTakesAwayTheRowsOfTheCurrentSubmission(t *testing.T) {
+	const raw = `{"key": "two", "default_language": "en", "title": {"en": "Two processes"},
+  "sections": [{"key": "main", "title": {"en": "Main"}, "questions": [
+    {"key": "count", "type": "number", "text": {"en": "Count"}}]}],
+  "indicators": [{"code": "COUNT", "method": "mean_value", "questions": ["count"]}]}`
+	number := func(v int) survey.Answers { return survey.Answers{"count": json.RawMessage(strconv.Itoa(v))} }
+	for _, tt := range []struct {
+		name   string
+		submit bool // the other process's change submits
+	}{
+		{"the other process amends", true},
+		{"the other process saves", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			url := dbtest.PostgresURL(t)
+			f := openCells(t, url)
+			ctx := t.Context()
+			doc := f.campaignOfAA(t, []byte(raw))
+			other, err := Open(ctx, url, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer other.Close()
+			g := &cellsFixture{s: other}
+			// Another response in the same cells, so that what is taken
+			// away from them shows.
+			who, beside := f.oneShard(t, "two", number(1))
+			if err := f.change(ctx, "two", doc, beside, number(7), true); err != nil {
+				t.Fatal(err)
+			}
+			for i, step := range []struct {
+				by     *cellsFixture
+				submit bool
+			}{{f, true}, {g, tt.submit}, {f, true}, {f, true}} {
+				if err := step.by.change(ctx, "two", doc, who, number(10*(i+1)), step.submit); err != nil {
+					t.Fatalf("change %d: %v", i+1, err)
+				}
+				if d := f.check(t, "two", doc); d != "" {
+					t.Fatalf("after change %d, the cells differ from the answers:\n%s", i+1, d)
+				}
+			}
+		})
 	}
 }
