@@ -39,7 +39,8 @@ type Store interface {
 	// copy and never submits, with the same outcome; the store may make
 	// it without ChangeResponse's locks, on condition that nothing it was
 	// decided on has changed when it is written, and decide may then be
-	// called more than once.
+	// called more than once. decide may be given no Draft: the save
+	// replaces it.
 	SaveResponse(ctx context.Context, sc survey.Scope, key string, who survey.Respondent,
 		decide func(survey.ResponseState) (survey.ResponseChange, error)) (survey.Response, error)
 	// SubmitResponse is ChangeResponse for a change that submits, with

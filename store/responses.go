@@ -36,7 +36,7 @@ func (s *Store) ChangeResponse(ctx context.Context, sc survey.Scope, key string,
 			return err
 		}
 		resp := st.resp
-		change, err := st.decide(decide)
+		change, err := st.decide(decide, true)
 		if err != nil {
 			return err
 		}
@@ -131,7 +131,7 @@ func (s *Store) saveUnlocked(ctx context.Context, sc survey.Scope, key string, w
 	if err != nil {
 		return out, false, err
 	}
-	change, err := st.decide(decide)
+	change, err := st.decide(decide, false)
 	if err != nil || change.Submit {
 		return out, false, err
 	}
@@ -191,11 +191,13 @@ type changeState struct {
 	replaced    []survey.AnswerRow  // those of its current submission, when read (changeRead.replaced)
 }
 
-// decide calls decide with the state st holds.
-func (st changeState) decide(decide func(survey.ResponseState) (survey.ResponseChange, error)) (survey.ResponseChange, error) {
+// decide calls decide with the state st holds; with draft, the working
+// copy's answers too (a save, which replaces them, does without their
+// decoding).
+func (st changeState) decide(decide func(survey.ResponseState) (survey.ResponseChange, error), draft bool) (survey.ResponseChange, error) {
 	state := survey.ResponseState{CampaignStatus: st.campaign.Status, ClosesAt: st.campaign.ClosesAt, Document: st.doc,
 		Found: st.found, Revision: st.resp.Revision}
-	if st.found {
+	if st.found && draft {
 		if err := json.Unmarshal([]byte(st.resp.DraftAnswers), &state.Draft); err != nil {
 			return survey.ResponseChange{}, err
 		}

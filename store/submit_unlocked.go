@@ -47,7 +47,7 @@ func (s *Store) submitUnlocked(ctx context.Context, sc survey.Scope, key string,
 	if err != nil || !st.found {
 		return out, false, err
 	}
-	change, err := st.decide(decide)
+	change, err := st.decide(decide, true)
 	if err != nil || !change.Submit {
 		return out, false, err
 	}
