@@ -270,8 +270,10 @@ func testResponseChanges(t *testing.T, open Open) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// A save's decide may be given no draft: the save replaces it
+			// (responding.Store).
 			if seen.Found != (want.Revision > 0) || seen.Revision != want.Revision ||
-				(want.Revision > 0 && respondingJSON(seen.Draft) != respondingJSON(want.Answers)) {
+				(want.Revision > 0 && (c.submit || seen.Draft != nil) && respondingJSON(seen.Draft) != respondingJSON(want.Answers)) {
 				t.Fatalf("decide saw found %v revision %d draft %s, want revision %d draft %s",
 					seen.Found, seen.Revision, respondingJSON(seen.Draft), want.Revision, respondingJSON(want.Answers))
 			}
