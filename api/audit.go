@@ -98,7 +98,10 @@ func noteLoginEmail(c *gin.Context, email string) {
 // that may change state (any method but GET), whatever its outcome, so that
 // refused attempts (401, 403, 409, 429...) are in the trail too; and for
 // every successful export. It runs after the handler: the event holds the
-// status actually answered.
+// status actually answered. A save or a submission of a response hands its
+// event to the store, which writes it with the change (withPendingAudit):
+// it is recorded here only when that did not happen or the request was
+// answered otherwise after all.
 func (s *server) audit(c *gin.Context) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -142,17 +145,17 @@ func (s *server) recordAudit(c *gin.Context, panicked bool) {
 		// and recorded one by one.
 		return
 	}
-	ev := survey.AuditEvent{
-		At: s.now(), Action: action.name, Target: auditTarget(c, action, status),
-		Status: status, ClientIP: c.ClientIP(), RequestID: requestID(c),
+	if v, ok := c.Get(pendingAuditKey{}); ok {
+		if pending := v.(*survey.PendingAudit); pending.Written && pending.Event.Status == status {
+			return // written with the change it records
+		}
 	}
+	ev := s.auditEvent(c, action, status)
 	// The answer is decided, so the event is written whatever happens to
 	// the client's connection, within a bound of its own.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), auditWriteTimeout)
 	defer cancel()
-	if p, ok := auth.PrincipalFrom(c.Request.Context()); ok {
-		ev.ActorID, ev.ActorEmail, ev.ActorRole = p.UserID, p.Email, string(p.Role)
-	} else if v, ok := c.Get(loginEmailKey{}); ok {
+	if v, ok := c.Get(loginEmailKey{}); ok && ev.ActorID == "" {
 		ev.ActorEmail, _ = v.(string)
 		// Until the password is checked the e-mail is only a claim; once
 		// it is, the account is the actor.
@@ -169,6 +172,35 @@ func (s *server) recordAudit(c *gin.Context, panicked bool) {
 			slog.String("request_id", ev.RequestID), slog.String("action", ev.Action),
 			slog.Int("status", ev.Status), slog.String("error", err.Error()))
 	}
+}
+
+// auditEvent is the event of a request to a route, answered status: its
+// action, target, outcome and origin, and the caller when authenticated.
+func (s *server) auditEvent(c *gin.Context, action auditAction, status int) survey.AuditEvent {
+	ev := survey.AuditEvent{
+		At: s.now(), Action: action.name, Target: auditTarget(c, action, status),
+		Status: status, ClientIP: c.ClientIP(), RequestID: requestID(c),
+	}
+	if p, ok := auth.PrincipalFrom(c.Request.Context()); ok {
+		ev.ActorID, ev.ActorEmail, ev.ActorRole = p.UserID, p.Email, string(p.Role)
+	}
+	return ev
+}
+
+// pendingAuditKey is the gin context key of the event a change of a
+// response hands to the store (withPendingAudit).
+type pendingAuditKey struct{}
+
+// withPendingAudit returns the request's context carrying the audit event
+// of the change of a response the handler is about to make, as it reads
+// when the change succeeds (200), for the store to write with the change
+// (survey.PendingAudit); audit then records no other event of the
+// request, unless it is answered otherwise after all.
+func (s *server) withPendingAudit(c *gin.Context) context.Context {
+	route := c.FullPath()
+	pending := &survey.PendingAudit{Event: s.auditEvent(c, auditActions[c.Request.Method+" "+route], http.StatusOK)}
+	c.Set(pendingAuditKey{}, pending)
+	return survey.WithPendingAudit(c.Request.Context(), pending)
 }
 
 // refusalLog remembers, per action, status and client address, when an

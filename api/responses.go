@@ -106,7 +106,7 @@ func (s *server) saveResponse(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	r, err := s.responding.SaveDraft(c.Request.Context(), principal(c), c.Param("key"), req.Answers, match)
+	r, err := s.responding.SaveDraft(s.withPendingAudit(c), principal(c), c.Param("key"), req.Answers, match)
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -127,7 +127,7 @@ func (s *server) submitResponse(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	r, err := s.responding.Submit(c.Request.Context(), principal(c), c.Param("key"), match)
+	r, err := s.responding.Submit(s.withPendingAudit(c), principal(c), c.Param("key"), match)
 	if err != nil {
 		s.writeError(c, err)
 		return

@@ -31,6 +31,9 @@ type Store interface {
 	// revision of the existing one. The campaign's status is read so that
 	// a close waits for every change that read it open, and no change
 	// commits once the close has answered.
+	// When ctx carries an audit event (survey.PendingAudit), the store
+	// may write it with the change, and then marks it Written; otherwise
+	// it is the caller's to record.
 	// Errors: ErrNotFound (the campaign), ErrChangedMeanwhile (the
 	// response changed since it was read), and any error of decide.
 	ChangeResponse(ctx context.Context, sc survey.Scope, key string, who survey.Respondent,

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strconv"
 	"time"
 	"unicode/utf8"
 
@@ -32,13 +33,64 @@ func (auditEventRow) TableName() string { return "audit_events" }
 // at the same time are written together (auditBatch); each call returns
 // once its own event is stored.
 func (s *Store) RecordAudit(ctx context.Context, e survey.AuditEvent) error {
+	err := s.audit.record(ctx, s, s.auditArgs(e))
+	return s.translate(ctx, "record audit event", err)
+}
+
+// auditArgs are the parameters of auditValues for e.
+func (s *Store) auditArgs(e survey.AuditEvent) []any {
 	at := s.now()
 	if !e.At.IsZero() {
 		at = e.At.UTC().Truncate(time.Microsecond)
 	}
-	err := s.audit.record(ctx, s, []any{at, nullString(e.ActorID), nullString(e.ActorEmail), e.ActorID, nullString(e.ActorRole),
-		e.Action, e.Target, e.Status, e.ClientIP, e.RequestID})
-	return s.translate(ctx, "record audit event", err)
+	return []any{at, nullString(e.ActorID), nullString(e.ActorEmail), e.ActorID, nullString(e.ActorRole),
+		e.Action, e.Target, e.Status, e.ClientIP, e.RequestID}
+}
+
+// auditInsert is the INSERT of one event (auditValues, rebound), which a
+// change of a response makes in its transaction (recordWithChange).
+const auditInsert = `INSERT INTO audit_events (at, actor_id, actor_email, actor_role, action, target, status, client_ip, request_id)
+VALUES ` + auditValues
+
+// auditFromParams is the INSERT of one event on PostgreSQL in a statement
+// numbering its parameters: auditArgs' are those from first on, and where
+// is the condition on which the event is written.
+func auditFromParams(first int, where string) string {
+	p := func(i int) string { return "$" + strconv.Itoa(first+i) }
+	return `  INSERT INTO audit_events (at, actor_id, actor_email, actor_role, action, target, status, client_ip, request_id)
+  SELECT ` + p(0) + `::timestamptz, ` + p(1) + `::text, COALESCE(` + p(2) + `::text, (SELECT email FROM users WHERE id = ` + p(3) +
+		`::text)), ` + p(4) + `::text, ` + p(5) + `::text, ` + p(6) + `::text, ` + p(7) + `::integer, ` + p(8) + `::text, ` + p(9) +
+		`::text
+  WHERE ` + where
+}
+
+// pendingAudit returns the audit event that ctx carries for the change
+// of a response it is the context of (survey.PendingAudit), to be written
+// with the change; nil when none.
+func pendingAudit(ctx context.Context) *survey.AuditEvent {
+	if a := survey.PendingAuditFrom(ctx); a != nil {
+		return &a.Event
+	}
+	return nil
+}
+
+// auditWritten notes that the event ctx carries, if any, was written with
+// its change, which has committed.
+func auditWritten(ctx context.Context) {
+	if a := survey.PendingAuditFrom(ctx); a != nil {
+		a.Written = true
+	}
+}
+
+// recordWithChange writes, in the transaction of a change of a response,
+// the audit event ctx carries, if any.
+func (s *Store) recordWithChange(ctx context.Context, q execer) error {
+	event := pendingAudit(ctx)
+	if event == nil {
+		return nil
+	}
+	_, err := q.ExecContext(ctx, s.rebind(auditInsert), s.auditArgs(*event)...)
+	return s.driverError(err)
 }
 
 // AuditEvents returns the events that f selects, newest (greatest id)

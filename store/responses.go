@@ -85,6 +85,9 @@ func (s *Store) ChangeResponse(ctx context.Context, sc survey.Scope, key string,
 				return err
 			}
 		}
+		if err := s.recordWithChange(ctx, conn); err != nil {
+			return err
+		}
 		// The response as written.
 		resp.DraftAnswers, resp.Pending, resp.Revision, resp.UpdatedAt = string(body), !change.Submit, resp.Revision+1, now
 		out, written = s.toResponse(resp, key, change.Answers, subs), change
@@ -97,6 +100,7 @@ func (s *Store) ChangeResponse(ctx context.Context, sc survey.Scope, key string,
 	if err != nil {
 		return survey.Response{}, s.translate(ctx, "change response", err)
 	}
+	auditWritten(ctx)
 	s.keepSubmissions(key, who.ID, out.ID, out.Submissions, written.Submit, written.Rows)
 	return out, nil
 }
@@ -145,9 +149,10 @@ func (s *Store) saveUnlocked(ctx context.Context, sc survey.Scope, key string, w
 			AdministrationCode: who.Administration, CreatedAt: now}
 	}
 	resp.DraftAnswers, resp.Pending, resp.Revision, resp.UpdatedAt = string(body), true, resp.Revision+1, now
-	if saved, err = s.saveIfUnchanged(ctx, s.sql, st.campaign, resp, st.found); !saved || err != nil {
+	if saved, err = s.saveIfUnchanged(ctx, st.campaign, resp, st.found, pendingAudit(ctx)); !saved || err != nil {
 		return out, saved, err
 	}
+	auditWritten(ctx)
 	s.keepSubmissions(key, who.ID, resp.ID, st.submissions, false, nil)
 	return s.toResponse(resp, key, change.Answers, st.submissions), true, nil
 }

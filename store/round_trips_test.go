@@ -54,7 +54,8 @@ func (l *statementLog) take() []string {
 // submission, its answers, the response and the score cells. A first
 // save's write creates the response. A submission reads no answer rows:
 // those it takes away from the score cells are the ones the process wrote
-// (submission_lists.go). A submission of a response never
+// (submission_lists.go). The audit event of each change is written by the
+// change's own write (survey.PendingAudit). A submission of a response never
 // saved is made in a transaction: its BEGIN and COMMIT, the read under
 // locks, the response, then the submission, its answers and the replaced
 // answers in one statement, and its score cells in another.
@@ -76,12 +77,22 @@ func TestChangeRoundTrips(t *testing.T) {
 		{"save after submission", func() error { _, err := r.SaveDraft(ctx, p, "c-2023", answers, nil); return err }, 2},
 		{"amendment", func() error { _, err := r.Submit(ctx, p, "c-2023", nil); return err }, 2},
 	}
-	for _, step := range steps {
+	for i, step := range steps {
 		trace.take()
+		pending := &survey.PendingAudit{Event: survey.AuditEvent{ActorID: p.UserID, ActorRole: string(p.Role),
+			Action: "response.change", Target: "key=c-2023", Status: 200, RequestID: step.name}}
+		ctx = survey.WithPendingAudit(context.Background(), pending)
 		if err := step.do(); err != nil {
 			t.Fatalf("%s: %v", step.name, err)
 		}
-		sent := slices.DeleteFunc(trace.take(), func(q string) bool { return strings.HasPrefix(q, "INSERT INTO audit_events") })
+		sent := trace.take()
+		var events []survey.AuditEvent
+		if err := s.db.Raw("SELECT request_id, actor_email FROM audit_events ORDER BY id").Scan(&events).Error; err != nil {
+			t.Fatal(err)
+		}
+		if !pending.Written || len(events) != i+1 || events[i].RequestID != step.name || events[i].ActorEmail != "r@be.example" {
+			t.Errorf("%s: event written %v; events %+v, want one more, by r@be.example", step.name, pending.Written, events)
+		}
 		if len(sent) > step.max {
 			t.Errorf("%s: %d statements, want at most %d:\n%s", step.name, len(sent), step.max, strings.Join(sent, "\n"))
 		}

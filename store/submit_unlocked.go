@@ -59,9 +59,10 @@ func (s *Store) submitUnlocked(ctx context.Context, sc survey.Scope, key string,
 	w := submissionWrite{ID: uuid.NewString(), ResponseID: resp.ID, Revision: resp.Revision, SubmittedBy: who.ID,
 		At: now, Answers: string(body), Rows: change.Rows, Replaced: resp.CurrentSubmissionID}
 	changes := cellChanges(st.doc, resp.ID, resp.AdministrationCode, st.replaced, change.Rows, resp.CurrentSubmissionID == nil)
-	if done, err = s.submitIfUnchanged(ctx, st.campaign, w, changes); !done || err != nil {
+	if done, err = s.submitIfUnchanged(ctx, st.campaign, w, changes, pendingAudit(ctx)); !done || err != nil {
 		return out, false, err
 	}
+	auditWritten(ctx)
 	if resp.FirstSubmittedAt == nil {
 		resp.FirstSubmittedAt = &now
 	}
@@ -98,21 +99,36 @@ SELECT (SELECT count(*) FROM moved),
   (SELECT count(*) FROM cells c (indicator, part, administration_code, again)
    WHERE CASE WHEN again = 1 THEN refuse_change('a score cell is to be computed again from the answers') ELSE 0 END = 1)`
 
+// submitIfUnchangedAuditedQuery is submitIfUnchangedQuery writing also an
+// audit event (auditFromParams), when it writes the submission.
+var submitIfUnchangedAuditedQuery = strings.Replace(submitIfUnchangedQuery, "\n)\nSELECT (SELECT count(*) FROM moved),",
+	"\n), audit AS (\n"+auditFromParams(submitParams+1, "EXISTS (SELECT 1 FROM moved)")+"\n)\nSELECT (SELECT count(*) FROM moved),", 1)
+
+// submitParams is the number of parameters of submitIfUnchangedQuery: 14
+// of the submission and its answers, then the 12 arrays of the cells'
+// changes (cellsFromArrays).
+const submitParams = 14 + 12
+
 // submitIfUnchanged writes w and the changes of the score cells in one
 // statement (submitIfUnchangedQuery), on condition that neither the
 // campaign nor the response has changed since they were read, and that no
 // cell's bound on rounding error grows too large (refuse_change undoes
 // the statement then); false when it wrote nothing.
-func (s *Store) submitIfUnchanged(ctx context.Context, campaign campaignRow, w submissionWrite, changes []cellChange) (bool, error) {
+func (s *Store) submitIfUnchanged(ctx context.Context, campaign campaignRow, w submissionWrite, changes []cellChange,
+	event *survey.AuditEvent) (bool, error) {
 	questions, options, scores, nullScores, numbers, texts := answerColumns(w.Rows)
 	_, cells := s.cellInsert(campaign.ID, changes)
 	args := append([]any{campaign.ID, campaign.Revision, w.ID, w.Revision, w.Answers, w.ResponseID, w.At, w.SubmittedBy,
 		questions, options, scores, nullScores, numbers, texts}, cells[1:]...)
+	query := submitIfUnchangedQuery
+	if event != nil {
+		query, args = submitIfUnchangedAuditedQuery, append(args, s.auditArgs(*event)...)
+	}
 	// stale is always 0 when the statement succeeds: its column is there
 	// so that the cells' rows are read, and refuse_change called on any
 	// to compute again.
 	var moved, stale int
-	err := s.sql.QueryRowContext(ctx, submitIfUnchangedQuery, args...).Scan(&moved, &stale)
+	err := s.sql.QueryRowContext(ctx, query, args...).Scan(&moved, &stale)
 	if refused(err) {
 		return false, nil
 	}

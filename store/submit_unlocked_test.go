@@ -66,7 +66,11 @@ func TestSubmitOutsideATransaction(t *testing.T) {
 				return err
 			}
 			decisions := 0
-			got, err := s.SubmitResponse(ctx, sc, "c-2023", who, func(st survey.ResponseState) (survey.ResponseChange, error) {
+			// The submission's audit event, written by whichever write
+			// makes it, once; not by the change made meanwhile.
+			pending := &survey.PendingAudit{Event: survey.AuditEvent{ActorID: who.ID, Action: "response.submit",
+				Status: 200, RequestID: "the submission"}}
+			got, err := s.SubmitResponse(survey.WithPendingAudit(ctx, pending), sc, "c-2023", who, func(st survey.ResponseState) (survey.ResponseChange, error) {
 				decisions++
 				if decisions == 1 && tt.meanwhile != nil {
 					if err := tt.meanwhile(other, s, change); err != nil {
@@ -103,6 +107,13 @@ func TestSubmitOutsideATransaction(t *testing.T) {
 			if want := tt.submitted * perSubmission; answerRows != want || cellsOfRespondents != min(tt.submitted, 1) {
 				t.Errorf("%d answer rows and %d responses in the cells, want %d and %d", answerRows, cellsOfRespondents,
 					want, min(tt.submitted, 1))
+			}
+			var events int
+			if err := s.db.Raw("SELECT count(*) FROM audit_events WHERE request_id = 'the submission'").Scan(&events).Error; err != nil {
+				t.Fatal(err)
+			}
+			if written := tt.err == nil; events != min(1, tt.submitted) || pending.Written != written {
+				t.Errorf("%d audit events of the submission, written %v; want %d, %v", events, pending.Written, min(1, tt.submitted), written)
 			}
 			if tt.err != nil {
 				return

@@ -1,6 +1,7 @@
 package survey
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -97,4 +98,29 @@ func ClipRunes(s string, n int) string {
 		return s
 	}
 	return string([]rune(s)[:n])
+}
+
+// PendingAudit is the audit event of a request that changes a response,
+// handed to the store with the change (WithPendingAudit) so that it is
+// written in the change's own statement or transaction: it commits with
+// the change, or not at all, and costs no round trip of its own. Written
+// says whether it was; if not, the event is recorded after the answer, as
+// every other request's is.
+type PendingAudit struct {
+	Event   AuditEvent
+	Written bool
+}
+
+type pendingAuditKey struct{}
+
+// WithPendingAudit returns ctx carrying a.
+func WithPendingAudit(ctx context.Context, a *PendingAudit) context.Context {
+	return context.WithValue(ctx, pendingAuditKey{}, a)
+}
+
+// PendingAuditFrom returns the event ctx carries for the change it is
+// the context of; nil when none.
+func PendingAuditFrom(ctx context.Context) *PendingAudit {
+	a, _ := ctx.Value(pendingAuditKey{}).(*PendingAudit)
+	return a
 }
