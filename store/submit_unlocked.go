@@ -79,8 +79,25 @@ func (s *Store) submitUnlocked(ctx context.Context, sc survey.Scope, key string,
 // the campaign too (under a share lock, taken before the response's row
 // lock, as in saveIfUnchanged); the submission, its answers and the score
 // cells are written only when it did. Foreign keys are checked at the end
-// of the statement, once every row is in.
-var submitIfUnchangedQuery = `
+// of the statement, once every row is in. submitIfUnchangedAuditedQuery
+// writes an audit event too (auditFromParams), on the same condition.
+var (
+	submitIfUnchangedQuery        = submitIfUnchangedStatement(false)
+	submitIfUnchangedAuditedQuery = submitIfUnchangedStatement(true)
+)
+
+// submitParams is the number of parameters of submitIfUnchangedQuery: 14
+// of the submission and its answers, then the 12 arrays of the cells'
+// changes (cellsFromArrays).
+const submitParams = 14 + 12
+
+func submitIfUnchangedStatement(audited bool) string {
+	const written = "EXISTS (SELECT 1 FROM moved)"
+	audit := ""
+	if audited {
+		audit = "\n), audit AS (\n" + auditFromParams(submitParams+1, written)
+	}
+	return `
 WITH moved AS (
   UPDATE responses SET draft_answers = $5, pending = false, revision = $4 + 1, current_submission_id = $3,
     first_submitted_at = COALESCE(first_submitted_at, $7), updated_at = $7
@@ -89,25 +106,16 @@ WITH moved AS (
   RETURNING 1
 ), submission AS (
   INSERT INTO submissions (id, response_id, revision, submitted_by, submitted_at, answers)
-  SELECT $3, $6, $4 + 1, $8, $7, $5 WHERE EXISTS (SELECT 1 FROM moved)
+  SELECT $3, $6, $4 + 1, $8, $7, $5 WHERE ` + written + `
 ), answer_rows AS (
-` + answersFromArrays(3, 9, "EXISTS (SELECT 1 FROM moved)") + `
+` + answersFromArrays(3, 9, written) + `
 ), cells AS (
-` + cellsFromArrays(1, 15, "EXISTS (SELECT 1 FROM moved)") + cellUpsert(migrations.Postgres) + `
+` + cellsFromArrays(1, 15, written) + cellUpsert(migrations.Postgres) + audit + `
 )
 SELECT (SELECT count(*) FROM moved),
   (SELECT count(*) FROM cells c (indicator, part, administration_code, again)
    WHERE CASE WHEN again = 1 THEN refuse_change('a score cell is to be computed again from the answers') ELSE 0 END = 1)`
-
-// submitIfUnchangedAuditedQuery is submitIfUnchangedQuery writing also an
-// audit event (auditFromParams), when it writes the submission.
-var submitIfUnchangedAuditedQuery = strings.Replace(submitIfUnchangedQuery, "\n)\nSELECT (SELECT count(*) FROM moved),",
-	"\n), audit AS (\n"+auditFromParams(submitParams+1, "EXISTS (SELECT 1 FROM moved)")+"\n)\nSELECT (SELECT count(*) FROM moved),", 1)
-
-// submitParams is the number of parameters of submitIfUnchangedQuery: 14
-// of the submission and its answers, then the 12 arrays of the cells'
-// changes (cellsFromArrays).
-const submitParams = 14 + 12
+}
 
 // submitIfUnchanged writes w and the changes of the score cells in one
 // statement (submitIfUnchangedQuery), on condition that neither the
