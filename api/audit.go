@@ -197,8 +197,11 @@ type pendingAuditKey struct{}
 // (survey.PendingAudit); audit then records no other event of the
 // request, unless it is answered otherwise after all.
 func (s *server) withPendingAudit(c *gin.Context) context.Context {
-	route := c.FullPath()
-	pending := &survey.PendingAudit{Event: s.auditEvent(c, auditActions[c.Request.Method+" "+route], http.StatusOK)}
+	action, named := auditActions[c.Request.Method+" "+c.FullPath()]
+	if !named {
+		action.name = c.Request.Method + " " + c.FullPath() // as recordAudit names it
+	}
+	pending := &survey.PendingAudit{Event: s.auditEvent(c, action, http.StatusOK)}
 	c.Set(pendingAuditKey{}, pending)
 	return survey.WithPendingAudit(c.Request.Context(), pending)
 }
