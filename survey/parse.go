@@ -216,7 +216,8 @@ func CheckRawJSON(raw []byte) error {
 	return v.Err()
 }
 
-// plainJSON reports whether raw (valid JSON) surely holds neither a member
+// plainJSON reports whether raw (valid JSON: on anything else it does not
+// panic, but its answer means nothing) surely holds neither a member
 // name twice in one object nor the NUL character in a string, in one pass
 // over its bytes that decodes nothing: nearly every request is such, and
 // scanRawJSON, which streams tokens and names the path of each, costs a
@@ -241,24 +242,36 @@ func plainJSON(raw []byte) bool {
 			open = append(open, false)
 			expectName = false
 		case '}':
+			if len(objects) == 0 || !open[len(open)-1] {
+				return false // not valid JSON
+			}
 			names = names[:objects[len(objects)-1].first]
 			objects, open = objects[:len(objects)-1], open[:len(open)-1]
 			expectName = false
 		case ']':
+			if len(open) == 0 || open[len(open)-1] {
+				return false
+			}
 			open = open[:len(open)-1]
 			expectName = false
 		case ',':
+			if len(open) == 0 {
+				return false
+			}
 			expectName = open[len(open)-1]
 		case '"':
 			start, escaped := i+1, false
-			for i++; raw[i] != '"'; i++ {
+			for i++; i < len(raw) && raw[i] != '"'; i++ {
 				if raw[i] == '\\' {
 					escaped = true
-					if raw[i+1] == 'u' && string(raw[i+2:i+6]) == "0000" {
+					if i+6 <= len(raw) && string(raw[i+1:i+6]) == "u0000" {
 						return false
 					}
 					i++ // the escaped character; the hex digits of \uXXXX are plain
 				}
+			}
+			if i >= len(raw) {
+				return false
 			}
 			if expectName {
 				if escaped || !objects[len(objects)-1].add(&names, raw[start:i]) {
@@ -268,7 +281,7 @@ func plainJSON(raw []byte) bool {
 			}
 		}
 	}
-	return true
+	return len(open) == 0
 }
 
 // nameSet is the member names of one open object, names[first:] of

@@ -54,15 +54,17 @@ func TestPlainJSON(t *testing.T) {
 }
 
 // FuzzPlainJSON: whatever valid JSON it clears, scanRawJSON finds nothing
-// wrong with.
+// wrong with; and nothing makes it panic.
 func FuzzPlainJSON(f *testing.F) {
 	for _, seed := range []string{`{"a": 1, "a": 2}`, `{"a": "x\u0000"}`, `{"answers": {"q1": ["a", {"b": "\\u0000"}]}}`,
-		`[{"a": 1}, {"a": 1}]`, `{"\u0061": 1, "a": 2}`} {
+		`[{"a": 1}, {"a": 1}]`, `{"\u0061": 1, "a": 2}`, `{"a": "\`, `}]`, `{"a": [}`, `"\u00`} {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		if json.Valid(raw) {
 			checkPlainAgainstScan(t, raw)
+		} else {
+			plainJSON(raw)
 		}
 	})
 }
