@@ -221,7 +221,7 @@ func CheckRawJSON(raw []byte) error {
 // name twice in one object nor the NUL character in a string, in one pass
 // over its bytes that decodes nothing: nearly every request is such, and
 // scanRawJSON, which streams tokens and names the path of each, costs a
-// request fifty times as much. false means not sure: a name or string
+// request ten times as much. false means not sure: a name or string
 // holds \u0000, an object holds a name twice, or a name holds an escape
 // (two names that differ in their bytes may then be the same name);
 // scanRawJSON then says what it is, if anything.
