@@ -84,7 +84,7 @@ func (b *Baseline) SaveSubmit(ctx context.Context, who survey.Respondent, r *Bas
 	if b.s.dialect == migrations.Postgres {
 		changes := cellChanges(b.doc, r.ID, who.Administration, r.rows, rows, w.Replaced == nil)
 		var err error
-		if written, err = b.s.submitIfUnchanged(ctx, b.campaign, w, changes, nil); err != nil {
+		if written, err = b.s.submitIfUnchanged(ctx, b.campaign, w, changes, nil); err != nil && !errors.Is(err, errComputeAgain) {
 			return err
 		}
 	}

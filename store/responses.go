@@ -29,6 +29,7 @@ func (s *Store) ChangeResponse(ctx context.Context, sc survey.Scope, key string,
 	var (
 		out     survey.Response
 		written survey.ResponseChange
+		after   changeState // the state the change left
 	)
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		st, err := s.readChange(tx, sc, key, who.ID, changeRead{lock: true})
@@ -91,6 +92,7 @@ func (s *Store) ChangeResponse(ctx context.Context, sc survey.Scope, key string,
 		// The response as written.
 		resp.DraftAnswers, resp.Pending, resp.Revision, resp.UpdatedAt = string(body), !change.Submit, resp.Revision+1, now
 		out, written = s.toResponse(resp, key, change.Answers, subs), change
+		after, after.resp = st, resp
 		return nil
 	})
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
@@ -102,6 +104,7 @@ func (s *Store) ChangeResponse(ctx context.Context, sc survey.Scope, key string,
 	}
 	auditWritten(ctx)
 	s.keepSubmissions(key, who.ID, out.ID, out.Submissions, written.Submit, written.Rows)
+	s.keepChange(key, who.ID, sc, after)
 	return out, nil
 }
 
@@ -110,10 +113,13 @@ func (s *Store) ChangeResponse(ctx context.Context, sc survey.Scope, key string,
 // transaction: the campaign and the response are read without a lock,
 // decide decides on them, and one statement writes the save on condition
 // that neither has changed since (saveIfUnchanged): two round trips
-// instead of four. When either has (or another first save
-// created the response meanwhile), or decide submits after all, the change
-// is made again by ChangeResponse, under its locks: its outcome is the one
-// it would have had.
+// instead of four, one when the process kept the state its last change of
+// the response left (kept_changes.go), which it then decides on instead of
+// reading (a kept state found out of date is dropped, and the change made
+// again on the state read). When either has changed since the read (or
+// another first save created the response meanwhile), or decide submits
+// after all, the change is made again by ChangeResponse, under its locks:
+// its outcome is the one it would have had.
 // Errors: those of ChangeResponse.
 func (s *Store) SaveResponse(ctx context.Context, sc survey.Scope, key string, who survey.Respondent,
 	decide func(survey.ResponseState) (survey.ResponseChange, error)) (survey.Response, error) {
@@ -128,9 +134,18 @@ func (s *Store) SaveResponse(ctx context.Context, sc survey.Scope, key string, w
 
 // saveUnlocked is SaveResponse's save outside a transaction; saved is
 // false when it wrote nothing and the change is for ChangeResponse to
-// make.
+// make. It is decided on the state the last change of the response left
+// when the process keeps it (kept_changes.go), else on the state read.
 func (s *Store) saveUnlocked(ctx context.Context, sc survey.Scope, key string, who survey.Respondent,
 	decide func(survey.ResponseState) (survey.ResponseChange, error)) (out survey.Response, saved bool, err error) {
+	if st, kept := s.keptChangeState(key, who.ID, sc, false); kept {
+		if change, err := st.decide(decide, false); err == nil && !change.Submit {
+			if out, saved, err = s.writeSave(ctx, sc, key, who, st, change); saved || err != nil {
+				return out, saved, err
+			}
+			s.dropChange(key, who.ID)
+		}
+	}
 	st, err := s.readChange(s.db.WithContext(ctx), sc, key, who.ID, changeRead{})
 	if err != nil {
 		return out, false, err
@@ -139,6 +154,13 @@ func (s *Store) saveUnlocked(ctx context.Context, sc survey.Scope, key string, w
 	if err != nil || change.Submit {
 		return out, false, err
 	}
+	return s.writeSave(ctx, sc, key, who, st, change)
+}
+
+// writeSave writes the save change decided on st (saveIfUnchanged);
+// false when it wrote nothing, st being out of date.
+func (s *Store) writeSave(ctx context.Context, sc survey.Scope, key string, who survey.Respondent, st changeState,
+	change survey.ResponseChange) (out survey.Response, saved bool, err error) {
 	body, err := json.Marshal(change.Answers)
 	if err != nil {
 		return out, false, err
@@ -154,6 +176,8 @@ func (s *Store) saveUnlocked(ctx context.Context, sc survey.Scope, key string, w
 	}
 	auditWritten(ctx)
 	s.keepSubmissions(key, who.ID, resp.ID, st.submissions, false, nil)
+	st.resp = resp
+	s.keepChange(key, who.ID, sc, st)
 	return s.toResponse(resp, key, change.Answers, st.submissions), true, nil
 }
 
@@ -190,6 +214,7 @@ func (s *Store) Response(ctx context.Context, sc survey.Scope, key, respondentID
 type changeState struct {
 	campaign    campaignRow // its id, status, closing time and revision
 	doc         *survey.Document
+	published   bool        // doc is of a published version, which never changes
 	resp        responseRow // when found
 	found       bool
 	submissions []survey.Submission // the response's, oldest first
@@ -336,6 +361,7 @@ func (s *Store) readChange(tx *gorm.DB, sc survey.Scope, key, respondentID strin
 		Status: found.QStatus}); err != nil {
 		return st, err
 	}
+	st.published = found.QStatus == survey.StatusPublished
 	if s.dialect != migrations.Postgres {
 		if st.resp, st.found, err = s.responseRow(tx, found.ID, respondentID); err != nil || !st.found {
 			return st, err

@@ -46,14 +46,16 @@ type listKey struct {
 }
 
 // keptList is a response's list of submissions, oldest first, and, with
-// haveRows, the answer rows of the last one; with aggregate, none: the
-// list is to be read with the response.
+// haveRows, the answer rows of the last one, and, with change, the state
+// of the response that goes with them; with aggregate, none: the list is
+// to be read with the response.
 type keptList struct {
 	response    string // id
 	submissions []survey.Submission
 	rows        []survey.AnswerRow // without their texts, which the cells do not need
 	haveRows    bool
 	aggregate   bool
+	change      *keptChange // the state the last change left, when kept (kept_changes.go)
 }
 
 // last returns the id of the list's last submission, "" when it is empty.

@@ -22,10 +22,14 @@ import (
 // decide decides on them, and one statement (submitIfUnchangedQuery)
 // writes the submission, its answers, the response and the score cells,
 // on condition that neither the campaign nor the response has changed
-// since: two round trips instead of five. When either has, when there is
-// no response yet, or when a score cell would need computing again from
-// the answers (its bound on rounding error grows too large), nothing is
-// written and the change is made again by ChangeResponse, under its locks.
+// since: two round trips instead of five, one when the process kept the
+// state its last change of the response left (kept_changes.go), which it
+// then decides on instead of reading (a kept state found out of date is
+// dropped, and the change made again on the state read). When either has
+// changed since the read, when there is no response yet, or when a score
+// cell would need computing again from the answers (its bound on rounding
+// error grows too large), nothing is written and the change is made again
+// by ChangeResponse, under its locks.
 // Errors: those of ChangeResponse.
 func (s *Store) SubmitResponse(ctx context.Context, sc survey.Scope, key string, who survey.Respondent,
 	decide func(survey.ResponseState) (survey.ResponseChange, error)) (survey.Response, error) {
@@ -40,9 +44,23 @@ func (s *Store) SubmitResponse(ctx context.Context, sc survey.Scope, key string,
 
 // submitUnlocked is SubmitResponse's submission outside a transaction;
 // done is false when it wrote nothing and the change is for
-// ChangeResponse to make.
+// ChangeResponse to make. It is decided on the state the last change of
+// the response left when the process keeps it, with the answer rows of
+// the current submission (kept_changes.go), else on the state read.
 func (s *Store) submitUnlocked(ctx context.Context, sc survey.Scope, key string, who survey.Respondent,
 	decide func(survey.ResponseState) (survey.ResponseChange, error)) (out survey.Response, done bool, err error) {
+	if st, kept := s.keptChangeState(key, who.ID, sc, true); kept {
+		if change, err := st.decide(decide, true); err == nil && change.Submit {
+			out, done, err = s.writeSubmission(ctx, sc, key, who, st, change)
+			if errors.Is(err, errComputeAgain) {
+				return out, false, nil
+			}
+			if done || err != nil {
+				return out, done, err
+			}
+			s.dropChange(key, who.ID)
+		}
+	}
 	st, err := s.readChange(s.db.WithContext(ctx), sc, key, who.ID, changeRead{replaced: true})
 	if err != nil || !st.found {
 		return out, false, err
@@ -51,6 +69,21 @@ func (s *Store) submitUnlocked(ctx context.Context, sc survey.Scope, key string,
 	if err != nil || !change.Submit {
 		return out, false, err
 	}
+	if out, done, err = s.writeSubmission(ctx, sc, key, who, st, change); errors.Is(err, errComputeAgain) {
+		err = nil
+	}
+	return out, done, err
+}
+
+// errComputeAgain is writeSubmission's error when a score cell is to be
+// computed again from the answers, which only a change under locks does.
+var errComputeAgain = errors.New("a score cell is to be computed again from the answers")
+
+// writeSubmission writes the submission decided on st, which found the
+// response (submitIfUnchanged); false when it wrote nothing, st being out
+// of date, or errComputeAgain.
+func (s *Store) writeSubmission(ctx context.Context, sc survey.Scope, key string, who survey.Respondent, st changeState,
+	change survey.ResponseChange) (out survey.Response, done bool, err error) {
 	body, err := json.Marshal(change.Answers)
 	if err != nil {
 		return out, false, err
@@ -71,6 +104,8 @@ func (s *Store) submitUnlocked(ctx context.Context, sc survey.Scope, key string,
 	subs := append(st.submissions, survey.Submission{ID: w.ID, Revision: resp.Revision, SubmittedBy: who.ID, SubmittedAt: now})
 	out = s.toResponse(resp, key, change.Answers, subs)
 	s.keepSubmissions(key, who.ID, out.ID, out.Submissions, true, change.Rows)
+	st.resp = resp
+	s.keepChange(key, who.ID, sc, st)
 	return out, true, nil
 }
 
@@ -119,9 +154,9 @@ SELECT (SELECT count(*) FROM moved),
 
 // submitIfUnchanged writes w and the changes of the score cells in one
 // statement (submitIfUnchangedQuery), on condition that neither the
-// campaign nor the response has changed since they were read, and that no
-// cell's bound on rounding error grows too large (refuse_change undoes
-// the statement then); false when it wrote nothing.
+// campaign nor the response has changed since they were read; false when
+// it wrote nothing. errComputeAgain when a cell's bound on rounding error
+// would grow too large (refuse_change undoes the statement then).
 func (s *Store) submitIfUnchanged(ctx context.Context, campaign campaignRow, w submissionWrite, changes []cellChange,
 	event *survey.AuditEvent) (bool, error) {
 	questions, options, scores, nullScores, numbers, texts := answerColumns(w.Rows)
@@ -138,7 +173,7 @@ func (s *Store) submitIfUnchanged(ctx context.Context, campaign campaignRow, w s
 	var moved, stale int
 	err := s.sql.QueryRowContext(ctx, query, args...).Scan(&moved, &stale)
 	if refused(err) {
-		return false, nil
+		return false, errComputeAgain
 	}
 	if err != nil {
 		return false, s.driverError(err)

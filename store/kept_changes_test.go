@@ -1,0 +1,135 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/customs-survey/surveyd/auth"
+	"github.com/customs-survey/surveyd/campaigns"
+	"github.com/customs-survey/surveyd/internal/dbtest"
+	"github.com/customs-survey/surveyd/responding"
+	"github.com/customs-survey/surveyd/survey"
+)
+
+// TestChangeOnAKeptStateThatMovedOn: a save or a submission that this
+// process decides on the state its last change of the response left
+// (kept_changes.go), while another process sharing the database has
+// changed the response or its campaign since, has the outcome it would
+// have had after a read: the write on the kept state changes nothing, and
+// the change is made again on the state read.
+func TestChangeOnAKeptStateThatMovedOn(t *testing.T) {
+	const key = "c-2023"
+	answers := annualAnswers()
+	save := func(ifMatch *int) func(context.Context, *responding.Service, auth.Principal) (survey.Response, error) {
+		return func(ctx context.Context, r *responding.Service, p auth.Principal) (survey.Response, error) {
+			return r.SaveDraft(ctx, p, key, answers, ifMatch)
+		}
+	}
+	submit := func(ctx context.Context, r *responding.Service, p auth.Principal) (survey.Response, error) {
+		return r.Submit(ctx, p, key, nil)
+	}
+	closeCampaign := func(ctx context.Context, other *Store) error {
+		_, err := campaigns.New(other).Close(ctx, auth.Operator(), key)
+		return err
+	}
+	withdraw := func(ctx context.Context, other *Store) error {
+		_, err := other.ChangeCampaign(ctx, key, func(st survey.CampaignState) (survey.CampaignChange, error) {
+			change := survey.ChangeOf(st.Campaign)
+			change.Administrations = nil
+			return change, nil
+		})
+		return err
+	}
+	revision := func(n int) *int { return &n }
+	// This process saves and submits (revision 2, kept); then the other
+	// process does what other says, and this one change.
+	for _, tt := range []struct {
+		name      string
+		other     func(context.Context, *Store, *responding.Service, auth.Principal) error
+		change    func(context.Context, *responding.Service, auth.Principal) (survey.Response, error)
+		keptWrite bool // the change is written on the kept state first
+		wantErr   error
+		wantRev   int // the response's revision in the database afterwards
+		wantSubs  int // its submissions
+	}{
+		{"nothing; a save", nil, save(nil), true, nil, 3, 1},
+		{"nothing; an amendment", nil, submit, true, nil, 3, 2},
+		{"other saves; a save", otherSaves, save(nil), true, nil, 4, 1},
+		{"other saves; a save if at the revision kept", otherSaves, save(revision(2)), true, survey.ErrPreconditionFailed, 3, 1},
+		{"other saves; a save if at the revision it left", otherSaves, save(revision(3)), false, nil, 4, 1},
+		{"other amends; an amendment", otherSubmits, submit, true, nil, 4, 3},
+		{"other amends; a save", otherSubmits, save(nil), true, nil, 4, 2},
+		{"other closes the campaign; a save", campaignChange(closeCampaign), save(nil), true, survey.ErrConflict, 2, 1},
+		{"other closes the campaign; an amendment", campaignChange(closeCampaign), submit, true, survey.ErrConflict, 2, 1},
+		{"other withdraws the administration; a save", campaignChange(withdraw), save(nil), true, survey.ErrNotFound, 2, 1},
+		{"other withdraws the administration; an amendment", campaignChange(withdraw), submit, true, survey.ErrNotFound, 2, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			url := dbtest.PostgresURL(t)
+			s, trace := openTraced(t, url)
+			p := seedOpenCampaign(t, s)
+			other, err := Open(ctx, url, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer other.Close()
+			here, there := responding.New(s, time.Now), responding.New(other, time.Now)
+			if _, err := here.SaveDraft(ctx, p, key, answers, nil); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := here.Submit(ctx, p, key, nil); err != nil {
+				t.Fatal(err)
+			}
+			if _, kept := s.keptChangeState(key, p.UserID, survey.ScopeOf(p), true); !kept {
+				t.Fatal("no state kept after a submission")
+			}
+			if tt.other != nil {
+				if err := tt.other(ctx, other, there, p); err != nil {
+					t.Fatalf("the other process: %v", err)
+				}
+			}
+			trace.take()
+			got, err := tt.change(ctx, here, p)
+			if sent := trace.take(); len(sent) == 0 || strings.Contains(sent[0], "UPDATE responses") != tt.keptWrite {
+				t.Errorf("written on the kept state first: %v, want %v; statements:\n%s", !tt.keptWrite, tt.keptWrite,
+					strings.Join(sent, "\n"))
+			}
+			if !errors.Is(err, tt.wantErr) || tt.wantErr != nil && err == nil {
+				t.Fatalf("error %v, want %v", err, tt.wantErr)
+			}
+			stored, _, err2 := other.Response(ctx, survey.Everything, key, p.UserID)
+			if err2 != nil {
+				t.Fatal(err2)
+			}
+			if stored.Revision != tt.wantRev || len(stored.Submissions) != tt.wantSubs {
+				t.Errorf("stored: revision %d, %d submissions; want %d, %d", stored.Revision, len(stored.Submissions),
+					tt.wantRev, tt.wantSubs)
+			}
+			if err == nil && (got.Revision != stored.Revision || len(got.Submissions) != len(stored.Submissions)) {
+				t.Errorf("answered revision %d, %d submissions; stored %d, %d", got.Revision, len(got.Submissions),
+					stored.Revision, len(stored.Submissions))
+			}
+		})
+	}
+}
+
+func otherSaves(ctx context.Context, _ *Store, r *responding.Service, p auth.Principal) error {
+	_, err := r.SaveDraft(ctx, p, "c-2023", annualAnswers(), nil)
+	return err
+}
+
+func otherSubmits(ctx context.Context, _ *Store, r *responding.Service, p auth.Principal) error {
+	_, err := r.Submit(ctx, p, "c-2023", nil)
+	return err
+}
+
+// campaignChange is a change of the campaign by the other process.
+func campaignChange(change func(context.Context, *Store) error) func(context.Context, *Store, *responding.Service, auth.Principal) error {
+	return func(ctx context.Context, other *Store, _ *responding.Service, _ auth.Principal) error {
+		return change(ctx, other)
+	}
+}
