@@ -61,8 +61,25 @@ func (s *Store) keepChange(key, respondent string, sc survey.Scope, st changeSta
 	if !found || kept.aggregate || kept.response != st.resp.ID || kept.last() != current {
 		return
 	}
-	kept.change = &keptChange{scope: sc, campaign: st.campaign, doc: st.doc, resp: st.resp}
+	kept.change = &keptChange{scope: sc, campaign: st.campaign, doc: st.doc, resp: detached(st.resp)}
 	s.lists.put(k, kept)
+}
+
+// detached is r with its own copies of what its pointers point to. A
+// response as written points into the change's write (its submission's
+// id), which holds the submission's answer rows and JSON, and points in
+// turn to the submission it replaced: kept as it is, it would keep every
+// submission of the response alive.
+func detached(r responseRow) responseRow {
+	if r.CurrentSubmissionID != nil {
+		id := *r.CurrentSubmissionID
+		r.CurrentSubmissionID = &id
+	}
+	if r.FirstSubmittedAt != nil {
+		at := *r.FirstSubmittedAt
+		r.FirstSubmittedAt = &at
+	}
+	return r
 }
 
 // keptChangeState returns the state kept of respondent's response to the

@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"errors"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
+	"weak"
 
 	"github.com/customs-survey/surveyd/auth"
 	"github.com/customs-survey/surveyd/campaigns"
@@ -131,5 +133,44 @@ func otherSubmits(ctx context.Context, _ *Store, r *responding.Service, p auth.P
 func campaignChange(change func(context.Context, *Store) error) func(context.Context, *Store, *responding.Service, auth.Principal) error {
 	return func(ctx context.Context, other *Store, _ *responding.Service, _ auth.Principal) error {
 		return change(ctx, other)
+	}
+}
+
+// TestKeptStateHoldsNoEarlierSubmission: the state kept after a
+// submission holds none of the submission's write, whose rows and JSON
+// the process no longer needs: a kept response that pointed into it kept
+// it alive, and through each write's pointer to the submission it
+// replaced, every earlier submission of the response with it.
+func TestKeptStateHoldsNoEarlierSubmission(t *testing.T) {
+	s, p := openCampaign(t, dbtest.PostgresURL(t))
+	ctx := context.Background()
+	who := survey.Respondent{ID: p.UserID, Administration: p.Administration}
+	sc := survey.ScopeOf(p)
+	doc, err := survey.ParseDocument(readTestdata(t, "../testdata/questionnaires/customs_annual.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var written []weak.Pointer[survey.AnswerRow]
+	for range 4 {
+		kept, rows, err := survey.PrepareSubmission(doc, annualAnswers())
+		if err != nil {
+			t.Fatal(err)
+		}
+		written = append(written, weak.Make(&rows[0]))
+		if _, err := s.SubmitResponse(ctx, sc, "c-2023", who, func(survey.ResponseState) (survey.ResponseChange, error) {
+			return survey.ResponseChange{Answers: kept, Submit: true, Rows: rows}, nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, kept := s.keptChangeState("c-2023", who.ID, sc, true); !kept {
+		t.Fatal("no state kept")
+	}
+	runtime.GC()
+	runtime.GC()
+	for i, w := range written {
+		if w.Value() != nil {
+			t.Errorf("the rows given to submission %d are still held", i+1)
+		}
 	}
 }
