@@ -29,10 +29,23 @@ import (
 // nothing, the kept state is dropped, and the change is made again after a
 // read, as it would have been without it.
 //
+// A state is kept only beside a list of submissions kept with the answer
+// rows of its last one, or for a save, beside a list alone: a submission
+// on a state whose rows are not kept (another instance made the current
+// submission, or the process started since) reads them first. A
+// response whose list is read with it every time (submission_lists.go)
+// has no state kept either; nor has a working copy longer than
+// longestKeptDraft.
+//
 // A decision refused on a kept state (a closing time passed, an If-Match
 // that names another revision, answers the document does not accept) is
 // also made again after a read: the kept state may be out of date, and the
 // refusal must be the one the state in the database gives.
+
+// longestKeptDraft bounds the working copy (its JSON) of a state kept:
+// with submissionListsSize, at most 16 MiB of them are kept, where a
+// request may carry up to its body limit (1 MiB by default).
+const longestKeptDraft = 64 << 10
 
 // keptChange is the state of a response and its campaign as a change of
 // the response, decided in scope, left them.
@@ -47,9 +60,10 @@ type keptChange struct {
 // with that key once a change decided in scope sc has written it (st.resp
 // as written), beside the list of submissions keepSubmissions kept: only
 // when that list is of the same response and ends with its current
-// submission, and the document is of a published version.
+// submission, the document is of a published version and the working
+// copy is at most longestKeptDraft long.
 func (s *Store) keepChange(key, respondent string, sc survey.Scope, st changeState) {
-	if s.lists == nil || !st.published {
+	if s.lists == nil || !st.published || len(st.resp.DraftAnswers) > longestKeptDraft {
 		return
 	}
 	k := listKey{key, respondent}
@@ -69,7 +83,8 @@ func (s *Store) keepChange(key, respondent string, sc survey.Scope, st changeSta
 // response as written points into the change's write (its submission's
 // id), which holds the submission's answer rows and JSON, and points in
 // turn to the submission it replaced: kept as it is, it would keep every
-// submission of the response alive.
+// submission of the response alive. And a kept response is handed to
+// changes that run at once: each gets its own copies.
 func detached(r responseRow) responseRow {
 	if r.CurrentSubmissionID != nil {
 		id := *r.CurrentSubmissionID
@@ -97,8 +112,10 @@ func (s *Store) keptChangeState(key, respondent string, sc survey.Scope, rows bo
 		return changeState{}, false
 	}
 	c := kept.change
-	st := changeState{campaign: c.campaign, doc: c.doc, published: true, resp: c.resp, found: true,
-		submissions: slices.Clone(kept.submissions)} // the caller may append to it
+	// Copies: the caller may append to the list, and answers with the
+	// response's pointers.
+	st := changeState{campaign: c.campaign, doc: c.doc, published: true, resp: detached(c.resp), found: true,
+		submissions: slices.Clone(kept.submissions)}
 	if rows {
 		st.replaced = slices.Clone(kept.rows)
 	}

@@ -174,3 +174,72 @@ func TestKeptStateHoldsNoEarlierSubmission(t *testing.T) {
 		}
 	}
 }
+
+// TestKeptChangeStates: a state is kept only beside a list of the same
+// response that ends with its current submission, of a published
+// document and a working copy of at most longestKeptDraft; it serves only
+// the scope it was decided in, and a submission only with the rows of the
+// current submission kept; each caller gets its own copies.
+func TestKeptChangeStates(t *testing.T) {
+	sc := survey.Scope{Administration: "BE", HideDrafts: true}
+	current := "s1"
+	score := 1.0
+	rows := []survey.AnswerRow{{Question: "q", Score: &score}}
+	state := func(change func(*changeState)) changeState {
+		st := changeState{campaign: campaignRow{ID: 1, Revision: 3}, doc: &survey.Document{}, published: true,
+			resp: responseRow{ID: "r1", Revision: 4, DraftAnswers: `{}`, CurrentSubmissionID: &current}}
+		if change != nil {
+			change(&st)
+		}
+		return st
+	}
+	list := []survey.Submission{{ID: "s1", Revision: 2}}
+	for _, tt := range []struct {
+		name      string
+		submitted bool // the list was kept by the submission s1, with its rows
+		st        changeState
+		sc        survey.Scope
+		rows      bool
+		want      bool
+	}{
+		{"a save after a submission", true, state(nil), sc, false, true},
+		{"a submission after a submission", true, state(nil), sc, true, true},
+		{"a save after a save", false, state(nil), sc, false, true},
+		{"a submission without the rows", false, state(nil), sc, true, false},
+		{"another scope", true, state(nil), survey.Scope{Administration: "NL", HideDrafts: true}, false, false},
+		{"a draft document", true, state(func(st *changeState) { st.published = false }), sc, false, false},
+		{"a long working copy", true, state(func(st *changeState) {
+			st.resp.DraftAnswers = `"` + strings.Repeat("x", longestKeptDraft) + `"`
+		}), sc, false, false},
+		{"another response", true, state(func(st *changeState) { st.resp.ID = "r2" }), sc, false, false},
+		{"a list that ends elsewhere", true, state(func(st *changeState) { st.resp.CurrentSubmissionID = nil }), sc, false, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &Store{lists: newBoundedCache[listKey, keptList](4)}
+			s.keepSubmissions("c", "u", "r1", list, tt.submitted, rows)
+			s.keepChange("c", "u", sc, tt.st)
+			got, kept := s.keptChangeState("c", "u", tt.sc, tt.rows)
+			if kept != tt.want {
+				t.Fatalf("kept %v, want %v", kept, tt.want)
+			}
+			if !kept {
+				return
+			}
+			if !got.found || got.resp.Revision != 4 || got.campaign.Revision != 3 || len(got.submissions) != 1 ||
+				tt.rows && len(got.replaced) != 1 {
+				t.Errorf("state %+v", got)
+			}
+			again, _ := s.keptChangeState("c", "u", tt.sc, tt.rows)
+			if got.resp.CurrentSubmissionID == again.resp.CurrentSubmissionID || &got.submissions[0] == &again.submissions[0] {
+				t.Error("two callers share the response's pointers or the list")
+			}
+			s.dropChange("c", "u")
+			if _, kept := s.keptChangeState("c", "u", tt.sc, tt.rows); kept {
+				t.Error("still kept once dropped")
+			}
+			if list, _ := s.keepsSubmissions("c", "u"); !list {
+				t.Error("dropping the state dropped the list")
+			}
+		})
+	}
+}

@@ -33,7 +33,8 @@ import (
 
 // submissionListsSize bounds the lists kept: more than the respondents
 // who change their responses at the same time. With longestKeptList, at
-// most 128,000 submissions are kept, about 20 MiB.
+// most 128,000 submissions are kept, about 20 MiB; with longestKeptDraft,
+// at most 16 MiB of working copies beside them (kept_changes.go).
 const submissionListsSize = 256
 
 // longestKeptList bounds the submissions of a list kept: a response
