@@ -227,11 +227,16 @@ func (s *server) limitBody(c *gin.Context) {
 }
 
 // authenticate requires a valid bearer access token and puts the caller's
-// Principal in the request context.
+// Principal in the request context. On the routes of a save and a
+// submission, the check may be left for the change (defersCheck).
 func (s *server) authenticate(c *gin.Context) {
 	token, ok := bearerToken(c.GetHeader("Authorization"))
 	if !ok {
 		writeProblem(c, problemUnauthorized, "an Authorization: Bearer <access_token> header is required", nil)
+		return
+	}
+	if defersCheck(c) {
+		s.authenticateDeferred(c, token)
 		return
 	}
 	p, err := s.auth.Authenticate(c.Request.Context(), token)

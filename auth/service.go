@@ -51,6 +51,11 @@ type Account struct {
 	// that it has opened a session already.
 	OneTimePasswordExpiresAt time.Time
 	OneTimePasswordUsed      bool
+	// Stamp is the version of the account's row as the store read it,
+	// which any change of the row moves on (on PostgreSQL); "" where the
+	// store gives none. Only accounts with one are kept for deferred
+	// checks (deferred.go).
+	Stamp string
 }
 
 // MustChangePassword reports whether the account's password is the
@@ -156,6 +161,7 @@ type Service struct {
 	throttle   Throttle
 	refreshTTL time.Duration
 	now        func() time.Time
+	kept       keptAccounts // for deferred checks (deferred.go)
 }
 
 // NewService wires the session use cases. refreshTTL is how long a refresh
@@ -327,6 +333,13 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Principal, er
 	if err != nil {
 		return Principal{}, err
 	}
+	return s.authenticate(ctx, claims)
+}
+
+// authenticate is Authenticate once the token's signature and claims are
+// verified. An account that passes is kept for deferred checks
+// (AuthenticateDeferred); one that does not is forgotten.
+func (s *Service) authenticate(ctx context.Context, claims Claims) (Principal, error) {
 	// Every authenticated request comes here: one query, not one for the
 	// revocation and one for the account.
 	account, found, revoked, err := s.store.TokenAccount(ctx, claims.Subject, claims.ID)
@@ -334,18 +347,35 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Principal, er
 		return Principal{}, err
 	}
 	if !found || account.Disabled {
+		s.kept.forget(claims.Subject)
 		return Principal{}, fmt.Errorf("%w: account gone or disabled", ErrInvalidToken)
 	}
 	if revoked {
 		return Principal{}, fmt.Errorf("%w: revoked by a logout", ErrInvalidToken)
 	}
-	// iat has one-second precision: a token from the same second as the
-	// change stays valid.
+	if err := tokenAllowed(claims, account); err != nil {
+		s.kept.forget(claims.Subject)
+		return Principal{}, err
+	}
+	s.kept.keep(account)
+	return account.Principal(), nil
+}
+
+// tokenAllowed applies the rules of an access token to its account: the
+// account is enabled, and the token was issued after its last password
+// change and after it last changed (TokensValidAfter). iat has
+// one-second precision: a token from the same second as the change stays
+// valid.
+// Errors: ErrInvalidToken.
+func tokenAllowed(claims Claims, account Account) error {
+	if account.Disabled {
+		return fmt.Errorf("%w: account gone or disabled", ErrInvalidToken)
+	}
 	if claims.IssuedAt != nil && claims.IssuedAt.Time.Before(account.PasswordChangedAt.Truncate(time.Second)) {
-		return Principal{}, fmt.Errorf("%w: issued before the last password change", ErrInvalidToken)
+		return fmt.Errorf("%w: issued before the last password change", ErrInvalidToken)
 	}
 	if claims.IssuedAt != nil && claims.IssuedAt.Time.Before(account.TokensValidAfter.Truncate(time.Second)) {
-		return Principal{}, fmt.Errorf("%w: issued before the account last changed", ErrInvalidToken)
+		return fmt.Errorf("%w: issued before the account last changed", ErrInvalidToken)
 	}
-	return account.Principal(), nil
+	return nil
 }

@@ -84,7 +84,7 @@ func (b *Baseline) SaveSubmit(ctx context.Context, who survey.Respondent, r *Bas
 	if b.s.dialect == migrations.Postgres {
 		changes := cellChanges(b.doc, r.ID, who.Administration, r.rows, rows, w.Replaced == nil)
 		var err error
-		if written, err = b.s.submitIfUnchanged(ctx, b.campaign, w, changes, nil); err != nil && !errors.Is(err, errComputeAgain) {
+		if written, err = b.s.submitIfUnchanged(ctx, b.campaign, w, changes, nil, nil); err != nil && !errors.Is(err, errComputeAgain) {
 			return err
 		}
 	}
@@ -123,7 +123,7 @@ func (b *Baseline) save(ctx context.Context, who survey.Respondent, r *BaselineR
 	if b.s.dialect == migrations.Postgres {
 		saved, err := b.s.saveIfUnchanged(ctx, b.campaign, responseRow{ID: r.ID, CampaignID: b.campaign.ID,
 			RespondentID: who.ID, AdministrationCode: who.Administration, Revision: r.Revision + 1, DraftAnswers: string(body),
-			Pending: true, CreatedAt: now, UpdatedAt: now}, !first, nil)
+			Pending: true, CreatedAt: now, UpdatedAt: now}, !first, nil, nil)
 		if err == nil && !saved {
 			err = fmt.Errorf("baseline: the save of response %s wrote nothing", r.ID)
 		}

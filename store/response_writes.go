@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/customs-survey/surveyd/auth"
 	"github.com/customs-survey/surveyd/migrations"
 	"github.com/customs-survey/surveyd/survey"
 )
@@ -44,40 +45,60 @@ WHERE id = ? AND revision = ?`), body, true, revision+1, now, responseID, revisi
 // campaign is read under a share lock, taken before the response's row
 // lock as a change in a transaction takes them, so that a close waits for
 // the save, or the save for the close and then sees the new revision.
-// With event, the statement also writes that audit event when it saves.
+// With event, the statement also writes that audit event when it saves;
+// with check, it saves only on the condition the check states too
+// (callerCondition).
 // false when it wrote nothing: the campaign or the response has changed,
-// or another save created the response first.
+// or another save created the response first, or check's condition does
+// not hold.
 func (s *Store) saveIfUnchanged(ctx context.Context, campaign campaignRow, r responseRow, found bool,
-	event *survey.AuditEvent) (bool, error) {
-	const unchanged = `EXISTS (SELECT 1 FROM campaigns WHERE id = $1 AND revision = $2 FOR SHARE)`
+	event *survey.AuditEvent, check *auth.Deferred) (bool, error) {
 	var (
-		write string
-		args  []any
+		write, where string
+		args         []any
 	)
 	if found {
-		write = `UPDATE responses SET draft_answers = $3, pending = true, revision = $4, updated_at = $5
-WHERE id = $6 AND revision = $4 - 1 AND ` + unchanged
 		args = []any{campaign.ID, campaign.Revision, r.DraftAnswers, r.Revision, r.UpdatedAt, r.ID}
 	} else {
-		write = `INSERT INTO responses (id, campaign_id, respondent_id, administration_code, revision,
-  draft_answers, pending, created_at, updated_at)
-SELECT $3, $1, $4, $5, $6, $7, true, $8, $8 WHERE ` + unchanged + `
-ON CONFLICT DO NOTHING`
 		args = []any{campaign.ID, campaign.Revision, r.ID, r.RespondentID, r.AdministrationCode, r.Revision, r.DraftAnswers,
 			r.CreatedAt}
 	}
+	params := len(args)
+	if event != nil {
+		params += auditParams
+	}
+	where = `EXISTS (SELECT 1 FROM campaigns WHERE id = $1 AND revision = $2 FOR SHARE)`
+	if check != nil {
+		where += "\n    AND " + callerCondition(params+1)
+	}
+	if found {
+		write = `UPDATE responses SET draft_answers = $3, pending = true, revision = $4, updated_at = $5
+WHERE id = $6 AND revision = $4 - 1 AND ` + where
+	} else {
+		write = `INSERT INTO responses (id, campaign_id, respondent_id, administration_code, revision,
+  draft_answers, pending, created_at, updated_at)
+SELECT $3, $1, $4, $5, $6, $7, true, $8, $8 WHERE ` + where + `
+ON CONFLICT DO NOTHING`
+	}
+	query := write
+	if event != nil {
+		query = "WITH moved AS (\n" + write + "\nRETURNING 1\n), audit AS (\n" +
+			auditFromParams(len(args)+1, "EXISTS (SELECT 1 FROM moved)") + "\n)\nSELECT count(*) FROM moved"
+		args = append(args, s.auditArgs(*event)...)
+	}
+	if check != nil {
+		args = append(args, callerArgs(check)...)
+	}
 	if event == nil {
-		res, err := s.sql.ExecContext(ctx, write, args...)
+		res, err := s.sql.ExecContext(ctx, query, args...)
 		if err != nil {
 			return false, s.driverError(err)
 		}
 		n, err := res.RowsAffected()
 		return n == 1, err
 	}
-	query := "WITH moved AS (\n" + write + "\nRETURNING 1\n), audit AS (\n" +
-		auditFromParams(len(args)+1, "EXISTS (SELECT 1 FROM moved)") + "\n)\nSELECT count(*) FROM moved"
 	var n int
-	if err := s.sql.QueryRowContext(ctx, query, append(args, s.auditArgs(*event)...)...).Scan(&n); err != nil {
+	if err := s.sql.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
 		return false, s.driverError(err)
 	}
 	return n == 1, nil

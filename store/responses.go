@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 
+	"github.com/customs-survey/surveyd/auth"
 	"github.com/customs-survey/surveyd/migrations"
 	"github.com/customs-survey/surveyd/survey"
 )
@@ -31,6 +32,11 @@ func (s *Store) ChangeResponse(ctx context.Context, sc survey.Scope, key string,
 		written survey.ResponseChange
 		after   changeState // the state the change left
 	)
+	// The check of the caller's token, when it was left for the change
+	// (auth.Deferred), before anything is read or written.
+	if err := auth.ConfirmCaller(ctx); err != nil {
+		return survey.Response{}, s.translate(ctx, "change response", err)
+	}
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		st, err := s.readChange(tx, sc, key, who.ID, changeRead{lock: true})
 		if err != nil {
@@ -146,6 +152,9 @@ func (s *Store) saveUnlocked(ctx context.Context, sc survey.Scope, key string, w
 			s.dropChange(key, who.ID)
 		}
 	}
+	if err := auth.ConfirmCaller(ctx); err != nil {
+		return out, false, err
+	}
 	st, err := s.readChange(s.db.WithContext(ctx), sc, key, who.ID, changeRead{})
 	if err != nil {
 		return out, false, err
@@ -161,6 +170,10 @@ func (s *Store) saveUnlocked(ctx context.Context, sc survey.Scope, key string, w
 // false when it wrote nothing, st being out of date.
 func (s *Store) writeSave(ctx context.Context, sc survey.Scope, key string, who survey.Respondent, st changeState,
 	change survey.ResponseChange) (out survey.Response, saved bool, err error) {
+	check, err := s.callerCheck(ctx)
+	if err != nil {
+		return out, false, err
+	}
 	body, err := json.Marshal(change.Answers)
 	if err != nil {
 		return out, false, err
@@ -171,8 +184,11 @@ func (s *Store) writeSave(ctx context.Context, sc survey.Scope, key string, who 
 			AdministrationCode: who.Administration, CreatedAt: now}
 	}
 	resp.DraftAnswers, resp.Pending, resp.Revision, resp.UpdatedAt = string(body), true, resp.Revision+1, now
-	if saved, err = s.saveIfUnchanged(ctx, st.campaign, resp, st.found, pendingAudit(ctx)); !saved || err != nil {
+	if saved, err = s.saveIfUnchanged(ctx, st.campaign, resp, st.found, pendingAudit(ctx), check); !saved || err != nil {
 		return out, saved, err
+	}
+	if check != nil {
+		check.Confirmed()
 	}
 	auditWritten(ctx)
 	s.keepSubmissions(key, who.ID, resp.ID, st.submissions, false, nil)

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/customs-survey/surveyd/auth"
+	"github.com/customs-survey/surveyd/migrations"
 )
 
 // The methods below implement auth.Store.
@@ -206,12 +207,20 @@ func (s *Store) TokenAccount(ctx context.Context, userID, jti string) (auth.Acco
 		administration                            sql.Null[string]
 		disabled, validAfter, otpExpires, otpUsed sql.Null[time.Time]
 		revoked                                   bool
+		stamp                                     string
 	)
+	// The row's version, for the condition of a change that carries the
+	// check (callerCondition): on PostgreSQL its xmin, which every update
+	// of the row moves on; SQLite gives none.
+	version := "''"
+	if s.dialect == migrations.Postgres {
+		version = "xmin::text"
+	}
 	found, err := scanRow(s.sql.QueryRowContext(ctx, s.rebind(`SELECT id, email, password_hash, role, administration_code,
   password_changed_at, disabled_at, tokens_valid_after, created_at, one_time_password_expires_at, one_time_password_used_at,
-  EXISTS (SELECT 1 FROM revoked_access_tokens t WHERE t.jti = ?)
+  EXISTS (SELECT 1 FROM revoked_access_tokens t WHERE t.jti = ?), `+version+`
 FROM users WHERE id = ?`), jti, userID), &row.Row.ID, &row.Row.Email, &row.Row.PasswordHash, &row.Row.Role, &administration,
-		&row.Row.PasswordChangedAt, &disabled, &validAfter, &row.Row.CreatedAt, &otpExpires, &otpUsed, &revoked)
+		&row.Row.PasswordChangedAt, &disabled, &validAfter, &row.Row.CreatedAt, &otpExpires, &otpUsed, &revoked, &stamp)
 	if err != nil || !found {
 		return auth.Account{}, false, false, s.translate(ctx, "check access token", err)
 	}
@@ -220,7 +229,9 @@ FROM users WHERE id = ?`), jti, userID), &row.Row.ID, &row.Row.Email, &row.Row.P
 	row.Row.TokensValidAfter = nullable(validAfter)
 	row.OneTimePasswordExpiresAt = nullable(otpExpires)
 	row.OneTimePasswordUsedAt = nullable(otpUsed)
-	return toAccount(row), true, revoked, nil
+	a := toAccount(row)
+	a.Stamp = stamp
+	return a, true, revoked, nil
 }
 
 // nullable is a pointer to n's value, nil for NULL.

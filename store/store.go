@@ -40,6 +40,7 @@ import (
 	"gorm.io/gorm/clause"
 	"gorm.io/gorm/logger"
 
+	"github.com/customs-survey/surveyd/auth"
 	"github.com/customs-survey/surveyd/migrations"
 	"github.com/customs-survey/surveyd/survey"
 )
@@ -458,7 +459,7 @@ func (s *Store) translate(ctx context.Context, op string, err error) error {
 		return nil
 	}
 	switch {
-	case survey.IsDomainError(err):
+	case survey.IsDomainError(err), errors.Is(err, auth.ErrInvalidToken):
 		return err
 	case errors.Is(err, gorm.ErrRecordNotFound):
 		return fmt.Errorf("%s: %w", op, survey.ErrNotFound)

@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/customs-survey/surveyd/auth"
 	"github.com/customs-survey/surveyd/migrations"
 	"github.com/customs-survey/surveyd/survey"
 )
@@ -19,7 +20,7 @@ import (
 // PostgreSQL, the submission of a response already saved is made outside
 // a transaction, as SaveResponse makes a save: the campaign, the response
 // and the answer rows of its current submission are read without a lock,
-// decide decides on them, and one statement (submitIfUnchangedQuery)
+// decide decides on them, and one statement (submitIfUnchangedQueries)
 // writes the submission, its answers, the response and the score cells,
 // on condition that neither the campaign nor the response has changed
 // since: two round trips instead of five, one when the process kept the
@@ -61,6 +62,9 @@ func (s *Store) submitUnlocked(ctx context.Context, sc survey.Scope, key string,
 			s.dropChange(key, who.ID)
 		}
 	}
+	if err := auth.ConfirmCaller(ctx); err != nil {
+		return out, false, err
+	}
 	st, err := s.readChange(s.db.WithContext(ctx), sc, key, who.ID, changeRead{replaced: true})
 	if err != nil || !st.found {
 		return out, false, err
@@ -84,6 +88,10 @@ var errComputeAgain = errors.New("a score cell is to be computed again from the 
 // of date, or errComputeAgain.
 func (s *Store) writeSubmission(ctx context.Context, sc survey.Scope, key string, who survey.Respondent, st changeState,
 	change survey.ResponseChange) (out survey.Response, done bool, err error) {
+	check, err := s.callerCheck(ctx)
+	if err != nil {
+		return out, false, err
+	}
 	body, err := json.Marshal(change.Answers)
 	if err != nil {
 		return out, false, err
@@ -92,8 +100,11 @@ func (s *Store) writeSubmission(ctx context.Context, sc survey.Scope, key string
 	w := submissionWrite{ID: uuid.NewString(), ResponseID: resp.ID, Revision: resp.Revision, SubmittedBy: who.ID,
 		At: now, Answers: string(body), Rows: change.Rows, Replaced: resp.CurrentSubmissionID}
 	changes := cellChanges(st.doc, resp.ID, resp.AdministrationCode, st.replaced, change.Rows, resp.CurrentSubmissionID == nil)
-	if done, err = s.submitIfUnchanged(ctx, st.campaign, w, changes, pendingAudit(ctx)); !done || err != nil {
+	if done, err = s.submitIfUnchanged(ctx, st.campaign, w, changes, pendingAudit(ctx), check); !done || err != nil {
 		return out, false, err
+	}
+	if check != nil {
+		check.Confirmed()
 	}
 	auditWritten(ctx)
 	if resp.FirstSubmittedAt == nil {
@@ -109,35 +120,44 @@ func (s *Store) writeSubmission(ctx context.Context, sc survey.Scope, key string
 	return out, true, nil
 }
 
-// submitIfUnchangedQuery is submitIfUnchanged's statement. The response
+// submitIfUnchangedQueries are submitIfUnchanged's statements. The response
 // moves on first, on condition that it is still at the revision read and
 // the campaign too (under a share lock, taken before the response's row
 // lock, as in saveIfUnchanged); the submission, its answers and the score
 // cells are written only when it did. Foreign keys are checked at the end
-// of the statement, once every row is in. submitIfUnchangedAuditedQuery
-// writes an audit event too (auditFromParams), on the same condition.
-var (
-	submitIfUnchangedQuery        = submitIfUnchangedStatement(false)
-	submitIfUnchangedAuditedQuery = submitIfUnchangedStatement(true)
-)
+// of the statement, once every row is in. The statement for an audited
+// change writes an audit event too (auditFromParams), on the same
+// condition; the statement for a change that carries the check of its
+// caller's token states that check's condition too (callerCondition).
+var submitIfUnchangedQueries = [2][2]string{
+	{submitIfUnchangedStatement(false, false), submitIfUnchangedStatement(false, true)},
+	{submitIfUnchangedStatement(true, false), submitIfUnchangedStatement(true, true)},
+}
 
-// submitParams is the number of parameters of submitIfUnchangedQuery: 14
+// submitParams is the number of parameters of submitIfUnchangedStatement: 14
 // of the submission and its answers, then the 12 arrays of the cells'
 // changes (cellsFromArrays).
 const submitParams = 14 + 12
 
-func submitIfUnchangedStatement(audited bool) string {
+// submitIfUnchangedStatement is the statement of submitIfUnchanged, with
+// an audit event (its parameters after submitParams) or not, and with the
+// check of the caller (its parameters after those) or not.
+func submitIfUnchangedStatement(audited, checked bool) string {
 	const written = "EXISTS (SELECT 1 FROM moved)"
-	audit := ""
+	audit, caller, params := "", "", submitParams
 	if audited {
-		audit = "\n), audit AS (\n" + auditFromParams(submitParams+1, written)
+		audit = "\n), audit AS (\n" + auditFromParams(params+1, written)
+		params += auditParams
+	}
+	if checked {
+		caller = "\n    AND " + callerCondition(params+1)
 	}
 	return `
 WITH moved AS (
   UPDATE responses SET draft_answers = $5, pending = false, revision = $4 + 1, current_submission_id = $3,
     first_submitted_at = COALESCE(first_submitted_at, $7), updated_at = $7
   WHERE id = $6 AND revision = $4
-    AND EXISTS (SELECT 1 FROM campaigns WHERE id = $1 AND revision = $2 FOR SHARE)
+    AND EXISTS (SELECT 1 FROM campaigns WHERE id = $1 AND revision = $2 FOR SHARE)` + caller + `
   RETURNING 1
 ), submission AS (
   INSERT INTO submissions (id, response_id, revision, submitted_by, submitted_at, answers)
@@ -153,20 +173,24 @@ SELECT (SELECT count(*) FROM moved),
 }
 
 // submitIfUnchanged writes w and the changes of the score cells in one
-// statement (submitIfUnchangedQuery), on condition that neither the
-// campaign nor the response has changed since they were read; false when
+// statement (submitIfUnchangedQueries), on condition that neither the
+// campaign nor the response has changed since they were read, and, with
+// check, on the condition the check states (callerCondition); false when
 // it wrote nothing. errComputeAgain when a cell's bound on rounding error
 // would grow too large (refuse_change undoes the statement then).
 func (s *Store) submitIfUnchanged(ctx context.Context, campaign campaignRow, w submissionWrite, changes []cellChange,
-	event *survey.AuditEvent) (bool, error) {
+	event *survey.AuditEvent, check *auth.Deferred) (bool, error) {
 	questions, options, scores, nullScores, numbers, texts := answerColumns(w.Rows)
 	_, cells := s.cellInsert(campaign.ID, changes)
 	args := append([]any{campaign.ID, campaign.Revision, w.ID, w.Revision, w.Answers, w.ResponseID, w.At, w.SubmittedBy,
 		questions, options, scores, nullScores, numbers, texts}, cells[1:]...)
-	query := submitIfUnchangedQuery
 	if event != nil {
-		query, args = submitIfUnchangedAuditedQuery, append(args, s.auditArgs(*event)...)
+		args = append(args, s.auditArgs(*event)...)
 	}
+	if check != nil {
+		args = append(args, callerArgs(check)...)
+	}
+	query := submitIfUnchangedQueries[b2i(event != nil)][b2i(check != nil)]
 	// stale is always 0 when the statement succeeds: its column is there
 	// so that the cells' rows are read, and refuse_change called on any
 	// to compute again.

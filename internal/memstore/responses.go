@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/customs-survey/surveyd/auth"
 	"github.com/customs-survey/surveyd/survey"
 )
 
@@ -64,6 +65,12 @@ func (s *Store) ChangeResponse(ctx context.Context, sc survey.Scope, key string,
 	decide func(survey.ResponseState) (survey.ResponseChange, error)) (survey.Response, error) {
 	if err := ctx.Err(); err != nil {
 		return survey.Response{}, fmt.Errorf("change response: %w", err)
+	}
+	// The check of the caller's token, when it was left for the change
+	// (auth.Deferred): this store carries no condition, so it is made
+	// first.
+	if err := auth.ConfirmCaller(ctx); err != nil {
+		return survey.Response{}, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -1,0 +1,110 @@
+package api_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/customs-survey/surveyd/auth"
+	"github.com/customs-survey/surveyd/internal/dbtest"
+	"github.com/customs-survey/surveyd/survey"
+)
+
+// TestChangeRefusedForATokenEndedElsewhere: a save or a submission whose
+// token another process ended (a logout, the account disabled, made a
+// coordinator or its password reset) after this process last checked it in full is
+// refused 401, as any request with that token, and changes nothing; the
+// answer is the 401 of an anonymous request, nothing of the handler's
+// (on PostgreSQL the change carries the rest of the token's check,
+// auth.Deferred, and is refused by its own statement).
+func TestChangeRefusedForATokenEndedElsewhere(t *testing.T) {
+	calls := []struct{ name, method, path string }{
+		{"save", "PUT", "/api/v1/campaigns/customs-2023/response"},
+		{"submission", "POST", "/api/v1/campaigns/customs-2023/response/submit"},
+	}
+	cases := []struct {
+		name string
+		// meanwhile is what the other process does to the respondent id
+		// whose token is token; admin is the admin's token.
+		meanwhile func(other *env, admin, id, token string)
+		want      int
+	}{
+		{"nothing", func(*env, string, string, string) {}, http.StatusOK},
+		{"logout", func(other *env, _, _, token string) {
+			other.must(http.StatusNoContent, "POST", "/api/v1/auth/logout", token, nil)
+		}, http.StatusUnauthorized},
+		{"account disabled", func(other *env, admin, id, _ string) {
+			other.must(http.StatusOK, "PATCH", "/api/v1/users/"+id, admin, map[string]any{"disabled": true})
+		}, http.StatusUnauthorized},
+		{"made a coordinator", func(other *env, admin, id, _ string) {
+			other.must(http.StatusOK, "PATCH", "/api/v1/users/"+id, admin, map[string]any{"role": "coordinator"})
+		}, http.StatusUnauthorized},
+		{"password reset", func(other *env, admin, id, _ string) {
+			other.must(http.StatusOK, "POST", "/api/v1/users/"+id+"/password-reset", admin, nil)
+		}, http.StatusUnauthorized},
+	}
+	dbtest.Each(t, func(t *testing.T, url string) {
+		e := newEnv(t, url)
+		e.world()
+		admin := e.tokens["admin"]
+		other := e.secondProcess(url)
+		answers := map[string]any{"answers": campaignAnswers}
+		for _, call := range calls {
+			for _, tc := range cases {
+				t.Run(call.name+"/"+tc.name, func(t *testing.T) {
+					email := strings.ReplaceAll(call.name+"-"+tc.name, " ", "-") + "@customs.example"
+					u := e.must(http.StatusCreated, "POST", "/api/v1/users", admin,
+						map[string]string{"email": email, "password": userPassword, "role": "respondent", "administration": "BE"})
+					id := u["id"].(string)
+					token := e.login(email, userPassword)
+					// Changes through this process: it checks the token and
+					// keeps the account, and the response's state.
+					e.must(http.StatusOK, "PUT", calls[0].path, token, answers)
+					e.must(http.StatusOK, "POST", calls[1].path, token, nil)
+					e.must(http.StatusOK, "PUT", calls[0].path, token, answers)
+					before := revision(t, e, id)
+
+					// A token of the same second as a change of its account
+					// stays valid: the change comes in a later second.
+					time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second)))
+					tc.meanwhile(other, admin, id, token)
+					var body any
+					if call.method == "PUT" {
+						body = answers
+					}
+					res := e.request(call.method, call.path, token, body)
+					if res.Status != tc.want {
+						t.Fatalf("%d %s, want %d", res.Status, res.Body, tc.want)
+					}
+					after := revision(t, e, id)
+					if tc.want == http.StatusOK {
+						if after != before+1 {
+							t.Errorf("revision %d, want %d", after, before+1)
+						}
+						return
+					}
+					if after != before {
+						t.Errorf("revision %d after a refused change, want %d", after, before)
+					}
+					if got := res.Header.Get("Content-Type"); !strings.HasPrefix(got, "application/problem+json") ||
+						res.Header.Get("ETag") != "" || !strings.Contains(string(res.Body), `"status":401`) {
+						t.Errorf("answer %v %s, want a 401 problem and none of the handler's headers", res.Header, res.Body)
+					}
+				})
+			}
+		}
+	})
+}
+
+// revision is the revision of the response of the respondent id to
+// customs-2023, as the database holds it.
+func revision(t *testing.T, e *env, id string) int {
+	t.Helper()
+	r, found, err := e.store.Response(context.Background(), survey.ScopeOf(auth.Operator()), "customs-2023", id)
+	if err != nil || !found {
+		t.Fatalf("response: found %v, %v", found, err)
+	}
+	return r.Revision
+}
