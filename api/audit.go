@@ -181,7 +181,11 @@ func (s *server) auditEvent(c *gin.Context, action auditAction, status int) surv
 		At: s.now(), Action: action.name, Target: auditTarget(c, action, status),
 		Status: status, ClientIP: c.ClientIP(), RequestID: requestID(c),
 	}
-	if p, ok := auth.PrincipalFrom(c.Request.Context()); ok {
+	// A caller whose token check was left for the change (auth.Deferred)
+	// is named once the check is confirmed: an answer that the check
+	// held back was confirmed before it went out, but a panic is recorded
+	// before its answer is written.
+	if p, ok := auth.PrincipalFrom(c.Request.Context()); ok && auth.ConfirmCaller(c.Request.Context()) == nil {
 		ev.ActorID, ev.ActorEmail, ev.ActorRole = p.UserID, p.Email, string(p.Role)
 	}
 	return ev

@@ -59,16 +59,16 @@ func TestChangeRefusedForATokenEndedElsewhere(t *testing.T) {
 						map[string]string{"email": email, "password": userPassword, "role": "respondent", "administration": "BE"})
 					id := u["id"].(string)
 					token := e.login(email, userPassword)
-					// Changes through this process: it checks the token and
-					// keeps the account, and the response's state.
+					// Changes through this process, in a later second than
+					// the token's: it checks the token and keeps the
+					// account, read after the token was issued, and the
+					// response's state.
+					nextSecond()
 					e.must(http.StatusOK, "PUT", calls[0].path, token, answers)
 					e.must(http.StatusOK, "POST", calls[1].path, token, nil)
 					e.must(http.StatusOK, "PUT", calls[0].path, token, answers)
 					before := revision(t, e, id)
 
-					// A token of the same second as a change of its account
-					// stays valid: the change comes in a later second.
-					time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second)))
 					tc.meanwhile(other, admin, id, token)
 					var body any
 					if call.method == "PUT" {
@@ -108,3 +108,36 @@ func revision(t *testing.T, e *env, id string) int {
 	}
 	return r.Revision
 }
+
+// TestChangeRightAfterAPasswordChange: a respondent whose password was
+// reset signs in with the one-time password, replaces it, and saves and
+// submits at once with the token pair the change hands out, on the same
+// process. That process last checked the account in full before the
+// change, as one that must change its password: the new token is not
+// checked on that account, but in full.
+func TestChangeRightAfterAPasswordChange(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, url string) {
+		e := newEnv(t, url)
+		e.world()
+		admin := e.tokens["admin"]
+		const email = "reset@customs.example"
+		u := e.must(http.StatusCreated, "POST", "/api/v1/users", admin,
+			map[string]string{"email": email, "password": userPassword, "role": "respondent", "administration": "BE"})
+		id := u["id"].(string)
+		answers := map[string]any{"answers": campaignAnswers}
+		e.must(http.StatusOK, "PUT", "/api/v1/campaigns/customs-2023/response", e.login(email, userPassword), answers)
+
+		otp := e.must(http.StatusOK, "POST", "/api/v1/users/"+id+"/password-reset", admin, nil)["one_time_password"].(string)
+		once := e.login(email, otp)
+		e.must(http.StatusForbidden, "PUT", "/api/v1/campaigns/customs-2023/response", once, answers)
+		pair := e.must(http.StatusOK, "POST", "/api/v1/me/password", once,
+			map[string]string{"current_password": otp, "new_password": "correct horse battery staple"})
+		token := pair["access_token"].(string)
+		e.must(http.StatusOK, "PUT", "/api/v1/campaigns/customs-2023/response", token, answers)
+		e.must(http.StatusOK, "POST", "/api/v1/campaigns/customs-2023/response/submit", token, nil)
+	})
+}
+
+// nextSecond sleeps until the next second begins: the precision of a
+// token's iat.
+func nextSecond() { time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second))) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 )
 
 // Deferred checks of an access token.
@@ -120,19 +121,26 @@ const keptAccountsMax = 10_000
 // them, with their row versions, without their password hashes.
 type keptAccounts struct {
 	mu sync.Mutex
-	m  map[string]Account
+	m  map[string]keptAccount
 }
 
-func (k *keptAccounts) get(id string) (Account, bool) {
+// keptAccount is an account as read by a full check that started at the
+// time at (the token issuer's clock).
+type keptAccount struct {
+	Account
+	at time.Time
+}
+
+func (k *keptAccounts) get(id string) (keptAccount, bool) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	a, ok := k.m[id]
 	return a, ok
 }
 
-// keep keeps a, if the store gave it a row version; when full, another
-// account is forgotten.
-func (k *keptAccounts) keep(a Account) {
+// keep keeps a, read by a full check that started at the time at, if the
+// store gave it a row version; when full, another account is forgotten.
+func (k *keptAccounts) keep(a Account, at time.Time) {
 	if a.Stamp == "" {
 		return
 	}
@@ -140,7 +148,7 @@ func (k *keptAccounts) keep(a Account) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if k.m == nil {
-		k.m = make(map[string]Account)
+		k.m = make(map[string]keptAccount)
 	}
 	if _, ok := k.m[a.ID]; !ok && len(k.m) >= keptAccountsMax {
 		for id := range k.m {
@@ -148,7 +156,7 @@ func (k *keptAccounts) keep(a Account) {
 			break
 		}
 	}
-	k.m[a.ID] = a
+	k.m[a.ID] = keptAccount{Account: a, at: at}
 }
 
 func (k *keptAccounts) forget(id string) {
@@ -159,17 +167,29 @@ func (k *keptAccounts) forget(id string) {
 
 // AuthenticateDeferred is Authenticate for a request whose change can
 // carry the rest of the check (see Deferred): when this process keeps the
-// account of the token's subject, and the rules let the token through on
-// it, it returns the principal the kept account gives and the check to
-// confirm, without a query. Otherwise it makes the full check
-// (Authenticate) and returns no Deferred.
+// account of the token's subject, read after the token was issued, and
+// the rules let the token through on it, it returns the principal the
+// kept account gives and the check to confirm, without a query. Otherwise
+// it makes the full check (Authenticate) and returns no Deferred.
+//
+// Read after the token was issued (in a later second than its iat, whose
+// precision is the second): a change of the account that a token issued
+// after it survives (a password changed, the pair that change hands out;
+// a role given, then a new sign-in) would leave the kept account out of
+// date for that token, and the request served as a caller it no longer
+// is; Confirm would then refuse a valid token. A token issued before the
+// account was read does not survive any change made since that gives it
+// another role, administration or duty to change the password: such a
+// change ends the tokens issued before it (TokensValidAfter, or the
+// password's change).
 // Errors: ErrInvalidToken, and the store's.
 func (s *Service) AuthenticateDeferred(ctx context.Context, token string) (Principal, *Deferred, error) {
 	claims, err := s.issuer.Verify(token)
 	if err != nil {
 		return Principal{}, nil, err
 	}
-	if a, ok := s.kept.get(claims.Subject); ok && tokenAllowed(claims, a) == nil {
+	if a, ok := s.kept.get(claims.Subject); ok && claims.IssuedAt != nil &&
+		claims.IssuedAt.Time.Before(a.at.Truncate(time.Second)) && tokenAllowed(claims, a.Account) == nil {
 		p := a.Principal()
 		return p, &Deferred{UserID: a.ID, Stamp: a.Stamp, TokenID: claims.ID, principal: p,
 			check: func(ctx context.Context) (Principal, error) { return s.authenticate(ctx, claims) }}, nil

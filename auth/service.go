@@ -342,6 +342,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Principal, er
 func (s *Service) authenticate(ctx context.Context, claims Claims) (Principal, error) {
 	// Every authenticated request comes here: one query, not one for the
 	// revocation and one for the account.
+	readAt := s.issuer.now()
 	account, found, revoked, err := s.store.TokenAccount(ctx, claims.Subject, claims.ID)
 	if err != nil {
 		return Principal{}, err
@@ -357,7 +358,7 @@ func (s *Service) authenticate(ctx context.Context, claims Claims) (Principal, e
 		s.kept.forget(claims.Subject)
 		return Principal{}, err
 	}
-	s.kept.keep(account)
+	s.kept.keep(account, readAt)
 	return account.Principal(), nil
 }
 

@@ -19,12 +19,14 @@ import (
 // callerCheck returns the check the change's statement is to carry: the
 // one ctx carries, on PostgreSQL, when it has a row version to state.
 // When the statement cannot carry it, the check is confirmed here, and nil
-// is returned, as when there is none.
+// is returned, as when there is none or it was confirmed; a check refused
+// already is refused again.
 // Errors: auth.ErrInvalidToken, and the store's.
 func (s *Store) callerCheck(ctx context.Context) (*auth.Deferred, error) {
 	d := auth.DeferredFrom(ctx)
 	if d == nil {
-		return nil, nil
+		// None, or made already: nil, or the refusal again.
+		return nil, auth.ConfirmCaller(ctx)
 	}
 	if s.dialect != migrations.Postgres || d.Stamp == "" {
 		return nil, d.Confirm(ctx)
