@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/google/uuid"
-
 	"github.com/customs-survey/surveyd/migrations"
 	"github.com/customs-survey/surveyd/survey"
 )
@@ -75,7 +73,7 @@ func (b *Baseline) SaveSubmit(ctx context.Context, who survey.Respondent, r *Bas
 		return err
 	}
 	now := b.s.now()
-	w := submissionWrite{ID: uuid.NewString(), ResponseID: r.ID, Revision: r.Revision, SubmittedBy: who.ID, At: now,
+	w := submissionWrite{ID: newRowID(), ResponseID: r.ID, Revision: r.Revision, SubmittedBy: who.ID, At: now,
 		Answers: string(body), Rows: rows}
 	if r.Submission != "" {
 		w.Replaced = &r.Submission
@@ -118,7 +116,7 @@ func (b *Baseline) save(ctx context.Context, who survey.Respondent, r *BaselineR
 	now := b.s.now()
 	first := r.ID == ""
 	if first {
-		r.ID = uuid.NewString()
+		r.ID = newRowID()
 	}
 	if b.s.dialect == migrations.Postgres {
 		saved, err := b.s.saveIfUnchanged(ctx, b.campaign, responseRow{ID: r.ID, CampaignID: b.campaign.ID,

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"time"
 
-	"github.com/google/uuid"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
@@ -52,7 +51,7 @@ func (s *Store) ImportResponses(ctx context.Context, key string, responses []sur
 			if at.IsZero() {
 				at = now
 			}
-			respID, subID := uuid.NewString(), uuid.NewString()
+			respID, subID := newRowID(), newRowID()
 			if err := tx.Create(&responseRow{ID: respID, CampaignID: campaign.ID, RespondentID: userID,
 				AdministrationCode: in.Administration, Revision: 1, DraftAnswers: string(body),
 				CurrentSubmissionID: &subID, FirstSubmittedAt: &at, CreatedAt: at, UpdatedAt: at}).Error; err != nil {

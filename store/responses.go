@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
 	"gorm.io/gorm"
 
 	"github.com/customs-survey/surveyd/auth"
@@ -54,7 +53,7 @@ func (s *Store) ChangeResponse(ctx context.Context, sc survey.Scope, key string,
 		now := s.now()
 		ctx, conn := tx.Statement.Context, tx.Statement.ConnPool
 		if !st.found {
-			resp = responseRow{ID: uuid.NewString(), CampaignID: st.campaign.ID, RespondentID: who.ID,
+			resp = responseRow{ID: newRowID(), CampaignID: st.campaign.ID, RespondentID: who.ID,
 				AdministrationCode: who.Administration, CreatedAt: now}
 			// A save stores the response at revision 1; a submission, at
 			// revision 0, which it moves on.
@@ -70,7 +69,7 @@ func (s *Store) ChangeResponse(ctx context.Context, sc survey.Scope, key string,
 		subs := st.submissions
 		switch {
 		case change.Submit:
-			sub := submissionWrite{ID: uuid.NewString(), ResponseID: resp.ID, Revision: resp.Revision, SubmittedBy: who.ID,
+			sub := submissionWrite{ID: newRowID(), ResponseID: resp.ID, Revision: resp.Revision, SubmittedBy: who.ID,
 				At: now, Answers: string(body), Rows: change.Rows, Replaced: resp.CurrentSubmissionID}
 			replaced, err := s.storeSubmission(ctx, conn, sub)
 			if err != nil {
@@ -180,7 +179,7 @@ func (s *Store) writeSave(ctx context.Context, sc survey.Scope, key string, who 
 	}
 	resp, now := st.resp, s.now()
 	if !st.found {
-		resp = responseRow{ID: uuid.NewString(), CampaignID: st.campaign.ID, RespondentID: who.ID,
+		resp = responseRow{ID: newRowID(), CampaignID: st.campaign.ID, RespondentID: who.ID,
 			AdministrationCode: who.Administration, CreatedAt: now}
 	}
 	resp.DraftAnswers, resp.Pending, resp.Revision, resp.UpdatedAt = string(body), true, resp.Revision+1, now

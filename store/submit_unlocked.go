@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/customs-survey/surveyd/auth"
@@ -97,7 +96,7 @@ func (s *Store) writeSubmission(ctx context.Context, sc survey.Scope, key string
 		return out, false, err
 	}
 	resp, now := st.resp, s.now()
-	w := submissionWrite{ID: uuid.NewString(), ResponseID: resp.ID, Revision: resp.Revision, SubmittedBy: who.ID,
+	w := submissionWrite{ID: newRowID(), ResponseID: resp.ID, Revision: resp.Revision, SubmittedBy: who.ID,
 		At: now, Answers: string(body), Rows: change.Rows, Replaced: resp.CurrentSubmissionID}
 	changes := cellChanges(st.doc, resp.ID, resp.AdministrationCode, st.replaced, change.Rows, resp.CurrentSubmissionID == nil)
 	if done, err = s.submitIfUnchanged(ctx, st.campaign, w, changes, pendingAudit(ctx), check); !done || err != nil {
