@@ -176,16 +176,26 @@ func (s *server) recordAudit(c *gin.Context, panicked bool) {
 
 // auditEvent is the event of a request to a route, answered status: its
 // action, target, outcome and origin, and the caller when authenticated.
+// A caller whose token check was left for the change (auth.Deferred) is
+// named once the check is confirmed, here if need be: an answer that the
+// check held back was confirmed before it went out, but a panic is
+// recorded before its answer is written.
 func (s *server) auditEvent(c *gin.Context, action auditAction, status int) survey.AuditEvent {
+	ev := s.callerAuditEvent(c, action, status)
+	if ev.ActorID != "" && auth.ConfirmCaller(c.Request.Context()) != nil {
+		ev.ActorID, ev.ActorEmail, ev.ActorRole = "", "", ""
+	}
+	return ev
+}
+
+// callerAuditEvent is auditEvent naming the caller the request's
+// principal gives, confirmed or not.
+func (s *server) callerAuditEvent(c *gin.Context, action auditAction, status int) survey.AuditEvent {
 	ev := survey.AuditEvent{
 		At: s.now(), Action: action.name, Target: auditTarget(c, action, status),
 		Status: status, ClientIP: c.ClientIP(), RequestID: requestID(c),
 	}
-	// A caller whose token check was left for the change (auth.Deferred)
-	// is named once the check is confirmed: an answer that the check
-	// held back was confirmed before it went out, but a panic is recorded
-	// before its answer is written.
-	if p, ok := auth.PrincipalFrom(c.Request.Context()); ok && auth.ConfirmCaller(c.Request.Context()) == nil {
+	if p, ok := auth.PrincipalFrom(c.Request.Context()); ok {
 		ev.ActorID, ev.ActorEmail, ev.ActorRole = p.UserID, p.Email, string(p.Role)
 	}
 	return ev
@@ -205,7 +215,12 @@ func (s *server) withPendingAudit(c *gin.Context) context.Context {
 	if !named {
 		action.name = c.Request.Method + " " + c.FullPath() // as recordAudit names it
 	}
-	pending := &survey.PendingAudit{Event: s.auditEvent(c, action, http.StatusOK)}
+	// The caller is named without confirming a deferred check of its
+	// token: the store writes this event only with the change, which it
+	// makes only for a confirmed caller (the change's own statement
+	// carries the check, or the check is made before it). Confirming here
+	// would make the full check the deferral spares on every change.
+	pending := &survey.PendingAudit{Event: s.callerAuditEvent(c, action, http.StatusOK)}
 	c.Set(pendingAuditKey{}, pending)
 	return survey.WithPendingAudit(c.Request.Context(), pending)
 }

@@ -4,11 +4,14 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/customs-survey/surveyd/api"
 	"github.com/customs-survey/surveyd/auth"
 	"github.com/customs-survey/surveyd/internal/dbtest"
+	"github.com/customs-survey/surveyd/store"
 	"github.com/customs-survey/surveyd/survey"
 )
 
@@ -92,6 +95,21 @@ func TestChangeRefusedForATokenEndedElsewhere(t *testing.T) {
 						res.Header.Get("ETag") != "" || !strings.Contains(string(res.Body), `"status":401`) {
 						t.Errorf("answer %v %s, want a 401 problem and none of the handler's headers", res.Header, res.Body)
 					}
+					// The audit trail records the attempt as an anonymous
+					// one, as for any request with that token.
+					page, _ := e.auditPage(nil)
+					refused := 0
+					for _, ev := range page.Events {
+						if ev.Status == http.StatusUnauthorized && (ev.Action == "response.save" || ev.Action == "response.submit") {
+							refused++
+							if ev.Actor != nil {
+								t.Errorf("the refused change's event names %v", ev)
+							}
+						}
+					}
+					if refused == 0 {
+						t.Errorf("no event of the refused change:\n%v", page.Events)
+					}
 				})
 			}
 		}
@@ -141,3 +159,77 @@ func TestChangeRightAfterAPasswordChange(t *testing.T) {
 // nextSecond sleeps until the next second begins: the precision of a
 // token's iat.
 func nextSecond() { time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second))) }
+
+// countingTokens is the store the token checks of an instance read, counting
+// the full checks (TokenAccount).
+type countingTokens struct {
+	*store.Store
+	n atomic.Int64
+}
+
+func (c *countingTokens) TokenAccount(ctx context.Context, userID, jti string) (auth.Account, bool, bool, error) {
+	c.n.Add(1)
+	return c.Store.TokenAccount(ctx, userID, jti)
+}
+
+// TestChangeMakesNoFullTokenCheck: once the process keeps the caller's
+// account, a save and a submission read nothing for the token on
+// PostgreSQL (their statements carry the check), and each reads it once
+// on SQLite; either way the audit trail names the caller of each.
+func TestChangeMakesNoFullTokenCheck(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, url string) {
+		e := newEnv(t, url)
+		e.world()
+		admin := e.tokens["admin"]
+		st, err := store.Open(context.Background(), url, store.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		secret, err := st.JWTSecret(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		issuer, err := auth.NewIssuer(secret, "surveyd", "surveyd-api", 15*time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tokens := &countingTokens{Store: st}
+		counted := &env{t: t, tokens: e.tokens, store: st, handler: api.NewServer(api.Config{Logger: testLogger(t)},
+			api.Deps{Store: st, Auth: auth.NewService(tokens, issuer, auth.DefaultThrottle, time.Hour, time.Now)})}
+
+		const email = "counted@customs.example"
+		id := counted.must(http.StatusCreated, "POST", "/api/v1/users", admin,
+			map[string]string{"email": email, "password": userPassword, "role": "respondent", "administration": "BE"})["id"].(string)
+		token := counted.login(email, userPassword)
+		answers := map[string]any{"answers": campaignAnswers}
+		nextSecond()
+		counted.must(http.StatusOK, "PUT", "/api/v1/campaigns/customs-2023/response", token, answers)
+
+		const rounds = 3
+		tokens.n.Store(0)
+		for range rounds {
+			counted.must(http.StatusOK, "PUT", "/api/v1/campaigns/customs-2023/response", token, answers)
+			counted.must(http.StatusOK, "POST", "/api/v1/campaigns/customs-2023/response/submit", token, nil)
+		}
+		want := int64(2 * rounds)
+		if strings.HasPrefix(url, "postgres") {
+			want = 0
+		}
+		if got := tokens.n.Load(); got != want {
+			t.Errorf("%d full token checks for %d saves and submissions, want %d", got, 2*rounds, want)
+		}
+
+		page, _ := e.auditPage(nil)
+		named := 0
+		for _, ev := range page.Events {
+			if ev.Actor != nil && ev.Actor.ID == id && ev.Status == http.StatusOK &&
+				(ev.Action == "response.save" || ev.Action == "response.submit") {
+				named++
+			}
+		}
+		if named < 2*rounds+1 {
+			t.Errorf("%d events of the caller's changes name the caller, want %d:\n%v", named, 2*rounds+1, page.Events)
+		}
+	})
+}
