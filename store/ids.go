@@ -15,9 +15,11 @@ import "github.com/google/uuid"
 // of each page writes the whole page to the write-ahead log (in one load
 // test, 4,745 of the 6,738 full pages written, 5.7 KB a submission). Ids
 // in the order of their making put those rows at the index's end, in
-// the few pages the submissions before wrote. An id still says nothing
-// that the row does not show (its submitted_at or created_at), and has
-// 62 random bits.
+// the few pages the submissions before wrote. An id tells when it was
+// made, to the millisecond: a submission's, its submitted_at; a
+// response's, when it was first saved, which the response's own answer
+// shows (created_at) and the responses export did not. It has 62 random
+// bits, and reads are scoped by the caller, not by the id's secrecy.
 func newRowID() string {
 	return uuid.Must(uuid.NewV7()).String()
 }
