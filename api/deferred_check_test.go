@@ -156,9 +156,12 @@ func TestChangeRightAfterAPasswordChange(t *testing.T) {
 	})
 }
 
-// nextSecond sleeps until the next second begins: the precision of a
-// token's iat.
-func nextSecond() { time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second))) }
+// nextSecond sleeps until an account read now is read after the tokens
+// issued before the call, for AuthenticateDeferred: past the next second
+// (the precision of a token's iat) and the clock skew it allows.
+func nextSecond() {
+	time.Sleep(time.Until(time.Now().Add(auth.DeferredSkew).Truncate(time.Second).Add(time.Second)))
+}
 
 // countingTokens is the store the token checks of an instance read, counting
 // the full checks (TokenAccount).
@@ -231,5 +234,51 @@ func TestChangeMakesNoFullTokenCheck(t *testing.T) {
 		if named < 2*rounds+1 {
 			t.Errorf("%d events of the caller's changes name the caller, want %d:\n%v", named, 2*rounds+1, page.Events)
 		}
+	})
+}
+
+// TestChangeRightAfterAPasswordChangeOnAnInstanceAhead is
+// TestChangeRightAfterAPasswordChange with the change on another instance
+// whose clock runs 1.5 s ahead (within the skew the deployment tolerates,
+// auth.DefaultLeeway): that instance read the account, as one that must
+// change its password, before the new token was issued, though in a later
+// second by its own clock. The new token is checked in full there too.
+func TestChangeRightAfterAPasswordChangeOnAnInstanceAhead(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, url string) {
+		e := newEnv(t, url)
+		e.world()
+		admin := e.tokens["admin"]
+		ahead := func() time.Time { return time.Now().Add(1500 * time.Millisecond) }
+		st, err := store.Open(context.Background(), url, store.Options{Now: ahead})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		secret, err := st.JWTSecret(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		issuer, err := auth.NewIssuer(secret, "surveyd", "surveyd-api", 15*time.Minute, auth.WithClock(ahead))
+		if err != nil {
+			t.Fatal(err)
+		}
+		other := &env{t: t, tokens: e.tokens, store: st, handler: api.NewServer(api.Config{Now: ahead, Logger: testLogger(t)},
+			api.Deps{Store: st, Auth: auth.NewService(st, issuer, auth.DefaultThrottle, time.Hour, ahead)})}
+
+		const email = "reset-ahead@customs.example"
+		id := e.must(http.StatusCreated, "POST", "/api/v1/users", admin,
+			map[string]string{"email": email, "password": userPassword, "role": "respondent", "administration": "BE"})["id"].(string)
+		answers := map[string]any{"answers": campaignAnswers}
+		otp := e.must(http.StatusOK, "POST", "/api/v1/users/"+id+"/password-reset", admin, nil)["one_time_password"].(string)
+		once := e.login(email, otp)
+		// The instance ahead reads the account in full, in a later second
+		// than once's iat by its clock, and keeps it.
+		nextSecond()
+		other.must(http.StatusForbidden, "PUT", "/api/v1/campaigns/customs-2023/response", once, answers)
+		pair := e.must(http.StatusOK, "POST", "/api/v1/me/password", once,
+			map[string]string{"current_password": otp, "new_password": "correct horse battery staple"})
+		token := pair["access_token"].(string)
+		other.must(http.StatusOK, "PUT", "/api/v1/campaigns/customs-2023/response", token, answers)
+		other.must(http.StatusOK, "POST", "/api/v1/campaigns/customs-2023/response/submit", token, nil)
 	})
 }

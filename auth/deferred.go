@@ -165,6 +165,17 @@ func (k *keptAccounts) forget(id string) {
 	delete(k.m, id)
 }
 
+// DeferredSkew is how far the clocks of a deployment's instances may
+// disagree for AuthenticateDeferred to tell an account read after a token
+// was issued: the token's iat comes from the clock of the instance that
+// issued it, the time the account was read from this one's. Instances
+// synchronised by NTP agree within milliseconds. Beyond this skew the
+// outcome is no hole but a valid token refused (401) or held to the
+// account as it was (403 for a password to change), and only for a token
+// issued just after its account changed on another instance; the price
+// of the margin is the full check for the first seconds of a token.
+const DeferredSkew = 2 * time.Second
+
 // AuthenticateDeferred is Authenticate for a request whose change can
 // carry the rest of the check (see Deferred): when this process keeps the
 // account of the token's subject, read after the token was issued, and
@@ -173,7 +184,8 @@ func (k *keptAccounts) forget(id string) {
 // it makes the full check (Authenticate) and returns no Deferred.
 //
 // Read after the token was issued (in a later second than its iat, whose
-// precision is the second): a change of the account that a token issued
+// precision is the second, by a clock that may run DeferredSkew ahead of
+// the issuer's): a change of the account that a token issued
 // after it survives (a password changed, the pair that change hands out;
 // a role given, then a new sign-in) would leave the kept account out of
 // date for that token, and the request served as a caller it no longer
@@ -189,7 +201,7 @@ func (s *Service) AuthenticateDeferred(ctx context.Context, token string) (Princ
 		return Principal{}, nil, err
 	}
 	if a, ok := s.kept.get(claims.Subject); ok && claims.IssuedAt != nil &&
-		claims.IssuedAt.Time.Before(a.at.Truncate(time.Second)) && tokenAllowed(claims, a.Account) == nil {
+		claims.IssuedAt.Time.Before(a.at.Add(-DeferredSkew).Truncate(time.Second)) && tokenAllowed(claims, a.Account) == nil {
 		p := a.Principal()
 		return p, &Deferred{UserID: a.ID, Stamp: a.Stamp, TokenID: claims.ID, principal: p,
 			check: func(ctx context.Context) (Principal, error) { return s.authenticate(ctx, claims) }}, nil
