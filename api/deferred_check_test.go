@@ -184,22 +184,11 @@ func TestChangeMakesNoFullTokenCheck(t *testing.T) {
 		e := newEnv(t, url)
 		e.world()
 		admin := e.tokens["admin"]
-		st, err := store.Open(context.Background(), url, store.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		secret, err := st.JWTSecret(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		issuer, err := auth.NewIssuer(secret, "surveyd", "surveyd-api", 15*time.Minute)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tokens := &countingTokens{Store: st}
-		counted := &env{t: t, tokens: e.tokens, store: st, handler: api.NewServer(api.Config{Logger: testLogger(t)},
-			api.Deps{Store: st, Auth: auth.NewService(tokens, issuer, auth.DefaultThrottle, time.Hour, time.Now)})}
+		var tokens *countingTokens
+		counted := e.instanceOf(url, time.Now, func(st *store.Store) auth.Store {
+			tokens = &countingTokens{Store: st}
+			return tokens
+		})
 
 		const email = "counted@customs.example"
 		id := counted.must(http.StatusCreated, "POST", "/api/v1/users", admin,
@@ -239,8 +228,7 @@ func TestChangeMakesNoFullTokenCheck(t *testing.T) {
 
 // TestChangeRightAfterAPasswordChangeOnAnInstanceAhead is
 // TestChangeRightAfterAPasswordChange with the change on another instance
-// whose clock runs 1.5 s ahead (within the skew the deployment tolerates,
-// auth.DefaultLeeway): that instance read the account, as one that must
+// whose clock runs 1.5 s ahead (within the skew allowed for, auth.DeferredSkew): that instance read the account, as one that must
 // change its password, before the new token was issued, though in a later
 // second by its own clock. The new token is checked in full there too.
 func TestChangeRightAfterAPasswordChangeOnAnInstanceAhead(t *testing.T) {
@@ -249,21 +237,7 @@ func TestChangeRightAfterAPasswordChangeOnAnInstanceAhead(t *testing.T) {
 		e.world()
 		admin := e.tokens["admin"]
 		ahead := func() time.Time { return time.Now().Add(1500 * time.Millisecond) }
-		st, err := store.Open(context.Background(), url, store.Options{Now: ahead})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		secret, err := st.JWTSecret(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		issuer, err := auth.NewIssuer(secret, "surveyd", "surveyd-api", 15*time.Minute, auth.WithClock(ahead))
-		if err != nil {
-			t.Fatal(err)
-		}
-		other := &env{t: t, tokens: e.tokens, store: st, handler: api.NewServer(api.Config{Now: ahead, Logger: testLogger(t)},
-			api.Deps{Store: st, Auth: auth.NewService(st, issuer, auth.DefaultThrottle, time.Hour, ahead)})}
+		other := e.instanceOf(url, ahead, nil)
 
 		const email = "reset-ahead@customs.example"
 		id := e.must(http.StatusCreated, "POST", "/api/v1/users", admin,
@@ -281,4 +255,30 @@ func TestChangeRightAfterAPasswordChangeOnAnInstanceAhead(t *testing.T) {
 		other.must(http.StatusOK, "PUT", "/api/v1/campaigns/customs-2023/response", token, answers)
 		other.must(http.StatusOK, "POST", "/api/v1/campaigns/customs-2023/response/submit", token, nil)
 	})
+}
+
+// instanceOf is another instance of the service on url, as secondProcess,
+// whose clock (its token issuer's too) is now and whose token checks read
+// the store that tokens makes of its own (nil: its own).
+func (e *env) instanceOf(url string, now func() time.Time, tokens func(*store.Store) auth.Store) *env {
+	e.t.Helper()
+	st, err := store.Open(context.Background(), url, store.Options{Now: now})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(func() { st.Close() })
+	secret, err := st.JWTSecret(context.Background())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	issuer, err := auth.NewIssuer(secret, "surveyd", "surveyd-api", 15*time.Minute, auth.WithClock(now))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	var checks auth.Store = st
+	if tokens != nil {
+		checks = tokens(st)
+	}
+	return &env{t: e.t, tokens: e.tokens, store: st, handler: api.NewServer(api.Config{Now: now, Logger: testLogger(e.t)},
+		api.Deps{Store: st, Auth: auth.NewService(checks, issuer, auth.DefaultThrottle, time.Hour, now)})}
 }
