@@ -170,10 +170,10 @@ func (k *keptAccounts) forget(id string) {
 // was issued: the token's iat comes from the clock of the instance that
 // issued it, the time the account was read from this one's. Instances
 // synchronised by NTP agree within milliseconds. Beyond this skew the
-// outcome is no hole but a valid token refused (401) or held to the
-// account as it was (403 for a password to change), and only for a token
-// issued just after its account changed on another instance; the price
-// of the margin is the full check for the first seconds of a token.
+// outcome is no hole but a valid token refused (401: Confirm finds the
+// caller changed), and only for a token issued just after its account
+// changed on another instance; the price of the margin is the full check
+// for the first seconds of a token.
 const DeferredSkew = 2 * time.Second
 
 // AuthenticateDeferred is Authenticate for a request whose change can
