@@ -26,10 +26,10 @@
 // take turns (-turns each, in the order service, direct, direct,
 // service, ...), so that a slow spell of the machine or the database
 // falls on both alike. Then, unless -pace is 0, both run again for
-// half the duration with the respondents pausing between rounds, so
-// that they offer half (-pace) the rate the service reached: the latency
-// of a load the service carries, where the first measurement's is that
-// of 32 clients queueing for two cores. Everything
+// half the duration, in as many turns, with the respondents pausing
+// between rounds, so that they offer half (-pace) the rate the service
+// reached: the latency of a load the service carries, where the first
+// measurement's is that of 32 clients queueing for two cores. Everything
 // it creates is left in place, under names of its own (the run's
 // number): a load run belongs on a database made for it.
 package main
@@ -42,6 +42,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -49,6 +50,12 @@ import (
 )
 
 func main() {
+	// The load generator shares the machine's cores with the server and
+	// the database it measures: its collector runs less often than Go's
+	// default (unless GOGC is set), its live heap being a few MiB.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
 	os.Exit(exitCode(run(os.Args[1:], os.Stdout, os.Stdin), os.Stderr))
 }
 
@@ -198,7 +205,11 @@ func run(args []string, out io.Writer, stdin io.Reader) error {
 	if c.pace > 0 && ctx.Err() == nil {
 		paced := pacedOptions(c, o, service, out)
 		mem.enter("paced")
-		service, direct = loadgen.Alternate(ctx, paced, 2, answer, write)
+		// As many turns as at full rate: the database's work that the
+		// full-rate phase leaves (the first vacuum of its rows, the
+		// disk's writeback of its pages) lands in the first seconds of
+		// this phase, and in two turns it all fell on the service's.
+		service, direct = loadgen.Alternate(ctx, paced, c.turns, answer, write)
 		service.Print(out, "service, paced")
 		direct.Print(out, "direct, paced")
 		mem.counted("paced", service.Rounds)

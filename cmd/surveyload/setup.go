@@ -73,15 +73,23 @@ func (c client) call(ctx context.Context, method, path string, body, out any) er
 		return err
 	}
 	defer resp.Body.Close()
-	answer, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
-	}
 	if resp.StatusCode/100 != 2 {
+		answer, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 		return fmt.Errorf("%s %s: %s: %s", method, path, resp.Status, strings.TrimSpace(string(answer)))
 	}
 	if out == nil {
-		return nil
+		// Read to its end, for the connection to be used again, through
+		// io.Discard's pooled buffer rather than into a copy: the answer
+		// to a save or a submission lists every submission of the
+		// response, tens of KiB once a respondent has made hundreds of
+		// rounds, and the load generator shares the machine's cores with
+		// the server and the database it measures.
+		_, err := io.Copy(io.Discard, resp.Body)
+		return err
+	}
+	answer, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
 	}
 	return json.Unmarshal(answer, out)
 }
