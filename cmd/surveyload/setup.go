@@ -74,8 +74,9 @@ func (c client) call(ctx context.Context, method, path string, body, out any) er
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode/100 != 2 {
-		// A problem document is far shorter; the connection of a longer
-		// answer is closed with the rest unread, and the run ends anyway.
+		// A problem document is far shorter; a longer answer's
+		// connection is closed with the rest unread (the next call opens
+		// another).
 		answer, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 		return fmt.Errorf("%s %s: %s: %s", method, path, resp.Status, strings.TrimSpace(string(answer)))
 	}
