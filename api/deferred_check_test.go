@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/customs-survey/surveyd/api"
 	"github.com/customs-survey/surveyd/auth"
 	"github.com/customs-survey/surveyd/internal/dbtest"
 	"github.com/customs-survey/surveyd/store"
@@ -248,23 +247,8 @@ func TestChangeMakesNoFullTokenCheck(t *testing.T) {
 // the store that tokens makes of its own (nil: its own).
 func (e *env) instanceOf(url string, now func() time.Time, tokens func(*store.Store) auth.Store) *env {
 	e.t.Helper()
-	st, err := store.Open(context.Background(), url, store.Options{Now: now})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	e.t.Cleanup(func() { st.Close() })
-	secret, err := st.JWTSecret(context.Background())
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	issuer, err := auth.NewIssuer(secret, "surveyd", "surveyd-api", 15*time.Minute, auth.WithClock(now))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	var checks auth.Store = st
-	if tokens != nil {
-		checks = tokens(st)
-	}
-	return &env{t: e.t, tokens: e.tokens, store: st, handler: api.NewServer(api.Config{Now: now, Logger: testLogger(e.t)},
-		api.Deps{Store: st, Auth: auth.NewService(checks, issuer, auth.DefaultThrottle, time.Hour, now)})}
+	other := &env{t: e.t, tokens: e.tokens}
+	other.store, other.handler = newInstanceOf(e.t, url,
+		instance{throttle: auth.DefaultThrottle, now: now, clockedTokens: true, tokens: tokens})
+	return other
 }

@@ -58,8 +58,24 @@ func newEnv(t *testing.T, databaseURL string) *env {
 // clock and body limit (0: the service's default). Several instances may
 // share one database, as several surveyd processes do.
 func newInstance(t *testing.T, databaseURL string, throttle auth.Throttle, now func() time.Time, bodyLimit int64) (*store.Store, http.Handler) {
+	return newInstanceOf(t, databaseURL, instance{throttle: throttle, now: now, bodyLimit: bodyLimit})
+}
+
+// instance is how newInstanceOf makes a server process.
+type instance struct {
+	throttle  auth.Throttle
+	now       func() time.Time
+	bodyLimit int64 // 0: the service's default
+	// clockedTokens issues its tokens by now too (else by the real clock).
+	clockedTokens bool
+	// tokens makes the store its token checks read of its own (nil: that one).
+	tokens func(*store.Store) auth.Store
+}
+
+// newInstanceOf is newInstance made as o says.
+func newInstanceOf(t *testing.T, databaseURL string, o instance) (*store.Store, http.Handler) {
 	t.Helper()
-	st, err := store.Open(context.Background(), databaseURL, store.Options{Migrate: true, Now: now})
+	st, err := store.Open(context.Background(), databaseURL, store.Options{Migrate: true, Now: o.now})
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
@@ -71,12 +87,20 @@ func newInstance(t *testing.T, databaseURL string, throttle auth.Throttle, now f
 	if err != nil {
 		t.Fatalf("jwt secret: %v", err)
 	}
-	issuer, err := auth.NewIssuer(secret, "surveyd", "surveyd-api", 15*time.Minute)
+	var clock []auth.IssuerOption
+	if o.clockedTokens {
+		clock = append(clock, auth.WithClock(o.now))
+	}
+	issuer, err := auth.NewIssuer(secret, "surveyd", "surveyd-api", 15*time.Minute, clock...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return st, api.NewServer(api.Config{BodyLimit: bodyLimit, Now: now, Logger: testLogger(t)},
-		api.Deps{Store: st, Auth: auth.NewService(st, issuer, throttle, time.Hour, now)})
+	var checks auth.Store = st
+	if o.tokens != nil {
+		checks = o.tokens(st)
+	}
+	return st, api.NewServer(api.Config{BodyLimit: o.bodyLimit, Now: o.now, Logger: testLogger(t)},
+		api.Deps{Store: st, Auth: auth.NewService(checks, issuer, o.throttle, time.Hour, o.now)})
 }
 
 // openCampaign publishes doc (a questionnaire document whose key is
