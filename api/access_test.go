@@ -74,6 +74,7 @@ var accessRules = map[string]rule{
 	"GET /api/v1/campaigns/:key/response":                        {roles: respondents, scoped: true},
 	"PUT /api/v1/campaigns/:key/response":                        {roles: respondents, scoped: true},
 	"POST /api/v1/campaigns/:key/response/submit":                {roles: respondents, scoped: true},
+	"GET /api/v1/campaigns/:key/response/submissions":            {roles: respondents, scoped: true},
 
 	"GET /api/v1/reports/:year": {roles: adminOnly},
 

@@ -94,6 +94,38 @@ func (s *server) getResponse(c *gin.Context) {
 	s.writeResponse(c, r)
 }
 
+// listSubmissions: GET /campaigns/{key}/response/submissions?limit=&cursor=
+// (respondent), the whole history of the caller's own response, oldest
+// first, paged on the revision (api/paging.go); the response itself lists
+// only its latest submissions.
+func (s *server) listSubmissions(c *gin.Context) {
+	v := &survey.ValidationError{}
+	p := readPage(c, v)
+	after := 0
+	if p.after != "" {
+		n, err := strconv.Atoi(p.after)
+		if err != nil || n < 1 {
+			v.Add("cursor", survey.CodeInvalidCursor, "must be the cursor of a Link header this list sent, unchanged")
+		}
+		after = n
+	}
+	if err := v.Err(); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	subs, err := s.responding.MySubmissions(c.Request.Context(), principal(c), c.Param("key"), after, p.request().Limit)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	subs = finishPage(c, p, subs, func(sub survey.Submission) string { return strconv.Itoa(sub.Revision) })
+	out := make([]submissionResponse, len(subs))
+	for i, sub := range subs {
+		out[i] = submissionResponse{Revision: sub.Revision, SubmittedAt: textTime(sub.SubmittedAt.UTC())}
+	}
+	s.respond(c, http.StatusOK, out)
+}
+
 // saveResponse: PUT /campaigns/{key}/response, saving a draft.
 func (s *server) saveResponse(c *gin.Context) {
 	match, err := ifMatch(c)

@@ -111,5 +111,6 @@ func (s *server) routes() http.Handler {
 	a.GET("/campaigns/:key/response", allow(respondent), s.getResponse)
 	a.PUT("/campaigns/:key/response", allow(respondent), s.saveResponse)
 	a.POST("/campaigns/:key/response/submit", allow(respondent), s.submitResponse)
+	a.GET("/campaigns/:key/response/submissions", allow(respondent), s.listSubmissions)
 	return e
 }

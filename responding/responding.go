@@ -23,6 +23,12 @@ type Store interface {
 	// sees; found is false when there is none yet.
 	// Errors: ErrNotFound (the campaign).
 	Response(ctx context.Context, sc survey.Scope, key, respondentID string) (r survey.Response, found bool, err error)
+	// Submissions returns the submissions of a respondent's response to a
+	// campaign that sc sees, oldest first: at most limit of them, those
+	// after revision after; found is false when there is no response.
+	// Errors: ErrNotFound (the campaign).
+	Submissions(ctx context.Context, sc survey.Scope, key, respondentID string, after, limit int) (subs []survey.Submission,
+		found bool, err error)
 	// ChangeResponse reads, in one transaction, the state of who's
 	// response to a campaign that sc sees (its document, of a published
 	// version, may be shared by every call: decide must not change it),
@@ -78,6 +84,19 @@ func (s *Service) Mine(ctx context.Context, p auth.Principal, key string) (surve
 		err = survey.Errorf(survey.ErrNotFound, "you have not answered campaign %s yet", key)
 	}
 	return r, err
+}
+
+// MySubmissions returns the submissions of p's own response to a
+// campaign, oldest first: at most limit of them, those after revision
+// after (0: from the first). A response lists only its latest ones
+// (survey.ListedSubmissions); this is its whole history.
+// Errors: ErrNotFound.
+func (s *Service) MySubmissions(ctx context.Context, p auth.Principal, key string, after, limit int) ([]survey.Submission, error) {
+	subs, found, err := s.store.Submissions(ctx, survey.ScopeOf(p), key, p.UserID, after, limit)
+	if err == nil && !found {
+		err = survey.Errorf(survey.ErrNotFound, "you have not answered campaign %s yet", key)
+	}
+	return subs, err
 }
 
 // SaveDraft replaces the working copy of p's response to a campaign. With

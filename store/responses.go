@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -225,6 +226,37 @@ func (s *Store) Response(ctx context.Context, sc survey.Scope, key, respondentID
 	return s.toResponse(resp, key, answers, subs), true, nil
 }
 
+// Submissions returns the submissions of a respondent's response to a
+// campaign that sc sees, oldest first, at most limit of those after
+// revision after; found is false when there is no response.
+// Errors: ErrNotFound (the campaign).
+func (s *Store) Submissions(ctx context.Context, sc survey.Scope, key, respondentID string, after, limit int) ([]survey.Submission,
+	bool, error) {
+	db := s.db.WithContext(ctx)
+	campaign, err := s.campaignRow(db, sc, key)
+	if err != nil {
+		return nil, false, s.translate(ctx, "list submissions", err)
+	}
+	resp, found, err := s.responseRow(db, campaign.ID, respondentID)
+	if err != nil || !found {
+		return nil, false, s.translate(ctx, "list submissions", err)
+	}
+	rows, err := s.sql.QueryContext(ctx, s.rebind(
+		"SELECT id, revision, submitted_by, submitted_at FROM submissions WHERE response_id = ? AND revision > ? ORDER BY revision LIMIT ?"),
+		resp.ID, after, limit)
+	if err != nil {
+		return nil, false, s.translate(ctx, "list submissions", err)
+	}
+	subs, err := scanSubmissions(rows)
+	if err != nil {
+		return nil, false, s.translate(ctx, "list submissions", err)
+	}
+	if subs == nil {
+		subs = []survey.Submission{}
+	}
+	return subs, true, nil
+}
+
 // changeState is what a change of a response is decided on (readChange).
 type changeState struct {
 	campaign    campaignRow // its id, status, closing time and revision
@@ -271,9 +303,9 @@ WHERE c.key = ?`
 // it before the lateral join reads the response, so that every change
 // takes its locks in the same order. Without lock, it reads the same for
 // a change outside a transaction (SaveResponse, SubmitResponse). With
-// list, it reads the list of the response's submissions
-// (parseSubmissions: a response amended a hundred times lists a hundred,
-// which JSON would cost more to read); without, the change's list is kept
+// list, it reads the list of the response's latest submissions
+// (parseSubmissions: up to survey.ListedSubmissions of them, which JSON
+// would cost more to read); without, the change's list is kept
 // (submission_lists.go). See readChangePostgres for a list read before
 // the response's lock was granted. With replaced, it reads the answer
 // rows of the response's current submission too, aggregated into one
@@ -306,7 +338,8 @@ func (read changeRead) statement() string {
 	if read.list {
 		submissions = `(SELECT string_agg(s.id || ' ' || s.revision || ' ' || s.submitted_by || ' ' ||
      (extract(epoch FROM s.submitted_at) * 1000000)::bigint, ' ' ORDER BY s.revision)
-   FROM submissions s WHERE s.response_id = r.id)`
+   FROM (SELECT id, revision, submitted_by, submitted_at FROM submissions WHERE response_id = r.id
+     ORDER BY revision DESC LIMIT ` + strconv.Itoa(survey.ListedSubmissions) + `) s)`
 	}
 	replaced := "NULL::text"
 	if read.replaced {
@@ -534,15 +567,25 @@ func (s *Store) toResponse(row responseRow, campaignKey string, answers survey.A
 	return r
 }
 
-// submissionList reads the submissions of a response, oldest first
-// (without GORM's reflection: every change of a response on SQLite lists
-// them).
+// submissionList reads the latest submissions of a response (at most
+// survey.ListedSubmissions, the ones it lists), oldest first, without
+// GORM's reflection: every change of a response on SQLite lists them. It
+// reads as many rows however often the response was amended.
 func (s *Store) submissionList(ctx context.Context, q querier, responseID string) ([]survey.Submission, error) {
 	rows, err := q.QueryContext(ctx, s.rebind(
-		"SELECT id, revision, submitted_by, submitted_at FROM submissions WHERE response_id = ? ORDER BY revision"), responseID)
+		"SELECT id, revision, submitted_by, submitted_at FROM submissions WHERE response_id = ? ORDER BY revision DESC LIMIT ?"),
+		responseID, survey.ListedSubmissions)
 	if err != nil {
 		return nil, err
 	}
+	out, err := scanSubmissions(rows)
+	slices.Reverse(out)
+	return out, err
+}
+
+// scanSubmissions reads rows of id, revision, submitter and time as
+// submissions, and closes them.
+func scanSubmissions(rows *sql.Rows) ([]survey.Submission, error) {
 	var out []survey.Submission
 	for rows.Next() {
 		var sub survey.Submission

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -249,8 +250,8 @@ func TestChangesKeepTheListOfSubmissions(t *testing.T) {
 		}
 		sent := strings.Join(trace.take(), "\n")
 		if step.by == ra {
-			aggregate := strings.Contains(sent, "FROM submissions s WHERE s.response_id = r.id")
-			reads := strings.Contains(sent, "FROM submissions WHERE response_id")
+			aggregate := strings.Contains(sent, "FROM submissions WHERE response_id = r.id")
+			reads := strings.Contains(sent, "FROM submissions WHERE response_id = $")
 			if aggregate != step.aggregate || reads != step.reads {
 				t.Errorf("%s: the list read with string_agg %v, row by row %v; want %v, %v:\n%s", step.name,
 					aggregate, reads, step.aggregate, step.reads, sent)
@@ -268,15 +269,20 @@ func TestChangesKeepTheListOfSubmissions(t *testing.T) {
 }
 
 // TestKeptSubmissions: a kept list serves only while it is of the
-// response read and ends with its current submission; once out of date,
-// or too long, it is no longer kept, and a copy is all a caller gets. The
-// answer rows of its last submission are kept with it when the change
-// that kept it made that submission, or kept them already.
+// response read and ends with its current submission; once out of date
+// it is no longer kept; a long one keeps its latest submissions; and a
+// copy is all a caller gets. The answer rows of its last submission are
+// kept with it when the change that kept it made that submission, or kept
+// them already.
 func TestKeptSubmissions(t *testing.T) {
 	sub := func(id string) survey.Submission { return survey.Submission{ID: id, Revision: 2} }
 	text, score := "free text", 2.5
 	rows := []survey.AnswerRow{{Question: "q1", Score: &score}, {Question: "q2", Text: &text}}
-	long := make([]survey.Submission, longestKeptList+1)
+	long := make([]survey.Submission, survey.ListedSubmissions+5)
+	for i := range long {
+		long[i] = sub(fmt.Sprintf("s%d", i+1))
+	}
+	last := long[len(long)-1].ID
 	type keep struct {
 		response  string
 		subs      []survey.Submission
@@ -299,7 +305,8 @@ func TestKeptSubmissions(t *testing.T) {
 		{name: "a submission since", keep: []keep{{"r1", []survey.Submission{sub("s1")}, false}}, response: "r1", current: "s2"},
 		{name: "a first submission since", keep: []keep{{"r1", []survey.Submission{}, false}}, response: "r1", current: "s1"},
 		{name: "another response", keep: []keep{{"r1", []survey.Submission{sub("s1")}, false}}, response: "r2", current: "s1"},
-		{name: "too long to keep", keep: []keep{{"r1", long, false}}, response: "r1", current: ""},
+		{name: "a long list keeps its latest", keep: []keep{{"r1", long, false}}, response: "r1", current: last, wantKept: true,
+			keptAfter: true},
 		{name: "kept by its submission", keep: []keep{{"r1", []survey.Submission{sub("s1")}, true}}, response: "r1",
 			current: "s1", wantKept: true, wantRows: true, keptAfter: true},
 		{name: "rows kept through a save", keep: []keep{{"r1", []survey.Submission{sub("s1")}, true},
@@ -324,7 +331,7 @@ func TestKeptSubmissions(t *testing.T) {
 			got, gotRows, haveRows, kept := s.keptSubmissions("c", "u", tt.response, tt.current)
 			var want []survey.Submission
 			if len(tt.keep) > 0 {
-				want = tt.keep[len(tt.keep)-1].subs
+				want = survey.LatestSubmissions(tt.keep[len(tt.keep)-1].subs)
 			}
 			if kept != tt.wantKept || kept && !slices.Equal(got, want) {
 				t.Fatalf("keptSubmissions = %v, %v; want %v, %v", got, kept, want, tt.wantKept)

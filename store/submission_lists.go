@@ -8,10 +8,11 @@ import (
 
 // The lists of submissions that changes on PostgreSQL last read or wrote,
 // per campaign and respondent, so that the next change of the response
-// need not read its list again: every change answers with the whole list,
-// and reading it costs a heap page per submission (they lie among the
-// other responses' submissions), which a response amended often makes
-// the largest part of a change's reads.
+// need not read its list again: every change answers with the response's
+// latest submissions (survey.ListedSubmissions), and reading them costs a
+// heap page per submission (they lie among the other responses'
+// submissions), which a response amended often makes the largest part of
+// a change's reads.
 //
 // A kept list is used only when it is of the response read and its last
 // submission is the response's current one, read with the response in the
@@ -22,7 +23,7 @@ import (
 // (aggregated, one round trip), not kept: its response also changes
 // through another process, or through two changes at once in this one,
 // and a kept list would mostly be out of date, costing a second round
-// trip each time. So is a list too long to keep.
+// trip each time.
 //
 // With a list is kept the answer rows of its last submission, when known
 // (the process made that submission), which an amendment takes away from
@@ -32,14 +33,11 @@ import (
 // string, made the read three times as long for the database).
 
 // submissionListsSize bounds the lists kept: more than the respondents
-// who change their responses at the same time. With longestKeptList, at
-// most 128,000 submissions are kept, about 20 MiB; with longestKeptDraft,
-// at most 16 MiB of working copies beside them (kept_changes.go).
+// who change their responses at the same time. A list holds at most
+// survey.ListedSubmissions submissions, so at most 5,120 are kept, under
+// 1 MiB; with longestKeptDraft, at most 16 MiB of working copies beside
+// them (kept_changes.go).
 const submissionListsSize = 256
-
-// longestKeptList bounds the submissions of a list kept: a response
-// amended more often than that has its list read every time.
-const longestKeptList = 500
 
 type listKey struct {
 	campaign   string // key
@@ -103,7 +101,7 @@ func (s *Store) keptSubmissions(campaign, respondent, responseID, current string
 }
 
 // keepSubmissions keeps the list of submissions of a response, as a
-// committed change left it, with the answer rows of its last submission
+// committed change left it (its latest, survey.LatestSubmissions), with the answer rows of its last submission
 // when the change made it (submitted); a change that did not submit keeps
 // the rows kept before, when its list ends with the same submission. An
 // empty list has no rows to keep: its response has no submission.
@@ -117,11 +115,7 @@ func (s *Store) keepSubmissions(campaign, respondent, responseID string, subs []
 	if found && before.aggregate {
 		return
 	}
-	if len(subs) > longestKeptList {
-		s.lists.put(k, keptList{aggregate: true})
-		return
-	}
-	kept := keptList{response: responseID, submissions: slices.Clone(subs)}
+	kept := keptList{response: responseID, submissions: slices.Clone(survey.LatestSubmissions(subs))}
 	switch {
 	case len(subs) == 0:
 		kept.haveRows = true // no submission: none to take away

@@ -122,7 +122,7 @@ type Response struct {
 	AmendmentPending bool    // saved after the latest submission
 	SubmittedAt      *time.Time
 	FirstSubmittedAt *time.Time
-	Submissions      []Submission
+	Submissions      []Submission // the latest ListedSubmissions, oldest first
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
 }
@@ -136,10 +136,26 @@ func (r *Response) Status() string {
 	return StatusDraft
 }
 
-// SetSubmissions records the submissions of a response, oldest first, and
-// the time of the latest as SubmittedAt (nil when there is none).
+// ListedSubmissions is how many submissions a response lists: its latest
+// ones. Its whole history is read a page at a time (responding's
+// Submissions), so that a response amended a thousand times costs no more
+// to change, and answers no longer, than one amended twenty times.
+const ListedSubmissions = 20
+
+// LatestSubmissions returns the latest ListedSubmissions of subs, which
+// are oldest first.
+func LatestSubmissions(subs []Submission) []Submission {
+	if n := len(subs); n > ListedSubmissions {
+		return subs[n-ListedSubmissions:]
+	}
+	return subs
+}
+
+// SetSubmissions records the latest submissions of a response from subs,
+// oldest first (at most ListedSubmissions of them: LatestSubmissions),
+// and the time of the latest as SubmittedAt (nil when there is none).
 func (r *Response) SetSubmissions(subs []Submission) {
-	r.Submissions, r.SubmittedAt = subs, nil
+	r.Submissions, r.SubmittedAt = LatestSubmissions(subs), nil
 	if n := len(subs); n > 0 {
 		at := subs[n-1].SubmittedAt
 		r.SubmittedAt = &at

@@ -35,6 +35,35 @@ func (s *Store) Response(ctx context.Context, sc survey.Scope, key, respondentID
 	return out, true, nil
 }
 
+// Submissions returns the submissions of a respondent's response to a
+// campaign that sc sees, oldest first, at most limit of those after
+// revision after; found is false when there is no response.
+// Errors: ErrNotFound (the campaign).
+func (s *Store) Submissions(ctx context.Context, sc survey.Scope, key, respondentID string, after, limit int) ([]survey.Submission,
+	bool, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, false, fmt.Errorf("list submissions: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.scopedCampaign(sc, key)
+	if err != nil {
+		return nil, false, err
+	}
+	r := s.responseOf(c, respondentID)
+	if r == nil {
+		return nil, false, nil
+	}
+	out := []survey.Submission{}
+	for _, sub := range r.Submissions {
+		if sub.Revision > after && len(out) < limit {
+			out = append(out, survey.Submission{ID: sub.ID, Revision: sub.Revision, SubmittedBy: sub.SubmittedBy,
+				SubmittedAt: sub.SubmittedAt})
+		}
+	}
+	return out, true, nil
+}
+
 // SaveResponse is ChangeResponse: under the store's lock, nothing can
 // change between the read and the write.
 func (s *Store) SaveResponse(ctx context.Context, sc survey.Scope, key string, who survey.Respondent,
