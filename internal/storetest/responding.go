@@ -23,6 +23,7 @@ func testResponding(t *testing.T, open Open) {
 	t.Run("refused", func(t *testing.T) { testResponseRefused(t, open) })
 	t.Run("references", func(t *testing.T) { testResponseReferences(t, open) })
 	t.Run("race", func(t *testing.T) { testResponseRace(t, open) })
+	t.Run("history", func(t *testing.T) { testResponseHistory(t, open) })
 }
 
 // respondingDocument is the questionnaire of the campaigns of
@@ -673,5 +674,53 @@ func testResponseRace(t *testing.T, open Open) {
 				}
 			}
 		})
+	}
+}
+
+// testResponseHistory: a response amended more often than
+// survey.ListedSubmissions lists its latest submissions, and Submissions
+// pages through every one of them, oldest first.
+func testResponseHistory(t *testing.T, open Open) {
+	f := openResponding(t, open)
+	ctx := t.Context()
+	if _, found, err := f.st.Submissions(ctx, survey.Everything, "open-aa", f.r1.ID, 0, 10); err != nil || found {
+		t.Fatalf("Submissions before any response: found %v, %v", found, err)
+	}
+	if _, _, err := f.st.Submissions(ctx, survey.Everything, "no-such-campaign", f.r1.ID, 0, 10); !errors.Is(err, survey.ErrNotFound) {
+		t.Fatalf("Submissions of no campaign: %v, want ErrNotFound", err)
+	}
+	answers := survey.Answers{"used": json.RawMessage(`"yes"`)}
+	var all []survey.Submission
+	var last survey.Response
+	for range survey.ListedSubmissions + 3 {
+		last = f.save(t, "open-aa", f.r1, answers, true)
+		all = append(all, last.Submissions[len(last.Submissions)-1])
+	}
+	latest := all[len(all)-survey.ListedSubmissions:]
+	read, _ := f.mine(t, "open-aa", f.r1)
+	for name, got := range map[string]survey.Response{"the last submission": last, "a read": read} {
+		if len(got.Submissions) != len(latest) || got.Submissions[0].ID != latest[0].ID || !got.SubmittedAt.Equal(latest[len(latest)-1].SubmittedAt) {
+			t.Errorf("%s lists %d submissions from %+v, want the latest %d from %+v", name, len(got.Submissions),
+				got.Submissions[0], len(latest), latest[0])
+		}
+	}
+	for _, c := range []struct{ after, limit, from, to int }{
+		{after: 0, limit: 10, from: 0, to: 10},
+		{after: all[9].Revision, limit: 10, from: 10, to: 20},
+		{after: all[19].Revision, limit: 10, from: 20, to: len(all)},
+		{after: all[len(all)-1].Revision, limit: 10, from: len(all), to: len(all)},
+		{after: 0, limit: 100, from: 0, to: len(all)},
+	} {
+		got, found, err := f.st.Submissions(ctx, survey.Everything, "open-aa", f.r1.ID, c.after, c.limit)
+		want := all[c.from:c.to]
+		if err != nil || !found || len(got) != len(want) {
+			t.Fatalf("Submissions after %d, %d: %d of them, found %v, %v; want %d", c.after, c.limit, len(got), found, err, len(want))
+		}
+		for i, sub := range got {
+			if w := want[i]; sub.ID != w.ID || sub.Revision != w.Revision || sub.SubmittedBy != w.SubmittedBy ||
+				!sub.SubmittedAt.Equal(w.SubmittedAt) {
+				t.Errorf("Submissions after %d, %d: #%d is %+v, want %+v", c.after, c.limit, i, sub, w)
+			}
+		}
 	}
 }
