@@ -24,8 +24,8 @@ type submissionResponse struct {
 // textTime is a time encoded as time.Time encodes itself in JSON (RFC 3339,
 // to the nanosecond when there are any), through MarshalText: encoding/json
 // checks and compacts what a MarshalJSON method returns, a second pass that
-// made the times most of the cost of an answer listing hundreds of
-// submissions (BenchmarkResponseBody).
+// made the times most of the cost of an answer listing many submissions
+// (BenchmarkResponseBody).
 type textTime time.Time
 
 func (t textTime) MarshalText() ([]byte, error) { return time.Time(t).MarshalText() }
@@ -103,11 +103,11 @@ func (s *server) listSubmissions(c *gin.Context) {
 	p := readPage(c, v)
 	after := 0
 	if p.after != "" {
-		n, err := strconv.Atoi(p.after)
+		n, err := strconv.ParseInt(p.after, 10, 32) // a revision is a 32-bit integer in the database
 		if err != nil || n < 1 {
 			v.Add("cursor", survey.CodeInvalidCursor, "must be the cursor of a Link header this list sent, unchanged")
 		}
-		after = n
+		after = int(n)
 	}
 	if err := v.Err(); err != nil {
 		s.writeError(c, err)

@@ -53,10 +53,11 @@ func TestSubmissionTimesEncodeAsTimes(t *testing.T) {
 	}
 }
 
-// BenchmarkResponseBody: encoding the answer of a save or a submission,
-// which lists every submission of the response.
+// BenchmarkResponseBody: encoding the answer of a save or a submission
+// of a response amended often enough to list as many submissions as a
+// response lists (survey.ListedSubmissions).
 func BenchmarkResponseBody(b *testing.B) {
-	r := amendedResponse(150)
+	r := amendedResponse(survey.ListedSubmissions)
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := json.Marshal(toResponseResponse(r)); err != nil {

@@ -100,7 +100,8 @@ func TestSubmissionHistory(t *testing.T) {
 
 		// Someone else's history is theirs; a cursor not handed out is refused.
 		e.must(http.StatusNotFound, "GET", history, e.tokens["resp_be2"], nil)
-		for _, cursor := range []string{"nonsense", survey.EncodeCursor("x"), survey.EncodeCursor("0")} {
+		for _, cursor := range []string{"nonsense", survey.EncodeCursor("x"), survey.EncodeCursor("0"),
+			survey.EncodeCursor("2147483648")} {
 			res := e.request("GET", history+"?cursor="+url.QueryEscape(cursor), tok, nil)
 			checkOutcome(t, res, 0, []string{"cursor:invalid_cursor"})
 		}

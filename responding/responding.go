@@ -24,8 +24,9 @@ type Store interface {
 	// Errors: ErrNotFound (the campaign).
 	Response(ctx context.Context, sc survey.Scope, key, respondentID string) (r survey.Response, found bool, err error)
 	// Submissions returns the submissions of a respondent's response to a
-	// campaign that sc sees, oldest first: at most limit of them, those
-	// after revision after; found is false when there is no response.
+	// campaign that sc sees, oldest first: at most limit (at least 1) of
+	// them, those after revision after; found is false when there is no
+	// response.
 	// Errors: ErrNotFound (the campaign).
 	Submissions(ctx context.Context, sc survey.Scope, key, respondentID string, after, limit int) (subs []survey.Submission,
 		found bool, err error)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/customs-survey/surveyd/internal/dbtest"
+	"github.com/customs-survey/surveyd/migrations"
 	"github.com/customs-survey/surveyd/responding"
 	"github.com/customs-survey/surveyd/survey"
 )
@@ -364,4 +365,60 @@ func TestKeptSubmissions(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestChangesReadTheLatestSubmissions: a response amended more often than
+// it lists has only its latest submissions read, whichever way they are
+// read (with the response in the change's statement on PostgreSQL, row by
+// row on SQLite and by Response), so that a change costs as much however
+// often the response was amended.
+func TestChangesReadTheLatestSubmissions(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		a, err := Open(ctx, url, Options{Migrate: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { a.Close() })
+		p := seedOpenCampaign(t, a)
+		answers := survey.Answers{"awareness_level": raw(`"basic"`), "ees_perf": raw(`"dont_know"`), "ees_union_law": raw(`"full"`),
+			"ees_cooperation": raw(`"none"`), "ees_innovation": raw(`"little"`), "used_outputs": raw(`"yes"`)}
+		ra := responding.New(a, time.Now)
+		if _, err := ra.SaveDraft(ctx, p, "c-2023", answers, nil); err != nil {
+			t.Fatal(err)
+		}
+		var last survey.Response
+		for range survey.ListedSubmissions + 5 {
+			var err error
+			if last, err = ra.Submit(ctx, p, "c-2023", nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// A process that kept no list: another one, sharing the database.
+		b, trace := openTraced(t, url)
+		latest := last.Submissions
+		check := func(how string, got []survey.Submission) {
+			t.Helper()
+			if len(got) != survey.ListedSubmissions || got[0].ID != latest[0].ID || got[len(got)-1].ID != latest[len(latest)-1].ID {
+				t.Errorf("%s: %d submissions read, want the latest %d", how, len(got), survey.ListedSubmissions)
+			}
+		}
+		for _, s := range []*Store{a, b} {
+			rows, err := s.submissionList(ctx, s.sql, last.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			check("row by row", rows)
+		}
+		trace.take()
+		st, err := b.readChange(b.db.WithContext(ctx), survey.ScopeOf(p), "c-2023", p.UserID, changeRead{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		check("with the response", st.submissions)
+		if sent := strings.Join(trace.take(), "\n"); b.dialect == migrations.Postgres &&
+			strings.Contains(sent, "FROM submissions WHERE response_id = $") {
+			t.Errorf("the list read with the response was read again, row by row:\n%s", sent)
+		}
+	})
 }

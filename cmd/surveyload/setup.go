@@ -82,11 +82,9 @@ func (c client) call(ctx context.Context, method, path string, body, out any) er
 	}
 	if out == nil {
 		// Read to its end, for the connection to be used again, through
-		// io.Discard's pooled buffer rather than into a copy: the answer
-		// to a save or a submission lists every submission of the
-		// response, tens of KiB once a respondent has made hundreds of
-		// rounds, and the load generator shares the machine's cores with
-		// the server and the database it measures.
+		// io.Discard's pooled buffer rather than into a copy: the load
+		// generator shares the machine's cores with the server and the
+		// database it measures.
 		_, err := io.Copy(io.Discard, resp.Body)
 		return err
 	}

@@ -74,8 +74,8 @@ func TestAcknowledgedSubmissionsSurviveSIGKILL(t *testing.T) {
 			}
 			got := s.must(200, "GET", "/api/v1/campaigns/c-2023/response", token, nil)
 			revisions := map[int]bool{}
-			for _, sub := range got["submissions"].([]any) {
-				revisions[int(sub.(map[string]any)["revision"].(float64))] = true
+			for _, rev := range s.submissionHistory(token, "c-2023") {
+				revisions[rev] = true
 			}
 			for _, a := range acks[w] {
 				if !revisions[a.revision] {

@@ -173,6 +173,36 @@ func (s *server) must(status int, method, path, token string, body any) map[stri
 	return a.body
 }
 
+// submissionHistory returns the revisions of every submission of the
+// token's respondent's response to a campaign, oldest first, following
+// the history's pages (GET …/response/submissions).
+func (s *server) submissionHistory(token, campaign string) []int {
+	s.t.Helper()
+	var revisions []int
+	for path := "/api/v1/campaigns/" + campaign + "/response/submissions?limit=50"; path != ""; {
+		req, _ := http.NewRequest("GET", s.base+path, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := client.Do(req)
+		if err != nil {
+			s.t.Fatalf("GET %s: %v", path, err)
+		}
+		var page []struct{ Revision int }
+		err = json.NewDecoder(res.Body).Decode(&page)
+		res.Body.Close()
+		if err != nil || res.StatusCode != 200 {
+			s.t.Fatalf("GET %s: %d %v", path, res.StatusCode, err)
+		}
+		for _, sub := range page {
+			revisions = append(revisions, sub.Revision)
+		}
+		path = ""
+		if link := res.Header.Get("Link"); link != "" {
+			path = strings.TrimSuffix(strings.TrimPrefix(link, "<"), `>; rel="next"`)
+		}
+	}
+	return revisions
+}
+
 func (s *server) login(email, password string) string {
 	s.t.Helper()
 	return s.must(200, "POST", "/api/v1/auth/login", "", map[string]string{"email": email, "password": password})["access_token"].(string)
