@@ -375,12 +375,7 @@ func TestKeptSubmissions(t *testing.T) {
 func TestChangesReadTheLatestSubmissions(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, url string) {
 		ctx := context.Background()
-		a, err := Open(ctx, url, Options{Migrate: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { a.Close() })
-		p := seedOpenCampaign(t, a)
+		a, p := openCampaign(t, url)
 		answers := survey.Answers{"awareness_level": raw(`"basic"`), "ees_perf": raw(`"dont_know"`), "ees_union_law": raw(`"full"`),
 			"ees_cooperation": raw(`"none"`), "ees_innovation": raw(`"little"`), "used_outputs": raw(`"yes"`)}
 		ra := responding.New(a, time.Now)
