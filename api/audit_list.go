@@ -92,14 +92,8 @@ func auditFilter(c *gin.Context) (survey.AuditFilter, pageParams, error) {
 		}
 		f.Before = id
 	}
-	if p.after != "" {
-		id, err := strconv.ParseInt(p.after, 10, 64)
-		if err != nil || id < 1 {
-			v.Add("cursor", survey.CodeInvalidCursor, "must be the cursor of a Link header this list sent, unchanged")
-		}
-		if f.Before == 0 || id < f.Before {
-			f.Before = id
-		}
+	if id := p.afterNumber(v, 64); id > 0 && (f.Before == 0 || id < f.Before) {
+		f.Before = id
 	}
 	return f, p, v.Err()
 }

@@ -50,6 +50,22 @@ func readPage(c *gin.Context, v *survey.ValidationError) pageParams {
 	return p
 }
 
+// afterNumber is the cursor of a list whose sort key is a positive
+// integer of bitSize bits (an audit event's id, a revision): 0 on the
+// first page; a cursor holding anything else is added to v as
+// invalid_cursor, as readPage does with one it cannot decode.
+func (p pageParams) afterNumber(v *survey.ValidationError, bitSize int) int64 {
+	if p.after == "" {
+		return 0
+	}
+	n, err := strconv.ParseInt(p.after, 10, bitSize)
+	if err != nil || n < 1 {
+		v.Add("cursor", survey.CodeInvalidCursor, "must be the cursor of a Link header this list sent, unchanged")
+		return 0
+	}
+	return n
+}
+
 // request is what the use case or store is asked for: one item more than
 // the page holds, which tells finishPage whether a next page exists.
 func (p pageParams) request() survey.PageRequest {

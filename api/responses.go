@@ -49,12 +49,9 @@ func toResponseResponse(r survey.Response) responseResponse {
 	out := responseResponse{ID: r.ID, Campaign: r.Campaign, Administration: r.Administration, Status: r.Status(),
 		Revision: r.Revision, Answers: r.Answers, AmendmentPending: r.AmendmentPending,
 		SubmittedAt: utcPtr(r.SubmittedAt), FirstSubmittedAt: utcPtr(r.FirstSubmittedAt),
-		Submissions: make([]submissionResponse, len(r.Submissions)), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+		Submissions: toSubmissionResponses(r.Submissions), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 	if out.Answers == nil {
 		out.Answers = survey.Answers{}
-	}
-	for i, sub := range r.Submissions {
-		out.Submissions[i] = submissionResponse{Revision: sub.Revision, SubmittedAt: textTime(sub.SubmittedAt.UTC())}
 	}
 	return out
 }
@@ -101,29 +98,26 @@ func (s *server) getResponse(c *gin.Context) {
 func (s *server) listSubmissions(c *gin.Context) {
 	v := &survey.ValidationError{}
 	p := readPage(c, v)
-	after := 0
-	if p.after != "" {
-		n, err := strconv.ParseInt(p.after, 10, 32) // a revision is a 32-bit integer in the database
-		if err != nil || n < 1 {
-			v.Add("cursor", survey.CodeInvalidCursor, "must be the cursor of a Link header this list sent, unchanged")
-		}
-		after = int(n)
-	}
+	after := p.afterNumber(v, 32) // a revision is a 32-bit integer in the database
 	if err := v.Err(); err != nil {
 		s.writeError(c, err)
 		return
 	}
-	subs, err := s.responding.MySubmissions(c.Request.Context(), principal(c), c.Param("key"), after, p.request().Limit)
+	subs, err := s.responding.MySubmissions(c.Request.Context(), principal(c), c.Param("key"), int(after), p.request().Limit)
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
 	subs = finishPage(c, p, subs, func(sub survey.Submission) string { return strconv.Itoa(sub.Revision) })
+	s.respond(c, http.StatusOK, toSubmissionResponses(subs))
+}
+
+func toSubmissionResponses(subs []survey.Submission) []submissionResponse {
 	out := make([]submissionResponse, len(subs))
 	for i, sub := range subs {
 		out[i] = submissionResponse{Revision: sub.Revision, SubmittedAt: textTime(sub.SubmittedAt.UTC())}
 	}
-	s.respond(c, http.StatusOK, out)
+	return out
 }
 
 // saveResponse: PUT /campaigns/{key}/response, saving a draft.
